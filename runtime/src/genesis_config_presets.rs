@@ -1,0 +1,134 @@
+//! Genesis presets, read by `sp-genesis-builder` (the node's chain specs, `chain-spec-builder`,
+//! zombienet):
+//!
+//! | preset | validators | use |
+//! |---|---|---|
+//! | `development` | Alice | `cinder-node --dev`: one node that produces and finalizes blocks |
+//! | `local_testnet` | Alice, Bob | two nodes on one machine |
+//! | `zombienet` | Alice, Bob, Charlie, Dave | the multi-validator networks in `zombienet/` |
+//!
+//! In every preset the well-known dev accounts are endowed, Alice is the sudo key, and each
+//! validator bonds [`VALIDATOR_BOND`] from its own account (stash = controller) and validates.
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_babe::AuthorityId as BabeId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{
+	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, StakerStatus, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR,
+};
+
+/// Name of the four-validator preset used by zombienet.
+pub const ZOMBIENET_RUNTIME_PRESET: &str = "zombienet";
+
+/// Free balance of each endowed dev account.
+pub const ENDOWMENT: Balance = 1_000_000 * CNDR;
+/// What each genesis validator bonds in pallet-staking.
+pub const VALIDATOR_BOND: Balance = 100_000 * CNDR;
+
+/// A genesis validator: its stash account and its session keys.
+pub struct GenesisValidator {
+	pub stash: AccountId,
+	pub babe: BabeId,
+	pub grandpa: GrandpaId,
+}
+
+impl GenesisValidator {
+	/// The validator of a well-known dev key (`//Alice`, …): the BABE (sr25519) and GRANDPA
+	/// (ed25519) keys that `cinder-node --alice` puts in its keystore.
+	pub fn dev(babe: Sr25519Keyring, grandpa: Ed25519Keyring) -> Self {
+		Self {
+			stash: babe.to_account_id(),
+			babe: babe.public().into(),
+			grandpa: grandpa.public().into(),
+		}
+	}
+}
+
+/// Builds the genesis patch for `validators`, with `endowed` accounts funded and `root` as sudo.
+pub fn cinder_genesis(
+	validators: Vec<GenesisValidator>,
+	endowed: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	let validator_count = validators.len() as u32;
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.iter().cloned().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		session: SessionConfig {
+			keys: validators
+				.iter()
+				.map(|v| {
+					(
+						v.stash.clone(),
+						v.stash.clone(),
+						SessionKeys { babe: v.babe.clone(), grandpa: v.grandpa.clone() },
+					)
+				})
+				.collect::<Vec<_>>(),
+		},
+		staking: StakingConfig {
+			validator_count,
+			minimum_validator_count: 1,
+			// Genesis validators cannot be slashed out before others join.
+			invulnerables: validators.iter().map(|v| v.stash.clone()).collect::<Vec<_>>(),
+			stakers: validators
+				.iter()
+				.map(|v| (
+					v.stash.clone(),
+					v.stash.clone(),
+					VALIDATOR_BOND,
+					StakerStatus::Validator
+				))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+fn preset_for(validators: &[(Sr25519Keyring, Ed25519Keyring)]) -> Value {
+	cinder_genesis(
+		validators.iter().map(|(babe, grandpa)| GenesisValidator::dev(*babe, *grandpa)).collect(),
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The genesis patch of a named preset, or `None` for an unknown name.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let alice = (Sr25519Keyring::Alice, Ed25519Keyring::Alice);
+	let bob = (Sr25519Keyring::Bob, Ed25519Keyring::Bob);
+	let charlie = (Sr25519Keyring::Charlie, Ed25519Keyring::Charlie);
+	let dave = (Sr25519Keyring::Dave, Ed25519Keyring::Dave);
+	let patch = match id.as_ref() {
+		DEV_RUNTIME_PRESET => preset_for(&[alice]),
+		LOCAL_TESTNET_RUNTIME_PRESET => preset_for(&[alice, bob]),
+		ZOMBIENET_RUNTIME_PRESET => preset_for(&[alice, bob, charlie, dave]),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(DEV_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(ZOMBIENET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,112 @@
+//! Every genesis preset builds, and each gives the validator set, keys, stakes and balances it
+//! promises.
+
+use frame_support::traits::fungible::{Inspect, InspectHold};
+use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use super::new_test_ext;
+use crate::{
+	genesis_config_presets::{preset_names, ENDOWMENT, VALIDATOR_BOND, ZOMBIENET_RUNTIME_PRESET},
+	AccountId, Babe, Balances, Grandpa, Runtime, RuntimeHoldReason, Session, Staking,
+};
+
+fn accounts(keys: &[Sr25519Keyring]) -> Vec<AccountId> {
+	keys.iter().map(|k| k.to_account_id()).collect()
+}
+
+/// Checks a preset's state: `validators` are elected, hold their session keys, are BABE and
+/// GRANDPA authorities and have their bond held; dev accounts are endowed; Alice is sudo.
+fn assert_preset(preset: &str, validators: &[(Sr25519Keyring, Ed25519Keyring)]) {
+	new_test_ext(preset).execute_with(|| {
+		let stashes = accounts(&validators.iter().map(|(sr, _)| *sr).collect::<Vec<_>>());
+
+		// The election orders the set its own way; compare as sets, then check that the BABE
+		// and GRANDPA authorities are exactly the session validators' keys, in session order.
+		let session = Session::validators();
+		let mut sorted = session.clone();
+		sorted.sort();
+		let mut expected = stashes.clone();
+		expected.sort();
+		assert_eq!(sorted, expected, "session validators of {preset}");
+
+		let keys_of = |who: &AccountId| {
+			validators.iter().find(|(sr, _)| &sr.to_account_id() == who).expect("a validator")
+		};
+		let babe: Vec<sp_consensus_babe::AuthorityId> =
+			Babe::authorities().iter().map(|(id, _)| id.clone()).collect();
+		let expected_babe: Vec<sp_consensus_babe::AuthorityId> =
+			session.iter().map(|who| keys_of(who).0.public().into()).collect();
+		assert_eq!(babe, expected_babe, "BABE authorities of {preset}");
+		let grandpa: Vec<sp_consensus_grandpa::AuthorityId> =
+			Grandpa::grandpa_authorities().into_iter().map(|(id, _)| id).collect();
+		let expected_grandpa: Vec<sp_consensus_grandpa::AuthorityId> =
+			session.iter().map(|who| keys_of(who).1.public().into()).collect();
+		assert_eq!(grandpa, expected_grandpa, "GRANDPA authorities of {preset}");
+
+		assert_eq!(Staking::validator_count(), validators.len() as u32);
+		for stash in &stashes {
+			assert!(pallet_staking::Validators::<Runtime>::contains_key(stash));
+			let ledger =
+				pallet_staking::Ledger::<Runtime>::get(stash).expect("validator is bonded");
+			assert_eq!(ledger.active, VALIDATOR_BOND);
+			let staking_hold: RuntimeHoldReason = pallet_staking::HoldReason::Staking.into();
+			assert_eq!(Balances::balance_on_hold(&staking_hold, stash), VALIDATOR_BOND);
+		}
+		for who in Sr25519Keyring::well_known() {
+			assert_eq!(Balances::total_balance(&who.to_account_id()), ENDOWMENT, "{who:?} endowed");
+		}
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+	});
+}
+
+#[test]
+fn development_preset_has_alice_validating_alone() {
+	assert_preset(DEV_RUNTIME_PRESET, &[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)]);
+}
+
+#[test]
+fn local_testnet_preset_has_alice_and_bob() {
+	assert_preset(
+		LOCAL_TESTNET_RUNTIME_PRESET,
+		&[
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
+	);
+}
+
+#[test]
+fn zombienet_preset_has_four_validators() {
+	assert_preset(
+		ZOMBIENET_RUNTIME_PRESET,
+		&[
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+	);
+}
+
+#[test]
+fn preset_names_are_listed_and_unknown_names_are_refused() {
+	let names = preset_names();
+	assert_eq!(names, vec!["development", "local_testnet", "zombienet"]);
+	for name in &names {
+		assert!(crate::genesis_config_presets::get_preset(name).is_some());
+	}
+	assert!(crate::genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+}
+
+#[test]
+fn session_keys_are_named_babe_and_grandpa() {
+	// zombienet injects session keys by these JSON field names.
+	let keys = crate::SessionKeys {
+		babe: Sr25519Keyring::Alice.public().into(),
+		grandpa: Ed25519Keyring::Alice.public().into(),
+	};
+	let json = serde_json::to_value(&keys).unwrap();
+	let fields: Vec<&String> = json.as_object().unwrap().keys().collect();
+	assert_eq!(fields, vec!["babe", "grandpa"]);
+}

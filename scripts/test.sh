@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Every test of Cinder:
+#   1. formatting (cargo fmt --check);
+#   2. cargo test --workspace: runtime unit tests (genesis presets, configuration, transfer and
+#      bond flows) and node tests (CLI errors, chain specs, and a real `cinder-node --dev --tmp`
+#      that must finalize block #3, serve RPC and metrics, and stop cleanly on SIGTERM);
+#   3. the polkadot.js test: scripts/js/smoke.mjs against a fresh dev node (runtime version,
+#      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice).
+# Fails on the first failing step. Prints the time of each step.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+
+step() { echo; echo "==> $*"; STEP_START=$SECONDS; }
+done_step() { echo "<== done in $((SECONDS - STEP_START)) s"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+done_step
+
+step "cargo test --workspace (runtime unit tests, node tests)"
+cargo test --workspace
+done_step
+
+step "polkadot.js smoke test against cinder-node --dev"
+port=$(free_port)
+log=$(mktemp -t cinder-node-js.XXXXXX.log)
+"$CINDER_NODE" --dev --tmp --rpc-port "$port" --port "$(free_port)" --prometheus-port "$(free_port)" --no-mdns >"$log" 2>&1 &
+node_pid=$!
+trap 'kill "$node_pid" 2>/dev/null || true' EXIT
+if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
+if ! node scripts/js/smoke.mjs "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
+kill -TERM "$node_pid"; wait "$node_pid" || true
+trap - EXIT
+done_step
+
+echo; echo "all tests passed"
