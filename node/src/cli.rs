@@ -6,13 +6,7 @@
 #[command(
 	propagate_version = true,
 	args_conflicts_with_subcommands = true,
-	subcommand_negates_reqs = true,
-	after_help = "Examples:\n  \
-		cinder-node --dev                     single-validator dev chain, RPC on 127.0.0.1:9944\n  \
-		cinder-node --dev --tmp               same, state thrown away on exit\n  \
-		cinder-node --chain local --alice     first validator of a two-node local testnet\n  \
-		cinder-node export-chain-spec --chain zombienet > spec.json\n\n\
-		Chains: dev, local, zombienet, or the path of a chain-spec JSON file."
+	subcommand_negates_reqs = true
 )]
 pub struct Cli {
 	/// What to do instead of running the node.

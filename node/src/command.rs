@@ -23,8 +23,14 @@ impl SubstrateCli for Cli {
 
 	fn description() -> String {
 		"Cinder: the chain that pays node operators for AI and render compute they provably did.\n\
-		 This is the validator node (BABE + GRANDPA, NPoS staking, JSON-RPC). Run `cinder-node --dev` \
-		 for a single-validator development chain."
+		 This is the validator node: BABE block production, GRANDPA finality, NPoS staking, \
+		 JSON-RPC for polkadot.js and the compute worker.\n\n\
+		 Examples:\n  \
+		 cinder-node --dev                     single-validator dev chain, RPC on 127.0.0.1:9944\n  \
+		 cinder-node --dev --tmp               the same, state thrown away on exit\n  \
+		 cinder-node --chain local --alice     first validator of a two-node local testnet\n  \
+		 cinder-node export-chain-spec --chain zombienet > spec.json\n\n\
+		 Chains (--chain): dev, local, zombienet, or the path of a chain-spec JSON file."
 			.into()
 	}
 

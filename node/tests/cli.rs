@@ -35,7 +35,7 @@ fn bad_flag_is_refused() {
 fn help_explains_the_chains() {
 	let (ok, stdout, _) = run(&["--help"]);
 	assert!(ok);
-	assert!(stdout.contains("Chains: dev, local, zombienet"), "help: {stdout}");
+	assert!(stdout.contains("Chains (--chain): dev, local, zombienet"), "help: {stdout}");
 	assert!(stdout.contains("export-chain-spec"), "help: {stdout}");
 }
 

@@ -89,8 +89,15 @@ impl pallet_staking::Config for Runtime {
 	type MaxControllersInDeprecationBatch = ConstU32<100>;
 	type EventListeners = ();
 	type Filter = Nothing;
-	type BenchmarkingConfig = pallet_staking::TestBenchmarkingConfig;
+	type BenchmarkingConfig = StakingBenchmarkingConfig;
 	type WeightInfo = pallet_staking::weights::SubstrateWeight<Runtime>;
+}
+
+/// Sizes pallet-staking's benchmarks run with (up to the validator set bound).
+pub struct StakingBenchmarkingConfig;
+impl pallet_staking::BenchmarkingConfig for StakingBenchmarkingConfig {
+	type MaxValidators = MaxValidatorSet;
+	type MaxNominators = ConstU32<1_000>;
 }
 
 /// The on-chain election: sequential Phragmén over all validators and nominators.
