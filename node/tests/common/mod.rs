@@ -4,8 +4,10 @@
 #![allow(dead_code)]
 
 use std::{
+	fs::File,
 	io::{Read, Write},
 	net::{TcpListener, TcpStream},
+	path::PathBuf,
 	process::{Child, Command, ExitStatus, Stdio},
 	thread,
 	time::{Duration, Instant},
@@ -63,9 +65,11 @@ pub fn hex_number(value: &Value) -> u64 {
 	u64::from_str_radix(text.trim_start_matches("0x"), 16).expect("valid hex")
 }
 
-/// A running `cinder-node`, stopped with SIGTERM on drop.
+/// A running `cinder-node`, killed on drop. Its log goes to a file whose tail is printed if the
+/// test fails.
 pub struct Node {
 	child: Option<Child>,
+	log: PathBuf,
 	pub rpc_port: u16,
 	pub prometheus_port: u16,
 }
@@ -74,6 +78,8 @@ impl Node {
 	/// Starts `cinder-node` with `args` plus free RPC, p2p and Prometheus ports.
 	pub fn start(args: &[&str]) -> Node {
 		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
+		let log = std::env::temp_dir().join(format!("cinder-node-test-{rpc_port}.log"));
+		let log_file = File::create(&log).expect("log file");
 		let child = Command::new(NODE)
 			.args(args)
 			.args(["--rpc-port", &rpc_port.to_string()])
@@ -81,10 +87,10 @@ impl Node {
 			.args(["--prometheus-port", &prometheus_port.to_string()])
 			.arg("--no-mdns")
 			.stdout(Stdio::null())
-			.stderr(Stdio::inherit())
+			.stderr(log_file)
 			.spawn()
 			.expect("cinder-node starts");
-		Node { child: Some(child), rpc_port, prometheus_port }
+		Node { child: Some(child), log, rpc_port, prometheus_port }
 	}
 
 	/// Waits until RPC answers.
@@ -129,6 +135,16 @@ impl Drop for Node {
 		if let Some(mut child) = self.child.take() {
 			let _ = child.kill();
 			let _ = child.wait();
+		}
+		if thread::panicking() {
+			let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+			let tail: Vec<&str> = log.lines().rev().take(60).collect();
+			eprintln!("--- last lines of {} ---", self.log.display());
+			for line in tail.into_iter().rev() {
+				eprintln!("{line}");
+			}
+		} else {
+			let _ = std::fs::remove_file(&self.log);
 		}
 	}
 }
