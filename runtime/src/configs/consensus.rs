@@ -5,6 +5,8 @@ use frame_support::{parameter_types, traits::KeyOwnerProofSystem};
 use sp_core::crypto::KeyTypeId;
 use sp_runtime::traits::OpaqueKeys;
 
+use super::staking::{BondingDuration, MaxExposurePageSize, SessionsPerEra};
+
 use crate::{
 	AccountId, Babe, Balance, Balances, Historical, Offences, Runtime, RuntimeCall, RuntimeEvent,
 	Session, SessionKeys, Staking, UncheckedExtrinsic, EPOCH_DURATION_IN_SLOTS,
@@ -23,8 +25,6 @@ parameter_types! {
 	/// GRANDPA set-id ↔ session entries kept for equivocation proofs: one bonding period.
 	pub const MaxSetIdSessionEntries: u64 = BondingDuration::get() as u64 * SessionsPerEra::get() as u64;
 }
-
-use super::staking::{BondingDuration, MaxExposurePageSize, SessionsPerEra};
 
 impl pallet_babe::Config for Runtime {
 	type EpochDuration = EpochDuration;
