@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every test of Cinder:
 #   1. formatting (cargo fmt --check);
-#   2. cargo test --workspace: runtime unit tests (genesis presets, configuration, transfer and
-#      bond flows) and node tests (CLI errors, chain specs, and a real `cinder-node --dev --tmp`
-#      that must finalize block #3, serve RPC and metrics, and stop cleanly on SIGTERM);
-#   3. the polkadot.js test: scripts/js/smoke.mjs against a fresh dev node (runtime version,
+#   2. cargo test --workspace: pallet and primitives unit tests, runtime unit tests (genesis
+#      presets, configuration, transfer and bond flows) and node tests (CLI errors, chain specs,
+#      and a real `cinder-node --dev --tmp` that must finalize block #3, serve RPC and metrics, and
+#      stop cleanly on SIGTERM);
+#   3. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
+#   4. the polkadot.js test: scripts/js/smoke.mjs against a fresh dev node (runtime version,
 #      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice).
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
@@ -21,6 +23,10 @@ done_step
 
 step "cargo test --workspace (runtime unit tests, node tests)"
 cargo test --workspace
+done_step
+
+step "pallet benchmarks as tests (runtime-benchmarks)"
+SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking --features runtime-benchmarks
 done_step
 
 step "polkadot.js smoke test against cinder-node --dev"

@@ -1,0 +1,18 @@
+//! # Cinder primitives
+//!
+//! Small `no_std` types and rules that several pallets and the off-chain worker must agree on:
+//!
+//! - [`Ib`]: compute capacity in IB (Inferix Bench), fixed point with a resolution of 10⁻⁶ IB, so a
+//!   CPU or lavapipe node (~10⁻⁴ IB) is represented exactly enough;
+//! - [`StakeRule`]: the worker minimum stake **S(n) = k · E · IB(n) · P(n)**, exact and saturating;
+//! - [`traits`]: how the pallets reach each other (node profiles, the stake, reward epochs).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+mod ib;
+mod stake;
+pub mod traits;
+
+pub use ib::Ib;
+pub use stake::StakeRule;
+pub use traits::*;

@@ -1,0 +1,112 @@
+//! How Cinder's pallets talk to each other. Each trait is implemented by the pallet that owns the
+//! data and consumed by the others through their `Config`, so each pallet is tested against mocks
+//! and pallets that do not exist yet plug in later.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::Ib;
+
+/// Index of a compute reward epoch (the BMW pallet's epoch, *not* BABE's epoch or staking's era).
+pub type RewardEpochIndex = u32;
+
+/// Identifier of the evidence behind a slash (a job id, a benchmark challenge id, …).
+pub type EvidenceId = u64;
+
+/// What the node registry knows about a node that matters to its stake.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct NodeProfile<Balance> {
+	/// The node's IB: the confirmed value if there is one, else its claim.
+	pub ib: Ib,
+	/// Whether `ib` was confirmed by a timely benchmark challenge.
+	pub ib_confirmed: bool,
+	/// The node's own price per IBM.
+	pub price_per_ibm: Balance,
+	/// Registered, not paused, and online.
+	pub active: bool,
+}
+
+/// Read access to node profiles (implemented by the node registry).
+pub trait NodeProfiles<AccountId, Balance> {
+	/// The profile of `who`'s node, or `None` if `who` runs no registered node.
+	fn profile(who: &AccountId) -> Option<NodeProfile<Balance>>;
+}
+
+/// The current compute reward epoch (implemented by the BMW pallet, or by a block-based clock
+/// until it exists).
+pub trait RewardEpochs {
+	/// The index of the epoch in progress.
+	fn current() -> RewardEpochIndex;
+}
+
+/// Why a worker or verifier is slashed; carried in the slash event with the evidence id.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum SlashReason {
+	/// A result that verification found wrong.
+	WrongResult,
+	/// A job not delivered before its deadline.
+	MissedDeadline,
+	/// A benchmark challenge answered wrongly.
+	FailedBenchmark,
+	/// A verifier that voted against the final verdict.
+	VerifierMisconduct,
+}
+
+/// What a slash takes: a share of the whole bond (active and unbonding) or a fixed amount.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum SlashAmount<Balance> {
+	/// A fraction of the bond.
+	Fraction(sp_arithmetic::Perbill),
+	/// A fixed amount, capped at the bond.
+	Amount(Balance),
+}
+
+/// The compute stake as other pallets see it (implemented by compute-staking).
+pub trait ComputeStake<AccountId, Balance> {
+	/// Error type of [`Self::ensure_covers`].
+	type Error;
+
+	/// S(n) for `who`'s current profile (zero without a profile).
+	fn minimum_stake(who: &AccountId) -> Balance;
+
+	/// Whether `who` may get jobs and rewards: active, IB confirmed, bond ≥ S(n).
+	fn is_eligible(who: &AccountId) -> bool;
+
+	/// Ok if `who`'s active bond covers S(n) for a node of capacity `ib` at `price_per_ibm`;
+	/// the registry calls this before it raises a node's price or IB.
+	fn ensure_covers(who: &AccountId, ib: Ib, price_per_ibm: Balance) -> Result<(), Self::Error>;
+
+	/// Tells the stake that `who`'s profile changed, so it can re-evaluate eligibility and emit
+	/// an event if it changed.
+	fn profile_changed(who: &AccountId);
+
+	/// Slashes `who`'s bond, moving the funds to the penalty pool; returns what was taken.
+	fn slash(
+		who: &AccountId,
+		amount: SlashAmount<Balance>,
+		reason: SlashReason,
+		evidence: EvidenceId,
+	) -> Balance;
+}
