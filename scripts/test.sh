@@ -21,7 +21,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 done_step
 
-step "cargo test --workspace (runtime unit tests, node tests)"
+step "cargo test --workspace (primitives, pallets, runtime, node)"
 cargo test --workspace
 done_step
 

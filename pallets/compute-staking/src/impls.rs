@@ -264,7 +264,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Invariants: every bond is exactly what is held for it, has no empty or out-of-order
 	/// chunk, and, when no sweep is pending, its stored eligibility is the live one.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
 		let sweeping = EligibilitySweep::<T>::get().is_some();
@@ -293,6 +293,10 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn minimum_stake(who: &T::AccountId) -> BalanceOf<T> {
 		Pallet::<T>::minimum_stake(who)
+	}
+
+	fn active_bond(who: &T::AccountId) -> BalanceOf<T> {
+		Bonds::<T>::get(who).map(|b| b.active).unwrap_or_default()
 	}
 
 	fn is_eligible(who: &T::AccountId) -> bool {

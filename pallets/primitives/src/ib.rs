@@ -22,6 +22,8 @@ use scale_info::TypeInfo;
 	Ord,
 	Debug,
 	Default,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct Ib(u64);
 

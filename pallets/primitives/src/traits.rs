@@ -91,6 +91,9 @@ pub trait ComputeStake<AccountId, Balance> {
 	/// S(n) for `who`'s current profile (zero without a profile).
 	fn minimum_stake(who: &AccountId) -> Balance;
 
+	/// `who`'s active bond (what counts towards S(n); unbonding chunks excluded).
+	fn active_bond(who: &AccountId) -> Balance;
+
 	/// Whether `who` may get jobs and rewards: active, IB confirmed, bond ≥ S(n).
 	fn is_eligible(who: &AccountId) -> bool;
 
@@ -109,4 +112,69 @@ pub trait ComputeStake<AccountId, Balance> {
 		reason: SlashReason,
 		evidence: EvidenceId,
 	) -> Balance;
+}
+
+/// Jobs a node has accepted and not yet settled (implemented by the jobs pallet; `()` means none
+/// exist yet).
+pub trait JobsInFlight<AccountId> {
+	/// Number of `who`'s unsettled jobs.
+	fn jobs_in_flight(who: &AccountId) -> u32;
+}
+
+impl<AccountId> JobsInFlight<AccountId> for () {
+	fn jobs_in_flight(_: &AccountId) -> u32 {
+		0
+	}
+}
+
+/// Whether an account controls a validator (implemented over pallet-staking by the runtime).
+pub trait ValidatorControllers<AccountId> {
+	/// `true` if `stash` is a validator candidate bonded with `controller` as its controller.
+	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool;
+}
+
+/// The outcome of checking a benchmark challenge's answer.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum ProofCheck {
+	/// Recomputed and equal: the claim is confirmed and independently checked.
+	Verified,
+	/// Accepted on time without an independent check (no verifier is wired in yet).
+	AcceptedUnchecked,
+	/// Recomputed and different: the claim is rejected.
+	Wrong,
+}
+
+/// Checks the answer to a benchmark challenge (implemented by the verification pallet).
+pub trait BenchmarkProofs<AccountId> {
+	/// Checks `result` (the output commitment) for the challenge `(seed, work_units)` of `who`.
+	fn check(who: &AccountId, seed: [u8; 32], work_units: u64, result: [u8; 32]) -> ProofCheck;
+}
+
+/// Accepts every timely answer, marked as not independently checked: the stand-in until the
+/// verification pallet recomputes challenges.
+pub struct AcceptUnchecked;
+impl<AccountId> BenchmarkProofs<AccountId> for AcceptUnchecked {
+	fn check(_: &AccountId, _: [u8; 32], _: u64, _: [u8; 32]) -> ProofCheck {
+		ProofCheck::AcceptedUnchecked
+	}
+}
+
+/// What the jobs and verification pallets report about a node, feeding its reliability score
+/// (implemented by the node registry).
+pub trait ReliabilityEvents<AccountId> {
+	/// A job of `who`'s was delivered, on time or late.
+	fn job_delivered(who: &AccountId, on_time: bool);
+	/// A receipt of `who`'s was verified, passing or failing.
+	fn verification_result(who: &AccountId, passed: bool);
 }

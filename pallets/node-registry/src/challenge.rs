@@ -1,0 +1,96 @@
+//! Timed benchmark challenges: issuing, answering, expiring.
+
+use cinder_primitives::Ib;
+use codec::Encode;
+use frame_support::{pallet_prelude::*, traits::Randomness};
+use sp_runtime::{traits::Saturating, SaturatedConversion};
+
+use crate::{
+	pallet::*, BenchmarkProofs, Challenge, ChallengeFailure, ComputeStake, ConfirmedIb, ProofCheck,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Work units that take `ib` about `challenge_seconds` (at least 1).
+	pub fn challenge_size(ib: Ib) -> u64 {
+		let params = Self::params();
+		let units = (params.work_units_per_ib_minute as u128)
+			.saturating_mul(ib.micro() as u128)
+			.saturating_mul(params.challenge_seconds as u128)
+			/ (60 * Ib::RESOLUTION as u128);
+		units.clamp(1, u64::MAX as u128) as u64
+	}
+
+	/// Issues a challenge for `claimed_ib` to `who` (replacing a pending one).
+	pub(crate) fn issue_challenge(who: &T::AccountId, claimed_ib: Ib) -> DispatchResult {
+		let nonce = ChallengeNonce::<T>::mutate(|n| {
+			*n = n.saturating_add(1);
+			*n
+		});
+		let (random, _) = T::Randomness::random(b"cinder/ib-challenge");
+		let seed = sp_io::hashing::blake2_256(&(random, who, nonce).encode());
+		let now = frame_system::Pallet::<T>::block_number();
+		let challenge = Challenge {
+			claimed_ib,
+			seed,
+			work_units: Self::challenge_size(claimed_ib),
+			issued_at: now,
+			deadline: now.saturating_add(Self::params().challenge_window),
+		};
+		Self::mutate_node(who, |node| node.challenge = Some(challenge))?;
+		Self::deposit_event(Event::ChallengeIssued {
+			who: who.clone(),
+			claimed_ib,
+			seed,
+			work_units: challenge.work_units,
+			deadline: challenge.deadline,
+		});
+		Ok(())
+	}
+
+	fn reject(who: &T::AccountId, claimed_ib: Ib, reason: ChallengeFailure) -> DispatchResult {
+		Self::mutate_node(who, |node| node.challenge = None)?;
+		Self::deposit_event(Event::IbRejected { who: who.clone(), claimed_ib, reason });
+		Ok(())
+	}
+
+	pub(crate) fn do_submit_benchmark(who: T::AccountId, result: [u8; 32]) -> DispatchResult {
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
+		if frame_system::Pallet::<T>::block_number() > challenge.deadline {
+			return Self::reject(&who, challenge.claimed_ib, ChallengeFailure::Late);
+		}
+		let independently_checked =
+			match T::BenchmarkProofs::check(&who, challenge.seed, challenge.work_units, result) {
+				ProofCheck::Verified => true,
+				ProofCheck::AcceptedUnchecked => false,
+				ProofCheck::Wrong => {
+					return Self::reject(&who, challenge.claimed_ib, ChallengeFailure::WrongResult)
+				}
+			};
+		let ib = challenge.claimed_ib;
+		Self::mutate_node(&who, |node| {
+			node.challenge = None;
+			node.confirmed_ib = Some(ConfirmedIb { ib, independently_checked });
+		})?;
+		Self::deposit_event(Event::IbConfirmed { who: who.clone(), ib, independently_checked });
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_expire_challenge(who: T::AccountId) -> DispatchResult {
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() > challenge.deadline,
+			Error::<T>::ChallengeNotExpired
+		);
+		Self::reject(&who, challenge.claimed_ib, ChallengeFailure::Missing)
+	}
+
+	/// Blocks left to answer `who`'s challenge, if one is pending.
+	pub fn challenge_blocks_left(who: &T::AccountId) -> Option<u64> {
+		let challenge = Nodes::<T>::get(who)?.challenge?;
+		let now = frame_system::Pallet::<T>::block_number();
+		Some(challenge.deadline.saturating_sub(now).saturated_into())
+	}
+}

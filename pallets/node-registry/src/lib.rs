@@ -1,0 +1,394 @@
+//! # Node registry
+//!
+//! Who Cinder's nodes are and what they can do: role (worker, verifier, manager), declared
+//! hardware, HTTP endpoint, price per IBM, hosted models, idle-capacity settings, and the three
+//! things the chain measures itself:
+//!
+//! - **IB**, compute capacity, fixed point at 10⁻⁶ IB. A claimed IB is in force only after a
+//!   **timed benchmark challenge**: the registry draws a seed from BABE randomness and sizes the
+//!   workload so that the claimed IB needs about `challenge_seconds`; an answer (the output
+//!   commitment) before `challenge_window` blocks have passed confirms the claim, a late, missing or
+//!   wrong one rejects it, each with an event that says why. Answers are checked by
+//!   [`Config::BenchmarkProofs`] (the verification pallet); until it is wired in, the runtime uses
+//!   [`cinder_primitives::AcceptUnchecked`] and the confirmation says
+//!   `independently_checked: false`, in storage and in the event.
+//! - **Liveness**: a heartbeat every `heartbeat_interval` blocks, counted per reward epoch; a node
+//!   that misses `offline_after` intervals is offline (stops getting work) and anyone may record it
+//!   with [`Pallet::mark_offline`]; its next heartbeat brings it back.
+//! - **Reliability** (a `Perbill`): three exponentially weighted averages, each updated as
+//!   `c ← α·sample + (1 − α)·c` with sample 100 % or 0 %:
+//!   uptime (each heartbeat interval met or missed), delivery (each job on time or late, reported
+//!   by the jobs pallet) and verification (each sampled receipt passed or failed, reported by the
+//!   verification pallet). The score is `w_u·uptime + w_d·delivery + w_v·verification` (40/30/30 %
+//!   by default). A new node starts every component at the probation value (50 %), so it must earn
+//!   its way up; α = 10 % lets about 22 observations move a component halfway.
+//!
+//! Price and IB raises are refused unless the compute bond already covers the new S(n)
+//! ([`ComputeStake::ensure_covers`]); every change that can affect eligibility is reported to the
+//! stake ([`ComputeStake::profile_changed`]).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod challenge;
+mod liveness;
+mod registration;
+mod reliability;
+pub mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod tests;
+
+pub use cinder_primitives::{
+	BenchmarkProofs, ComputeStake, Ib, JobsInFlight, NodeProfile, NodeProfiles, ProofCheck,
+	ReliabilityEvents, RewardEpochs, ValidatorControllers,
+};
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// Balance type of prices.
+pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
+	<T as frame_system::Config>::AccountId,
+>>::Balance;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible::Inspect, Randomness},
+	};
+	use frame_system::pallet_prelude::{BlockNumberFor, *};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The token prices are quoted in.
+		type Currency: Inspect<Self::AccountId>;
+
+		/// The compute stake (compute-staking): S(n) checks and eligibility updates.
+		type Stake: ComputeStake<Self::AccountId, BalanceOf<Self>, Error = DispatchError>;
+
+		/// Jobs in flight per node (the jobs pallet; `()` until it exists).
+		type Jobs: JobsInFlight<Self::AccountId>;
+
+		/// Whether an account controls a validator stash (over pallet-staking).
+		type Validators: ValidatorControllers<Self::AccountId>;
+
+		/// Checks answers to benchmark challenges (the verification pallet, or
+		/// `AcceptUnchecked` until it exists).
+		type BenchmarkProofs: BenchmarkProofs<Self::AccountId>;
+
+		/// Randomness for challenge seeds (BABE's, never an insecure source).
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// The current compute reward epoch, for uptime counting.
+		type Epochs: RewardEpochs;
+
+		/// Who may change the parameters (root or governance).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Longest GPU adapter name and region.
+		#[pallet::constant]
+		type MaxTextLen: Get<u32>;
+
+		/// Longest endpoint URL.
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+
+		/// Most models one node hosts.
+		#[pallet::constant]
+		type MaxHostedModels: Get<u32>;
+
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Registry parameters: heartbeats, challenges, IB bounds, reliability.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, RegistryParams<BlockNumberFor<T>>, OptionQuery>;
+
+	/// Every registered node, by its operator account.
+	#[pallet::storage]
+	pub type Nodes<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, NodeRecord<T>>;
+
+	/// Number of registered nodes.
+	#[pallet::storage]
+	pub type NodeCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Challenges issued so far (mixed into each seed so no two are alike).
+	#[pallet::storage]
+	pub type ChallengeNonce<T> = StorageValue<_, u64, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Initial parameters; `None` uses [`Pallet::default_params`].
+		pub params: Option<RegistryParams<BlockNumberFor<T>>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let params = self.params.unwrap_or_else(Pallet::<T>::default_params);
+			assert!(Pallet::<T>::params_are_valid(&params), "invalid node-registry params");
+			Params::<T>::put(params);
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `who` registered a node with `role`, claiming `claimed_ib` (a challenge follows).
+		Registered { who: T::AccountId, role: NodeRole<T::AccountId>, claimed_ib: Ib },
+		/// `who` must compute the workload `(seed, work_units)` and answer by block `deadline`.
+		ChallengeIssued {
+			who: T::AccountId,
+			claimed_ib: Ib,
+			seed: [u8; 32],
+			work_units: u64,
+			deadline: BlockNumberFor<T>,
+		},
+		/// `who`'s IB `ib` is in force; `independently_checked` is false while answers are
+		/// accepted without recomputation.
+		IbConfirmed { who: T::AccountId, ib: Ib, independently_checked: bool },
+		/// `who`'s claim of `claimed_ib` was rejected because of `reason`.
+		IbRejected { who: T::AccountId, claimed_ib: Ib, reason: ChallengeFailure },
+		/// `who` changed its declared hardware.
+		HardwareUpdated { who: T::AccountId },
+		/// `who` changed its endpoint.
+		EndpointUpdated { who: T::AccountId },
+		/// `who` changed its price per IBM.
+		PriceUpdated { who: T::AccountId, price_per_ibm: BalanceOf<T> },
+		/// `who` changed the models it hosts.
+		ModelsUpdated { who: T::AccountId, models: u32 },
+		/// `who` changed its background-job and committed-memory settings.
+		AvailabilityUpdated { who: T::AccountId, availability: Availability },
+		/// `who` paused its node: it takes no work.
+		Paused { who: T::AccountId },
+		/// `who` resumed its node.
+		Resumed { who: T::AccountId },
+		/// `who` missed heartbeats since block `last_heartbeat`: it is offline.
+		WentOffline { who: T::AccountId, last_heartbeat: BlockNumberFor<T> },
+		/// `who` sent a heartbeat again: it is back online.
+		BackOnline { who: T::AccountId },
+		/// `who` left the registry.
+		Deregistered { who: T::AccountId },
+		/// The parameters changed.
+		ParamsSet { params: RegistryParams<BlockNumberFor<T>> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account already runs a registered node.
+		AlreadyRegistered,
+		/// The account runs no registered node.
+		NotRegistered,
+		/// A verifier must be bound to a validator stash its account controls.
+		NotValidatorController,
+		/// The price per IBM must be more than zero.
+		ZeroPrice,
+		/// The claimed IB is zero or above `max_ib`.
+		IbOutOfRange,
+		/// The endpoint must be an `http://` or `https://` URL.
+		BadEndpoint,
+		/// Too early: heartbeats are due every `heartbeat_interval` blocks.
+		HeartbeatTooEarly,
+		/// No benchmark challenge is pending.
+		NoChallenge,
+		/// The challenge's deadline has not passed yet.
+		ChallengeNotExpired,
+		/// The node is not overdue: it is not offline.
+		NotOverdue,
+		/// The node is already paused.
+		AlreadyPaused,
+		/// The node is not paused.
+		NotPaused,
+		/// The node still has jobs in flight.
+		JobsInFlight,
+		/// The node still has an active bond: unbond it first (unbonding chunks may remain).
+		StillBonded,
+		/// Invalid parameters: intervals and windows must be at least 1, weights must sum to
+		/// 100 %, `max_ib` must be more than zero.
+		InvalidParams,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_block: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Register a node and receive a benchmark challenge for `claimed_ib`.
+		///
+		/// - `origin`: the operator account, not yet registered.
+		/// - `role`: `Worker`, `Manager`, or `Verifier { stash }` with a stash this account
+		///   controls as a validator.
+		/// - `hardware`, `endpoint` (`http(s)://…`), `price_per_ibm` (> 0), `claimed_ib`
+		///   (0 < IB ≤ `max_ib`), `hosted_models`, `availability`.
+		#[pallet::call_index(0)]
+		#[allow(clippy::too_many_arguments)]
+		pub fn register(
+			origin: OriginFor<T>,
+			role: NodeRole<T::AccountId>,
+			hardware: HardwareProfile<T::MaxTextLen>,
+			endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+			price_per_ibm: BalanceOf<T>,
+			claimed_ib: Ib,
+			hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
+			availability: Availability,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register(
+				who,
+				role,
+				hardware,
+				endpoint,
+				price_per_ibm,
+				claimed_ib,
+				hosted_models,
+				availability,
+			)
+		}
+
+		/// Replace the declared hardware.
+		#[pallet::call_index(1)]
+		pub fn update_hardware(
+			origin: OriginFor<T>,
+			hardware: HardwareProfile<T::MaxTextLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_node(&who, |node| node.hardware = hardware)?;
+			Self::deposit_event(Event::HardwareUpdated { who });
+			Ok(())
+		}
+
+		/// Replace the endpoint (`http://` or `https://`).
+		#[pallet::call_index(2)]
+		pub fn update_endpoint(
+			origin: OriginFor<T>,
+			endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Self::endpoint_is_valid(&endpoint), Error::<T>::BadEndpoint);
+			Self::mutate_node(&who, |node| node.endpoint = endpoint)?;
+			Self::deposit_event(Event::EndpointUpdated { who });
+			Ok(())
+		}
+
+		/// Change the price per IBM (> 0). A raise needs a bond that covers the new S(n).
+		#[pallet::call_index(3)]
+		pub fn update_price(origin: OriginFor<T>, price_per_ibm: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_update_price(who, price_per_ibm)
+		}
+
+		/// Claim a new IB (0 < IB ≤ `max_ib`) and receive a challenge for it; the confirmed IB
+		/// stays in force until the new claim is confirmed. A raise needs a bond that covers the
+		/// new S(n).
+		#[pallet::call_index(4)]
+		pub fn claim_ib(origin: OriginFor<T>, claimed_ib: Ib) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_ib(who, claimed_ib)
+		}
+
+		/// Replace the list of hosted models.
+		#[pallet::call_index(5)]
+		pub fn update_models(
+			origin: OriginFor<T>,
+			hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let models = hosted_models.len() as u32;
+			Self::mutate_node(&who, |node| node.hosted_models = hosted_models)?;
+			Self::deposit_event(Event::ModelsUpdated { who, models });
+			Ok(())
+		}
+
+		/// Change the background-job opt-in and the committed memory.
+		#[pallet::call_index(6)]
+		pub fn update_availability(
+			origin: OriginFor<T>,
+			availability: Availability,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::mutate_node(&who, |node| node.availability = availability)?;
+			Self::deposit_event(Event::AvailabilityUpdated { who, availability });
+			Ok(())
+		}
+
+		/// Stop taking work.
+		#[pallet::call_index(7)]
+		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_pause(who)
+		}
+
+		/// Take work again.
+		#[pallet::call_index(8)]
+		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_resume(who)
+		}
+
+		/// Leave the registry: needs no job in flight and no active bond (unbond first).
+		#[pallet::call_index(9)]
+		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_deregister(who)
+		}
+
+		/// Prove liveness; due every `heartbeat_interval` blocks.
+		#[pallet::call_index(10)]
+		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_heartbeat(who)
+		}
+
+		/// Answer the pending benchmark challenge with the workload's output commitment.
+		/// A late answer rejects the claim (the call succeeds and says so in an event).
+		#[pallet::call_index(11)]
+		pub fn submit_benchmark(origin: OriginFor<T>, result: [u8; 32]) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_benchmark(who, result)
+		}
+
+		/// Reject `who`'s claim whose challenge passed its deadline unanswered (anyone may call).
+		#[pallet::call_index(12)]
+		pub fn expire_challenge(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_expire_challenge(who)
+		}
+
+		/// Record that `who` missed `offline_after` heartbeat intervals (anyone may call).
+		#[pallet::call_index(13)]
+		pub fn mark_offline(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_mark_offline(who)
+		}
+
+		/// Set the registry parameters.
+		///
+		/// - `origin`: `AdminOrigin`.
+		#[pallet::call_index(14)]
+		pub fn set_params(
+			origin: OriginFor<T>,
+			params: RegistryParams<BlockNumberFor<T>>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
+			Params::<T>::put(params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+	}
+}

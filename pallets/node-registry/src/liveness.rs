@@ -1,0 +1,74 @@
+//! Heartbeats, uptime per reward epoch, going offline and coming back.
+
+use frame_support::pallet_prelude::*;
+use sp_runtime::traits::{Saturating, Zero};
+
+use crate::{pallet::*, ComputeStake, EpochUptime, NodeRecord, NodeStatus, RewardEpochs};
+
+impl<T: Config> Pallet<T> {
+	/// Whether `node` has missed `offline_after` heartbeat intervals by now.
+	pub(crate) fn is_overdue(node: &NodeRecord<T>) -> bool {
+		let params = Self::params();
+		let allowed = params.heartbeat_interval.saturating_mul(params.offline_after.into());
+		frame_system::Pallet::<T>::block_number() > node.last_heartbeat.saturating_add(allowed)
+	}
+
+	pub(crate) fn do_heartbeat(who: T::AccountId) -> DispatchResult {
+		let mut node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let params = Self::params();
+		let now = frame_system::Pallet::<T>::block_number();
+		let elapsed = now.saturating_sub(node.last_heartbeat);
+		ensure!(elapsed >= params.heartbeat_interval, Error::<T>::HeartbeatTooEarly);
+
+		// Intervals that passed without a heartbeat, then this one on time.
+		let intervals: u32 = (elapsed / params.heartbeat_interval).try_into().unwrap_or(u32::MAX);
+		let missed = intervals.saturating_sub(1);
+		Self::observe_uptime(&mut node, missed);
+
+		let epoch = T::Epochs::current();
+		if node.uptime.epoch != epoch {
+			if node.uptime.heartbeats > 0 {
+				node.previous_uptime = node.uptime;
+			}
+			node.uptime = EpochUptime { epoch, heartbeats: 0 };
+		}
+		node.uptime.heartbeats = node.uptime.heartbeats.saturating_add(1);
+		node.last_heartbeat = now;
+		let was_offline = node.status == NodeStatus::Offline;
+		if was_offline {
+			node.status = NodeStatus::Active;
+		}
+		Nodes::<T>::insert(&who, node);
+		if was_offline {
+			Self::deposit_event(Event::BackOnline { who: who.clone() });
+		}
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_mark_offline(who: T::AccountId) -> DispatchResult {
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(
+			node.status == NodeStatus::Active && Self::is_overdue(&node),
+			Error::<T>::NotOverdue
+		);
+		let last_heartbeat = node.last_heartbeat;
+		Self::mutate_node(&who, |node| node.status = NodeStatus::Offline)?;
+		Self::deposit_event(Event::WentOffline { who: who.clone(), last_heartbeat });
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	/// Heartbeats `who` sent in reward epoch `epoch` (for availability rewards).
+	pub fn heartbeats_in(who: &T::AccountId, epoch: cinder_primitives::RewardEpochIndex) -> u32 {
+		Nodes::<T>::get(who)
+			.map(|node| {
+				[node.uptime, node.previous_uptime]
+					.into_iter()
+					.find(|u| u.epoch == epoch && !u.heartbeats.is_zero())
+					.map(|u| u.heartbeats)
+					.unwrap_or(0)
+			})
+			.unwrap_or(0)
+	}
+}

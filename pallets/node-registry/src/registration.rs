@@ -1,0 +1,217 @@
+//! Registering, updating, pausing and leaving; parameters; the [`NodeProfiles`] view the stake
+//! reads; invariants.
+
+use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Zero, Perbill};
+
+use crate::{
+	pallet::*, Availability, BalanceOf, ComputeStake, EpochUptime, HardwareProfile, Ib,
+	JobsInFlight, ModelId, NodeProfile, NodeProfiles, NodeRecord, NodeRole, NodeStatus,
+	RegistryParams, Reliability, ReliabilityParams, RewardEpochs, ValidatorControllers,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Parameters used when genesis sets none: heartbeats every 10 blocks (1 min), offline after
+	/// 3 missed, 40 blocks (4 min) to answer a 90-second challenge, IB up to 10,000.
+	pub fn default_params() -> RegistryParams<BlockNumberFor<T>> {
+		RegistryParams {
+			heartbeat_interval: 10u32.into(),
+			offline_after: 3,
+			challenge_window: 40u32.into(),
+			challenge_seconds: 90,
+			// About an RTX4090 pair's int8 MAC rate (≈ 6.6e14 MAC/s) for one minute.
+			work_units_per_ib_minute: 40_000_000_000_000_000,
+			max_ib: Ib::from_micro(10_000 * Ib::RESOLUTION),
+			reliability: ReliabilityParams::default(),
+		}
+	}
+
+	/// The parameters in force.
+	pub fn params() -> RegistryParams<BlockNumberFor<T>> {
+		Params::<T>::get().unwrap_or_else(Self::default_params)
+	}
+
+	pub(crate) fn params_are_valid(params: &RegistryParams<BlockNumberFor<T>>) -> bool {
+		let r = &params.reliability;
+		let weights = r.uptime_weight.deconstruct() as u64
+			+ r.delivery_weight.deconstruct() as u64
+			+ r.verification_weight.deconstruct() as u64;
+		!params.heartbeat_interval.is_zero()
+			&& params.offline_after > 0
+			&& !params.challenge_window.is_zero()
+			&& params.challenge_seconds > 0
+			&& params.work_units_per_ib_minute > 0
+			&& !params.max_ib.is_zero()
+			&& weights == Perbill::one().deconstruct() as u64
+	}
+
+	pub(crate) fn endpoint_is_valid(endpoint: &[u8]) -> bool {
+		let rest = endpoint.strip_prefix(b"https://").or_else(|| endpoint.strip_prefix(b"http://"));
+		matches!(rest, Some(host) if !host.is_empty() && !host.contains(&b' '))
+	}
+
+	pub(crate) fn ensure_ib_in_range(ib: Ib) -> DispatchResult {
+		ensure!(!ib.is_zero() && ib <= Self::params().max_ib, Error::<T>::IbOutOfRange);
+		Ok(())
+	}
+
+	/// Applies `change` to `who`'s record, or fails with `NotRegistered`.
+	pub(crate) fn mutate_node(
+		who: &T::AccountId,
+		change: impl FnOnce(&mut NodeRecord<T>),
+	) -> DispatchResult {
+		Nodes::<T>::try_mutate(who, |node| {
+			let node = node.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			change(node);
+			Ok(())
+		})
+	}
+
+	/// The IB S(n) is computed from: the confirmed one, else the claim.
+	pub(crate) fn ib_in_force(node: &NodeRecord<T>) -> Ib {
+		node.confirmed_ib.map(|c| c.ib).unwrap_or(node.claimed_ib)
+	}
+
+	#[allow(clippy::too_many_arguments)]
+	pub(crate) fn do_register(
+		who: T::AccountId,
+		role: NodeRole<T::AccountId>,
+		hardware: HardwareProfile<T::MaxTextLen>,
+		endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+		price_per_ibm: BalanceOf<T>,
+		claimed_ib: Ib,
+		hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
+		availability: Availability,
+	) -> DispatchResult {
+		ensure!(!Nodes::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+		if let NodeRole::Verifier { stash } = &role {
+			ensure!(
+				T::Validators::controls_validator(&who, stash),
+				Error::<T>::NotValidatorController
+			);
+		}
+		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
+		Self::ensure_ib_in_range(claimed_ib)?;
+		ensure!(Self::endpoint_is_valid(&endpoint), Error::<T>::BadEndpoint);
+
+		let now = frame_system::Pallet::<T>::block_number();
+		let probation = Self::params().reliability.probation;
+		let node = NodeRecord::<T> {
+			role: role.clone(),
+			hardware,
+			endpoint,
+			price_per_ibm,
+			claimed_ib,
+			confirmed_ib: None,
+			challenge: None,
+			hosted_models,
+			availability,
+			status: NodeStatus::Active,
+			last_heartbeat: now,
+			uptime: EpochUptime { epoch: T::Epochs::current(), heartbeats: 0 },
+			previous_uptime: EpochUptime::default(),
+			reliability: Reliability {
+				uptime: probation,
+				delivery: probation,
+				verification: probation,
+				score: probation,
+			},
+		};
+		Nodes::<T>::insert(&who, node);
+		NodeCount::<T>::mutate(|count| *count = count.saturating_add(1));
+		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib });
+		Self::issue_challenge(&who, claimed_ib)?;
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_update_price(
+		who: T::AccountId,
+		price_per_ibm: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		if price_per_ibm > node.price_per_ibm {
+			T::Stake::ensure_covers(&who, Self::ib_in_force(&node), price_per_ibm)?;
+		}
+		Self::mutate_node(&who, |node| node.price_per_ibm = price_per_ibm)?;
+		Self::deposit_event(Event::PriceUpdated { who: who.clone(), price_per_ibm });
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_claim_ib(who: T::AccountId, claimed_ib: Ib) -> DispatchResult {
+		Self::ensure_ib_in_range(claimed_ib)?;
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		if claimed_ib > Self::ib_in_force(&node) {
+			T::Stake::ensure_covers(&who, claimed_ib, node.price_per_ibm)?;
+		}
+		Self::mutate_node(&who, |node| node.claimed_ib = claimed_ib)?;
+		Self::issue_challenge(&who, claimed_ib)
+	}
+
+	pub(crate) fn do_pause(who: T::AccountId) -> DispatchResult {
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(node.status != NodeStatus::Paused, Error::<T>::AlreadyPaused);
+		Self::mutate_node(&who, |node| node.status = NodeStatus::Paused)?;
+		Self::deposit_event(Event::Paused { who: who.clone() });
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_resume(who: T::AccountId) -> DispatchResult {
+		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(node.status == NodeStatus::Paused, Error::<T>::NotPaused);
+		// Resuming counts as a heartbeat: the node is back and on time.
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::mutate_node(&who, |node| {
+			node.status = NodeStatus::Active;
+			node.last_heartbeat = now;
+		})?;
+		Self::deposit_event(Event::Resumed { who: who.clone() });
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_deregister(who: T::AccountId) -> DispatchResult {
+		ensure!(Nodes::<T>::contains_key(&who), Error::<T>::NotRegistered);
+		ensure!(T::Jobs::jobs_in_flight(&who) == 0, Error::<T>::JobsInFlight);
+		ensure!(T::Stake::active_bond(&who).is_zero(), Error::<T>::StillBonded);
+		Nodes::<T>::remove(&who);
+		NodeCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+		Self::deposit_event(Event::Deregistered { who: who.clone() });
+		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	/// Invariants: the node count matches the records; every pending challenge was issued for
+	/// the current claim; reliability scores are the weighted sums of their components.
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut count = 0u32;
+		for (_, node) in Nodes::<T>::iter() {
+			count += 1;
+			if let Some(challenge) = node.challenge {
+				ensure!(challenge.claimed_ib == node.claimed_ib, "challenge is for another claim");
+				ensure!(challenge.deadline > challenge.issued_at, "challenge without a window");
+			}
+			let expected = Self::score(&node.reliability, &Self::params().reliability);
+			ensure!(node.reliability.score == expected, "score differs from its components");
+		}
+		ensure!(count == NodeCount::<T>::get(), "NodeCount differs from the records");
+		Ok(())
+	}
+}
+
+impl<T: Config> NodeProfiles<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn profile(who: &T::AccountId) -> Option<NodeProfile<BalanceOf<T>>> {
+		let node = Nodes::<T>::get(who)?;
+		Some(NodeProfile {
+			ib: Self::ib_in_force(&node),
+			ib_confirmed: node.confirmed_ib.is_some(),
+			price_per_ibm: node.price_per_ibm,
+			active: node.status == NodeStatus::Active && !Self::is_overdue(&node),
+		})
+	}
+}

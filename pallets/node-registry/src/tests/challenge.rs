@@ -1,0 +1,140 @@
+//! Benchmark challenges: on-time answers confirm, late, missing and wrong ones reject.
+
+use frame_support::{assert_noop, assert_ok};
+
+use super::*;
+use crate::{ChallengeFailure, ConfirmedIb, Error, Event, Nodes};
+
+#[test]
+fn a_timely_answer_confirms_the_claim_marked_unchecked() {
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1);
+		run_to(41); // the deadline block itself still counts
+		events();
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]));
+		let node = Nodes::<Test>::get(1).unwrap();
+		assert_eq!(
+			node.confirmed_ib,
+			Some(ConfirmedIb { ib: Ib::from_micro(HALF_IB), independently_checked: false })
+		);
+		assert!(node.challenge.is_none());
+		assert_eq!(
+			events(),
+			vec![Event::IbConfirmed {
+				who: 1,
+				ib: Ib::from_micro(HALF_IB),
+				independently_checked: false
+			}]
+		);
+	});
+}
+
+#[test]
+fn a_verified_answer_is_marked_checked_and_a_wrong_one_rejects() {
+	ExtBuilder::default().build_and_execute(|| {
+		set_proof_check(ProofCheck::Verified);
+		confirmed_worker(1);
+		assert!(Nodes::<Test>::get(1).unwrap().confirmed_ib.unwrap().independently_checked);
+
+		set_proof_check(ProofCheck::Wrong);
+		register_worker(2);
+		events();
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [0; 32]));
+		assert_eq!(Nodes::<Test>::get(2).unwrap().confirmed_ib, None);
+		assert_eq!(
+			events(),
+			vec![Event::IbRejected {
+				who: 2,
+				claimed_ib: Ib::from_micro(HALF_IB),
+				reason: ChallengeFailure::WrongResult
+			}]
+		);
+	});
+}
+
+#[test]
+fn a_late_answer_rejects_the_claim() {
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1);
+		run_to(42);
+		events();
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]));
+		assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib, None);
+		assert!(Nodes::<Test>::get(1).unwrap().challenge.is_none());
+		assert_eq!(
+			events(),
+			vec![Event::IbRejected {
+				who: 1,
+				claimed_ib: Ib::from_micro(HALF_IB),
+				reason: ChallengeFailure::Late
+			}]
+		);
+		assert_noop!(
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]),
+			Error::<Test>::NoChallenge
+		);
+	});
+}
+
+#[test]
+fn a_missing_answer_is_expired_by_anyone_after_the_deadline() {
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1);
+		assert_noop!(
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
+			Error::<Test>::ChallengeNotExpired
+		);
+		run_to(42);
+		events();
+		assert_ok!(NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1));
+		assert_eq!(
+			events(),
+			vec![Event::IbRejected {
+				who: 1,
+				claimed_ib: Ib::from_micro(HALF_IB),
+				reason: ChallengeFailure::Missing
+			}]
+		);
+		assert_noop!(
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
+			Error::<Test>::NoChallenge
+		);
+		assert_noop!(
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 4),
+			Error::<Test>::NotRegistered
+		);
+	});
+}
+
+#[test]
+fn challenges_are_sized_for_the_claimed_ib() {
+	ExtBuilder::default().build_and_execute(|| {
+		// 90 s at the claimed IB: linear in IB, at least one unit.
+		let one = NodeRegistry::challenge_size(Ib::ONE);
+		assert_eq!(one, 60_000_000_000_000_000);
+		assert_eq!(NodeRegistry::challenge_size(Ib::from_micro(100)), one / 10_000);
+		assert_eq!(NodeRegistry::challenge_size(Ib::from_micro(1)), one / 1_000_000);
+	});
+}
+
+#[test]
+fn a_new_claim_keeps_the_confirmed_ib_until_confirmed_and_a_raise_needs_bond() {
+	ExtBuilder::default().build_and_execute(|| {
+		confirmed_worker(1);
+		assert_noop!(
+			NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::ONE),
+			pallet_compute_staking::Error::<Test>::BondBelowMinimumStake
+		);
+		assert_noop!(
+			NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::ZERO),
+			Error::<Test>::IbOutOfRange
+		);
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 2 * S_HALF_IB));
+		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::ONE));
+		let node = Nodes::<Test>::get(1).unwrap();
+		assert_eq!(node.confirmed_ib.unwrap().ib, Ib::from_micro(HALF_IB), "old IB in force");
+		assert_eq!(node.challenge.unwrap().claimed_ib, Ib::ONE);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [2; 32]));
+		assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib.unwrap().ib, Ib::ONE);
+	});
+}

@@ -1,0 +1,89 @@
+//! Heartbeats, uptime per epoch, offline and back, pause and resume.
+
+use frame_support::{assert_noop, assert_ok};
+
+use super::*;
+use crate::{Error, Event, NodeProfiles, NodeStatus, Nodes};
+
+#[test]
+fn heartbeats_are_due_every_interval() {
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1); // block 1 counts as the first heartbeat
+		assert_noop!(
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(2)),
+			Error::<Test>::NotRegistered
+		);
+		run_to(10);
+		assert_noop!(
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)),
+			Error::<Test>::HeartbeatTooEarly
+		);
+		run_to(11);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(Nodes::<Test>::get(1).unwrap().last_heartbeat, 11);
+		assert_noop!(
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)),
+			Error::<Test>::HeartbeatTooEarly
+		);
+	});
+}
+
+#[test]
+fn heartbeats_are_counted_per_reward_epoch() {
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1);
+		for block in [11, 21, 31] {
+			run_to(block);
+			assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		}
+		set_epoch(1);
+		run_to(41);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(NodeRegistry::heartbeats_in(&1, 0), 3);
+		assert_eq!(NodeRegistry::heartbeats_in(&1, 1), 1);
+		assert_eq!(NodeRegistry::heartbeats_in(&1, 2), 0);
+	});
+}
+
+#[test]
+fn a_node_overdue_by_offline_after_intervals_goes_offline_and_comes_back() {
+	ExtBuilder::default().build_and_execute(|| {
+		confirmed_worker(1);
+		run_to(31);
+		assert_noop!(
+			NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1),
+			Error::<Test>::NotOverdue
+		);
+		run_to(32); // 1 + 3 × 10 < 32
+		assert!(!NodeRegistry::profile(&1).unwrap().active, "overdue nodes are inactive at once");
+		events();
+		assert_ok!(NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1));
+		assert_eq!(Nodes::<Test>::get(1).unwrap().status, NodeStatus::Offline);
+		assert_eq!(events(), vec![Event::WentOffline { who: 1, last_heartbeat: 1 }]);
+		assert_noop!(
+			NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1),
+			Error::<Test>::NotOverdue
+		);
+
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(Nodes::<Test>::get(1).unwrap().status, NodeStatus::Active);
+		assert_eq!(events(), vec![Event::BackOnline { who: 1 }]);
+		assert!(NodeRegistry::profile(&1).unwrap().active);
+	});
+}
+
+#[test]
+fn pause_and_resume() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop!(NodeRegistry::pause(RuntimeOrigin::signed(1)), Error::<Test>::NotRegistered);
+		register_worker(1);
+		assert_noop!(NodeRegistry::resume(RuntimeOrigin::signed(1)), Error::<Test>::NotPaused);
+		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
+		assert!(!NodeRegistry::profile(&1).unwrap().active);
+		assert_noop!(NodeRegistry::pause(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyPaused);
+		run_to(100);
+		assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(1)));
+		let profile = NodeRegistry::profile(&1).unwrap();
+		assert!(profile.active, "resuming counts as a heartbeat, so the node is not overdue");
+	});
+}

@@ -1,0 +1,248 @@
+//! Tests of the node registry, by topic. The mock runtime has the real compute-staking pallet as
+//! the stake (which reads profiles back from the registry), and mocks for jobs, validators,
+//! benchmark-proof checks, randomness and the reward epoch.
+
+mod challenge;
+mod deregister;
+mod eligibility;
+mod liveness;
+mod params;
+mod register;
+mod reliability;
+mod update;
+
+use core::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use cinder_primitives::{
+	BenchmarkProofs, Ib, JobsInFlight, ProofCheck, RewardEpochIndex, RewardEpochs,
+	ValidatorControllers,
+};
+use frame_support::{assert_ok, derive_impl, parameter_types, traits::Randomness, BoundedVec};
+use sp_core::H256;
+use sp_runtime::{traits::Hash, BuildStorage};
+
+use crate::{self as pallet_node_registry, Availability, HardwareProfile, NodeRole};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		ComputeStaking: pallet_compute_staking,
+		NodeRegistry: pallet_node_registry,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+thread_local! {
+	static JOBS: RefCell<BTreeMap<AccountId, u32>> = RefCell::new(BTreeMap::new());
+	static VALIDATORS: RefCell<BTreeSet<(AccountId, AccountId)>> = RefCell::new(BTreeSet::new());
+	static PROOF_CHECK: RefCell<ProofCheck> = RefCell::new(ProofCheck::AcceptedUnchecked);
+	static EPOCH: RefCell<RewardEpochIndex> = RefCell::new(0);
+}
+
+pub struct MockJobs;
+impl JobsInFlight<AccountId> for MockJobs {
+	fn jobs_in_flight(who: &AccountId) -> u32 {
+		JOBS.with(|j| j.borrow().get(who).copied().unwrap_or(0))
+	}
+}
+
+pub struct MockValidators;
+impl ValidatorControllers<AccountId> for MockValidators {
+	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool {
+		VALIDATORS.with(|v| v.borrow().contains(&(*controller, *stash)))
+	}
+}
+
+pub struct MockProofs;
+impl BenchmarkProofs<AccountId> for MockProofs {
+	fn check(_: &AccountId, _: [u8; 32], _: u64, _: [u8; 32]) -> ProofCheck {
+		PROOF_CHECK.with(|c| *c.borrow())
+	}
+}
+
+/// Test randomness: a hash of the subject and the block number (tests only).
+pub struct TestRandomness;
+impl Randomness<H256, u64> for TestRandomness {
+	fn random(subject: &[u8]) -> (H256, u64) {
+		let block = System::block_number();
+		(sp_runtime::traits::BlakeTwo256::hash_of(&(subject, block)), block)
+	}
+}
+
+pub struct MockEpochs;
+impl RewardEpochs for MockEpochs {
+	fn current() -> RewardEpochIndex {
+		EPOCH.with(|e| *e.borrow())
+	}
+}
+
+parameter_types! {
+	pub const PenaltyPool: AccountId = 999;
+	pub const MinimumBond: Balance = 10;
+	pub const MaxUnbondingChunks: u32 = 4;
+	pub const MaxSweepPerBlock: u32 = 8;
+}
+
+impl pallet_compute_staking::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Nodes = NodeRegistry;
+	type Epochs = MockEpochs;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type PenaltyPool = PenaltyPool;
+	type MinimumBond = MinimumBond;
+	type MaxUnbondingChunks = MaxUnbondingChunks;
+	type MaxSweepPerBlock = MaxSweepPerBlock;
+	type WeightInfo = ();
+}
+
+impl pallet_node_registry::Config for Test {
+	type Currency = Balances;
+	type Stake = ComputeStaking;
+	type Jobs = MockJobs;
+	type Validators = MockValidators;
+	type BenchmarkProofs = MockProofs;
+	type Randomness = TestRandomness;
+	type Epochs = MockEpochs;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxTextLen = frame_support::traits::ConstU32<32>;
+	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
+	type MaxHostedModels = frame_support::traits::ConstU32<4>;
+	type WeightInfo = ();
+}
+
+pub const ENDOWMENT: Balance = 100_000_000;
+/// Default claim of `register_worker`: 0.5 IB.
+pub const HALF_IB: u64 = 500_000;
+/// Default price of `register_worker`.
+pub const PRICE: Balance = 100;
+/// S(n) of a confirmed 0.5 IB node at `PRICE`: 2 · 4320 · 0.5 · 100.
+pub const S_HALF_IB: Balance = 432_000;
+
+pub fn set_jobs(who: AccountId, jobs: u32) {
+	JOBS.with(|j| j.borrow_mut().insert(who, jobs));
+}
+pub fn add_validator(controller: AccountId, stash: AccountId) {
+	VALIDATORS.with(|v| v.borrow_mut().insert((controller, stash)));
+}
+pub fn set_proof_check(check: ProofCheck) {
+	PROOF_CHECK.with(|c| *c.borrow_mut() = check);
+}
+pub fn set_epoch(epoch: RewardEpochIndex) {
+	EPOCH.with(|e| *e.borrow_mut() = epoch);
+}
+pub fn run_to(block: u64) {
+	System::set_block_number(block);
+}
+
+pub fn hardware() -> HardwareProfile<frame_support::traits::ConstU32<32>> {
+	HardwareProfile {
+		cpu_cores: 16,
+		ram_mib: 65_536,
+		gpu_adapter: BoundedVec::truncate_from(b"NVIDIA GeForce RTX 4090".to_vec()),
+		vram_mib: 24_576,
+		storage_gib: 2_000,
+		region: BoundedVec::truncate_from(b"eu-west".to_vec()),
+	}
+}
+
+pub fn endpoint(url: &str) -> BoundedVec<u8, frame_support::traits::ConstU32<64>> {
+	BoundedVec::truncate_from(url.as_bytes().to_vec())
+}
+
+/// Registers `who` as a worker: 0.5 IB at `PRICE`, hosting model 7.
+pub fn register_worker(who: AccountId) {
+	assert_ok!(NodeRegistry::register(
+		RuntimeOrigin::signed(who),
+		NodeRole::Worker,
+		hardware(),
+		endpoint("http://127.0.0.1:8080"),
+		PRICE,
+		Ib::from_micro(HALF_IB),
+		BoundedVec::truncate_from(vec![7]),
+		Availability { background_jobs: true, committed_memory_mib: 4_096 },
+	));
+}
+
+/// Registers `who` as a worker and answers its challenge on time.
+pub fn confirmed_worker(who: AccountId) {
+	register_worker(who);
+	assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(who), [7; 32]));
+}
+
+/// This pallet's events since the last call.
+pub fn events() -> Vec<crate::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::NodeRegistry(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	System::reset_events();
+	events
+}
+
+/// compute-staking's events since the last call.
+pub fn stake_events() -> Vec<pallet_compute_staking::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::ComputeStaking(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	System::reset_events();
+	events
+}
+
+#[derive(Default)]
+pub struct ExtBuilder;
+
+impl ExtBuilder {
+	pub fn build(self) -> sp_io::TestExternalities {
+		JOBS.with(|j| j.borrow_mut().clear());
+		VALIDATORS.with(|v| v.borrow_mut().clear());
+		set_proof_check(ProofCheck::AcceptedUnchecked);
+		set_epoch(0);
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> {
+			balances: (1..=5).map(|who| (who, ENDOWMENT)).chain([(999, 1)]).collect(),
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		pallet_node_registry::GenesisConfig::<Test>::default()
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Runs `test`, then checks both pallets' invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			NodeRegistry::do_try_state().expect("registry invariants hold");
+			ComputeStaking::do_try_state().expect("stake invariants hold");
+		});
+	}
+}

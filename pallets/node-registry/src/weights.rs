@@ -1,0 +1,151 @@
+//! Weights of the registry's calls.
+//!
+//! These are **estimates, not yet benchmark output**: a fixed execution cost plus the storage
+//! reads and writes each call makes (counted from the code, including what it reads through the
+//! stake, and priced by the runtime's `DbWeight`). Benchmarks for every call come next, then this
+//! file is replaced by `frame-omni-bencher` output.
+
+use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::Weight};
+
+/// Weight functions of the calls.
+pub trait WeightInfo {
+	fn register() -> Weight;
+	fn update_hardware() -> Weight;
+	fn update_endpoint() -> Weight;
+	fn update_price() -> Weight;
+	fn claim_ib() -> Weight;
+	fn update_models() -> Weight;
+	fn update_availability() -> Weight;
+	fn pause() -> Weight;
+	fn resume() -> Weight;
+	fn deregister() -> Weight;
+	fn heartbeat() -> Weight;
+	fn submit_benchmark() -> Weight;
+	fn expire_challenge() -> Weight;
+	fn mark_offline() -> Weight;
+	fn set_params() -> Weight;
+}
+
+/// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
+const CALL_BASE: u64 = 40_000_000;
+/// Proof size of a node record (bounded text, models) and what the stake reads.
+const PROOF: u64 = 8_192;
+
+fn estimate(db: Weight) -> Weight {
+	Weight::from_parts(CALL_BASE, PROOF).saturating_add(db)
+}
+
+/// Weights for a runtime, priced with its `DbWeight`.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger. Writes: Nodes, NodeCount, ChallengeNonce, stake bond.
+	fn register() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(6, 4))
+	}
+	// Reads: Nodes. Writes: Nodes.
+	fn update_hardware() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// Reads: Nodes. Writes: Nodes.
+	fn update_endpoint() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// Reads: Nodes, Params, stake params, stake bond. Writes: Nodes, stake bond.
+	fn update_price() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(4, 2))
+	}
+	// Reads: Nodes, Params, stake params, stake bond, ChallengeNonce, randomness. Writes: Nodes, ChallengeNonce.
+	fn claim_ib() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(6, 2))
+	}
+	// Reads: Nodes. Writes: Nodes.
+	fn update_models() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// Reads: Nodes. Writes: Nodes.
+	fn update_availability() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// Reads: Nodes, stake params, stake bond. Writes: Nodes, stake bond.
+	fn pause() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(3, 2))
+	}
+	// Reads: Nodes, stake params, stake bond. Writes: Nodes, stake bond.
+	fn resume() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(3, 2))
+	}
+	// Reads: Nodes, jobs, stake bond, NodeCount. Writes: Nodes, NodeCount, stake bond.
+	fn deregister() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(4, 3))
+	}
+	// Reads: Nodes, Params, epoch, stake params, stake bond. Writes: Nodes, stake bond.
+	fn heartbeat() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(5, 2))
+	}
+	// Reads: Nodes, Params, stake params, stake bond. Writes: Nodes, stake bond.
+	fn submit_benchmark() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(4, 2))
+	}
+	// Reads: Nodes, Params. Writes: Nodes.
+	fn expire_challenge() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(2, 1))
+	}
+	// Reads: Nodes, Params, stake params, stake bond. Writes: Nodes, stake bond.
+	fn mark_offline() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(4, 2))
+	}
+	// Reads: -. Writes: Params.
+	fn set_params() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(0, 1))
+	}
+}
+
+/// For tests: execution cost only.
+impl WeightInfo for () {
+	fn register() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn update_hardware() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn update_endpoint() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn update_price() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn claim_ib() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn update_models() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn update_availability() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn pause() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn resume() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn deregister() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn heartbeat() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn submit_benchmark() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn expire_challenge() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn mark_offline() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn set_params() -> Weight {
+		estimate(Weight::zero())
+	}
+}
