@@ -6,8 +6,10 @@
 #      and a real `cinder-node --dev --tmp` that must finalize block #3, serve RPC and metrics, and
 #      stop cleanly on SIGTERM);
 #   3. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
-#   4. the polkadot.js test: scripts/js/smoke.mjs against a fresh dev node (runtime version,
-#      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice).
+#   4. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
+#      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice) and
+#      scripts/js/worker_stake.mjs (register a worker, confirm its IB, bond exactly S(n) read
+#      through the runtime API → eligible; one planck short → ineligible with the reason).
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,17 +28,19 @@ cargo test --workspace
 done_step
 
 step "pallet benchmarks as tests (runtime-benchmarks)"
-SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking --features runtime-benchmarks
+SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking -p pallet-node-registry --features runtime-benchmarks
 done_step
 
-step "polkadot.js smoke test against cinder-node --dev"
+step "polkadot.js tests against cinder-node --dev"
 port=$(free_port)
 log=$(mktemp -t cinder-node-js.XXXXXX.log)
 "$CINDER_NODE" --dev --tmp --rpc-port "$port" --port "$(free_port)" --prometheus-port "$(free_port)" --no-mdns >"$log" 2>&1 &
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
-if ! node scripts/js/smoke.mjs "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
+for script in smoke worker_stake; do
+	if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
+done
 kill -TERM "$node_pid"; wait "$node_pid" || true
 trap - EXIT
 done_step

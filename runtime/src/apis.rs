@@ -257,6 +257,16 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_compute_staking::runtime_api::ComputeStakingApi<Block, AccountId, Balance> for Runtime {
+		fn minimum_stake(who: AccountId) -> Balance {
+			crate::ComputeStaking::minimum_stake(&who)
+		}
+
+		fn stake_status(who: AccountId) -> pallet_compute_staking::StakeStatus<Balance> {
+			crate::ComputeStaking::stake_status(&who)
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -9,6 +9,9 @@
 //!
 //! In every preset the well-known dev accounts are endowed, Alice is the sudo key, and each
 //! validator bonds [`VALIDATOR_BOND`] from its own account (stash = controller) and validates.
+//! The compute market starts with its default parameters (S(n) with k = 2, E = 4320; heartbeats
+//! every 10 blocks; 90-second benchmark challenges) and an endowed penalty pool, so any dev
+//! account can register a worker and bond.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -19,8 +22,9 @@ use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRE
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, StakerStatus, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR,
+	AccountId, BabeConfig, Balance, BalancesConfig, ComputeStakingConfig, NodeRegistryConfig,
+	PenaltyPool, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakerStatus,
+	StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR, EXISTENTIAL_DEPOSIT,
 };
 
 /// Name of the four-validator preset used by zombienet.
@@ -59,7 +63,13 @@ pub fn cinder_genesis(
 	let validator_count = validators.len() as u32;
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.iter().cloned().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.iter()
+				.cloned()
+				.map(|who| (who, ENDOWMENT))
+				// The penalty pool must exist to receive slashes of any size.
+				.chain([(PenaltyPool::get(), EXISTENTIAL_DEPOSIT)])
+				.collect::<Vec<_>>(),
 		},
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
 		session: SessionConfig {
@@ -90,6 +100,12 @@ pub fn cinder_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		node_registry: NodeRegistryConfig {
+			params: Some(pallet_node_registry::Pallet::<Runtime>::default_params()),
+		},
+		compute_staking: ComputeStakingConfig {
+			params: pallet_compute_staking::StakeParams::default()
+		},
 	})
 }
 

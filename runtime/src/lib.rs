@@ -246,4 +246,11 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Sudo = pallet_sudo;
+
+	// The compute market.
+	#[runtime::pallet_index(20)]
+	pub type NodeRegistry = pallet_node_registry;
+
+	#[runtime::pallet_index(21)]
+	pub type ComputeStaking = pallet_compute_staking;
 }

@@ -19,6 +19,14 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 }
 
 /// A funded account and a bond amount that is a multiple of k·E, so S(n) can equal it exactly.
+/// For runtimes that do not run this pallet's benchmarks: does nothing (the benchmarks would
+/// fail their checks with it, not pass silently).
+impl<AccountId, Balance> BenchmarkHelper<AccountId, Balance> for () {
+	fn set_profile(_: &AccountId, _: NodeProfile<Balance>) {}
+	fn set_epoch(_: cinder_primitives::RewardEpochIndex) {}
+}
+
+/// A funded account and a bond amount that is a multiple of k·E, so S(n) can equal it exactly.
 fn funded<T: Config>(name: &'static str) -> (T::AccountId, BalanceOf<T>) {
 	let who: T::AccountId = account(name, 0, 0);
 	let rule = StakeRule::INFERIX;

@@ -38,6 +38,8 @@ mod reliability;
 pub mod types;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 #[cfg(test)]
 mod tests;
 
@@ -84,8 +86,10 @@ pub mod pallet {
 		/// `AcceptUnchecked` until it exists).
 		type BenchmarkProofs: BenchmarkProofs<Self::AccountId>;
 
-		/// Randomness for challenge seeds (BABE's, never an insecure source).
-		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// Randomness for challenge seeds: BABE's per-block VRF output (`ParentBlockRandomness`),
+		/// unknown until the block that issues the challenge, so the workload cannot be computed
+		/// ahead of time. Never an insecure source.
+		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
 		/// The current compute reward epoch, for uptime counting.
 		type Epochs: RewardEpochs;
@@ -107,6 +111,10 @@ pub mod pallet {
 
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
+
+		/// Makes validators and bonds for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Registry parameters: heartbeats, challenges, IB bounds, reliability.

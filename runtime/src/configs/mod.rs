@@ -1,11 +1,14 @@
 //! Every `impl X::Config for Runtime`, by topic:
 //! - this file: system, timestamp, balances, transaction payment, sudo;
 //! - [`consensus`]: BABE, GRANDPA, authorship, session (+ historical), offences;
-//! - [`staking`]: NPoS validator staking, its voter list and on-chain election.
+//! - [`staking`]: NPoS validator staking, its voter list and on-chain election;
+//! - [`compute`]: the compute market (node registry, worker bonds).
 
+mod compute;
 mod consensus;
 mod staking;
 
+pub use compute::*;
 pub use consensus::*;
 pub use staking::*;
 

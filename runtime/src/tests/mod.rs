@@ -1,6 +1,7 @@
 //! Runtime unit tests: genesis presets, configuration coherence, and basic flows (transfer,
 //! validator bond) run in `TestExternalities` built from the real genesis presets.
 
+mod compute;
 mod config;
 mod flows;
 mod genesis;

@@ -79,10 +79,10 @@ impl BenchmarkProofs<AccountId> for MockProofs {
 
 /// Test randomness: a hash of the subject and the block number (tests only).
 pub struct TestRandomness;
-impl Randomness<H256, u64> for TestRandomness {
-	fn random(subject: &[u8]) -> (H256, u64) {
+impl Randomness<Option<H256>, u64> for TestRandomness {
+	fn random(subject: &[u8]) -> (Option<H256>, u64) {
 		let block = System::block_number();
-		(sp_runtime::traits::BlakeTwo256::hash_of(&(subject, block)), block)
+		(Some(sp_runtime::traits::BlakeTwo256::hash_of(&(subject, block))), block)
 	}
 }
 
@@ -111,6 +111,8 @@ impl pallet_compute_staking::Config for Test {
 	type MaxUnbondingChunks = MaxUnbondingChunks;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 }
 
 impl pallet_node_registry::Config for Test {
@@ -126,6 +128,23 @@ impl pallet_node_registry::Config for Test {
 	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
 	type MaxHostedModels = frame_support::traits::ConstU32<4>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarks;
+}
+
+/// Benchmark setup: validators in the mock set, bonds through the real compute staking.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
+	fn make_validator(controller: &AccountId, stash: &AccountId) {
+		add_validator(*controller, *stash);
+	}
+	fn bond_plenty(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(who, ENDOWMENT);
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(*who), ENDOWMENT / 2));
+	}
 }
 
 pub const ENDOWMENT: Balance = 100_000_000;

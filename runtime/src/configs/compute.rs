@@ -1,0 +1,145 @@
+//! Cinder's compute market: the node registry and worker bonds (compute staking).
+
+use cinder_primitives::{AcceptUnchecked, ValidatorControllers};
+use frame_support::{parameter_types, traits::ConstU32, PalletId};
+use frame_system::EnsureRoot;
+use sp_runtime::traits::AccountIdConversion;
+
+use crate::{
+	AccountId, Balance, Balances, BlockNumber, NodeRegistry, Runtime, RuntimeHoldReason, HOURS,
+	MILLI_CNDR,
+};
+
+parameter_types! {
+	/// Length of a compute reward epoch in blocks: 72 h (E = 4320 minutes). Kept here until the
+	/// BMW pallet owns the reward-epoch clock; root can change it with `system.setStorage`.
+	pub storage RewardEpochBlocks: BlockNumber = 72 * HOURS;
+	/// Source of the penalty-pool account, which receives slashed bonds.
+	pub const PenaltyPoolPalletId: PalletId = PalletId(*b"cndr/pen");
+	/// The penalty-pool account (endowed with the existential deposit at genesis).
+	pub PenaltyPool: AccountId = PenaltyPoolPalletId::get().into_account_truncating();
+	/// Smallest first compute bond: 1 milli-CNDR.
+	pub const MinimumComputeBond: Balance = MILLI_CNDR;
+}
+
+/// The reward-epoch clock until the BMW pallet exists: `block / RewardEpochBlocks`.
+pub type RewardEpochClock = pallet_compute_staking::EpochsByBlocks<Runtime, RewardEpochBlocks>;
+
+impl pallet_compute_staking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Nodes = NodeRegistry;
+	type Epochs = RewardEpochClock;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type PenaltyPool = PenaltyPool;
+	type MinimumBond = MinimumComputeBond;
+	type MaxUnbondingChunks = ConstU32<16>;
+	type MaxSweepPerBlock = ConstU32<64>;
+	type WeightInfo = pallet_compute_staking::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ComputeBenchmarkHelper;
+}
+
+/// A verifier's account must be the controller of a validator candidate's stash in
+/// pallet-staking.
+pub struct StakingValidators;
+impl ValidatorControllers<AccountId> for StakingValidators {
+	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool {
+		pallet_staking::Bonded::<Runtime>::get(stash).as_ref() == Some(controller)
+			&& pallet_staking::Validators::<Runtime>::contains_key(stash)
+	}
+}
+
+impl pallet_node_registry::Config for Runtime {
+	type Currency = Balances;
+	type Stake = crate::ComputeStaking;
+	// No jobs pallet yet: no node has jobs in flight.
+	type Jobs = ();
+	type Validators = StakingValidators;
+	// No verification pallet yet: timely answers are accepted and marked unchecked.
+	type BenchmarkProofs = AcceptUnchecked;
+	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+	type Epochs = RewardEpochClock;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type MaxTextLen = ConstU32<64>;
+	type MaxEndpointLen = ConstU32<256>;
+	type MaxHostedModels = ConstU32<32>;
+	type WeightInfo = pallet_node_registry::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegistryBenchmarkHelper;
+}
+
+/// Benchmark setup for the registry: validators straight into pallet-staking, bonds through
+/// compute staking.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct RegistryBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for RegistryBenchmarkHelper {
+	fn make_validator(controller: &AccountId, stash: &AccountId) {
+		pallet_staking::Bonded::<Runtime>::insert(stash, controller);
+		pallet_staking::Validators::<Runtime>::insert(
+			stash,
+			pallet_staking::ValidatorPrefs::default(),
+		);
+	}
+
+	fn bond_plenty(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		let plenty = 1_000_000 * crate::CNDR;
+		let _ = Balances::set_balance(who, 2 * plenty);
+		crate::ComputeStaking::bond(crate::RuntimeOrigin::signed(who.clone()), plenty)
+			.expect("a funded account bonds");
+	}
+}
+
+/// Benchmark setup for compute staking: profiles are written straight into the registry.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ComputeBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_compute_staking::benchmarking::BenchmarkHelper<AccountId, Balance>
+	for ComputeBenchmarkHelper
+{
+	fn set_profile(who: &AccountId, profile: cinder_primitives::NodeProfile<Balance>) {
+		use frame_support::BoundedVec;
+		use pallet_node_registry::*;
+		let now = frame_system::Pallet::<Runtime>::block_number();
+		let probation = NodeRegistry::params().reliability.probation;
+		Nodes::<Runtime>::insert(
+			who,
+			NodeRecord::<Runtime> {
+				role: NodeRole::Worker,
+				hardware: HardwareProfile {
+					cpu_cores: 1,
+					ram_mib: 1,
+					gpu_adapter: BoundedVec::new(),
+					vram_mib: 0,
+					storage_gib: 1,
+					region: BoundedVec::new(),
+				},
+				endpoint: BoundedVec::truncate_from(b"http://bench".to_vec()),
+				price_per_ibm: profile.price_per_ibm,
+				claimed_ib: profile.ib,
+				confirmed_ib: profile
+					.ib_confirmed
+					.then_some(ConfirmedIb { ib: profile.ib, independently_checked: true }),
+				challenge: None,
+				hosted_models: BoundedVec::new(),
+				availability: Availability::default(),
+				status: if profile.active { NodeStatus::Active } else { NodeStatus::Paused },
+				last_heartbeat: now,
+				uptime: EpochUptime::default(),
+				previous_uptime: EpochUptime::default(),
+				reliability: Reliability {
+					uptime: probation,
+					delivery: probation,
+					verification: probation,
+					score: probation,
+				},
+			},
+		);
+	}
+
+	fn set_epoch(epoch: cinder_primitives::RewardEpochIndex) {
+		frame_system::Pallet::<Runtime>::set_block_number(epoch * RewardEpochBlocks::get());
+	}
+}
