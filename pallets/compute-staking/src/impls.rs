@@ -78,28 +78,23 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_withdraw_unbonded(who: T::AccountId) -> Result<u32, DispatchError> {
 		let mut bond = Bonds::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 		let now = T::Epochs::current();
-		let released = bond.unbonding.iter().take_while(|c| c.release_epoch <= now).count();
-		ensure!(released > 0, Error::<T>::NothingToWithdraw);
-		let amount = bond
+		let (released, amount) = bond
 			.unbonding
 			.iter()
-			.take(released)
-			.fold(BalanceOf::<T>::zero(), |sum, c| sum.saturating_add(c.amount));
+			.filter(|c| c.release_epoch <= now)
+			.fold((0u32, BalanceOf::<T>::zero()), |(n, sum), c| {
+				(n + 1, sum.saturating_add(c.amount))
+			});
+		ensure!(released > 0, Error::<T>::NothingToWithdraw);
 		T::Currency::release(&Self::hold_reason(), &who, amount, Precision::Exact)?;
-		bond.unbonding = bond
-			.unbonding
-			.into_iter()
-			.skip(released)
-			.collect::<alloc::vec::Vec<_>>()
-			.try_into()
-			.map_err(|_| DispatchError::Corruption)?;
+		bond.unbonding.retain(|c| c.release_epoch > now);
 		if bond.is_empty() {
 			Bonds::<T>::remove(&who);
 		} else {
 			Bonds::<T>::insert(&who, bond);
 		}
 		Self::deposit_event(Event::Withdrawn { who, amount });
-		Ok(released as u32)
+		Ok(released)
 	}
 
 	pub(crate) fn params_are_valid(params: &StakeParams) -> bool {

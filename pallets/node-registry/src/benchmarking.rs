@@ -65,6 +65,12 @@ fn advance<T: Config>(blocks: BlockNumberFor<T>) {
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks));
 }
 
+/// Moves past `intervals` heartbeat intervals (and one block more).
+fn advance_intervals<T: Config>(intervals: u32) {
+	let interval = Pallet::<T>::params().heartbeat_interval;
+	advance::<T>(interval.saturating_mul(intervals.into()).saturating_add(One::one()));
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -193,13 +199,7 @@ mod benchmarks {
 	fn heartbeat() {
 		let who: T::AccountId = whitelisted_caller();
 		registered::<T>(&who);
-		let params = Pallet::<T>::params();
-		advance::<T>(
-			params
-				.heartbeat_interval
-				.saturating_mul((params.offline_after + 1).into())
-				.saturating_add(One::one()),
-		);
+		advance_intervals::<T>(Pallet::<T>::params().offline_after + 1);
 		Pallet::<T>::mark_offline(RawOrigin::Signed(who.clone()).into(), who.clone()).unwrap();
 
 		#[extrinsic_call]
@@ -236,13 +236,7 @@ mod benchmarks {
 	fn mark_offline() {
 		let who: T::AccountId = whitelisted_caller();
 		registered::<T>(&who);
-		let params = Pallet::<T>::params();
-		advance::<T>(
-			params
-				.heartbeat_interval
-				.saturating_mul(params.offline_after.into())
-				.saturating_add(One::one()),
-		);
+		advance_intervals::<T>(Pallet::<T>::params().offline_after);
 		let caller: T::AccountId = account("caller", 0, 0);
 
 		#[extrinsic_call]

@@ -6,7 +6,8 @@ use frame_support::{pallet_prelude::*, traits::Randomness};
 use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 use crate::{
-	pallet::*, BenchmarkProofs, Challenge, ChallengeFailure, ComputeStake, ConfirmedIb, ProofCheck,
+	pallet::*, BenchmarkProofs, Challenge, ChallengeFailure, ComputeStake, ConfirmedIb, NodeRecord,
+	ProofCheck,
 };
 
 impl<T: Config> Pallet<T> {
@@ -20,8 +21,9 @@ impl<T: Config> Pallet<T> {
 		units.clamp(1, u64::MAX as u128) as u64
 	}
 
-	/// Issues a challenge for `claimed_ib` to `who` (replacing a pending one).
-	pub(crate) fn issue_challenge(who: &T::AccountId, claimed_ib: Ib) -> DispatchResult {
+	/// Puts a challenge for `claimed_ib` on `who`'s record `node` (replacing a pending one); the
+	/// caller stores the record.
+	pub(crate) fn issue_challenge(who: &T::AccountId, node: &mut NodeRecord<T>, claimed_ib: Ib) {
 		let nonce = ChallengeNonce::<T>::mutate(|n| {
 			*n = n.saturating_add(1);
 			*n
@@ -36,7 +38,7 @@ impl<T: Config> Pallet<T> {
 			issued_at: now,
 			deadline: now.saturating_add(Self::params().challenge_window),
 		};
-		Self::mutate_node(who, |node| node.challenge = Some(challenge))?;
+		node.challenge = Some(challenge);
 		Self::deposit_event(Event::ChallengeIssued {
 			who: who.clone(),
 			claimed_ib,
@@ -44,47 +46,53 @@ impl<T: Config> Pallet<T> {
 			work_units: challenge.work_units,
 			deadline: challenge.deadline,
 		});
-		Ok(())
 	}
 
-	fn reject(who: &T::AccountId, claimed_ib: Ib, reason: ChallengeFailure) -> DispatchResult {
-		Self::mutate_node(who, |node| node.challenge = None)?;
+	/// Drops `who`'s pending challenge for `claimed_ib`, stores the record, says why.
+	fn reject(
+		who: &T::AccountId,
+		mut node: NodeRecord<T>,
+		claimed_ib: Ib,
+		reason: ChallengeFailure,
+	) -> DispatchResult {
+		node.challenge = None;
+		Nodes::<T>::insert(who, node);
 		Self::deposit_event(Event::IbRejected { who: who.clone(), claimed_ib, reason });
 		Ok(())
 	}
 
 	pub(crate) fn do_submit_benchmark(who: T::AccountId, result: [u8; 32]) -> DispatchResult {
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
 		if frame_system::Pallet::<T>::block_number() > challenge.deadline {
-			return Self::reject(&who, challenge.claimed_ib, ChallengeFailure::Late);
+			return Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Late);
 		}
 		let independently_checked =
 			match T::BenchmarkProofs::check(&who, challenge.seed, challenge.work_units, result) {
 				ProofCheck::Verified => true,
 				ProofCheck::AcceptedUnchecked => false,
 				ProofCheck::Wrong => {
-					return Self::reject(&who, challenge.claimed_ib, ChallengeFailure::WrongResult)
+					let reason = ChallengeFailure::WrongResult;
+					return Self::reject(&who, node, challenge.claimed_ib, reason);
 				}
 			};
 		let ib = challenge.claimed_ib;
-		Self::mutate_node(&who, |node| {
-			node.challenge = None;
-			node.confirmed_ib = Some(ConfirmedIb { ib, independently_checked });
-		})?;
+		node.challenge = None;
+		node.confirmed_ib = Some(ConfirmedIb { ib, independently_checked });
+		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::IbConfirmed { who: who.clone(), ib, independently_checked });
 		T::Stake::profile_changed(&who);
 		Ok(())
 	}
 
 	pub(crate) fn do_expire_challenge(who: T::AccountId) -> DispatchResult {
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let node = Self::node(&who)?;
 		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
 		ensure!(
 			frame_system::Pallet::<T>::block_number() > challenge.deadline,
 			Error::<T>::ChallengeNotExpired
 		);
-		Self::reject(&who, challenge.claimed_ib, ChallengeFailure::Missing)
+		Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Missing)
 	}
 
 	/// Blocks left to answer `who`'s challenge, if one is pending.

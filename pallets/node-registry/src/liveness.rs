@@ -14,7 +14,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_heartbeat(who: T::AccountId) -> DispatchResult {
-		let mut node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		let params = Self::params();
 		let now = frame_system::Pallet::<T>::block_number();
 		let elapsed = now.saturating_sub(node.last_heartbeat);
@@ -47,13 +47,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_mark_offline(who: T::AccountId) -> DispatchResult {
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		ensure!(
 			node.status == NodeStatus::Active && Self::is_overdue(&node),
 			Error::<T>::NotOverdue
 		);
 		let last_heartbeat = node.last_heartbeat;
-		Self::mutate_node(&who, |node| node.status = NodeStatus::Offline)?;
+		node.status = NodeStatus::Offline;
+		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::WentOffline { who: who.clone(), last_heartbeat });
 		T::Stake::profile_changed(&who);
 		Ok(())

@@ -56,6 +56,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// `who`'s record, or `NotRegistered`.
+	pub(crate) fn node(who: &T::AccountId) -> Result<NodeRecord<T>, DispatchError> {
+		Ok(Nodes::<T>::get(who).ok_or(Error::<T>::NotRegistered)?)
+	}
+
 	/// Applies `change` to `who`'s record, or fails with `NotRegistered`.
 	pub(crate) fn mutate_node(
 		who: &T::AccountId,
@@ -97,7 +102,7 @@ impl<T: Config> Pallet<T> {
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let probation = Self::params().reliability.probation;
-		let node = NodeRecord::<T> {
+		let mut node = NodeRecord::<T> {
 			role: role.clone(),
 			hardware,
 			endpoint,
@@ -118,10 +123,10 @@ impl<T: Config> Pallet<T> {
 				score: probation,
 			},
 		};
+		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib });
+		Self::issue_challenge(&who, &mut node, claimed_ib);
 		Nodes::<T>::insert(&who, node);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_add(1));
-		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib });
-		Self::issue_challenge(&who, claimed_ib)?;
 		T::Stake::profile_changed(&who);
 		Ok(())
 	}
@@ -131,11 +136,12 @@ impl<T: Config> Pallet<T> {
 		price_per_ibm: BalanceOf<T>,
 	) -> DispatchResult {
 		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		if price_per_ibm > node.price_per_ibm {
 			T::Stake::ensure_covers(&who, Self::ib_in_force(&node), price_per_ibm)?;
 		}
-		Self::mutate_node(&who, |node| node.price_per_ibm = price_per_ibm)?;
+		node.price_per_ibm = price_per_ibm;
+		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::PriceUpdated { who: who.clone(), price_per_ibm });
 		T::Stake::profile_changed(&who);
 		Ok(())
@@ -143,32 +149,33 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_claim_ib(who: T::AccountId, claimed_ib: Ib) -> DispatchResult {
 		Self::ensure_ib_in_range(claimed_ib)?;
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		if claimed_ib > Self::ib_in_force(&node) {
 			T::Stake::ensure_covers(&who, claimed_ib, node.price_per_ibm)?;
 		}
-		Self::mutate_node(&who, |node| node.claimed_ib = claimed_ib)?;
-		Self::issue_challenge(&who, claimed_ib)
+		node.claimed_ib = claimed_ib;
+		Self::issue_challenge(&who, &mut node, claimed_ib);
+		Nodes::<T>::insert(&who, node);
+		Ok(())
 	}
 
 	pub(crate) fn do_pause(who: T::AccountId) -> DispatchResult {
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		ensure!(node.status != NodeStatus::Paused, Error::<T>::AlreadyPaused);
-		Self::mutate_node(&who, |node| node.status = NodeStatus::Paused)?;
+		node.status = NodeStatus::Paused;
+		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::Paused { who: who.clone() });
 		T::Stake::profile_changed(&who);
 		Ok(())
 	}
 
 	pub(crate) fn do_resume(who: T::AccountId) -> DispatchResult {
-		let node = Nodes::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		let mut node = Self::node(&who)?;
 		ensure!(node.status == NodeStatus::Paused, Error::<T>::NotPaused);
 		// Resuming counts as a heartbeat: the node is back and on time.
-		let now = frame_system::Pallet::<T>::block_number();
-		Self::mutate_node(&who, |node| {
-			node.status = NodeStatus::Active;
-			node.last_heartbeat = now;
-		})?;
+		node.status = NodeStatus::Active;
+		node.last_heartbeat = frame_system::Pallet::<T>::block_number();
+		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::Resumed { who: who.clone() });
 		T::Stake::profile_changed(&who);
 		Ok(())
@@ -189,6 +196,7 @@ impl<T: Config> Pallet<T> {
 	/// the current claim; reliability scores are the weighted sums of their components.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let reliability = Self::params().reliability;
 		let mut count = 0u32;
 		for (_, node) in Nodes::<T>::iter() {
 			count += 1;
@@ -196,7 +204,7 @@ impl<T: Config> Pallet<T> {
 				ensure!(challenge.claimed_ib == node.claimed_ib, "challenge is for another claim");
 				ensure!(challenge.deadline > challenge.issued_at, "challenge without a window");
 			}
-			let expected = Self::score(&node.reliability, &Self::params().reliability);
+			let expected = Self::score(&node.reliability, &reliability);
 			ensure!(node.reliability.score == expected, "score differs from its components");
 		}
 		ensure!(count == NodeCount::<T>::get(), "NodeCount differs from the records");

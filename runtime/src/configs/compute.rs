@@ -92,7 +92,8 @@ impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for Registry
 	}
 }
 
-/// Benchmark setup for compute staking: profiles are written straight into the registry.
+/// Benchmark setup for compute staking: the node registers through the registry itself, then
+/// its record is set to the wanted profile.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct ComputeBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
@@ -102,13 +103,11 @@ impl pallet_compute_staking::benchmarking::BenchmarkHelper<AccountId, Balance>
 	fn set_profile(who: &AccountId, profile: cinder_primitives::NodeProfile<Balance>) {
 		use frame_support::BoundedVec;
 		use pallet_node_registry::*;
-		let now = frame_system::Pallet::<Runtime>::block_number();
-		let probation = NodeRegistry::params().reliability.probation;
-		Nodes::<Runtime>::insert(
-			who,
-			NodeRecord::<Runtime> {
-				role: NodeRole::Worker,
-				hardware: HardwareProfile {
+		if !Nodes::<Runtime>::contains_key(who) {
+			NodeRegistry::register(
+				crate::RuntimeOrigin::signed(who.clone()),
+				NodeRole::Worker,
+				HardwareProfile {
 					cpu_cores: 1,
 					ram_mib: 1,
 					gpu_adapter: BoundedVec::new(),
@@ -116,27 +115,23 @@ impl pallet_compute_staking::benchmarking::BenchmarkHelper<AccountId, Balance>
 					storage_gib: 1,
 					region: BoundedVec::new(),
 				},
-				endpoint: BoundedVec::truncate_from(b"http://bench".to_vec()),
-				price_per_ibm: profile.price_per_ibm,
-				claimed_ib: profile.ib,
-				confirmed_ib: profile
-					.ib_confirmed
-					.then_some(ConfirmedIb { ib: profile.ib, independently_checked: true }),
-				challenge: None,
-				hosted_models: BoundedVec::new(),
-				availability: Availability::default(),
-				status: if profile.active { NodeStatus::Active } else { NodeStatus::Paused },
-				last_heartbeat: now,
-				uptime: EpochUptime::default(),
-				previous_uptime: EpochUptime::default(),
-				reliability: Reliability {
-					uptime: probation,
-					delivery: probation,
-					verification: probation,
-					score: probation,
-				},
-			},
-		);
+				BoundedVec::truncate_from(b"http://bench".to_vec()),
+				profile.price_per_ibm.max(1),
+				profile.ib,
+				BoundedVec::new(),
+				Availability::default(),
+			)
+			.expect("a benchmark node registers");
+		}
+		Nodes::<Runtime>::mutate_extant(who, |node| {
+			node.price_per_ibm = profile.price_per_ibm;
+			node.claimed_ib = profile.ib;
+			node.challenge = None;
+			node.confirmed_ib = profile
+				.ib_confirmed
+				.then_some(ConfirmedIb { ib: profile.ib, independently_checked: true });
+			node.status = if profile.active { NodeStatus::Active } else { NodeStatus::Paused };
+		});
 	}
 
 	fn set_epoch(epoch: cinder_primitives::RewardEpochIndex) {
