@@ -7,9 +7,12 @@
 #      stop cleanly on SIGTERM);
 #   3. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
 #   4. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
-#      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice) and
+#      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice),
 #      scripts/js/worker_stake.mjs (register a worker, confirm its IB, bond exactly S(n) read
-#      through the runtime API → eligible; one planck short → ineligible with the reason).
+#      through the runtime API → eligible; one planck short → ineligible with the reason) and
+#      scripts/js/jobs.mjs (a worker hosting the demo model; a job submitted with escrow is
+#      routed to it, its receipt recorded, and after the receipt window it settles: fee to the
+#      fee collector, the rest of the escrow refunded).
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,7 +31,8 @@ cargo test --workspace
 done_step
 
 step "pallet benchmarks as tests (runtime-benchmarks)"
-SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking -p pallet-node-registry --features runtime-benchmarks
+SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking -p pallet-node-registry -p pallet-jobs \
+	--features runtime-benchmarks
 done_step
 
 step "polkadot.js tests against cinder-node --dev"
@@ -38,7 +42,7 @@ log=$(mktemp -t cinder-node-js.XXXXXX.log)
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
-for script in smoke worker_stake; do
+for script in smoke worker_stake jobs; do
 	if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true

@@ -267,6 +267,23 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_jobs::runtime_api::JobsApi<Block, AccountId, pallet_jobs::Job<Runtime>> for Runtime {
+		fn job(id: pallet_jobs::JobId) -> Option<pallet_jobs::Job<Runtime>> {
+			pallet_jobs::Jobs::<Runtime>::get(id)
+		}
+
+		fn assignments(worker: AccountId) -> Vec<(pallet_jobs::JobId, pallet_jobs::StageIndex)> {
+			crate::Jobs::assignments_of(&worker)
+		}
+
+		fn quote(
+			workload: pallet_jobs::WorkloadId,
+			spec: pallet_jobs::JobSpec,
+		) -> Option<(u64, pallet_jobs::Ibm)> {
+			crate::Jobs::quote(workload, spec)
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

@@ -10,8 +10,9 @@
 //! In every preset the well-known dev accounts are endowed, Alice is the sudo key, and each
 //! validator bonds [`VALIDATOR_BOND`] from its own account (stash = controller) and validates.
 //! The compute market starts with its default parameters (S(n) with k = 2, E = 4320; heartbeats
-//! every 10 blocks; 90-second benchmark challenges) and an endowed penalty pool, so any dev
-//! account can register a worker and bond.
+//! every 10 blocks; 90-second benchmark challenges; 4 job slots per worker), an endowed penalty
+//! pool and fee collector, the three workloads of [`workloads`] and the demo model of
+//! [`models`], so any dev account can register a worker, bond and take jobs.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -21,10 +22,14 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use pallet_jobs::{
+	GenesisModel, LayerShape, ModelWeights, VerificationMethod, Workload, WorkloadKind,
+};
+
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, ComputeStakingConfig, NodeRegistryConfig,
-	PenaltyPool, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys, StakerStatus,
-	StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR, EXISTENTIAL_DEPOSIT,
+	AccountId, BabeConfig, Balance, BalancesConfig, ComputeStakingConfig, FeeCollector, JobsConfig,
+	NodeRegistryConfig, PenaltyPool, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	StakerStatus, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR, EXISTENTIAL_DEPOSIT,
 };
 
 /// Name of the four-validator preset used by zombienet.
@@ -34,6 +39,72 @@ pub const ZOMBIENET_RUNTIME_PRESET: &str = "zombienet";
 pub const ENDOWMENT: Balance = 1_000_000 * CNDR;
 /// What each genesis validator bonds in pallet-staking.
 pub const VALIDATOR_BOND: Balance = 100_000 * CNDR;
+
+/// Work units 1 IB does per minute on the int8 kernels: about an RTX 4090 pair's int8 MAC rate
+/// (≈ 6.6·10¹⁴ MAC/s) for a minute, the calibration the registry's benchmark challenge uses.
+pub const INT8_MACS_PER_IB_MINUTE: u64 = 40_000_000_000_000_000;
+/// Escape-time iterations 1 IB does per minute (each is a handful of Q16.16 integer operations,
+/// about a tenth of a MAC's throughput).
+pub const RENDER_ITERATIONS_PER_IB_MINUTE: u64 = 4_000_000_000_000_000;
+
+/// The genesis workloads, ids 0, 1, 2: int8 GEMM (Freivalds), int8 MLP inference and a
+/// fixed-point render tile (both by tile sampling). Each kernel is pinned by the hash of its
+/// name and version until the worker's WGSL sources are hashed instead.
+pub fn workloads() -> Vec<Workload> {
+	let kernel = |name: &str| {
+		<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(name.as_bytes()).0
+	};
+	let common = |kind, name: &str, verification, ref_units: u64| Workload {
+		kind,
+		kernel_hash: kernel(name),
+		verification,
+		ref_units_per_ib_minute: ref_units,
+		// Up to 10 IB-minutes of work in one job.
+		max_work_units: 10 * ref_units,
+		max_dimension: 8_192,
+		max_input_bytes: 4_096,
+		// 64×64 i32 or RGBA8 values per tile.
+		tile_bytes: 16_384,
+		enabled: true,
+	};
+	vec![
+		common(
+			WorkloadKind::Int8Gemm,
+			"cinder/int8-gemm/v1",
+			VerificationMethod::Freivalds { rounds: 2 },
+			INT8_MACS_PER_IB_MINUTE,
+		),
+		common(
+			WorkloadKind::Int8Mlp,
+			"cinder/int8-mlp/v1",
+			VerificationMethod::TileSampling { tiles: 32 },
+			INT8_MACS_PER_IB_MINUTE,
+		),
+		common(
+			WorkloadKind::RenderTile,
+			"cinder/render-tile/v1",
+			VerificationMethod::TileSampling { tiles: 32 },
+			RENDER_ITERATIONS_PER_IB_MINUTE,
+		),
+	]
+}
+
+/// The demo model, id 0: a seeded int8 MLP 256 → 512 → 512 → 256 → 10 that workers and
+/// verifiers generate from its seed.
+pub fn models() -> Vec<GenesisModel> {
+	let layers = vec![
+		LayerShape { inputs: 256, outputs: 512 },
+		LayerShape { inputs: 512, outputs: 512 },
+		LayerShape { inputs: 512, outputs: 256 },
+		LayerShape { inputs: 256, outputs: 10 },
+	];
+	// i8 weights and i32 biases.
+	let size_bytes = layers.iter().map(|l| (l.inputs as u64 + 4) * l.outputs as u64).sum();
+	let seed =
+		<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(b"cinder/demo-mlp/v1")
+			.0;
+	vec![GenesisModel { hash: seed, size_bytes, layers, weights: ModelWeights::Seeded(seed) }]
+}
 
 /// A genesis validator: its stash account and its session keys.
 pub struct GenesisValidator {
@@ -67,8 +138,11 @@ pub fn cinder_genesis(
 				.iter()
 				.cloned()
 				.map(|who| (who, ENDOWMENT))
-				// The penalty pool must exist to receive slashes of any size.
-				.chain([(PenaltyPool::get(), EXISTENTIAL_DEPOSIT)])
+				// The penalty pool and the fee collector must exist to receive any amount.
+				.chain([
+					(PenaltyPool::get(), EXISTENTIAL_DEPOSIT),
+					(FeeCollector::get(), EXISTENTIAL_DEPOSIT),
+				])
 				.collect::<Vec<_>>(),
 		},
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
@@ -105,6 +179,11 @@ pub fn cinder_genesis(
 		},
 		compute_staking: ComputeStakingConfig {
 			params: pallet_compute_staking::StakeParams::default()
+		},
+		jobs: JobsConfig {
+			params: Some(pallet_jobs::Pallet::<Runtime>::default_params()),
+			workloads: workloads(),
+			models: models(),
 		},
 	})
 }

@@ -253,4 +253,7 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type ComputeStaking = pallet_compute_staking;
+
+	#[runtime::pallet_index(22)]
+	pub type Jobs = pallet_jobs;
 }

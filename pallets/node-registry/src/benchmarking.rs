@@ -10,10 +10,10 @@ use crate::*;
 
 /// What the benchmarks need from the runtime.
 pub trait BenchmarkHelper<AccountId> {
-	/// Makes `controller` the controller of the validator candidate `stash`.
-	fn make_validator(controller: &AccountId, stash: &AccountId);
 	/// Gives `who` an active compute bond that covers any price and IB the benchmarks set.
 	fn bond_plenty(who: &AccountId);
+	/// Puts models `0‥count` into the model registry.
+	fn create_models(count: u32);
 }
 
 fn text<L: Get<u32>>() -> BoundedVec<u8, L> {
@@ -37,8 +37,11 @@ fn hardware<T: Config>() -> HardwareProfile<T::MaxTextLen> {
 	}
 }
 
-fn models<T: Config>() -> BoundedVec<ModelId, T::MaxHostedModels> {
-	BoundedVec::truncate_from((0..T::MaxHostedModels::get()).collect())
+/// The most models, `first‥first + MaxHostedModels`, all in the model registry.
+fn models<T: Config>(first: u32) -> BoundedVec<ModelId, T::MaxHostedModels> {
+	let count = T::MaxHostedModels::get();
+	T::BenchmarkHelper::create_models(first + count);
+	BoundedVec::truncate_from((first..first + count).collect())
 }
 
 fn price<T: Config>(planck: u32) -> BalanceOf<T> {
@@ -54,7 +57,7 @@ fn registered<T: Config>(who: &T::AccountId) {
 		longest_endpoint::<T>(),
 		price::<T>(1),
 		Ib::ONE,
-		models::<T>(),
+		models::<T>(0),
 		Availability { background_jobs: true, committed_memory_mib: 1 },
 	)
 	.expect("registration works");
@@ -75,22 +78,21 @@ fn advance_intervals<T: Config>(intervals: u32) {
 mod benchmarks {
 	use super::*;
 
-	// Worst case: a verifier (checks pallet-staking), longest texts, most models.
+	// Worst case: a worker (joins a routing pool per model), longest texts, most models. A
+	// verifier's one pallet-staking read costs less than the pools.
 	#[benchmark]
 	fn register() {
 		let who: T::AccountId = whitelisted_caller();
-		let stash: T::AccountId = account("stash", 0, 0);
-		T::BenchmarkHelper::make_validator(&who, &stash);
 
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(who.clone()),
-			NodeRole::Verifier { stash },
+			NodeRole::Worker,
 			hardware::<T>(),
 			longest_endpoint::<T>(),
 			price::<T>(1),
 			Ib::ONE,
-			models::<T>(),
+			models::<T>(0),
 			Availability { background_jobs: true, committed_memory_mib: 1 },
 		);
 
@@ -147,8 +149,11 @@ mod benchmarks {
 		let who: T::AccountId = whitelisted_caller();
 		registered::<T>(&who);
 
+		// Worst case: every model replaced, leaving and joining the most pools.
+		let replacement = models::<T>(T::MaxHostedModels::get());
+
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), models::<T>());
+		_(RawOrigin::Signed(who.clone()), replacement);
 	}
 
 	#[benchmark]

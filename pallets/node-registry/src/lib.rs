@@ -33,6 +33,7 @@ extern crate alloc;
 
 mod challenge;
 mod liveness;
+mod pools;
 mod registration;
 mod reliability;
 pub mod types;
@@ -45,7 +46,7 @@ mod tests;
 
 pub use cinder_primitives::{
 	BenchmarkProofs, ComputeStake, Ib, JobsInFlight, NodeProfile, NodeProfiles, ProofCheck,
-	ReliabilityEvents, RewardEpochs, ValidatorControllers,
+	ReliabilityEvents, RewardEpochs, ValidatorControllers, WorkerDirectory, WorkerInfo, WorkerPool,
 };
 pub use pallet::*;
 pub use types::*;
@@ -61,7 +62,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{fungible::Inspect, Randomness},
+		traits::{fungible::Inspect, Contains, Randomness},
 	};
 	use frame_system::pallet_prelude::{BlockNumberFor, *};
 
@@ -93,6 +94,9 @@ pub mod pallet {
 
 		/// The current compute reward epoch, for uptime counting.
 		type Epochs: RewardEpochs;
+
+		/// The model registry (the jobs pallet): hosted models must exist.
+		type Models: Contains<ModelId>;
 
 		/// Who may change the parameters (root or governance).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -128,6 +132,20 @@ pub mod pallet {
 	/// Number of registered nodes.
 	#[pallet::storage]
 	pub type NodeCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Number of workers in each routing pool.
+	#[pallet::storage]
+	pub type PoolSize<T> = StorageMap<_, Twox64Concat, WorkerPool, u32, ValueQuery>;
+
+	/// Routing pools as dense arrays: pool, position → worker.
+	#[pallet::storage]
+	pub type PoolMembers<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, WorkerPool, Twox64Concat, u32, T::AccountId>;
+
+	/// Position of each worker in each of its pools.
+	#[pallet::storage]
+	pub type PoolIndex<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, WorkerPool, Blake2_128Concat, T::AccountId, u32>;
 
 	/// Challenges issued so far (mixed into each seed so no two are alike).
 	#[pallet::storage]
@@ -221,6 +239,8 @@ pub mod pallet {
 		JobsInFlight,
 		/// The node still has an active bond: unbond it first (unbonding chunks may remain).
 		StillBonded,
+		/// A hosted model is not in the model registry.
+		UnknownModel,
 		/// Invalid parameters: intervals and windows must be at least 1, weights must sum to
 		/// 100 %, `max_ib` must be more than zero.
 		InvalidParams,
@@ -309,17 +329,15 @@ pub mod pallet {
 			Self::do_claim_ib(who, claimed_ib)
 		}
 
-		/// Replace the list of hosted models.
+		/// Replace the list of hosted models (each must be in the model registry); the node
+		/// enters the routing pools of the new models and leaves those of the dropped ones.
 		#[pallet::call_index(5)]
 		pub fn update_models(
 			origin: OriginFor<T>,
 			hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let models = hosted_models.len() as u32;
-			Self::mutate_node(&who, |node| node.hosted_models = hosted_models)?;
-			Self::deposit_event(Event::ModelsUpdated { who, models });
-			Ok(())
+			Self::do_update_models(who, hosted_models)
 		}
 
 		/// Change the background-job opt-in and the committed memory.

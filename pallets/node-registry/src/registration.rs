@@ -99,6 +99,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
 		Self::ensure_ib_in_range(claimed_ib)?;
 		ensure!(Self::endpoint_is_valid(&endpoint), Error::<T>::BadEndpoint);
+		ensure!(Self::models_exist(&hosted_models), Error::<T>::UnknownModel);
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let probation = Self::params().reliability.probation;
@@ -125,6 +126,7 @@ impl<T: Config> Pallet<T> {
 		};
 		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib });
 		Self::issue_challenge(&who, &mut node, claimed_ib);
+		Self::join_pools(&who, &node.role, &node.hosted_models);
 		Nodes::<T>::insert(&who, node);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_add(1));
 		T::Stake::profile_changed(&who);
@@ -144,6 +146,20 @@ impl<T: Config> Pallet<T> {
 		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::PriceUpdated { who: who.clone(), price_per_ibm });
 		T::Stake::profile_changed(&who);
+		Ok(())
+	}
+
+	pub(crate) fn do_update_models(
+		who: T::AccountId,
+		hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
+	) -> DispatchResult {
+		ensure!(Self::models_exist(&hosted_models), Error::<T>::UnknownModel);
+		let mut node = Self::node(&who)?;
+		Self::rehost(&who, &node.role, &node.hosted_models, &hosted_models);
+		let models = hosted_models.len() as u32;
+		node.hosted_models = hosted_models;
+		Nodes::<T>::insert(&who, node);
+		Self::deposit_event(Event::ModelsUpdated { who, models });
 		Ok(())
 	}
 
@@ -182,9 +198,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_deregister(who: T::AccountId) -> DispatchResult {
-		ensure!(Nodes::<T>::contains_key(&who), Error::<T>::NotRegistered);
+		let node = Self::node(&who)?;
 		ensure!(T::Jobs::jobs_in_flight(&who) == 0, Error::<T>::JobsInFlight);
 		ensure!(T::Stake::active_bond(&who).is_zero(), Error::<T>::StillBonded);
+		Self::leave_pools(&who, &node.hosted_models);
 		Nodes::<T>::remove(&who);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::Deregistered { who: who.clone() });
@@ -208,7 +225,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(node.reliability.score == expected, "score differs from its components");
 		}
 		ensure!(count == NodeCount::<T>::get(), "NodeCount differs from the records");
-		Ok(())
+		Self::pools_try_state()
 	}
 }
 

@@ -10,8 +10,7 @@ use sp_runtime::Perbill;
 
 use crate::{BalanceOf, Config};
 
-/// Identifier of a model in the jobs pallet's model registry.
-pub type ModelId = u32;
+pub use cinder_primitives::ModelId;
 
 /// What a node does.
 #[derive(

@@ -31,6 +31,9 @@ pub trait WeightInfo {
 const CALL_BASE: u64 = 40_000_000;
 /// Proof size of a node record (bounded text, models) and what the stake reads.
 const PROOF: u64 = 8_192;
+/// Routing pools a worker can be in: all workers plus up to 32 hosted models (the runtime's
+/// `MaxHostedModels`). Joining or leaving one reads 2 items and writes 3.
+const POOLS: u64 = 33;
 
 fn estimate(db: Weight) -> Weight {
 	Weight::from_parts(CALL_BASE, PROOF).saturating_add(db)
@@ -39,9 +42,9 @@ fn estimate(db: Weight) -> Weight {
 /// Weights for a runtime, priced with its `DbWeight`.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger. Writes: Nodes, NodeCount, ChallengeNonce, stake bond.
+	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger, models, pools. Writes: Nodes, NodeCount, ChallengeNonce, stake bond, pools.
 	fn register() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(6, 4))
+		estimate(T::DbWeight::get().reads_writes(6 + 3 * POOLS, 4 + 3 * POOLS))
 	}
 	// Reads: Nodes. Writes: Nodes.
 	fn update_hardware() -> Weight {
@@ -59,9 +62,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim_ib() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(6, 2))
 	}
-	// Reads: Nodes. Writes: Nodes.
+	// Reads: Nodes, models, pools left and joined. Writes: Nodes, pools left and joined.
 	fn update_models() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(1, 1))
+		estimate(T::DbWeight::get().reads_writes(1 + 3 * POOLS, 1 + 3 * POOLS))
 	}
 	// Reads: Nodes. Writes: Nodes.
 	fn update_availability() -> Weight {
@@ -75,9 +78,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(3, 2))
 	}
-	// Reads: Nodes, jobs, stake bond, NodeCount. Writes: Nodes, NodeCount, stake bond.
+	// Reads: Nodes, jobs, stake bond, NodeCount, pools. Writes: Nodes, NodeCount, stake bond, pools.
 	fn deregister() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(4, 3))
+		estimate(T::DbWeight::get().reads_writes(4 + 2 * POOLS, 3 + 3 * POOLS))
 	}
 	// Reads: Nodes, Params, epoch, stake params, stake bond. Writes: Nodes, stake bond.
 	fn heartbeat() -> Weight {

@@ -5,14 +5,18 @@
 //! - [`Ib`]: compute capacity in IB (Inferix Bench), fixed point with a resolution of 10⁻⁶ IB, so a
 //!   CPU or lavapipe node (~10⁻⁴ IB) is represented exactly enough;
 //! - [`StakeRule`]: the worker minimum stake **S(n) = k · E · IB(n) · P(n)**, exact and saturating;
-//! - [`traits`]: how the pallets reach each other (node profiles, the stake, reward epochs).
+//! - [`Ibm`]: work in IB-minutes, and the fee and duration of an amount of work;
+//! - [`traits`] and the job traits: how the pallets reach each other (node profiles, the stake,
+//!   reward epochs, routing pools, receipt verification, settled work).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 mod ib;
+mod jobs;
 mod stake;
 pub mod traits;
 
 pub use ib::Ib;
+pub use jobs::*;
 pub use stake::StakeRule;
 pub use traits::*;

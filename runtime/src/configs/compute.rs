@@ -1,13 +1,17 @@
-//! Cinder's compute market: the node registry and worker bonds (compute staking).
+//! Cinder's compute market: the node registry, worker bonds (compute staking) and jobs.
 
 use cinder_primitives::{AcceptUnchecked, ValidatorControllers};
-use frame_support::{parameter_types, traits::ConstU32, PalletId};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU64},
+	PalletId,
+};
 use frame_system::EnsureRoot;
 use sp_runtime::traits::AccountIdConversion;
 
 use crate::{
-	AccountId, Balance, Balances, BlockNumber, NodeRegistry, Runtime, RuntimeHoldReason, HOURS,
-	MILLI_CNDR,
+	AccountId, Balance, Balances, BlockNumber, Jobs, NodeRegistry, Runtime, RuntimeHoldReason,
+	HOURS, MILLI_CNDR, MILLI_SECS_PER_BLOCK,
 };
 
 parameter_types! {
@@ -20,6 +24,14 @@ parameter_types! {
 	pub PenaltyPool: AccountId = PenaltyPoolPalletId::get().into_account_truncating();
 	/// Smallest first compute bond: 1 milli-CNDR.
 	pub const MinimumComputeBond: Balance = MILLI_CNDR;
+	/// Source of the fee-collector account, which receives job fees when jobs settle.
+	pub const FeeCollectorPalletId: PalletId = PalletId(*b"cndr/fee");
+	/// The fee collector (endowed with the existential deposit at genesis); the BMW pallet
+	/// burns and splits what it holds.
+	pub FeeCollector: AccountId = FeeCollectorPalletId::get().into_account_truncating();
+	/// Blocks a receipt waits before it is accepted while no verification pallet samples
+	/// receipts: 10 blocks, one minute.
+	pub const ReceiptWindow: BlockNumber = 10;
 }
 
 /// The reward-epoch clock until the BMW pallet exists: `block / RewardEpochBlocks`.
@@ -53,13 +65,13 @@ impl ValidatorControllers<AccountId> for StakingValidators {
 impl pallet_node_registry::Config for Runtime {
 	type Currency = Balances;
 	type Stake = crate::ComputeStaking;
-	// No jobs pallet yet: no node has jobs in flight.
-	type Jobs = ();
+	type Jobs = Jobs;
 	type Validators = StakingValidators;
 	// No verification pallet yet: timely answers are accepted and marked unchecked.
 	type BenchmarkProofs = AcceptUnchecked;
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type Epochs = RewardEpochClock;
+	type Models = Jobs;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxTextLen = ConstU32<64>;
 	type MaxEndpointLen = ConstU32<256>;
@@ -69,26 +81,95 @@ impl pallet_node_registry::Config for Runtime {
 	type BenchmarkHelper = RegistryBenchmarkHelper;
 }
 
-/// Benchmark setup for the registry: validators straight into pallet-staking, bonds through
-/// compute staking.
+impl pallet_jobs::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Workers = NodeRegistry;
+	type Stake = crate::ComputeStaking;
+	type Reliability = NodeRegistry;
+	// No verification pallet yet: receipts are accepted when the window ends.
+	type Verifier = pallet_jobs::AcceptAfterWindow<Runtime, ReceiptWindow>;
+	// No BMW pallet yet: settled work is not rewarded; fees stay with the fee collector.
+	type Rewards = ();
+	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+	type Epochs = RewardEpochClock;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type FeeCollector = FeeCollector;
+	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
+	type MaxInlineInput = ConstU32<4_096>;
+	type MaxUriLen = ConstU32<256>;
+	type MaxLayers = ConstU32<16>;
+	type MaxStages = ConstU32<8>;
+	type MaxAttempts = ConstU32<4>;
+	type MaxJobsPerWorker = ConstU32<128>;
+	type MaxQueueLen = ConstU32<256>;
+	type MaxQueueRetriesPerBlock = ConstU32<4>;
+	type MaxReceiptsPerCall = ConstU32<128>;
+	type MaxTimersPerBlock = ConstU32<512>;
+	type MaxDeadlinesPerBlock = ConstU32<64>;
+	type MaxRouteScan = ConstU32<32>;
+	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = JobsBenchmarkHelper;
+}
+
+/// Benchmark setup for the registry: bonds through compute staking, models through jobs.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct RegistryBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for RegistryBenchmarkHelper {
-	fn make_validator(controller: &AccountId, stash: &AccountId) {
-		pallet_staking::Bonded::<Runtime>::insert(stash, controller);
-		pallet_staking::Validators::<Runtime>::insert(
-			stash,
-			pallet_staking::ValidatorPrefs::default(),
-		);
-	}
-
 	fn bond_plenty(who: &AccountId) {
 		use frame_support::traits::fungible::Mutate;
 		let plenty = 1_000_000 * crate::CNDR;
 		let _ = Balances::set_balance(who, 2 * plenty);
 		crate::ComputeStaking::bond(crate::RuntimeOrigin::signed(who.clone()), plenty)
 			.expect("a funded account bonds");
+	}
+
+	fn create_models(count: u32) {
+		while pallet_jobs::NextModelId::<Runtime>::get() < count {
+			let model = pallet_jobs::Model {
+				hash: [1; 32],
+				size_bytes: 64,
+				layers: frame_support::BoundedVec::truncate_from(alloc::vec![
+					pallet_jobs::LayerShape { inputs: 8, outputs: 8 }
+				]),
+				weights: pallet_jobs::ModelWeights::Seeded([1; 32]),
+			};
+			Jobs::register_model(crate::RuntimeOrigin::root(), model).expect("a valid model");
+		}
+	}
+}
+
+/// Benchmark setup for jobs: workers register, are confirmed and bond through the real pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct JobsBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_jobs::benchmarking::BenchmarkHelper<AccountId> for JobsBenchmarkHelper {
+	fn eligible_worker(who: &AccountId, models: &[u32], background: bool) {
+		use frame_support::BoundedVec;
+		use pallet_node_registry::*;
+		NodeRegistry::register(
+			crate::RuntimeOrigin::signed(who.clone()),
+			NodeRole::Worker,
+			HardwareProfile {
+				cpu_cores: 1,
+				ram_mib: 1,
+				gpu_adapter: BoundedVec::new(),
+				vram_mib: 0,
+				storage_gib: 1,
+				region: BoundedVec::new(),
+			},
+			BoundedVec::truncate_from(b"http://bench".to_vec()),
+			1_000,
+			cinder_primitives::Ib::ONE,
+			BoundedVec::truncate_from(models.to_vec()),
+			Availability { background_jobs: background, committed_memory_mib: 0 },
+		)
+		.expect("a benchmark worker registers");
+		NodeRegistry::submit_benchmark(crate::RuntimeOrigin::signed(who.clone()), [0; 32])
+			.expect("the challenge is answered");
+		<RegistryBenchmarkHelper as pallet_node_registry::benchmarking::BenchmarkHelper<_>>::bond_plenty(who);
 	}
 }
 

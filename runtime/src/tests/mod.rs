@@ -5,6 +5,7 @@ mod compute;
 mod config;
 mod flows;
 mod genesis;
+mod jobs;
 
 use serde_json::Value;
 use sp_runtime::BuildStorage;

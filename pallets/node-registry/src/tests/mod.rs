@@ -7,6 +7,7 @@ mod deregister;
 mod eligibility;
 mod liveness;
 mod params;
+mod pools;
 mod register;
 mod reliability;
 mod update;
@@ -93,6 +94,15 @@ impl RewardEpochs for MockEpochs {
 	}
 }
 
+/// Models `0‥KNOWN_MODELS` are in the mock model registry.
+pub const KNOWN_MODELS: u32 = 100;
+pub struct KnownModels;
+impl frame_support::traits::Contains<u32> for KnownModels {
+	fn contains(model: &u32) -> bool {
+		*model < KNOWN_MODELS
+	}
+}
+
 parameter_types! {
 	pub const PenaltyPool: AccountId = 999;
 	pub const MinimumBond: Balance = 10;
@@ -123,6 +133,7 @@ impl pallet_node_registry::Config for Test {
 	type BenchmarkProofs = MockProofs;
 	type Randomness = TestRandomness;
 	type Epochs = MockEpochs;
+	type Models = KnownModels;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxTextLen = frame_support::traits::ConstU32<32>;
 	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
@@ -132,13 +143,13 @@ impl pallet_node_registry::Config for Test {
 	type BenchmarkHelper = MockBenchmarks;
 }
 
-/// Benchmark setup: validators in the mock set, bonds through the real compute staking.
+/// Benchmark setup: bonds through the real compute staking; every model below 100 exists.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct MockBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
-	fn make_validator(controller: &AccountId, stash: &AccountId) {
-		add_validator(*controller, *stash);
+	fn create_models(count: u32) {
+		assert!(count <= KNOWN_MODELS, "the mock registry knows models 0‥100");
 	}
 	fn bond_plenty(who: &AccountId) {
 		use frame_support::traits::fungible::Mutate;

@@ -1,0 +1,193 @@
+//! Settlement: accepted stages pay their fee from the escrow to the fee collector and report
+//! their IBM for emission; rejected ones fail the job. Also the stand-in verifier, the jobs in
+//! flight the registry asks about, and the invariants.
+
+use core::marker::PhantomData;
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{Saturating, Zero};
+
+use crate::{
+	pallet::*, BalanceOf, HoldReason, Ibm, JobClass, JobFailure, JobId, JobSettlement, JobStatus,
+	ReceiptSubmitted, ReceiptVerifier, RewardEpochs, SettledWork, StageIndex, StageState,
+	VerificationPlan, WorkRewards,
+};
+use cinder_primitives::JobsInFlight;
+
+/// Accepts every receipt `Window` blocks after it is recorded: the stand-in until the
+/// verification pallet samples receipts. Nothing is checked, so nothing is ever rejected.
+pub struct AcceptAfterWindow<T, Window>(PhantomData<(T, Window)>);
+impl<T, Window> ReceiptVerifier<T::AccountId, BlockNumberFor<T>> for AcceptAfterWindow<T, Window>
+where
+	T: frame_system::Config,
+	Window: Get<BlockNumberFor<T>>,
+{
+	fn receipt_submitted(
+		_: &ReceiptSubmitted<T::AccountId>,
+	) -> VerificationPlan<BlockNumberFor<T>> {
+		let now = frame_system::Pallet::<T>::block_number();
+		VerificationPlan::AcceptAt(now.saturating_add(Window::get()))
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Reward multiplier of a class, in percent.
+	pub(crate) fn class_multiplier(class: JobClass) -> u32 {
+		let params = Self::params();
+		match class {
+			JobClass::Standard => 100,
+			JobClass::Background => params.background_multiplier_percent,
+			JobClass::Pipeline { .. } => params.pipeline_multiplier_percent,
+		}
+	}
+
+	/// Settles a verifying stage: charges F = IBM × price from the escrow, reports the work,
+	/// and completes the job when it was the last stage.
+	pub(crate) fn settle(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.status == JobStatus::Running, Error::<T>::NotVerifying);
+		let stage = job.stages.get_mut(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
+		ensure!(matches!(stage.state, StageState::Verifying { .. }), Error::<T>::NotVerifying);
+		let worker = stage.worker.clone().ok_or(Error::<T>::NotVerifying)?;
+
+		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)?
+			.min(job.escrow);
+		let fee = T::Currency::transfer_on_hold(
+			&HoldReason::JobEscrow.into(),
+			&job.submitter,
+			&T::FeeCollector::get(),
+			fee,
+			Precision::BestEffort,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		job.escrow = job.escrow.saturating_sub(fee);
+		stage.state = StageState::Settled { fee };
+		let ibm = Ibm::from_work(stage.work_units, job.ref_units_per_ib_minute).unwrap_or_default();
+		Self::unassign(&worker, job_id, stage_index);
+		T::Rewards::work_settled(&SettledWork {
+			job: job_id,
+			stage: stage_index,
+			worker: worker.clone(),
+			submitter: job.submitter.clone(),
+			manager: job.manager.clone(),
+			ibm,
+			class_multiplier_percent: Self::class_multiplier(job.class),
+			fee,
+			epoch: T::Epochs::current(),
+		});
+		Self::deposit_event(Event::StageSettled {
+			job: job_id,
+			stage: stage_index,
+			worker,
+			ibm,
+			fee,
+		});
+
+		if job.stages.iter().all(|s| matches!(s.state, StageState::Settled { .. })) {
+			let refund = Self::close(job_id, &mut job, JobStatus::Completed);
+			Self::deposit_event(Event::JobCompleted { job: job_id, refund });
+		}
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Fails the job of a verifying stage whose receipt was found wrong.
+	pub(crate) fn reject(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.status == JobStatus::Running, Error::<T>::NotVerifying);
+		let stage = job.stages.get(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
+		ensure!(matches!(stage.state, StageState::Verifying { .. }), Error::<T>::NotVerifying);
+		Self::fail(job_id, &mut job, JobFailure::WrongResult);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Invariants: each submitter's held escrow equals the escrow of its open jobs; closed jobs
+	/// hold nothing; completed jobs have every stage settled and running ones do not; the
+	/// assignments, the queue and the job records agree.
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		use frame_support::traits::fungible::InspectHold;
+
+		let queue = Queue::<T>::get();
+		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, job) in Jobs::<T>::iter() {
+			let held = escrow.entry(job.submitter.clone()).or_insert_with(Zero::zero);
+			let all_settled =
+				job.stages.iter().all(|s| matches!(s.state, StageState::Settled { .. }));
+			match job.status {
+				JobStatus::Queued { .. } => {
+					ensure!(queue.contains(&id), "queued job missing from the queue");
+					ensure!(
+						job.stages.iter().all(|s| s.state == StageState::Unassigned),
+						"queued job with an assigned stage"
+					);
+				}
+				JobStatus::Running => ensure!(!all_settled, "job both settled and open"),
+				JobStatus::Completed => ensure!(all_settled, "completed job with an open stage"),
+				_ => {}
+			}
+			if job.status.is_open() {
+				*held = held.saturating_add(job.escrow);
+			} else {
+				ensure!(job.escrow.is_zero(), "closed job still holds escrow");
+			}
+			if job.status == JobStatus::Running {
+				for (index, stage) in job.stages.iter().enumerate() {
+					let open =
+						!matches!(stage.state, StageState::Settled { .. } | StageState::Unassigned);
+					if let (true, Some(worker)) = (open, &stage.worker) {
+						ensure!(
+							Assignments::<T>::get(worker).contains(&(id, index as StageIndex)),
+							"open stage missing from its worker's assignments"
+						);
+					}
+				}
+			}
+		}
+		for (who, amount) in escrow {
+			let on_hold = T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &who);
+			ensure!(on_hold == amount, "held escrow differs from the open jobs' escrow");
+		}
+		for (worker, held) in Assignments::<T>::iter() {
+			for (id, index) in held {
+				let job = Jobs::<T>::get(id).ok_or("assignment of an unknown job")?;
+				ensure!(job.status == JobStatus::Running, "assignment of a job not running");
+				let stage =
+					job.stages.get(index as usize).ok_or("assignment of an unknown stage")?;
+				ensure!(stage.worker.as_ref() == Some(&worker), "assignment of another worker");
+			}
+		}
+		for id in queue {
+			let job = Jobs::<T>::get(id).ok_or("queue holds an unknown job")?;
+			ensure!(matches!(job.status, JobStatus::Queued { .. }), "queue holds a job not queued");
+		}
+		Ok(())
+	}
+}
+
+impl<T: Config> JobSettlement for Pallet<T> {
+	type Error = DispatchError;
+
+	fn accept(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
+		Self::settle(job, stage)
+	}
+
+	fn reject(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
+		Pallet::<T>::reject(job, stage)
+	}
+}
+
+impl<T: Config> JobsInFlight<T::AccountId> for Pallet<T> {
+	fn jobs_in_flight(who: &T::AccountId) -> u32 {
+		Self::load(who)
+	}
+}

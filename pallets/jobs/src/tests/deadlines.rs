@@ -1,0 +1,131 @@
+//! Missed deadlines: slash, reliability, reassignment, and failure after `max_attempts`.
+
+use frame_support::assert_ok;
+use sp_runtime::Perbill;
+
+use super::*;
+use crate::{Event, JobFailure, JobStatus};
+use cinder_primitives::JobsInFlight;
+
+/// 1 % of the bond.
+const TIMEOUT_SLASH: Balance = BOND / 100;
+
+fn delivery(who: AccountId) -> Perbill {
+	pallet_node_registry::Nodes::<Test>::get(who).unwrap().reliability.delivery
+}
+
+#[test]
+fn a_missed_deadline_slashes_and_reassigns_the_stage() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		let late = assigned(0, 0).unwrap();
+		let other = if late == 10 { 11 } else { 10 };
+		run_to(51);
+		events();
+		run_to(52);
+		assert_eq!(
+			events(),
+			vec![
+				Event::DeadlineMissed { job: 0, stage: 0, worker: late, slashed: TIMEOUT_SLASH },
+				Event::StageAssigned {
+					job: 0,
+					stage: 0,
+					worker: other,
+					price_per_ibm: PRICE,
+					deadline: Some(52 + 50),
+				},
+			]
+		);
+		assert_eq!(bond_of(late), BOND - TIMEOUT_SLASH);
+		assert_eq!(free(999), 1 + TIMEOUT_SLASH, "the slash went to the penalty pool");
+		assert!(delivery(late) < Perbill::from_percent(50), "late delivery lowers reliability");
+		assert_eq!(Jobs::jobs_in_flight(&late), 0);
+		assert_eq!(Jobs::jobs_in_flight(&other), 1);
+		let job = pallet_jobs::Jobs::<Test>::get(0).unwrap();
+		assert_eq!(job.stages[0].missed_by.to_vec(), vec![late]);
+	});
+}
+
+#[test]
+fn after_max_attempts_the_job_fails_and_is_refunded() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 10..14 {
+			worker(who);
+		}
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		run_to(3 * 51 + 5);
+		let job = pallet_jobs::Jobs::<Test>::get(0).unwrap();
+		assert_eq!(job.status, JobStatus::Failed(JobFailure::TooManyMissedDeadlines));
+		assert_eq!(job.stages[0].missed_by.len(), 3);
+		assert!(events().contains(&Event::JobFailed {
+			job: 0,
+			reason: JobFailure::TooManyMissedDeadlines,
+			refund: PRICE,
+		}));
+		assert_eq!(free(1), ENDOWMENT);
+		assert_eq!(escrow_held(1), 0);
+		for who in 10..14 {
+			assert_eq!(Jobs::jobs_in_flight(&who), 0);
+		}
+	});
+}
+
+#[test]
+fn with_no_other_worker_the_job_fails() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		run_to(51);
+		events();
+		run_to(52);
+		assert_eq!(
+			events(),
+			vec![
+				Event::DeadlineMissed { job: 0, stage: 0, worker: 10, slashed: TIMEOUT_SLASH },
+				Event::JobFailed {
+					job: 0,
+					reason: JobFailure::NoWorkerForReassignment,
+					refund: PRICE
+				},
+			]
+		);
+		assert_eq!(escrow_held(1), 0);
+	});
+}
+
+#[test]
+fn a_timely_receipt_defuses_the_deadline() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		set_pending_verification(true);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		run_to(50);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
+		events();
+		run_to(80);
+		assert!(events().is_empty(), "no deadline fires for a delivered stage");
+		assert_eq!(bond_of(10), BOND);
+		assert!(delivery(10) > Perbill::from_percent(50), "on-time delivery raises reliability");
+	});
+}
+
+#[test]
+fn deadlines_beyond_a_blocks_room_move_to_the_next_blocks() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		// Two deadlines fit in a block (MAX_DEADLINES); the third lands a block later.
+		for _ in 0..3 {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+		}
+		let due = |block| pallet_jobs::Timers::<Test>::get(block).len();
+		assert_eq!((due(52), due(53)), (MAX_DEADLINES as usize, 1));
+		// Each stage keeps its own deadline; only the check runs later.
+		assert_eq!(
+			pallet_jobs::Jobs::<Test>::get(2).unwrap().stages[0].state,
+			crate::StageState::Running { deadline: 51 }
+		);
+	});
+}

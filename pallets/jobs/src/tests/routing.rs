@@ -1,0 +1,167 @@
+//! Routing: who may take a job, and how often each is drawn.
+
+use frame_support::{assert_noop, assert_ok};
+
+use super::*;
+use crate::{routing::StageRequest, Error, Event, WorkerPool};
+
+#[test]
+fn a_price_below_every_worker_is_its_own_error() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker_with(11, HALF_IB, PRICE * 2, &[0], false);
+		assert_noop!(submit_gemm(1, 100, PRICE - 1), Error::<Test>::PriceBelowEveryWorker);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		assert_eq!(assigned(0, 0), Some(10), "only the cheaper worker fits the price");
+	});
+}
+
+#[test]
+fn without_an_eligible_worker_the_call_fails() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop!(submit_gemm(1, 100, PRICE), Error::<Test>::NoEligibleWorker);
+		// Registered and confirmed, but not bonded: not eligible.
+		assert_ok!(NodeRegistry::register(
+			RuntimeOrigin::signed(10),
+			NodeRole::Worker,
+			hardware(),
+			BoundedVec::truncate_from(b"http://w".to_vec()),
+			PRICE,
+			Ib::from_micro(HALF_IB),
+			BoundedVec::new(),
+			Availability::default(),
+		));
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(10), [0; 32]));
+		assert_noop!(submit_gemm(1, 100, PRICE), Error::<Test>::NoEligibleWorker);
+		// Bonded, then paused.
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(10), BOND));
+		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(10)));
+		assert_noop!(submit_gemm(1, 100, PRICE), Error::<Test>::NoEligibleWorker);
+		assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(10)));
+		assert_ok!(submit_gemm(1, 100, PRICE));
+	});
+}
+
+#[test]
+fn model_jobs_go_only_to_hosts_of_the_model() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker_with(10, HALF_IB, PRICE, &[0], false);
+		worker_with(11, HALF_IB, PRICE, &[], false);
+		for _ in 0..4 {
+			assert_ok!(Jobs::submit_job(
+				RuntimeOrigin::signed(1),
+				MLP,
+				JobSpec::Int8Mlp { model: 0, batch: 4 },
+				JobInput::Seed([0; 32]),
+				PRICE,
+				JobClass::Standard,
+				None,
+				WhenNoWorker::Fail,
+			));
+		}
+		assert_eq!(Jobs::assignments_of(&10).len(), 4);
+		assert!(Jobs::assignments_of(&11).is_empty());
+	});
+}
+
+#[test]
+fn a_worker_with_every_slot_taken_gets_no_more() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		for _ in 0..4 {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+		}
+		assert_noop!(submit_gemm(1, 100, PRICE), Error::<Test>::NoEligibleWorker);
+	});
+}
+
+#[test]
+fn background_jobs_go_to_idle_opted_in_workers_at_a_discount() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker_with(10, HALF_IB, PRICE, &[0], false);
+		worker_with(11, HALF_IB, PRICE, &[0], true);
+		let background = || {
+			Jobs::submit_job(
+				RuntimeOrigin::signed(1),
+				GEMM,
+				JobSpec::Int8Gemm { m: 100, n: 100, k: 100 },
+				JobInput::Seed([0; 32]),
+				PRICE,
+				JobClass::Background,
+				None,
+				WhenNoWorker::Fail,
+			)
+		};
+		events();
+		assert_ok!(background());
+		// Half price; four times the time: 40 blocks × 4 + 10.
+		assert!(events().contains(&Event::StageAssigned {
+			job: 0,
+			stage: 0,
+			worker: 11,
+			price_per_ibm: PRICE / 2,
+			deadline: Some(1 + 170),
+		}));
+		// 11 is busy now and 10 did not opt in.
+		assert_noop!(background(), Error::<Test>::NoEligibleWorker);
+	});
+}
+
+#[test]
+fn a_requested_deadline_leaves_out_slow_workers() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker_with(10, HALF_IB, PRICE, &[0], false);
+		// 2 IB: 1 IBM takes 30 s, ×2 slack = 10 blocks, +10.
+		worker_with(11, 2_000_000, PRICE, &[0], false);
+		let by = |deadline: u64| {
+			Jobs::submit_job(
+				RuntimeOrigin::signed(1),
+				GEMM,
+				JobSpec::Int8Gemm { m: 100, n: 100, k: 100 },
+				JobInput::Seed([0; 32]),
+				PRICE,
+				JobClass::Standard,
+				Some(deadline),
+				WhenNoWorker::Fail,
+			)
+		};
+		assert_noop!(by(20), Error::<Test>::NoEligibleWorker);
+		for job in 0..3 {
+			assert_ok!(by(21));
+			assert_eq!(assigned(job, 0), Some(11));
+		}
+	});
+}
+
+#[test]
+fn draws_follow_reliability_times_ib() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Same reliability (probation); 1 IB against 0.25 IB: weights 4 : 1.
+		worker_with(10, 1_000_000, PRICE, &[0], false);
+		worker_with(11, 250_000, PRICE, &[0], false);
+		let workload = workload(WorkloadKind::Int8Gemm);
+		let params = Jobs::params();
+		let draws = 2_000u64;
+		let mut big = 0u64;
+		for job in 0..draws {
+			let request = StageRequest::<Test> {
+				job,
+				stage: 0,
+				pool: WorkerPool::AllWorkers,
+				workload: &workload,
+				work_units: 1_000,
+				class: JobClass::Standard,
+				max_price_per_ibm: PRICE,
+				starts_at: 1,
+				requested_deadline: None,
+				excluded: &[],
+			};
+			let route = Jobs::route(&request, 0, &params).expect("two eligible workers");
+			if route.worker == 10 {
+				big += 1;
+			}
+		}
+		// Expected 1600 of 2000 (σ ≈ 18).
+		assert!((1_500..=1_700).contains(&big), "1 IB worker drawn {big} times of {draws}");
+	});
+}

@@ -1,0 +1,170 @@
+//! Timers: deadlines and the ends of challenge windows, kept per block and fired in
+//! `on_initialize`. A missed deadline slashes the worker, lowers its reliability and reassigns
+//! the stage.
+
+use alloc::vec::Vec;
+use frame_support::pallet_prelude::*;
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{Saturating, Zero};
+
+use crate::{
+	pallet::*, routing::StageRequest, ComputeStake, JobFailure, JobId, JobStatus,
+	ReliabilityEvents, StageIndex, StageState, Timer, TimerKind, WeightInfo,
+};
+use cinder_primitives::{SlashAmount, SlashReason};
+
+/// Blocks after the wanted one a timer may move to when that block's timers are full.
+pub const TIMER_SPILL: u32 = 16;
+
+impl<T: Config> Pallet<T> {
+	/// Sets a timer at `at`, or at the first of the next `TIMER_SPILL` blocks with room (at most
+	/// `MaxDeadlinesPerBlock` deadlines and `MaxTimersPerBlock` timers in all); returns the block
+	/// it was set at.
+	pub(crate) fn schedule(
+		at: BlockNumberFor<T>,
+		job: JobId,
+		stage: StageIndex,
+		kind: TimerKind,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let timer = Timer { job, stage, kind };
+		for offset in 0..TIMER_SPILL {
+			let block = at.saturating_add(offset.into());
+			let set = Timers::<T>::try_mutate(block, |timers| {
+				let deadlines = timers.iter().filter(|t| t.kind == TimerKind::Deadline).count();
+				if kind == TimerKind::Deadline
+					&& deadlines >= T::MaxDeadlinesPerBlock::get() as usize
+				{
+					return Err(());
+				}
+				timers.try_push(timer).map_err(|_| ())
+			});
+			if set.is_ok() {
+				return Ok(block);
+			}
+		}
+		Err(Error::<T>::TimersFull.into())
+	}
+
+	/// Fires the timers due at `now`.
+	pub(crate) fn fire_timers(now: BlockNumberFor<T>) -> Weight {
+		let timers = Timers::<T>::take(now);
+		let mut weight = T::DbWeight::get().reads_writes(1, 1);
+		for Timer { job, stage, kind } in timers {
+			match kind {
+				TimerKind::Deadline => {
+					Self::deadline_passed(job, stage, now);
+					weight.saturating_accrue(T::WeightInfo::fire_deadline());
+				}
+				TimerKind::Accept => {
+					Self::window_ended(job, stage, now);
+					weight.saturating_accrue(T::WeightInfo::fire_acceptance());
+				}
+			}
+		}
+		weight
+	}
+
+	/// Settles a stage whose challenge window ended, unless something decided otherwise.
+	fn window_ended(job_id: JobId, stage: StageIndex, now: BlockNumberFor<T>) {
+		let due = Jobs::<T>::get(job_id).and_then(|job| {
+			job.stages.get(stage as usize).map(
+				|s| matches!(s.state, StageState::Verifying { accept_at: Some(at) } if at <= now),
+			)
+		});
+		if due == Some(true) {
+			if let Err(error) = Self::settle(job_id, stage) {
+				log::warn!(target: "runtime::jobs", "settling job {job_id}/{stage} failed: {error:?}");
+			}
+		}
+	}
+
+	/// A stage's deadline passed: if its receipt never came, penalise the worker and give the
+	/// stage to another one (or fail the job).
+	pub(crate) fn deadline_passed(job_id: JobId, stage_index: StageIndex, now: BlockNumberFor<T>) {
+		let Some(mut job) = Jobs::<T>::get(job_id) else { return };
+		if job.status != JobStatus::Running {
+			return;
+		}
+		let index = stage_index as usize;
+		let Some(stage) = job.stages.get_mut(index) else { return };
+		let StageState::Running { deadline } = stage.state else { return };
+		if deadline >= now {
+			return;
+		}
+		let Some(worker) = stage.worker.take() else { return };
+		let params = Self::params();
+
+		let slashed = T::Stake::slash(
+			&worker,
+			SlashAmount::Fraction(params.timeout_slash),
+			SlashReason::MissedDeadline,
+			job_id,
+		);
+		T::Reliability::job_delivered(&worker, false);
+		Self::unassign(&worker, job_id, stage_index);
+		let _ = stage.missed_by.try_push(worker.clone());
+		stage.state = StageState::Unassigned;
+		let missed = stage.missed_by.len() as u32;
+		Self::deposit_event(Event::DeadlineMissed {
+			job: job_id,
+			stage: stage_index,
+			worker,
+			slashed,
+		});
+
+		if missed >= params.max_attempts as u32 {
+			Self::fail(job_id, &mut job, JobFailure::TooManyMissedDeadlines);
+			Jobs::<T>::insert(job_id, job);
+			return;
+		}
+		let Some(workload) = Workloads::<T>::get(job.workload) else {
+			Self::fail(job_id, &mut job, JobFailure::NoWorkerForReassignment);
+			Jobs::<T>::insert(job_id, job);
+			return;
+		};
+		let mut excluded: Vec<T::AccountId> =
+			job.stages.iter().filter_map(|s| s.worker.clone()).collect();
+		excluded.extend(job.stages[index].missed_by.iter().cloned());
+		let request = StageRequest::<T> {
+			job: job_id,
+			stage: stage_index,
+			pool: Self::pool_of(&job.spec),
+			workload: &workload,
+			work_units: job.stages[index].work_units,
+			class: job.class,
+			max_price_per_ibm: job.max_price_per_ibm,
+			starts_at: now,
+			requested_deadline: job.requested_deadline,
+			excluded: &excluded,
+		};
+		let reassigned =
+			Self::route(&request, missed, &params).map_err(DispatchError::from).and_then(|route| {
+				frame_support::storage::with_storage_layer(|| {
+					Assignments::<T>::try_mutate(&route.worker, |held| {
+						held.try_push((job_id, stage_index))
+					})
+					.map_err(|_| Error::<T>::NoEligibleWorker)?;
+					let stage = &mut job.stages[index];
+					stage.worker = Some(route.worker.clone());
+					stage.price_per_ibm = route.price_per_ibm;
+					stage.time_blocks = route.blocks;
+					let deadline = Self::start_stage(job_id, stage_index, stage, now)?;
+					Self::deposit_event(Event::StageAssigned {
+						job: job_id,
+						stage: stage_index,
+						worker: route.worker,
+						price_per_ibm: route.price_per_ibm,
+						deadline: Some(deadline),
+					});
+					Ok(())
+				})
+			});
+		if reassigned.is_err() {
+			let stage = &mut job.stages[index];
+			stage.worker = None;
+			stage.price_per_ibm = Zero::zero();
+			Self::fail(job_id, &mut job, JobFailure::NoWorkerForReassignment);
+		}
+		Jobs::<T>::insert(job_id, job);
+	}
+}

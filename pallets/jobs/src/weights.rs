@@ -1,0 +1,138 @@
+//! Weights of the jobs pallet's calls and hooks.
+//!
+//! These are **estimates, not yet benchmark output**: a fixed execution cost plus the storage
+//! reads and writes each path makes, counted from the code (including what routing reads through
+//! the registry and the stake) and priced by the runtime's `DbWeight`. `benchmarking.rs` has a
+//! benchmark for every call and hook; this file is replaced by `frame-omni-bencher` output once
+//! the runtime exposes the benchmark API.
+
+use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::Weight};
+
+/// Weight functions of the calls and hooks.
+pub trait WeightInfo {
+	fn register_workload() -> Weight;
+	fn update_workload() -> Weight;
+	fn register_model(layers: u32) -> Weight;
+	fn submit_job(stages: u32) -> Weight;
+	fn cancel_job() -> Weight;
+	fn submit_receipts(receipts: u32) -> Weight;
+	fn set_params() -> Weight;
+	fn fire_deadline() -> Weight;
+	fn fire_acceptance() -> Weight;
+	fn retry_queued_job() -> Weight;
+}
+
+/// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
+const CALL_BASE: u64 = 30_000_000;
+/// Execution cost of checking and recording one receipt (hashing, decoding the job).
+const PER_RECEIPT: u64 = 12_000_000;
+/// Workers routing examines per stage (the runtime's `MaxRouteScan`), and what it reads for
+/// each: pool member, node record, bond, stake parameters, assignments.
+const ROUTE_SCAN: u64 = 32;
+const READS_PER_CANDIDATE: u64 = 5;
+/// Proof size of one examined worker (node record with hosted models, bond, assignments).
+const PROOF_PER_CANDIDATE: u64 = 2_048;
+/// Proof size of a job record (inline input up to 4 KiB, 8 stages).
+const JOB_PROOF: u64 = 8_192;
+/// Most stages a queued job may have (the runtime's `MaxStages`).
+const MAX_STAGES: u32 = 8;
+
+fn route<T: frame_system::Config>(stages: u64) -> Weight {
+	Weight::from_parts(2_000_000 * ROUTE_SCAN * stages, PROOF_PER_CANDIDATE * ROUTE_SCAN * stages)
+		.saturating_add(T::DbWeight::get().reads(READS_PER_CANDIDATE * ROUTE_SCAN * stages))
+}
+
+/// Weights for a runtime, priced with its `DbWeight`.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// Reads: NextWorkloadId. Writes: NextWorkloadId, Workloads.
+	fn register_workload() -> Weight {
+		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(1, 2))
+	}
+	// Reads: Workloads. Writes: Workloads.
+	fn update_workload() -> Weight {
+		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// Reads: NextModelId. Writes: NextModelId, Models; validation is linear in the layers.
+	fn register_model(layers: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + 200_000 * layers as u64, 512 + 8 * layers as u64)
+			.saturating_add(T::DbWeight::get().reads_writes(1, 2))
+	}
+	// Reads: Workloads, Models, Params, NextJobId, randomness, pool size, the route scan,
+	// the manager check, Demand, holds. Writes: holds, account, NextJobId, Jobs, Queue, Demand,
+	// per stage Assignments and Timers.
+	fn submit_job(stages: u32) -> Weight {
+		Weight::from_parts(CALL_BASE, JOB_PROOF)
+			.saturating_add(route::<T>(stages as u64))
+			.saturating_add(T::DbWeight::get().reads_writes(10, 6 + 2 * stages as u64))
+	}
+	// Reads: Jobs, Queue, holds. Writes: Jobs, Queue, holds, account.
+	fn cancel_job() -> Weight {
+		Weight::from_parts(CALL_BASE, JOB_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(3, 4))
+	}
+	// Per receipt — reads: Jobs, Workloads, Timers, Nodes (reliability), next stage Timers;
+	// writes: Jobs, Timers, Nodes, next stage Timers.
+	fn submit_receipts(receipts: u32) -> Weight {
+		let n = receipts as u64;
+		Weight::from_parts(CALL_BASE + PER_RECEIPT * n, JOB_PROOF * n)
+			.saturating_add(T::DbWeight::get().reads_writes(5 * n, 4 * n))
+	}
+	// Reads: Params. Writes: Params.
+	fn set_params() -> Weight {
+		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// Reads: Jobs, Params, Workloads, the slash (bond, node, stake params, holds, pool
+	// account), reliability, assignments, the route scan. Writes: bond, holds, accounts, node,
+	// assignments (old and new worker), Timers, Jobs.
+	fn fire_deadline() -> Weight {
+		Weight::from_parts(CALL_BASE, JOB_PROOF)
+			.saturating_add(route::<T>(1))
+			.saturating_add(T::DbWeight::get().reads_writes(12, 10))
+	}
+	// Reads: Jobs, Params, holds, accounts, Assignments, epoch. Writes: holds, accounts,
+	// Assignments, Jobs, and on completion the refund's hold and account.
+	fn fire_acceptance() -> Weight {
+		Weight::from_parts(CALL_BASE, JOB_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(7, 8))
+	}
+	// A queued job routed again: as a submission of the most stages, without the escrow.
+	fn retry_queued_job() -> Weight {
+		Self::submit_job(MAX_STAGES)
+	}
+}
+
+/// For tests: the same shapes with no storage cost.
+impl WeightInfo for () {
+	fn register_workload() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn update_workload() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn register_model(layers: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + 200_000 * layers as u64, 0)
+	}
+	fn submit_job(stages: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + 64_000_000 * stages as u64, 0)
+	}
+	fn cancel_job() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn submit_receipts(receipts: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + PER_RECEIPT * receipts as u64, 0)
+	}
+	fn set_params() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn fire_deadline() -> Weight {
+		Weight::from_parts(CALL_BASE + 64_000_000, 0)
+	}
+	fn fire_acceptance() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn retry_queued_job() -> Weight {
+		Self::submit_job(MAX_STAGES)
+	}
+}

@@ -1,0 +1,104 @@
+//! The jobs market as wired into the runtime: a dev worker takes a job routed with BABE
+//! randomness, delivers a receipt, and the job settles after the receipt window.
+
+use cinder_primitives::Ib;
+use frame_support::{assert_ok, traits::Hooks, BoundedVec};
+use pallet_jobs::{JobClass, JobInput, JobSpec, JobStatus, ReceiptEntry, StageState, WhenNoWorker};
+use pallet_node_registry::{Availability, HardwareProfile, NodeRole};
+use sp_genesis_builder::DEV_RUNTIME_PRESET;
+use sp_keyring::Sr25519Keyring;
+
+use super::new_test_ext;
+use crate::{
+	AccountId, Balances, ComputeStaking, FeeCollector, Jobs, NodeRegistry, ReceiptWindow,
+	RuntimeOrigin, System, CNDR, EXISTENTIAL_DEPOSIT,
+};
+
+/// A lavapipe worker (10⁻⁴ IB) at 1 CNDR per IBM hosting the demo model, confirmed and bonded.
+fn dev_worker(who: &AccountId) {
+	assert_ok!(NodeRegistry::register(
+		RuntimeOrigin::signed(who.clone()),
+		NodeRole::Worker,
+		HardwareProfile {
+			cpu_cores: 2,
+			ram_mib: 24_576,
+			gpu_adapter: BoundedVec::truncate_from(b"llvmpipe".to_vec()),
+			vram_mib: 0,
+			storage_gib: 50,
+			region: BoundedVec::truncate_from(b"local".to_vec()),
+		},
+		BoundedVec::truncate_from(b"http://127.0.0.1:8080".to_vec()),
+		CNDR,
+		Ib::from_micro(100),
+		BoundedVec::truncate_from(vec![0]),
+		Availability::default(),
+	));
+	assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(who.clone()), [1; 32]));
+	assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), CNDR));
+}
+
+fn run_to(block: u32) {
+	while System::block_number() < block {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Jobs::on_initialize(next);
+	}
+}
+
+#[test]
+fn the_genesis_catalogue_has_three_workloads_and_the_demo_model() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_jobs::NextWorkloadId::<crate::Runtime>::get(), 3);
+		assert_eq!(pallet_jobs::NextModelId::<crate::Runtime>::get(), 1);
+		// 4096³ MACs at 4·10¹⁶ MAC per IB-minute: 1.7·10⁻⁶ IBM, 0.1 ms of the reference node.
+		let (work, ibm) = Jobs::quote(0, JobSpec::Int8Gemm { m: 4096, n: 4096, k: 4096 }).unwrap();
+		assert_eq!(work, 1 << 36);
+		assert_eq!(ibm.pico(), 1_717_986);
+	});
+}
+
+#[test]
+fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+		dev_worker(&eve);
+		let before = Balances::free_balance(&ferdie);
+		assert_ok!(Jobs::submit_job(
+			RuntimeOrigin::signed(ferdie.clone()),
+			0,
+			JobSpec::Int8Gemm { m: 64, n: 64, k: 64 },
+			JobInput::Seed([5; 32]),
+			2 * CNDR,
+			JobClass::Standard,
+			None,
+			WhenNoWorker::Fail,
+		));
+		let job = pallet_jobs::Jobs::<crate::Runtime>::get(0).unwrap();
+		assert_eq!(job.stages[0].worker, Some(eve.clone()));
+		// 64³ = 262,144 MACs; at 2 CNDR per IBM the escrow is ⌈262144 · 2·10¹² / 4·10¹⁶⌉ planck.
+		assert_eq!(job.escrow, 14);
+		assert_ok!(Jobs::submit_receipts(
+			RuntimeOrigin::signed(eve.clone()),
+			BoundedVec::truncate_from(vec![ReceiptEntry {
+				job: 0,
+				stage: 0,
+				output_root: [7; 32],
+				output_len: 64 * 64 * 4,
+				tile_count: 1,
+				elapsed_ms: 80,
+			}])
+		));
+		run_to(1 + ReceiptWindow::get());
+		let job = pallet_jobs::Jobs::<crate::Runtime>::get(0).unwrap();
+		assert_eq!(job.status, JobStatus::Completed);
+		// The fee at Eve's 1 CNDR per IBM is ⌈6.55⌉ planck; the rest of the escrow came back.
+		assert_eq!(job.stages[0].state, StageState::Settled { fee: 7 });
+		assert_eq!(Balances::free_balance(&FeeCollector::get()), EXISTENTIAL_DEPOSIT + 7);
+		// Dispatched directly, calls pay no transaction fee here.
+		assert_eq!(Balances::free_balance(&ferdie), before - 7);
+		Jobs::do_try_state().unwrap();
+		NodeRegistry::do_try_state().unwrap();
+		ComputeStaking::do_try_state().unwrap();
+	});
+}

@@ -1,0 +1,121 @@
+// polkadot.js test of the jobs market against a running Cinder dev node:
+//   node jobs.mjs [ws://127.0.0.1:9944]
+// Dave registers a worker hosting the genesis demo model (id 0), answers its benchmark
+// challenge and bonds S(n) read through the runtime API. Charlie submits an int8 MLP job on that
+// model with a maximum price: the escrow is held and the job is routed to Dave (the only host).
+// Dave submits the receipt in a batch; the JobsApi runtime API shows the stage verifying, and
+// after the receipt window the job settles: the fee (IBM × Dave's price) goes to the fee
+// collector and the rest of the escrow back to Charlie.
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+const endpoint = process.argv[2] ?? process.env.CINDER_WS ?? 'ws://127.0.0.1:9944';
+const CNDR = 10n ** 12n;
+/** Work units per IB-minute of the genesis int8 workloads. */
+const INT8_MACS_PER_IB_MINUTE = 40_000_000_000_000_000n;
+
+function check(condition, message) {
+  if (!condition) {
+    console.error(`FAIL: ${message}`);
+    process.exit(1);
+  }
+  console.log(`ok: ${message}`);
+}
+
+/** Submits `tx` signed by `signer`; resolves with the events once it is in a block. */
+function send(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        const detail = dispatchError.isModule
+          ? (({ section, name, docs }) => `${section}.${name}: ${docs.join(' ')}`)(api.registry.findMetaError(dispatchError.asModule))
+          : dispatchError.toString();
+        reject(new Error(detail));
+      } else if (status.isInBlock) {
+        resolve(events.map(({ event }) => event));
+      }
+    }).catch(reject);
+  });
+}
+
+/** Resolves with the first event that `match` accepts, from the next blocks. */
+function nextEvent(api, match, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
+    api.query.system.events((records) => {
+      const found = records.map(({ event }) => event).find(match);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    }).catch(reject);
+  });
+}
+
+async function main() {
+  await cryptoWaitReady();
+  const api = await ApiPromise.create({ provider: new WsProvider(endpoint), noInitWarn: true });
+  const keyring = new Keyring({ type: 'sr25519' });
+  const dave = keyring.addFromUri('//Dave', { name: 'Dave' });
+  const charlie = keyring.addFromUri('//Charlie', { name: 'Charlie' });
+
+  const model = (await api.query.jobs.models(0)).unwrap();
+  check(model.layers.length === 4, `genesis demo model 0: ${model.layers.length} layers, ${model.sizeBytes} bytes`);
+
+  // Dave: a worker hosting model 0, confirmed and bonded at S(n).
+  await send(api, api.tx.nodeRegistry.register(
+    'Worker',
+    { cpuCores: 2, ramMib: 24576, gpuAdapter: 'llvmpipe (LLVM 15.0.6, 256 bits)', vramMib: 0, storageGib: 50, region: 'local' },
+    'http://127.0.0.1:8081',
+    CNDR, // price per IBM
+    100, // 0.0001 IB in µIB
+    [0], // hosts the demo model
+    { backgroundJobs: false, committedMemoryMib: 0 },
+  ), dave);
+  await send(api, api.tx.nodeRegistry.submitBenchmark('0x' + '0d'.repeat(32)), dave);
+  const minimum = (await api.call.computeStakingApi.minimumStake(dave.address)).toBigInt();
+  await send(api, api.tx.computeStaking.bond(minimum), dave);
+  check((await api.call.computeStakingApi.stakeStatus(dave.address)).ineligibleBecause.isNone, `Dave hosts model 0 and bonded S(n) = ${minimum} planck: eligible`);
+
+  // Charlie: an MLP job on model 0, batch 1, from a seed, at most 2 CNDR per IBM.
+  const spec = { Int8Mlp: { model: 0, batch: 1 } };
+  const [workUnits, ibm] = (await api.call.jobsApi.quote(1, spec)).unwrap();
+  const expectedWork = model.layers.reduce((sum, l) => sum + l.inputs.toBigInt() * l.outputs.toBigInt(), 0n);
+  check(workUnits.toBigInt() === expectedWork, `JobsApi.quote: ${workUnits} work units (Σ inputs·outputs), ${ibm} pIBM`);
+  const maxPrice = 2n * CNDR;
+  const escrow = (workUnits.toBigInt() * maxPrice + INT8_MACS_PER_IB_MINUTE - 1n) / INT8_MACS_PER_IB_MINUTE;
+  const submitted = await send(api, api.tx.jobs.submitJob(1, spec, { Seed: '0x' + '05'.repeat(32) }, maxPrice, 'Standard', null, 'Fail'), charlie);
+  const jobSubmitted = submitted.find((e) => api.events.jobs.JobSubmitted.is(e));
+  const assignedEvent = submitted.find((e) => api.events.jobs.StageAssigned.is(e));
+  check(jobSubmitted && jobSubmitted.data.escrow.toBigInt() === escrow, `JobSubmitted: job ${jobSubmitted?.data.job}, escrow ${jobSubmitted?.data.escrow} planck = ⌈IBM × max price⌉`);
+  const job = jobSubmitted.data.job.toNumber();
+  check(assignedEvent && assignedEvent.data.worker.toString() === dave.address, `StageAssigned: job ${job} routed to Dave, due by #${assignedEvent?.data.deadline.unwrap()}`);
+  const assignments = await api.call.jobsApi.assignments(dave.address);
+  check(assignments.some(([id]) => id.toNumber() === job), `JobsApi.assignments(Dave) lists job ${job}`);
+
+  // Dave: the receipt, in a batch.
+  const outputLen = model.layers[model.layers.length - 1].outputs.toNumber(); // batch 1 × 10 i8
+  const receiptEvents = await send(api, api.tx.jobs.submitReceipts([
+    { job, stage: 0, outputRoot: '0x' + 'ab'.repeat(32), outputLen, tileCount: 1, elapsedMs: 5 },
+  ]), dave);
+  const accepted = receiptEvents.find((e) => api.events.jobs.ReceiptAccepted.is(e));
+  check(accepted && accepted.data.acceptAt.isSome, `ReceiptAccepted: accepted at #${accepted?.data.acceptAt.unwrap()} unless verification objects`);
+  const verifying = (await api.call.jobsApi.job(job)).unwrap();
+  check(verifying.stages[0].state.isVerifying && verifying.stages[0].receipt.isSome, 'JobsApi.job: stage 0 verifying, receipt recorded');
+
+  // Settlement when the window ends.
+  const completed = await nextEvent(api, (e) => api.events.jobs.JobCompleted.is(e) && e.data.job.toNumber() === job, 120_000);
+  const done = (await api.call.jobsApi.job(job)).unwrap();
+  const fee = done.stages[0].state.asSettled.fee.toBigInt();
+  const expectedFee = (workUnits.toBigInt() * CNDR + INT8_MACS_PER_IB_MINUTE - 1n) / INT8_MACS_PER_IB_MINUTE;
+  check(done.status.isCompleted && fee === expectedFee, `job ${job} completed: fee ${fee} planck = ⌈IBM × Dave's price⌉`);
+  check(completed.data.refund.toBigInt() === escrow - fee, `JobCompleted: refund ${completed.data.refund} planck = escrow − fee`);
+
+  await api.disconnect();
+}
+
+main().catch((error) => {
+  console.error(`FAIL: ${error.message ?? error}`);
+  process.exit(1);
+});
