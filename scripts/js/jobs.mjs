@@ -6,38 +6,10 @@
 // Dave submits the receipt in a batch; the JobsApi runtime API shows the stage verifying, and
 // after the receipt window the job settles: the fee (IBM × Dave's price) goes to the fee
 // collector and the rest of the escrow back to Charlie.
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { CNDR, check, connect, registerAndConfirm, run, send } from './lib.mjs';
 
-const endpoint = process.argv[2] ?? process.env.CINDER_WS ?? 'ws://127.0.0.1:9944';
-const CNDR = 10n ** 12n;
 /** Work units per IB-minute of the genesis int8 workloads. */
 const INT8_MACS_PER_IB_MINUTE = 40_000_000_000_000_000n;
-
-function check(condition, message) {
-  if (!condition) {
-    console.error(`FAIL: ${message}`);
-    process.exit(1);
-  }
-  console.log(`ok: ${message}`);
-}
-
-/** Submits `tx` signed by `signer`; resolves with the events once it is in a block. */
-function send(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const detail = dispatchError.isModule
-          ? (({ section, name, docs }) => `${section}.${name}: ${docs.join(' ')}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-        reject(new Error(detail));
-      } else if (status.isInBlock) {
-        resolve(events.map(({ event }) => event));
-      }
-    }).catch(reject);
-  });
-}
 
 /** Resolves with the first event that `match` accepts, from the next blocks. */
 function nextEvent(api, match, timeoutMs) {
@@ -54,9 +26,7 @@ function nextEvent(api, match, timeoutMs) {
 }
 
 async function main() {
-  await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(endpoint), noInitWarn: true });
-  const keyring = new Keyring({ type: 'sr25519' });
+  const { api, keyring } = await connect();
   const dave = keyring.addFromUri('//Dave', { name: 'Dave' });
   const charlie = keyring.addFromUri('//Charlie', { name: 'Charlie' });
 
@@ -64,16 +34,7 @@ async function main() {
   check(model.layers.length === 4, `genesis demo model 0: ${model.layers.length} layers, ${model.sizeBytes} bytes`);
 
   // Dave: a worker hosting model 0, confirmed and bonded at S(n).
-  await send(api, api.tx.nodeRegistry.register(
-    'Worker',
-    { cpuCores: 2, ramMib: 24576, gpuAdapter: 'llvmpipe (LLVM 15.0.6, 256 bits)', vramMib: 0, storageGib: 50, region: 'local' },
-    'http://127.0.0.1:8081',
-    CNDR, // price per IBM
-    100, // 0.0001 IB in µIB
-    [0], // hosts the demo model
-    { backgroundJobs: false, committedMemoryMib: 0 },
-  ), dave);
-  await send(api, api.tx.nodeRegistry.submitBenchmark('0x' + '0d'.repeat(32)), dave);
+  await registerAndConfirm(api, dave, { models: [0], url: 'http://127.0.0.1:8081', backgroundJobs: false });
   const minimum = (await api.call.computeStakingApi.minimumStake(dave.address)).toBigInt();
   await send(api, api.tx.computeStaking.bond(minimum), dave);
   check((await api.call.computeStakingApi.stakeStatus(dave.address)).ineligibleBecause.isNone, `Dave hosts model 0 and bonded S(n) = ${minimum} planck: eligible`);
@@ -115,7 +76,4 @@ async function main() {
   await api.disconnect();
 }
 
-main().catch((error) => {
-  console.error(`FAIL: ${error.message ?? error}`);
-  process.exit(1);
-});
+run(main);

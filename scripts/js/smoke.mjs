@@ -3,30 +3,15 @@
 // Reads the runtime version, transfers from Alice to Bob and waits for finalization, checks both
 // balances to the unit (amount and the fee the chain reported), and lists staking.validators.
 // Exits non-zero with a message on the first failed check.
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-
-const endpoint = process.argv[2] ?? process.env.CINDER_WS ?? 'ws://127.0.0.1:9944';
-const CNDR = 10n ** 12n;
-
-function check(condition, message) {
-  if (!condition) {
-    console.error(`FAIL: ${message}`);
-    process.exit(1);
-  }
-  console.log(`ok: ${message}`);
-}
+import { CNDR, check, connect, run } from './lib.mjs';
 
 async function main() {
-  await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(endpoint), noInitWarn: true });
+  const { api, keyring } = await connect();
 
   const version = api.runtimeVersion;
   check(version.specName.toString() === 'cinder', `runtime spec name is "cinder" (got ${version.specName}, spec_version ${version.specVersion})`);
   check(api.registry.chainDecimals[0] === 12 && api.registry.chainTokens[0] === 'CNDR', 'chain properties: CNDR with 12 decimals');
 
-  const keyring = new Keyring({ type: 'sr25519' });
   const alice = keyring.addFromUri('//Alice');
   const bob = keyring.addFromUri('//Bob');
 
@@ -71,7 +56,4 @@ async function main() {
   await api.disconnect();
 }
 
-main().catch((error) => {
-  console.error(`FAIL: ${error.message ?? error}`);
-  process.exit(1);
-});
+run(main);

@@ -166,31 +166,43 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		for (index, route) in routes.into_iter().enumerate() {
-			let stage_index = Self::stage_index(index);
 			let stage = job.stages.get_mut(index).ok_or(Error::<T>::InvalidStages)?;
-			Assignments::<T>::try_mutate(&route.worker, |held| {
-				held.try_push((job_id, stage_index))
-			})
-			.map_err(|_| Error::<T>::NoEligibleWorker)?;
-			stage.worker = Some(route.worker.clone());
-			stage.price_per_ibm = route.price_per_ibm;
-			stage.time_blocks = route.blocks;
-			let deadline = if index == 0 {
-				let deadline = Self::start_stage(job_id, stage_index, stage, now)?;
-				Some(deadline)
-			} else {
-				stage.state = StageState::Waiting;
-				None
-			};
-			Self::deposit_event(Event::StageAssigned {
-				job: job_id,
-				stage: stage_index,
-				worker: route.worker,
-				price_per_ibm: route.price_per_ibm,
-				deadline,
-			});
+			let start = (index == 0).then_some(now);
+			Self::give_stage(job_id, Self::stage_index(index), stage, route, start)?;
 		}
 		job.status = JobStatus::Running;
+		Ok(())
+	}
+
+	/// Gives a stage to `route`'s worker: takes one of its slots, records the price and time it
+	/// gets, starts the clock at `start` (or leaves the stage waiting for its input) and emits
+	/// `StageAssigned`.
+	pub(crate) fn give_stage(
+		job_id: JobId,
+		stage_index: crate::StageIndex,
+		stage: &mut Stage<T>,
+		route: Route<T>,
+		start: Option<BlockNumberFor<T>>,
+	) -> DispatchResult {
+		Assignments::<T>::try_mutate(&route.worker, |held| held.try_push((job_id, stage_index)))
+			.map_err(|_| Error::<T>::NoEligibleWorker)?;
+		stage.worker = Some(route.worker.clone());
+		stage.price_per_ibm = route.price_per_ibm;
+		stage.time_blocks = route.blocks;
+		let deadline = match start {
+			Some(now) => Some(Self::start_stage(job_id, stage_index, stage, now)?),
+			None => {
+				stage.state = StageState::Waiting;
+				None
+			}
+		};
+		Self::deposit_event(Event::StageAssigned {
+			job: job_id,
+			stage: stage_index,
+			worker: route.worker,
+			price_per_ibm: route.price_per_ibm,
+			deadline,
+		});
 		Ok(())
 	}
 

@@ -56,7 +56,7 @@ impl<T: Config> Pallet<T> {
 					weight.saturating_accrue(T::WeightInfo::fire_deadline());
 				}
 				TimerKind::Accept => {
-					Self::window_ended(job, stage, now);
+					Self::window_ended(job, stage);
 					weight.saturating_accrue(T::WeightInfo::fire_acceptance());
 				}
 			}
@@ -64,16 +64,15 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// Settles a stage whose challenge window ended, unless something decided otherwise.
-	fn window_ended(job_id: JobId, stage: StageIndex, now: BlockNumberFor<T>) {
-		let due = Jobs::<T>::get(job_id).and_then(|job| {
-			job.stages.get(stage as usize).map(
-				|s| matches!(s.state, StageState::Verifying { accept_at: Some(at) } if at <= now),
-			)
-		});
-		if due == Some(true) {
-			if let Err(error) = Self::settle(job_id, stage) {
-				log::warn!(target: "runtime::jobs", "settling job {job_id}/{stage} failed: {error:?}");
+	/// Settles a stage whose challenge window ended. Acceptance timers are set only for receipts
+	/// with a window, so a stage that is no longer verifying was decided earlier (settled, or its
+	/// job failed) and is left alone.
+	fn window_ended(job_id: JobId, stage: StageIndex) {
+		match Self::settle(job_id, stage) {
+			Ok(()) => {}
+			Err(error) if error == Error::<T>::NotVerifying.into() => {}
+			Err(error) => {
+				log::warn!(target: "runtime::jobs", "settling job {job_id}/{stage} failed: {error:?}")
 			}
 		}
 	}
@@ -140,23 +139,7 @@ impl<T: Config> Pallet<T> {
 		let reassigned =
 			Self::route(&request, missed, &params).map_err(DispatchError::from).and_then(|route| {
 				frame_support::storage::with_storage_layer(|| {
-					Assignments::<T>::try_mutate(&route.worker, |held| {
-						held.try_push((job_id, stage_index))
-					})
-					.map_err(|_| Error::<T>::NoEligibleWorker)?;
-					let stage = &mut job.stages[index];
-					stage.worker = Some(route.worker.clone());
-					stage.price_per_ibm = route.price_per_ibm;
-					stage.time_blocks = route.blocks;
-					let deadline = Self::start_stage(job_id, stage_index, stage, now)?;
-					Self::deposit_event(Event::StageAssigned {
-						job: job_id,
-						stage: stage_index,
-						worker: route.worker,
-						price_per_ibm: route.price_per_ibm,
-						deadline: Some(deadline),
-					});
-					Ok(())
+					Self::give_stage(job_id, stage_index, &mut job.stages[index], route, Some(now))
 				})
 			});
 		if reassigned.is_err() {

@@ -637,6 +637,3 @@ pub struct JobsParams<BlockNumber> {
 	/// Share of its bond a worker loses for a missed deadline.
 	pub timeout_slash: Perbill,
 }
-
-/// A job's status as the runtime API returns it (the record itself).
-pub type JobOf<T> = Job<T>;

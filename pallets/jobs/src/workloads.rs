@@ -267,7 +267,7 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Number of stages in `plans` as a `StageIndex` (bounded by `MaxStages` ≤ 255).
+	/// A stage's position as a `StageIndex` (positions are below `MaxStages` ≤ 255).
 	pub(crate) fn stage_index(index: usize) -> StageIndex {
 		index.min(StageIndex::MAX as usize) as StageIndex
 	}

@@ -129,3 +129,21 @@ fn deadlines_beyond_a_blocks_room_move_to_the_next_blocks() {
 		);
 	});
 }
+
+#[test]
+fn a_submission_fails_when_no_block_in_reach_has_room_for_its_deadline() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 10..13 {
+			worker(who);
+		}
+		let mut params = Jobs::params();
+		params.slots_per_worker = 16;
+		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params));
+		// Every job of this block is due by 51; its timer may move up to TIMER_SPILL blocks on.
+		let room = MAX_DEADLINES * crate::timers::TIMER_SPILL;
+		for _ in 0..room {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+		}
+		frame_support::assert_noop!(submit_gemm(1, 100, PRICE), crate::Error::<Test>::TimersFull);
+	});
+}

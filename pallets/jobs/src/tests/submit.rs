@@ -158,6 +158,15 @@ fn an_escrow_the_submitter_cannot_afford_fails_without_a_trace() {
 }
 
 #[test]
+fn a_fee_that_does_not_fit_a_balance_is_refused() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		// 2 IBM at the largest price: twice what a u64 balance holds.
+		assert_noop!(submit_gemm(1, 200, Balance::MAX), Error::<Test>::FeeOverflow);
+	});
+}
+
+#[test]
 fn a_manager_is_recorded_as_the_jobs_gateway() {
 	ExtBuilder::default().build_and_execute(|| {
 		worker(10);

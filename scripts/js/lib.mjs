@@ -1,0 +1,72 @@
+// What every Cinder polkadot.js script shares: the endpoint, the connection, checks that stop the
+// script with a message, signed submissions that resolve with their events, and the worker's
+// first steps (register, answer the benchmark challenge).
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+/** The node's WebSocket RPC: the first argument, else $CINDER_WS, else the dev default. */
+export const endpoint = process.argv[2] ?? process.env.CINDER_WS ?? 'ws://127.0.0.1:9944';
+/** Planck per CNDR (12 decimals). */
+export const CNDR = 10n ** 12n;
+
+/** Connects to `endpoint`; returns the API and an sr25519 keyring. */
+export async function connect() {
+  await cryptoWaitReady();
+  const api = await ApiPromise.create({ provider: new WsProvider(endpoint), noInitWarn: true });
+  return { api, keyring: new Keyring({ type: 'sr25519' }) };
+}
+
+/** Prints `ok: message`, or `FAIL: message` and exits non-zero. */
+export function check(condition, message) {
+  if (!condition) {
+    console.error(`FAIL: ${message}`);
+    process.exit(1);
+  }
+  console.log(`ok: ${message}`);
+}
+
+/** Submits `tx` signed by `signer`; resolves with the events once it is in a block, rejects
+ * with the module error's name and docs. */
+export function send(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        const detail = dispatchError.isModule
+          ? (({ section, name, docs }) => `${section}.${name}: ${docs.join(' ')}`)(api.registry.findMetaError(dispatchError.asModule))
+          : dispatchError.toString();
+        reject(new Error(detail));
+      } else if (status.isInBlock) {
+        resolve(events.map(({ event }) => event));
+      }
+    }).catch(reject);
+  });
+}
+
+/** Registers `who` as a lavapipe worker (0.0001 IB, 1 CNDR per IBM) hosting `models`, and
+ * answers its benchmark challenge; checks both steps. */
+export async function registerAndConfirm(api, who, { models = [], url = 'http://127.0.0.1:8080', backgroundJobs = true } = {}) {
+  const events = await send(api, api.tx.nodeRegistry.register(
+    'Worker',
+    { cpuCores: 2, ramMib: 24576, gpuAdapter: 'llvmpipe (LLVM 15.0.6, 256 bits)', vramMib: 0, storageGib: 50, region: 'local' },
+    url,
+    CNDR, // price per IBM
+    100, // 0.0001 IB in µIB
+    models,
+    { backgroundJobs, committedMemoryMib: backgroundJobs ? 1024 : 0 },
+  ), who);
+  const issued = events.find((e) => api.events.nodeRegistry.ChallengeIssued.is(e));
+  check(issued && issued.data.who.toString() === who.address, `${who.meta.name}: registered, challenge issued (${issued?.data.workUnits} work units, deadline #${issued?.data.deadline})`);
+
+  const confirmed = (await send(api, api.tx.nodeRegistry.submitBenchmark('0x' + '09'.repeat(32)), who))
+    .find((e) => api.events.nodeRegistry.IbConfirmed.is(e));
+  check(confirmed && confirmed.data.independentlyChecked.isFalse, `${who.meta.name}: IB ${confirmed?.data.ib} µIB confirmed, marked not independently checked`);
+}
+
+/** Runs `main`, turning a thrown error into `FAIL: …` and a non-zero exit. */
+export function run(main) {
+  main().catch((error) => {
+    console.error(`FAIL: ${error.message ?? error}`);
+    process.exit(1);
+  });
+}
