@@ -5,8 +5,11 @@
 #      presets, configuration, transfer and bond flows) and node tests (CLI errors, chain specs,
 #      and a real `cinder-node --dev --tmp` that must finalize block #3, serve RPC and metrics, and
 #      stop cleanly on SIGTERM);
-#   3. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
-#   4. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
+#   3. the receipts bench (runtime/benches/receipts.rs) for one round in the dev profile: real
+#      signed extrinsics through Executive, every receipt accepted both batched and one per
+#      extrinsic (the measured numbers come from scripts/bench-receipts.sh, in release);
+#   4. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
+#   5. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
 #      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice),
 #      scripts/js/worker_stake.mjs (register a worker, confirm its IB, bond exactly S(n) read
 #      through the runtime API → eligible; one planck short → ineligible with the reason) and
@@ -28,6 +31,11 @@ done_step
 
 step "cargo test --workspace (primitives, pallets, runtime, node)"
 cargo test --workspace
+done_step
+
+step "receipts bench, one quick round in the dev profile (every receipt accepted in both modes)"
+# Same profile and features as the workspace build above, so the runtime is not rebuilt.
+cargo bench -p cinder-runtime --bench receipts --profile dev -- --rounds 1
 done_step
 
 step "pallet benchmarks as tests (runtime-benchmarks)"

@@ -269,7 +269,7 @@ impl_runtime_apis! {
 
 	impl pallet_jobs::runtime_api::JobsApi<Block, AccountId, pallet_jobs::Job<Runtime>> for Runtime {
 		fn job(id: pallet_jobs::JobId) -> Option<pallet_jobs::Job<Runtime>> {
-			pallet_jobs::Jobs::<Runtime>::get(id)
+			crate::Jobs::job(id)
 		}
 
 		fn assignments(worker: AccountId) -> Vec<(pallet_jobs::JobId, pallet_jobs::StageIndex)> {

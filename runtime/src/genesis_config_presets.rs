@@ -227,3 +227,27 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(ZOMBIENET_RUNTIME_PRESET),
 	]
 }
+
+/// Applies a JSON merge patch (RFC 7386 without deletions), as the node does when it builds a
+/// chain spec from a preset: objects merge key by key, anything else replaces.
+#[cfg(feature = "std")]
+pub fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		}
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The full genesis config of a preset, as the node builds it: the runtime's defaults with the preset's patch on top.
+#[cfg(feature = "std")]
+pub fn preset_config(name: &str) -> RuntimeGenesisConfig {
+	let patch = get_preset(&name.into()).unwrap_or_else(|| panic!("preset {name} exists"));
+	let patch: Value = serde_json::from_slice(&patch).expect("a preset is valid JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+	merge(&mut config, patch);
+	serde_json::from_value(config).expect("a preset patch matches RuntimeGenesisConfig")
+}

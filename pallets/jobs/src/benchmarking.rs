@@ -201,7 +201,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(worker), BoundedVec::truncate_from(receipts));
 
-		let stage = &Jobs::<T>::get(first).expect("submitted").stages[0];
+		let stage = &Pallet::<T>::job(first).expect("submitted").stages[0];
 		assert!(matches!(stage.state, StageState::Verifying { .. }));
 	}
 

@@ -22,7 +22,9 @@
 //! - **Receipts**: [`submit_receipts`](Pallet::submit_receipts) carries up to
 //!   `MaxReceiptsPerCall` receipts. Each entry is checked on its own: a rejected entry emits
 //!   [`Event::ReceiptRejected`] with its reason and the rest of the batch still counts, so one
-//!   stale entry never costs a worker a whole batch. Accepted receipts go to
+//!   stale entry never costs a worker a whole batch. A batch is recorded with one write, into
+//!   the worker's [`Assignments`], whatever its size; the receipts move into their jobs when
+//!   the stages settle ([`Pallet::job`] shows both together). Accepted receipts go to
 //!   [`Config::Verifier`], which either names the block the challenge window ends (then the
 //!   stage settles by itself) or reports later through [`JobSettlement`].
 //! - **Settlement** charges F = IBM × the worker's price from the escrow to the fee collector,
@@ -58,6 +60,7 @@ pub use cinder_primitives::{
 };
 pub use pallet::*;
 pub use settlement::AcceptAfterWindow;
+pub use timers::TIMER_SPILL;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -231,13 +234,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Queue<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxQueueLen>, ValueQuery>;
 
-	/// The stages each worker holds (running, waiting or verifying): its used slots.
+	/// The stages each worker holds (running, waiting or verifying): its used slots, and the
+	/// receipts it delivered that wait for verification.
 	#[pallet::storage]
 	pub type Assignments<T: Config> = StorageMap<
 		_,
 		Blake2_128Concat,
 		T::AccountId,
-		BoundedVec<(JobId, StageIndex), T::MaxJobsPerWorker>,
+		BoundedVec<Assignment<BlockNumberFor<T>>, T::MaxJobsPerWorker>,
 		ValueQuery,
 	>;
 
@@ -541,10 +545,14 @@ pub mod pallet {
 		/// Submit proof-of-work receipts for stages assigned to the sender, up to
 		/// `MaxReceiptsPerCall` in one call. Each entry is judged on its own: a rejected one
 		/// emits `ReceiptRejected` with its reason, the others are recorded. Fails only for an
-		/// empty batch.
+		/// empty batch. The weight charged is that of the entries' actual work: a receipt that
+		/// starts no pipeline stage is refunded that stage's cost.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::submit_receipts(receipts.len() as u32))]
-		pub fn submit_receipts(origin: OriginFor<T>, receipts: ReceiptBatch<T>) -> DispatchResult {
+		#[pallet::weight(Pallet::<T>::submit_receipts_weight(receipts.len() as u32))]
+		pub fn submit_receipts(
+			origin: OriginFor<T>,
+			receipts: ReceiptBatch<T>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_submit_receipts(who, receipts)
 		}

@@ -33,6 +33,28 @@ impl<T: crate::Config> crate::Pallet<T> {
 
 	/// The stages `worker` holds (for [`JobsApi::assignments`]).
 	pub fn assignments_of(worker: &T::AccountId) -> Vec<(JobId, StageIndex)> {
-		crate::Assignments::<T>::get(worker).into_inner()
+		crate::Assignments::<T>::get(worker).iter().map(|a| (a.job, a.stage)).collect()
+	}
+
+	/// A job as users see it (for [`JobsApi::job`]): the stored record with each delivered
+	/// receipt, kept in its worker's assignments until the stage settles, shown on its stage
+	/// as `Verifying`.
+	pub fn job(id: JobId) -> Option<crate::Job<T>> {
+		let mut job = crate::Jobs::<T>::get(id)?;
+		for (index, stage) in job.stages.iter_mut().enumerate() {
+			let (Some(worker), crate::StageState::Running { .. }) = (&stage.worker, stage.state)
+			else {
+				continue;
+			};
+			let delivered = crate::Assignments::<T>::get(worker)
+				.iter()
+				.find(|a| a.is(id, index as StageIndex))
+				.and_then(|a| a.delivered);
+			if let Some(delivery) = delivered {
+				stage.receipt = Some(delivery.receipt);
+				stage.state = crate::StageState::Verifying { accept_at: delivery.accept_at };
+			}
+		}
+		Some(job)
 	}
 }

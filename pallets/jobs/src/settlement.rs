@@ -47,14 +47,31 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Settles a verifying stage: charges F = IBM × price from the escrow, reports the work,
-	/// and completes the job when it was the last stage.
+	/// The worker of a running job's stage whose receipt was delivered, with that receipt.
+	fn delivered(
+		job: &crate::Job<T>,
+		job_id: JobId,
+		stage_index: StageIndex,
+	) -> Result<(T::AccountId, crate::Delivery<BlockNumberFor<T>>), DispatchError> {
+		ensure!(job.status == JobStatus::Running, Error::<T>::NotVerifying);
+		let stage = job.stages.get(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
+		ensure!(matches!(stage.state, StageState::Running { .. }), Error::<T>::NotVerifying);
+		let worker = stage.worker.clone().ok_or(Error::<T>::NotVerifying)?;
+		let delivery = Assignments::<T>::get(&worker)
+			.iter()
+			.find(|a| a.is(job_id, stage_index))
+			.and_then(|a| a.delivered)
+			.ok_or(Error::<T>::NotVerifying)?;
+		Ok((worker, delivery))
+	}
+
+	/// Settles a verifying stage: charges F = IBM × price from the escrow, moves the receipt
+	/// from the worker's assignments into the job, reports the work, and completes the job
+	/// when it was the last stage.
 	pub(crate) fn settle(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		ensure!(job.status == JobStatus::Running, Error::<T>::NotVerifying);
+		let (worker, delivery) = Self::delivered(&job, job_id, stage_index)?;
 		let stage = job.stages.get_mut(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
-		ensure!(matches!(stage.state, StageState::Verifying { .. }), Error::<T>::NotVerifying);
-		let worker = stage.worker.clone().ok_or(Error::<T>::NotVerifying)?;
 
 		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)?
 			.min(job.escrow);
@@ -69,6 +86,7 @@ impl<T: Config> Pallet<T> {
 		)?;
 		job.escrow = job.escrow.saturating_sub(fee);
 		stage.state = StageState::Settled { fee };
+		stage.receipt = Some(delivery.receipt);
 		let ibm = Ibm::from_work(stage.work_units, job.ref_units_per_ib_minute).unwrap_or_default();
 		Self::unassign(&worker, job_id, stage_index);
 		T::Rewards::work_settled(&SettledWork {
@@ -101,9 +119,11 @@ impl<T: Config> Pallet<T> {
 	/// Fails the job of a verifying stage whose receipt was found wrong.
 	pub(crate) fn reject(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		ensure!(job.status == JobStatus::Running, Error::<T>::NotVerifying);
-		let stage = job.stages.get(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
-		ensure!(matches!(stage.state, StageState::Verifying { .. }), Error::<T>::NotVerifying);
+		let (_, delivery) = Self::delivered(&job, job_id, stage_index)?;
+		// Keep the wrong receipt on the failed job, as evidence.
+		if let Some(stage) = job.stages.get_mut(stage_index as usize) {
+			stage.receipt = Some(delivery.receipt);
+		}
 		Self::fail(job_id, &mut job, JobFailure::WrongResult);
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
@@ -146,7 +166,9 @@ impl<T: Config> Pallet<T> {
 						!matches!(stage.state, StageState::Settled { .. } | StageState::Unassigned);
 					if let (true, Some(worker)) = (open, &stage.worker) {
 						ensure!(
-							Assignments::<T>::get(worker).contains(&(id, index as StageIndex)),
+							Assignments::<T>::get(worker)
+								.iter()
+								.any(|a| a.is(id, index as StageIndex)),
 							"open stage missing from its worker's assignments"
 						);
 					}
@@ -158,12 +180,20 @@ impl<T: Config> Pallet<T> {
 			ensure!(on_hold == amount, "held escrow differs from the open jobs' escrow");
 		}
 		for (worker, held) in Assignments::<T>::iter() {
-			for (id, index) in held {
-				let job = Jobs::<T>::get(id).ok_or("assignment of an unknown job")?;
+			for assignment in held {
+				let job = Jobs::<T>::get(assignment.job).ok_or("assignment of an unknown job")?;
 				ensure!(job.status == JobStatus::Running, "assignment of a job not running");
-				let stage =
-					job.stages.get(index as usize).ok_or("assignment of an unknown stage")?;
+				let stage = job
+					.stages
+					.get(assignment.stage as usize)
+					.ok_or("assignment of an unknown stage")?;
 				ensure!(stage.worker.as_ref() == Some(&worker), "assignment of another worker");
+				if assignment.delivered.is_some() {
+					ensure!(
+						matches!(stage.state, StageState::Running { .. }),
+						"a delivered receipt for a stage not running"
+					);
+				}
 			}
 		}
 		for id in queue {

@@ -119,6 +119,7 @@ impl<T: Config> Pallet<T> {
 			escrow,
 			work_units: shape.work_units,
 			ref_units_per_ib_minute: workload.ref_units_per_ib_minute,
+			tile_bytes: workload.tile_bytes,
 			requested_deadline: deadline,
 			submitted_at: now,
 			status: JobStatus::Running,
@@ -184,8 +185,10 @@ impl<T: Config> Pallet<T> {
 		route: Route<T>,
 		start: Option<BlockNumberFor<T>>,
 	) -> DispatchResult {
-		Assignments::<T>::try_mutate(&route.worker, |held| held.try_push((job_id, stage_index)))
-			.map_err(|_| Error::<T>::NoEligibleWorker)?;
+		Assignments::<T>::try_mutate(&route.worker, |held| {
+			held.try_push(crate::Assignment::new(job_id, stage_index))
+		})
+		.map_err(|_| Error::<T>::NoEligibleWorker)?;
 		stage.worker = Some(route.worker.clone());
 		stage.price_per_ibm = route.price_per_ibm;
 		stage.time_blocks = route.blocks;
@@ -263,16 +266,21 @@ impl<T: Config> Pallet<T> {
 		refund
 	}
 
-	/// Frees the slot `(job, stage)` holds in `worker`'s assignments.
-	pub(crate) fn unassign(worker: &T::AccountId, job_id: JobId, stage: crate::StageIndex) {
+	/// Frees the slot `(job, stage)` holds in `worker`'s assignments; returns what it held.
+	pub(crate) fn unassign(
+		worker: &T::AccountId,
+		job_id: JobId,
+		stage: crate::StageIndex,
+	) -> Option<crate::Assignment<BlockNumberFor<T>>> {
 		Assignments::<T>::mutate_exists(worker, |held| {
-			if let Some(list) = held {
-				list.retain(|entry| *entry != (job_id, stage));
-				if list.is_empty() {
-					*held = None;
-				}
+			let list = held.as_mut()?;
+			let position = list.iter().position(|a| a.is(job_id, stage))?;
+			let removed = list.remove(position);
+			if list.is_empty() {
+				*held = None;
 			}
-		});
+			Some(removed)
+		})
 	}
 
 	/// Fails an open job for `reason`, refunding what is left of its escrow.

@@ -29,15 +29,19 @@ impl<T: Config> Pallet<T> {
 		let timer = Timer { job, stage, kind };
 		for offset in 0..TIMER_SPILL {
 			let block = at.saturating_add(offset.into());
-			let set = Timers::<T>::try_mutate(block, |timers| {
-				let deadlines = timers.iter().filter(|t| t.kind == TimerKind::Deadline).count();
-				if kind == TimerKind::Deadline
-					&& deadlines >= T::MaxDeadlinesPerBlock::get() as usize
-				{
-					return Err(());
-				}
-				timers.try_push(timer).map_err(|_| ())
-			});
+			let set = match kind {
+				// Only deadlines have their own cap, so only they need the bucket decoded.
+				TimerKind::Deadline => Timers::<T>::try_mutate(block, |timers| {
+					let deadlines = timers.iter().filter(|t| t.kind == kind).count();
+					if deadlines >= T::MaxDeadlinesPerBlock::get() as usize {
+						return Err(());
+					}
+					timers.try_push(timer).map_err(|_| ())
+				}),
+				// An acceptance is appended without decoding the bucket: a batch of receipts
+				// adds one each to the same bucket, at a cost that does not grow with it.
+				TimerKind::Accept => Timers::<T>::try_append(block, timer),
+			};
 			if set.is_ok() {
 				return Ok(block);
 			}
@@ -90,7 +94,14 @@ impl<T: Config> Pallet<T> {
 		if deadline >= now {
 			return;
 		}
-		let Some(worker) = stage.worker.take() else { return };
+		let Some(worker) = stage.worker.clone() else { return };
+		let delivered = Assignments::<T>::get(&worker)
+			.iter()
+			.any(|a| a.is(job_id, stage_index) && a.delivered.is_some());
+		if delivered {
+			return;
+		}
+		stage.worker = None;
 		let params = Self::params();
 
 		let slashed = T::Stake::slash(

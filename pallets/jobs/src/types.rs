@@ -379,9 +379,14 @@ pub enum StageState<Balance, BlockNumber> {
 	Unassigned,
 	/// Assigned, waiting for the previous stage's output (later pipeline stages).
 	Waiting,
-	/// Computing; the receipt is due by `deadline` (inclusive).
+	/// Computing; the receipt is due by `deadline` (inclusive). A delivered receipt is kept in
+	/// the worker's [`Assignment`], not here, so that a batch of receipts writes one record per
+	/// worker instead of one per job; [`Pallet::job`](crate::Pallet::job) shows such a stage as
+	/// `Verifying`.
 	Running { deadline: BlockNumber },
-	/// Receipt recorded; accepted at `accept_at`, or when the verifier decides (`None`).
+	/// Receipt recorded; accepted at `accept_at`, or when the verifier decides (`None`). Only
+	/// in the view [`Pallet::job`](crate::Pallet::job) gives; the stored stage stays `Running`
+	/// until it settles.
 	Verifying { accept_at: Option<BlockNumber> },
 	/// Accepted and paid: `fee` moved from the escrow to the fee collector.
 	Settled { fee: Balance },
@@ -411,6 +416,62 @@ pub struct Receipt<BlockNumber> {
 	pub elapsed_ms: u32,
 	/// Block the receipt was recorded in.
 	pub submitted_at: BlockNumber,
+}
+
+/// A stage a worker holds — running, waiting for its input, or delivered and verifying — and
+/// its receipt once delivered. A worker's assignments are one storage record, so a batch of its
+/// receipts is recorded with one write.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct Assignment<BlockNumber> {
+	/// The job.
+	pub job: JobId,
+	/// The stage.
+	pub stage: StageIndex,
+	/// The receipt, once delivered.
+	pub delivered: Option<Delivery<BlockNumber>>,
+}
+
+impl<BlockNumber> Assignment<BlockNumber> {
+	/// A stage just given to a worker.
+	pub fn new(job: JobId, stage: StageIndex) -> Self {
+		Self { job, stage, delivered: None }
+	}
+
+	/// Whether this is `(job, stage)`.
+	pub fn is(&self, job: JobId, stage: StageIndex) -> bool {
+		self.job == job && self.stage == stage
+	}
+}
+
+/// A delivered receipt waiting for verification.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct Delivery<BlockNumber> {
+	/// The receipt.
+	pub receipt: Receipt<BlockNumber>,
+	/// The block the challenge window ends, or `None` while the verifier decides.
+	pub accept_at: Option<BlockNumber>,
 }
 
 /// One stage of a job (single-stage jobs have exactly one).
@@ -484,6 +545,9 @@ pub struct Job<T: Config> {
 	/// The workload's calibration when the job was submitted; fees use it even if the
 	/// workload is recalibrated later.
 	pub ref_units_per_ib_minute: u64,
+	/// The workload's output tile size when the job was submitted: receipts count tiles of
+	/// this size even if the workload changes later.
+	pub tile_bytes: u32,
 	/// Last block by which the submitter wants the result, if any.
 	pub requested_deadline: Option<BlockNumberFor<T>>,
 	/// Block of submission.

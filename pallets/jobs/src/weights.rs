@@ -5,6 +5,11 @@
 //! the registry and the stake) and priced by the runtime's `DbWeight`. `benchmarking.rs` has a
 //! benchmark for every call and hook; this file is replaced by `frame-omni-bencher` output once
 //! the runtime exposes the benchmark API.
+//!
+//! Storage is counted per distinct key, as frame-benchmarking counts it: a batch of receipts
+//! reads and writes the worker's assignments, its node record and the acceptance timer bucket
+//! once however many entries it has, and reads each entry's job record. `runtime/benches/receipts.rs` measures
+//! what this makes of a batch against one extrinsic per receipt.
 
 use core::marker::PhantomData;
 use frame_support::{traits::Get, weights::Weight};
@@ -17,6 +22,8 @@ pub trait WeightInfo {
 	fn submit_job(stages: u32) -> Weight;
 	fn cancel_job() -> Weight;
 	fn submit_receipts(receipts: u32) -> Weight;
+	fn start_stage() -> Weight;
+	fn timer_spill() -> Weight;
 	fn set_params() -> Weight;
 	fn fire_deadline() -> Weight;
 	fn fire_acceptance() -> Weight;
@@ -35,6 +42,12 @@ const READS_PER_CANDIDATE: u64 = 5;
 const PROOF_PER_CANDIDATE: u64 = 2_048;
 /// Proof size of a job record (inline input up to 4 KiB, 8 stages).
 const JOB_PROOF: u64 = 8_192;
+/// Proof size of a node record (hardware profile, hosted models, reliability).
+const NODE_PROOF: u64 = 1_024;
+/// Proof size of a worker's assignments (128 of up to 68 bytes, with delivered receipts).
+const ASSIGNMENTS_PROOF: u64 = 8_704;
+/// Proof size of a timer bucket (the runtime's 512 timers of 14 bytes).
+const BUCKET_PROOF: u64 = 7_200;
 /// Most stages a queued job may have (the runtime's `MaxStages`).
 const MAX_STAGES: u32 = 8;
 
@@ -72,12 +85,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
 			.saturating_add(T::DbWeight::get().reads_writes(3, 4))
 	}
-	// Per receipt — reads: Jobs, Workloads, Timers, Nodes (reliability), next stage Timers;
-	// writes: Jobs, Timers, Nodes, next stage Timers.
+	// Once per call, however many receipts (the same keys each time): the worker's
+	// assignments (where the receipts are recorded), its node record (reliability) and the
+	// acceptance timer bucket, read and written.
+	// Per receipt — reads: Jobs.
 	fn submit_receipts(receipts: u32) -> Weight {
 		let n = receipts as u64;
-		Weight::from_parts(CALL_BASE + PER_RECEIPT * n, JOB_PROOF * n)
-			.saturating_add(T::DbWeight::get().reads_writes(5 * n, 4 * n))
+		Weight::from_parts(
+			CALL_BASE + PER_RECEIPT * n,
+			ASSIGNMENTS_PROOF + NODE_PROOF + BUCKET_PROOF + JOB_PROOF * n,
+		)
+		.saturating_add(T::DbWeight::get().reads_writes(3 + n, 3))
+	}
+	// A receipt that starts the next pipeline stage sets its deadline and writes its job:
+	// reads up to `TIMER_SPILL` buckets from the due block on, writes one, and Jobs.
+	fn start_stage() -> Weight {
+		let buckets = crate::timers::TIMER_SPILL as u64;
+		Weight::from_parts(PER_RECEIPT, BUCKET_PROOF * buckets)
+			.saturating_add(T::DbWeight::get().reads_writes(buckets, 2))
+	}
+	// Acceptance timers that found their bucket full: the buckets after it.
+	fn timer_spill() -> Weight {
+		let buckets = crate::timers::TIMER_SPILL as u64 - 1;
+		Weight::from_parts(0, BUCKET_PROOF * buckets)
+			.saturating_add(T::DbWeight::get().reads_writes(buckets, buckets))
 	}
 	// Reads: Params. Writes: Params.
 	fn set_params() -> Weight {
@@ -122,6 +153,12 @@ impl WeightInfo for () {
 	}
 	fn submit_receipts(receipts: u32) -> Weight {
 		Weight::from_parts(CALL_BASE + PER_RECEIPT * receipts as u64, 0)
+	}
+	fn start_stage() -> Weight {
+		Weight::from_parts(PER_RECEIPT, 0)
+	}
+	fn timer_spill() -> Weight {
+		Weight::zero()
 	}
 	fn set_params() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)

@@ -63,6 +63,10 @@ impl frame_system::Config for Runtime {
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
 	type DbWeight = ParityDbWeight;
+	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
+	/// The transaction extensions (nonce, mortality, weight checks) are charged what their
+	/// storage access costs, so one extrinsic's overhead is weighed in full.
+	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;

@@ -314,7 +314,7 @@ pub fn submit_gemm(who: AccountId, m: u32, max_price: Balance) -> sp_runtime::Di
 pub fn receipt(job: JobId, stage: u8) -> ReceiptEntry {
 	let record = pallet_jobs::Jobs::<Test>::get(job).expect("job exists");
 	let stage_record = &record.stages[stage as usize];
-	let tile_bytes = pallet_jobs::Workloads::<Test>::get(record.workload).unwrap().tile_bytes;
+	let tile_bytes = record.tile_bytes;
 	ReceiptEntry {
 		job,
 		stage,
@@ -322,6 +322,18 @@ pub fn receipt(job: JobId, stage: u8) -> ReceiptEntry {
 		output_len: stage_record.output_len,
 		tile_count: stage_record.output_len.div_ceil(tile_bytes as u64) as u32,
 		elapsed_ms: 1_000,
+	}
+}
+
+/// The receipt recorded for [`receipt`]`(job, 0)` in block `submitted_at`.
+pub fn recorded_receipt(job: JobId, submitted_at: u64) -> crate::Receipt<u64> {
+	let entry = receipt(job, 0);
+	crate::Receipt {
+		output_root: entry.output_root,
+		output_len: entry.output_len,
+		tile_count: entry.tile_count,
+		elapsed_ms: entry.elapsed_ms,
+		submitted_at,
 	}
 }
 

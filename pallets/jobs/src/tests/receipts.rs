@@ -3,7 +3,7 @@
 use frame_support::{assert_noop, assert_ok};
 
 use super::*;
-use crate::{Error, Event, ReceiptRejection, StageState};
+use crate::{Error, Event, ReceiptRejection, StageState, WeightInfo};
 use cinder_primitives::JobsInFlight;
 
 fn rejected(job: JobId, stage: u8, worker: AccountId, reason: ReceiptRejection) -> Event<Test> {
@@ -20,6 +20,23 @@ fn accepted(job: JobId, stage: u8, worker: AccountId, accept_at: u64) -> Event<T
 	}
 }
 
+fn submit_receipts_weight(receipts: u32) -> frame_support::weights::Weight {
+	<() as WeightInfo>::submit_receipts(receipts)
+}
+
+fn start_stage_weight() -> frame_support::weights::Weight {
+	<() as WeightInfo>::start_stage()
+}
+
+/// What a batch is weighed at before it runs.
+fn declared_weight(receipts: u32) -> frame_support::weights::Weight {
+	use frame_support::dispatch::GetDispatchInfo;
+	let entries = (0..receipts as u64).map(|job| receipt(job, 0)).collect();
+	crate::Call::<Test>::submit_receipts { receipts: batch(entries) }
+		.get_dispatch_info()
+		.call_weight
+}
+
 #[test]
 fn a_receipt_from_the_assigned_worker_enters_the_challenge_window() {
 	ExtBuilder::default().build_and_execute(|| {
@@ -28,7 +45,7 @@ fn a_receipt_from_the_assigned_worker_enters_the_challenge_window() {
 		events();
 		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
 		assert_eq!(events(), vec![accepted(0, 0, 10, 1 + WINDOW)]);
-		let stage = &pallet_jobs::Jobs::<Test>::get(0).unwrap().stages[0];
+		let stage = &Jobs::job(0).unwrap().stages[0];
 		assert_eq!(stage.state, StageState::Verifying { accept_at: Some(1 + WINDOW) });
 		let recorded = stage.receipt.unwrap();
 		// 100×100 i32 = 40,000 bytes in 4 KiB tiles.
@@ -80,6 +97,39 @@ fn each_rejected_entry_has_its_reason_and_the_rest_of_the_batch_counts() {
 			assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(b), batch(vec![receipt(1, 0)])));
 			assert_eq!(events(), vec![accepted(1, 0, b, 1 + WINDOW)]);
 		}
+	});
+}
+
+#[test]
+fn receipts_count_tiles_of_the_size_the_job_was_submitted_with() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		let mut gemm = pallet_jobs::Workloads::<Test>::get(GEMM).unwrap();
+		gemm.tile_bytes *= 2;
+		assert_ok!(Jobs::update_workload(RuntimeOrigin::root(), GEMM, gemm));
+		events();
+		// 40,000 bytes are still 10 tiles of 4 KiB for this job, not 5 of 8 KiB.
+		assert_eq!(receipt(0, 0).tile_count, 10);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
+		assert_eq!(events(), vec![accepted(0, 0, 10, 1 + WINDOW)]);
+	});
+}
+
+#[test]
+fn the_same_receipt_twice_in_one_batch_counts_once() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		events();
+		assert_ok!(Jobs::submit_receipts(
+			RuntimeOrigin::signed(10),
+			batch(vec![receipt(0, 0), receipt(0, 0)])
+		));
+		assert_eq!(
+			events(),
+			vec![accepted(0, 0, 10, 1 + WINDOW), rejected(0, 0, 10, ReceiptRejection::Duplicate)]
+		);
 	});
 }
 
@@ -146,7 +196,12 @@ fn pipeline_stages_deliver_in_order() {
 		assert_eq!(events(), vec![rejected(0, 1, second, ReceiptRejection::StageOutOfOrder)]);
 
 		run_to(5);
-		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(first), batch(vec![receipt(0, 0)])));
+		let charged =
+			Jobs::submit_receipts(RuntimeOrigin::signed(first), batch(vec![receipt(0, 0)]))
+				.unwrap()
+				.actual_weight;
+		// Starting the next stage is charged on top of the receipt itself.
+		assert_eq!(charged, Some(submit_receipts_weight(1) + start_stage_weight()));
 		let started = events();
 		let time = pallet_jobs::Jobs::<Test>::get(0).unwrap().stages[1].time_blocks;
 		assert_eq!(
@@ -156,10 +211,13 @@ fn pipeline_stages_deliver_in_order() {
 				Event::StageStarted { job: 0, stage: 1, deadline: 5 + time }
 			]
 		);
-		assert_ok!(Jobs::submit_receipts(
-			RuntimeOrigin::signed(second),
-			batch(vec![receipt(0, 1)])
-		));
+		let charged =
+			Jobs::submit_receipts(RuntimeOrigin::signed(second), batch(vec![receipt(0, 1)]))
+				.unwrap()
+				.actual_weight;
+		// The last stage starts nothing: that part of the declared weight is refunded.
+		assert_eq!(charged, Some(submit_receipts_weight(1)));
+		assert!(charged.unwrap().ref_time() < declared_weight(1).ref_time());
 		assert_eq!(events(), vec![accepted(0, 1, second, 5 + WINDOW)]);
 	});
 }

@@ -99,7 +99,7 @@ fn a_rejected_receipt_fails_the_job_and_refunds_the_escrow() {
 		assert_noop!(<Jobs as JobSettlement>::reject(0, 0), Error::<Test>::NotVerifying);
 		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
 		assert_eq!(
-			pallet_jobs::Jobs::<Test>::get(0).unwrap().stages[0].state,
+			Jobs::job(0).unwrap().stages[0].state,
 			StageState::Verifying { accept_at: None }
 		);
 		events();
@@ -108,6 +108,9 @@ fn a_rejected_receipt_fails_the_job_and_refunds_the_escrow() {
 			events(),
 			vec![Event::JobFailed { job: 0, reason: JobFailure::WrongResult, refund: PRICE }]
 		);
+		let failed = Jobs::job(0).unwrap();
+		assert_eq!(failed.stages[0].receipt, Some(recorded_receipt(0, 1)), "kept as evidence");
+		assert!(Jobs::assignments_of(&10).is_empty(), "the slot is free");
 		assert_eq!(free(1), ENDOWMENT);
 		assert!(settled_work().is_empty(), "no reward without verified work");
 		assert_noop!(<Jobs as JobSettlement>::accept(0, 0), Error::<Test>::NotVerifying);
@@ -126,6 +129,35 @@ fn the_verifier_settles_pending_receipts() {
 		assert_ok!(<Jobs as JobSettlement>::accept(0, 0));
 		assert_eq!(free(998), 1 + PRICE);
 		assert_noop!(<Jobs as JobSettlement>::accept(0, 0), Error::<Test>::NotVerifying);
+		let settled = &Jobs::job(0).unwrap().stages[0];
+		assert_eq!(settled.receipt, Some(recorded_receipt(0, 1)), "the receipt moves to the job");
+	});
+}
+
+#[test]
+fn a_delivered_stage_is_not_late_while_it_waits_for_the_verifier() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		set_pending_verification(true);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		let StageState::Running { deadline } = Jobs::job(0).unwrap().stages[0].state else {
+			panic!("the stage runs")
+		};
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
+		let bond = bond_of(10);
+		events();
+		run_to(deadline + 2);
+		assert!(
+			!events().iter().any(|e| matches!(e, Event::DeadlineMissed { .. })),
+			"the receipt came in time"
+		);
+		assert_eq!(bond_of(10), bond, "nothing slashed");
+		assert_eq!(
+			Jobs::job(0).unwrap().stages[0].state,
+			StageState::Verifying { accept_at: None }
+		);
+		assert_ok!(<Jobs as JobSettlement>::accept(0, 0));
+		assert_eq!(Jobs::job(0).unwrap().status, JobStatus::Completed);
 	});
 }
 
