@@ -16,16 +16,14 @@
 
 use std::time::{Duration, Instant};
 
-use cinder_primitives::Ib;
 use cinder_runtime::{
-	genesis_config_presets::preset_config, Balances, ComputeStaking, Executive, Jobs, NodeRegistry,
+	dev_nodes::lavapipe_worker, genesis_config_presets::preset_config, Balances, Executive, Jobs,
 	Runtime, RuntimeBlockLength, RuntimeBlockWeights, RuntimeCall, RuntimeEvent, RuntimeOrigin,
 	SignedPayload, System, TxExtension, UncheckedExtrinsic, CNDR,
 };
 use codec::Encode;
 use frame_support::{dispatch::DispatchClass, pallet_prelude::Get, weights::Weight, BoundedVec};
 use pallet_jobs::{JobClass, JobId, JobInput, JobSpec, ReceiptEntry, WhenNoWorker};
-use pallet_node_registry::{Availability, HardwareProfile, NodeRole};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{generic::Era, BuildStorage, MultiAddress, MultiSignature, Storage};
@@ -61,31 +59,7 @@ fn batch_size() -> u32 {
 /// batch; Ferdie's jobs, all routed to him. Returns the job ids.
 fn market() -> Vec<JobId> {
 	let worker = WORKER.to_account_id();
-	ok(
-		NodeRegistry::register(
-			RuntimeOrigin::signed(worker.clone()),
-			NodeRole::Worker,
-			HardwareProfile {
-				cpu_cores: 2,
-				ram_mib: 24_576,
-				gpu_adapter: BoundedVec::truncate_from(b"llvmpipe".to_vec()),
-				vram_mib: 0,
-				storage_gib: 50,
-				region: BoundedVec::truncate_from(b"local".to_vec()),
-			},
-			BoundedVec::truncate_from(b"http://127.0.0.1:8080".to_vec()),
-			CNDR,
-			Ib::from_micro(100),
-			BoundedVec::truncate_from(vec![0]),
-			Availability::default(),
-		),
-		"register",
-	);
-	ok(
-		NodeRegistry::submit_benchmark(RuntimeOrigin::signed(worker.clone()), [1; 32]),
-		"submit_benchmark",
-	);
-	ok(ComputeStaking::bond(RuntimeOrigin::signed(worker), CNDR), "bond");
+	ok(lavapipe_worker(&worker, CNDR, vec![0], CNDR), "a lavapipe worker");
 	let mut params = Jobs::params();
 	params.slots_per_worker = batch_size();
 	ok(Jobs::set_params(RuntimeOrigin::root(), params), "set_params");

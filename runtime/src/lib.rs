@@ -28,6 +28,8 @@ extern crate alloc;
 
 pub mod apis;
 pub mod configs;
+#[cfg(feature = "std")]
+pub mod dev_nodes;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;

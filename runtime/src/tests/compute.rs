@@ -1,10 +1,9 @@
 //! The compute market as wired into the runtime: registry, stake, BABE randomness and
 //! pallet-staking validators work together on the development genesis.
 
-use cinder_primitives::Ib;
-use frame_support::{assert_noop, assert_ok, BoundedVec};
+use frame_support::{assert_noop, assert_ok};
 use pallet_compute_staking::Ineligibility;
-use pallet_node_registry::{Availability, HardwareProfile, NodeRole};
+use pallet_node_registry::NodeRole;
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 
@@ -12,23 +11,7 @@ use super::new_test_ext;
 use crate::{AccountId, ComputeStaking, NodeRegistry, Runtime, RuntimeOrigin, CNDR};
 
 fn register(who: &AccountId, role: NodeRole<AccountId>, price: u128) -> sp_runtime::DispatchResult {
-	NodeRegistry::register(
-		RuntimeOrigin::signed(who.clone()),
-		role,
-		HardwareProfile {
-			cpu_cores: 2,
-			ram_mib: 24_576,
-			gpu_adapter: BoundedVec::truncate_from(b"llvmpipe (LLVM 15.0.6, 256 bits)".to_vec()),
-			vram_mib: 0,
-			storage_gib: 50,
-			region: BoundedVec::truncate_from(b"local".to_vec()),
-		},
-		BoundedVec::truncate_from(b"http://127.0.0.1:8080".to_vec()),
-		price,
-		Ib::from_micro(100), // a lavapipe node: 1e-4 IB
-		BoundedVec::new(),
-		Availability::default(),
-	)
+	crate::dev_nodes::register_lavapipe(who, role, price, Vec::new())
 }
 
 #[test]

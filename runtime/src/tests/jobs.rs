@@ -1,10 +1,8 @@
 //! The jobs market as wired into the runtime: a dev worker takes a job routed with BABE
 //! randomness, delivers a receipt, and the job settles after the receipt window.
 
-use cinder_primitives::Ib;
 use frame_support::{assert_ok, traits::Hooks, BoundedVec};
 use pallet_jobs::{JobClass, JobInput, JobSpec, JobStatus, ReceiptEntry, StageState, WhenNoWorker};
-use pallet_node_registry::{Availability, HardwareProfile, NodeRole};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 
@@ -16,25 +14,7 @@ use crate::{
 
 /// A lavapipe worker (10⁻⁴ IB) at 1 CNDR per IBM hosting the demo model, confirmed and bonded.
 fn dev_worker(who: &AccountId) {
-	assert_ok!(NodeRegistry::register(
-		RuntimeOrigin::signed(who.clone()),
-		NodeRole::Worker,
-		HardwareProfile {
-			cpu_cores: 2,
-			ram_mib: 24_576,
-			gpu_adapter: BoundedVec::truncate_from(b"llvmpipe".to_vec()),
-			vram_mib: 0,
-			storage_gib: 50,
-			region: BoundedVec::truncate_from(b"local".to_vec()),
-		},
-		BoundedVec::truncate_from(b"http://127.0.0.1:8080".to_vec()),
-		CNDR,
-		Ib::from_micro(100),
-		BoundedVec::truncate_from(vec![0]),
-		Availability::default(),
-	));
-	assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(who.clone()), [1; 32]));
-	assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), CNDR));
+	assert_ok!(crate::dev_nodes::lavapipe_worker(who, CNDR, vec![0], CNDR));
 }
 
 fn run_to(block: u32) {
