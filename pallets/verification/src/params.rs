@@ -1,0 +1,52 @@
+//! The parameters: defaults, validity and the invariants.
+
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Zero, Perbill};
+
+use crate::{pallet::*, VerificationParams};
+use frame_support::traits::Get;
+
+impl<T: Config> Pallet<T> {
+	/// The defaults, justified in the crate documentation.
+	pub fn default_params() -> VerificationParams<BlockNumberFor<T>> {
+		VerificationParams {
+			base_sampling_rate: Perbill::from_rational(25u32, 1_000),
+			floor_sampling_rate: Perbill::from_percent(1),
+			sampling_margin: 2,
+			committee_size: 2,
+			dispute_committee_size: 5,
+			challenge_window: 10u32.into(),
+			verdict_window: 30u32.into(),
+			fault_slash: Perbill::from_percent(10),
+			jail_epochs: 2,
+			disputer_share: Perbill::from_percent(10),
+		}
+	}
+
+	/// The parameters in force.
+	pub fn params() -> VerificationParams<BlockNumberFor<T>> {
+		Params::<T>::get().unwrap_or_else(Self::default_params)
+	}
+
+	pub(crate) fn params_are_valid(p: &VerificationParams<BlockNumberFor<T>>) -> bool {
+		let max_committee = T::MaxCommitteeSize::get();
+		p.floor_sampling_rate <= p.base_sampling_rate
+			&& !p.floor_sampling_rate.is_zero()
+			&& p.sampling_margin >= 1
+			&& p.committee_size >= 1
+			&& p.dispute_committee_size > p.committee_size
+			&& p.dispute_committee_size as u32 <= max_committee
+			&& !p.challenge_window.is_zero()
+			&& !p.verdict_window.is_zero()
+	}
+
+	/// Invariants: the stored parameters are valid.
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		frame_support::ensure!(
+			Self::params_are_valid(&Self::params()),
+			"stored verification params are invalid"
+		);
+		Ok(())
+	}
+}

@@ -1,0 +1,80 @@
+//! Whether a receipt is sampled: the rate, from the worker's reliability and the job's stake at
+//! risk, and the draw, from randomness that did not exist when the receipt was included.
+
+use sp_runtime::{traits::Saturating, PerThing, Perbill};
+
+use crate::VerificationParams;
+
+/// The rate the worker's reliability alone gives: `base` for a worker with no reliability,
+/// falling linearly to `floor` for a fully reliable one.
+pub fn reliability_rate<B>(params: &VerificationParams<B>, reliability: Perbill) -> Perbill {
+	let span = params.base_sampling_rate.saturating_sub(params.floor_sampling_rate);
+	params.floor_sampling_rate.saturating_add(span * reliability.left_from_one())
+}
+
+/// The lowest sampling rate at which faking a job loses money in expectation.
+///
+/// Faking a job saves at most its `fee` worth of work (a worker prices above its cost). A
+/// sampled fake is caught with probability `detection`, and then the worker is not paid the fee
+/// and loses `penalty` (the fault slash of its bond). Against honest work, faking gains at most
+/// `fee − q · detection · (fee + penalty)`, which is negative from
+/// `q = fee / (detection · (fee + penalty))` on; at most 100 %.
+pub fn break_even_rate(fee: u128, penalty: u128, detection: Perbill) -> Perbill {
+	let expected_loss = detection.mul_floor(fee.saturating_add(penalty));
+	if fee >= expected_loss {
+		return Perbill::one();
+	}
+	Perbill::from_rational(fee, expected_loss)
+}
+
+/// The sampling rate of a receipt: the reliability rate, or `sampling_margin` times the
+/// break-even rate of its job when that is higher; at most 100 %.
+pub fn sampling_rate<B>(
+	params: &VerificationParams<B>,
+	reliability: Perbill,
+	fee: u128,
+	bond: u128,
+	detection: Perbill,
+) -> Perbill {
+	let penalty = params.fault_slash.mul_floor(bond);
+	let break_even = break_even_rate(fee, penalty, detection).deconstruct();
+	let with_margin = break_even.saturating_mul(params.sampling_margin.max(1) as u32);
+	let economic = Perbill::from_parts(with_margin.min(Perbill::one().deconstruct()));
+	reliability_rate(params, reliability).max(economic)
+}
+
+/// A number in `0..bound` drawn from `seed` and `subject`: the first 16 bytes of
+/// blake2-256(seed ‖ subject) modulo `bound` (bias below 2⁻⁶⁴ for the bounds used here).
+pub fn draw(seed: &[u8; 32], subject: &[u8], bound: u64) -> u64 {
+	if bound == 0 {
+		return 0;
+	}
+	let mut input = [0u8; 64];
+	input[..32].copy_from_slice(seed);
+	let len = subject.len().min(32);
+	input[32..32 + len].copy_from_slice(&subject[..len]);
+	let hash = sp_io::hashing::blake2_256(&input[..32 + len]);
+	let mut wide = [0u8; 16];
+	wide.copy_from_slice(&hash[..16]);
+	(u128::from_le_bytes(wide) % bound as u128) as u64
+}
+
+/// Whether the receipt of `(job, stage)` is sampled at `rate`, given `seed`, the randomness of
+/// a block after the receipt's inclusion.
+pub fn is_sampled(seed: &[u8; 32], job: u64, stage: u8, rate: Perbill) -> bool {
+	let mut subject = [0u8; 10];
+	subject[..8].copy_from_slice(&job.to_le_bytes());
+	subject[8] = stage;
+	subject[9] = b's';
+	let parts = Perbill::one().deconstruct() as u64;
+	draw(seed, &subject, parts) < rate.deconstruct() as u64
+}
+
+/// Verifier compute per unit of worker compute for receipts sampled at `rate`, each checked by
+/// `committee` verifiers at `check_cost` of the job's own compute (1 for re-execution, less
+/// for a Freivalds test or tile sampling).
+pub fn verifier_overhead(rate: Perbill, committee: u8, check_cost: Perbill) -> Perbill {
+	let per_verifier = (rate * check_cost).deconstruct();
+	let parts = per_verifier.saturating_mul(committee as u32);
+	Perbill::from_parts(parts.min(Perbill::one().deconstruct()))
+}

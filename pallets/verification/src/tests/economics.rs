@@ -1,0 +1,97 @@
+//! The arithmetic of the default parameters (crate docs, DESIGN §6): faking loses money, and
+//! verifier compute stays within 5 % of worker compute at the reliability rates.
+
+use sp_runtime::Perbill;
+
+use super::*;
+use crate::sampling::{reliability_rate, sampling_rate, verifier_overhead};
+
+/// Planck per IB-minute of a worker of 1 IB at 1 CNDR per IBM.
+const IB_P: u128 = 1_000_000_000_000;
+/// S(n) = 2 · E · IB · P with E = 4320.
+const BOND: u128 = 2 * 4_320 * IB_P;
+/// The weakest check: a two-round Freivalds test lets a wrong product through with ≤ 1/4.
+fn freivalds() -> Perbill {
+	Perbill::from_percent(75)
+}
+
+/// What faking a job gains over doing it: at most the fee saved, less the expected loss when
+/// caught (the unpaid fee and the slash). Negative means faking loses money.
+fn gain_from_faking(fee: u128, rate: Perbill, detection: Perbill) -> i128 {
+	let penalty = Verification::default_params().fault_slash.mul_floor(BOND);
+	let expected_loss = rate.mul_floor(detection.mul_floor(fee + penalty));
+	fee as i128 - expected_loss as i128
+}
+
+#[test]
+fn faking_any_job_loses_money_in_expectation() {
+	let p = Verification::default_params();
+	// Jobs from 6 seconds to 41 hours of the worker's full capacity, at any reliability, with
+	// the weakest check; the fee of m minutes at full capacity is m · IB · P.
+	for tenth_minutes in [1u128, 10, 30, 100, 600, 3_000, 10_000, 25_000] {
+		let fee = tenth_minutes * IB_P / 10;
+		for reliability in [0, 50, 90, 100] {
+			let reliability = Perbill::from_percent(reliability);
+			let rate = sampling_rate(&p, reliability, fee, BOND, freivalds());
+			let gain = gain_from_faking(fee, rate, freivalds());
+			assert!(gain < 0, "{tenth_minutes} tenths of a minute, rate {rate:?}: gains {gain}");
+			// Faking a fraction f of n such jobs gains f · n · gain: negative for every f > 0.
+		}
+	}
+}
+
+#[test]
+fn the_weakest_check_deters_only_jobs_below_three_fault_penalties() {
+	// A Freivalds-checked job worth 3 fault penalties (2,592 minutes of a worker's capacity)
+	// breaks even even when every receipt is checked: one fake in four escapes. Such jobs need
+	// more Freivalds rounds or a larger bond; certain detection deters any size.
+	let p = Verification::default_params();
+	let fee = 2_592 * IB_P;
+	let rate = sampling_rate(&p, Perbill::zero(), fee, BOND, freivalds());
+	assert_eq!(rate, Perbill::one());
+	assert_eq!(gain_from_faking(fee, rate, freivalds()), 0);
+	assert!(gain_from_faking(fee, rate, Perbill::one()) < 0);
+}
+
+#[test]
+fn the_reliability_rate_alone_covers_jobs_up_to_three_minutes() {
+	let p = Verification::default_params();
+	// 3.2 minutes at full capacity is sampled at the floor, and faking it still loses.
+	let fee = 32 * IB_P / 10;
+	let rate = sampling_rate(&p, Perbill::one(), fee, BOND, freivalds());
+	assert_eq!(rate, p.floor_sampling_rate);
+	assert!(gain_from_faking(fee, rate, freivalds()) < 0);
+	// Four minutes are sampled above the floor.
+	let rate = sampling_rate(&p, Perbill::one(), 4 * IB_P, BOND, freivalds());
+	assert!(rate > p.floor_sampling_rate);
+}
+
+#[test]
+fn verifier_compute_stays_within_five_percent_at_the_reliability_rates() {
+	let p = Verification::default_params();
+	let limit = Perbill::from_percent(5);
+	for reliability in 0..=100 {
+		let rate = reliability_rate(&p, Perbill::from_percent(reliability));
+		// Even a full re-execution of every sampled job.
+		let overhead = verifier_overhead(rate, p.committee_size, Perbill::one());
+		assert!(overhead <= limit, "reliability {reliability} %: {overhead:?}");
+	}
+	// A reliable worker's receipts cost the verifiers 2 %.
+	let floor = verifier_overhead(p.floor_sampling_rate, p.committee_size, Perbill::one());
+	assert_eq!(floor, Perbill::from_percent(2));
+}
+
+#[test]
+fn large_jobs_are_sampled_more_but_checked_at_a_fraction_of_their_cost() {
+	let p = Verification::default_params();
+	let limit = Perbill::from_percent(5);
+	// A 60-minute GEMM on a 1 IB worker: 60 · 4·10¹⁶ MACs at the genesis calibration, n ≈ 133,900;
+	// two Freivalds rounds cost 6n² against n³ MACs.
+	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, freivalds());
+	let check = Perbill::from_rational(6u32, 133_900);
+	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
+	// A 60-minute render of 4,096 tiles checked by sampling 32 of them.
+	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, Perbill::one());
+	let check = Perbill::from_rational(32u32, 4_096);
+	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
+}
