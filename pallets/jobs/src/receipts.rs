@@ -12,7 +12,7 @@
 
 use frame_support::{pallet_prelude::*, storage::with_transaction};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::TransactionOutcome;
+use sp_runtime::{traits::Saturating, TransactionOutcome};
 
 use crate::{
 	pallet::*, Assignment, Delivery, Receipt, ReceiptBatch, ReceiptEntry, ReceiptRejection,
@@ -98,19 +98,21 @@ impl<T: Config> Pallet<T> {
 		let stage = job.stages.get(index).ok_or(ReceiptRejection::UnknownStage)?;
 		ensure!(job.status == crate::JobStatus::Running, ReceiptRejection::JobNotRunning);
 		ensure!(stage.worker.as_ref() == Some(who), ReceiptRejection::NotAssigned);
-		let slot = held
-			.iter()
-			.position(|a| a.is(entry.job, entry.stage))
-			.ok_or(ReceiptRejection::NotAssigned)?;
-		ensure!(held[slot].delivered.is_none(), ReceiptRejection::Duplicate);
-		match stage.state {
-			StageState::Running { deadline } => ensure!(now <= deadline, ReceiptRejection::Late),
+		let deadline = match stage.state {
+			StageState::Running { deadline } => deadline,
 			StageState::Waiting => return Err(ReceiptRejection::StageOutOfOrder),
 			StageState::Verifying { .. } | StageState::Settled { .. } => {
 				return Err(ReceiptRejection::Duplicate)
 			}
 			StageState::Unassigned => return Err(ReceiptRejection::NotAssigned),
-		}
+		};
+		// A running stage is in its worker's assignments (see `do_try_state`).
+		let slot = held
+			.iter()
+			.position(|a| a.is(entry.job, entry.stage))
+			.ok_or(ReceiptRejection::NotAssigned)?;
+		ensure!(held[slot].delivered.is_none(), ReceiptRejection::Duplicate);
+		ensure!(now <= deadline, ReceiptRejection::Late);
 		ensure!(entry.output_len == stage.output_len, ReceiptRejection::WrongOutputSize);
 		let tiles = entry.output_len.div_ceil((job.tile_bytes as u64).max(1));
 		ensure!(entry.tile_count as u64 == tiles, ReceiptRejection::WrongTileCount);
@@ -128,7 +130,7 @@ impl<T: Config> Pallet<T> {
 			VerificationPlan::AcceptAt(at) => {
 				let set = Self::schedule(at, entry.job, entry.stage, TimerKind::Accept)
 					.map_err(|_| ReceiptRejection::Congested)?;
-				recorded.spilled = set != at;
+				recorded.spilled = set > at.max(now.saturating_add(1u32.into()));
 				Some(set)
 			}
 			VerificationPlan::Pending => None,

@@ -47,8 +47,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The worker of a running job's stage whose receipt was delivered, with that receipt.
-	fn delivered(
+	/// Takes the delivered receipt of a running job's stage out of its worker's assignments
+	/// (freeing the slot); returns the worker and the delivery.
+	fn take_delivery(
 		job: &crate::Job<T>,
 		job_id: JobId,
 		stage_index: StageIndex,
@@ -57,20 +58,19 @@ impl<T: Config> Pallet<T> {
 		let stage = job.stages.get(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
 		ensure!(matches!(stage.state, StageState::Running { .. }), Error::<T>::NotVerifying);
 		let worker = stage.worker.clone().ok_or(Error::<T>::NotVerifying)?;
-		let delivery = Assignments::<T>::get(&worker)
-			.iter()
-			.find(|a| a.is(job_id, stage_index))
-			.and_then(|a| a.delivered)
-			.ok_or(Error::<T>::NotVerifying)?;
+		let delivery =
+			Self::remove_assignment(&worker, job_id, stage_index, |a| a.delivered.is_some())
+				.and_then(|a| a.delivered)
+				.ok_or(Error::<T>::NotVerifying)?;
 		Ok((worker, delivery))
 	}
 
 	/// Settles a verifying stage: charges F = IBM × price from the escrow, moves the receipt
 	/// from the worker's assignments into the job, reports the work, and completes the job
-	/// when it was the last stage.
+	/// when it was the last stage. On error, the caller's storage layer undoes what was done.
 	pub(crate) fn settle(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let (worker, delivery) = Self::delivered(&job, job_id, stage_index)?;
+		let (worker, delivery) = Self::take_delivery(&job, job_id, stage_index)?;
 		let stage = job.stages.get_mut(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
 
 		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)?
@@ -88,7 +88,6 @@ impl<T: Config> Pallet<T> {
 		stage.state = StageState::Settled { fee };
 		stage.receipt = Some(delivery.receipt);
 		let ibm = Ibm::from_work(stage.work_units, job.ref_units_per_ib_minute).unwrap_or_default();
-		Self::unassign(&worker, job_id, stage_index);
 		T::Rewards::work_settled(&SettledWork {
 			job: job_id,
 			stage: stage_index,
@@ -119,7 +118,7 @@ impl<T: Config> Pallet<T> {
 	/// Fails the job of a verifying stage whose receipt was found wrong.
 	pub(crate) fn reject(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let (_, delivery) = Self::delivered(&job, job_id, stage_index)?;
+		let (_, delivery) = Self::take_delivery(&job, job_id, stage_index)?;
 		// Keep the wrong receipt on the failed job, as evidence.
 		if let Some(stage) = job.stages.get_mut(stage_index as usize) {
 			stage.receipt = Some(delivery.receipt);

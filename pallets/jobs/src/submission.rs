@@ -266,15 +266,22 @@ impl<T: Config> Pallet<T> {
 		refund
 	}
 
-	/// Frees the slot `(job, stage)` holds in `worker`'s assignments; returns what it held.
-	pub(crate) fn unassign(
+	/// Frees the slot `(job, stage)` holds in `worker`'s assignments.
+	pub(crate) fn unassign(worker: &T::AccountId, job_id: JobId, stage: crate::StageIndex) {
+		Self::remove_assignment(worker, job_id, stage, |_| true);
+	}
+
+	/// Removes `(job, stage)` from `worker`'s assignments if `which` holds for it, and returns
+	/// it; one read and one write of the worker's record.
+	pub(crate) fn remove_assignment(
 		worker: &T::AccountId,
 		job_id: JobId,
 		stage: crate::StageIndex,
+		which: impl Fn(&crate::Assignment<BlockNumberFor<T>>) -> bool,
 	) -> Option<crate::Assignment<BlockNumberFor<T>>> {
 		Assignments::<T>::mutate_exists(worker, |held| {
 			let list = held.as_mut()?;
-			let position = list.iter().position(|a| a.is(job_id, stage))?;
+			let position = list.iter().position(|a| a.is(job_id, stage) && which(a))?;
 			let removed = list.remove(position);
 			if list.is_empty() {
 				*held = None;

@@ -17,9 +17,9 @@ use cinder_primitives::{SlashAmount, SlashReason};
 pub const TIMER_SPILL: u32 = 16;
 
 impl<T: Config> Pallet<T> {
-	/// Sets a timer at `at`, or at the first of the next `TIMER_SPILL` blocks with room (at most
-	/// `MaxDeadlinesPerBlock` deadlines and `MaxTimersPerBlock` timers in all); returns the block
-	/// it was set at.
+	/// Sets a timer at `at` (at the earliest the next block), or at the first of the next
+	/// `TIMER_SPILL` blocks with room (at most `MaxDeadlinesPerBlock` deadlines and
+	/// `MaxTimersPerBlock` timers in all); returns the block it was set at.
 	pub(crate) fn schedule(
 		at: BlockNumberFor<T>,
 		job: JobId,
@@ -27,6 +27,9 @@ impl<T: Config> Pallet<T> {
 		kind: TimerKind,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let timer = Timer { job, stage, kind };
+		// This block's timers were taken when it began: a timer due now or earlier fires next.
+		let next = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		let at = at.max(next);
 		for offset in 0..TIMER_SPILL {
 			let block = at.saturating_add(offset.into());
 			let set = match kind {
@@ -72,7 +75,7 @@ impl<T: Config> Pallet<T> {
 	/// with a window, so a stage that is no longer verifying was decided earlier (settled, or its
 	/// job failed) and is left alone.
 	fn window_ended(job_id: JobId, stage: StageIndex) {
-		match Self::settle(job_id, stage) {
+		match frame_support::storage::with_storage_layer(|| Self::settle(job_id, stage)) {
 			Ok(()) => {}
 			Err(error) if error == Error::<T>::NotVerifying.into() => {}
 			Err(error) => {
@@ -95,10 +98,10 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let Some(worker) = stage.worker.clone() else { return };
-		let delivered = Assignments::<T>::get(&worker)
-			.iter()
-			.any(|a| a.is(job_id, stage_index) && a.delivered.is_some());
-		if delivered {
+		// A delivered stage waits for verification; otherwise its slot is freed here.
+		if Self::remove_assignment(&worker, job_id, stage_index, |a| a.delivered.is_none())
+			.is_none()
+		{
 			return;
 		}
 		stage.worker = None;
@@ -111,7 +114,6 @@ impl<T: Config> Pallet<T> {
 			job_id,
 		);
 		T::Reliability::job_delivered(&worker, false);
-		Self::unassign(&worker, job_id, stage_index);
 		let _ = stage.missed_by.try_push(worker.clone());
 		stage.state = StageState::Unassigned;
 		let missed = stage.missed_by.len() as u32;

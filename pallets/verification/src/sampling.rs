@@ -43,8 +43,9 @@ pub fn sampling_rate<B>(
 	reliability_rate(params, reliability).max(economic)
 }
 
-/// A number in `0..bound` drawn from `seed` and `subject`: the first 16 bytes of
-/// blake2-256(seed ‖ subject) modulo `bound` (bias below 2⁻⁶⁴ for the bounds used here).
+/// A number in `0..bound` drawn from `seed` and `subject` (its first 32 bytes): the first 16
+/// bytes of blake2-256(seed ‖ subject) modulo `bound` (bias below 2⁻⁶⁴ for the bounds used
+/// here).
 pub fn draw(seed: &[u8; 32], subject: &[u8], bound: u64) -> u64 {
 	if bound == 0 {
 		return 0;

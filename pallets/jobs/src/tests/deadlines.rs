@@ -147,3 +147,16 @@ fn a_submission_fails_when_no_block_in_reach_has_room_for_its_deadline() {
 		frame_support::assert_noop!(submit_gemm(1, 100, PRICE), crate::Error::<Test>::TimersFull);
 	});
 }
+
+#[test]
+fn a_timer_due_now_or_earlier_fires_next_block() {
+	ExtBuilder::default().build_and_execute(|| {
+		run_to(5);
+		// Block 5's timers were taken when it began; 3 and 5 would never fire.
+		for due in [3, 5] {
+			assert_eq!(Jobs::schedule(due, 0, 0, crate::TimerKind::Accept), Ok(6));
+		}
+		assert_eq!(Jobs::schedule(7, 0, 0, crate::TimerKind::Accept), Ok(7));
+		assert_eq!(pallet_jobs::Timers::<Test>::get(6).len(), 2);
+	});
+}

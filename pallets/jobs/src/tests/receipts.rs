@@ -134,6 +134,32 @@ fn the_same_receipt_twice_in_one_batch_counts_once() {
 }
 
 #[test]
+fn a_receipt_for_a_settled_stage_is_a_duplicate() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		assert_ok!(Jobs::submit_job(
+			RuntimeOrigin::signed(1),
+			MLP,
+			JobSpec::Int8Mlp { model: 0, batch: 8 },
+			JobInput::Seed([0; 32]),
+			PRICE,
+			JobClass::Pipeline { stages: 2 },
+			None,
+			WhenNoWorker::Fail,
+		));
+		let first = assigned(0, 0).unwrap();
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(first), batch(vec![receipt(0, 0)])));
+		run_to(1 + WINDOW);
+		// Stage 0 settled (its slot is free); the job still runs for stage 1.
+		assert!(matches!(Jobs::job(0).unwrap().stages[0].state, StageState::Settled { .. }));
+		events();
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(first), batch(vec![receipt(0, 0)])));
+		assert_eq!(events(), vec![rejected(0, 0, first, ReceiptRejection::Duplicate)]);
+	});
+}
+
+#[test]
 fn an_empty_batch_fails() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
