@@ -124,8 +124,23 @@ impl<T: Config> Pallet<T> {
 			.unwrap_or_default()
 	}
 
-	/// `None` if `who` is eligible for jobs and rewards, else the first reason it is not.
+	/// `None` if `who` is eligible for jobs and rewards, else the first reason it is not: a
+	/// jail in force, else [`Self::standing_ineligibility`].
 	pub fn ineligibility(who: &T::AccountId) -> Option<Ineligibility> {
+		if let Some(until) = Self::jailed_until(who) {
+			return Some(Ineligibility::Jailed { until });
+		}
+		Self::standing_ineligibility(who)
+	}
+
+	/// The epoch `who`'s jail ends, while it is in force.
+	pub fn jailed_until(who: &T::AccountId) -> Option<RewardEpochIndex> {
+		Jails::<T>::get(who).filter(|until| *until > T::Epochs::current())
+	}
+
+	/// Why `who`'s profile and bond make it ineligible, jail aside: what the bond's stored
+	/// eligibility follows (a jail ends by itself, so it is checked live, never stored).
+	pub fn standing_ineligibility(who: &T::AccountId) -> Option<Ineligibility> {
 		let Some(profile) = T::Nodes::profile(who) else {
 			return Some(Ineligibility::NotRegistered);
 		};
@@ -144,7 +159,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Re-evaluates `who`'s eligibility; stores it and emits an event if it changed.
 	pub(crate) fn update_eligibility(who: &T::AccountId) {
-		let reason = Self::ineligibility(who);
+		if Jails::<T>::contains_key(who) && Self::jailed_until(who).is_none() {
+			Jails::<T>::remove(who);
+		}
+		let reason = Self::standing_ineligibility(who);
 		let eligible = reason.is_none();
 		Bonds::<T>::mutate_extant(who, |bond| {
 			if bond.eligible != eligible {
@@ -245,6 +263,20 @@ impl<T: Config> Pallet<T> {
 		moved
 	}
 
+	/// Jails `who` until `epochs` reward epochs after the current one, unless a longer jail is
+	/// in force; returns the epoch the jail ends.
+	pub(crate) fn do_jail(
+		who: &T::AccountId,
+		epochs: u32,
+		evidence: EvidenceId,
+	) -> RewardEpochIndex {
+		let until = T::Epochs::current().saturating_add(epochs);
+		let until = Self::jailed_until(who).map_or(until, |current| current.max(until));
+		Jails::<T>::insert(who, until);
+		Self::deposit_event(Event::Jailed { who: who.clone(), until, evidence });
+		until
+	}
+
 	/// Where `who`'s stake stands (runtime API).
 	pub fn stake_status(who: &T::AccountId) -> StakeStatus<BalanceOf<T>> {
 		let bond = Bonds::<T>::get(who);
@@ -274,7 +306,7 @@ impl<T: Config> Pallet<T> {
 			);
 			if !sweeping {
 				ensure!(
-					bond.eligible == Self::ineligibility(&who).is_none(),
+					bond.eligible == Self::standing_ineligibility(&who).is_none(),
 					"stored eligibility differs from S(n) and the profile"
 				);
 			}
@@ -322,6 +354,10 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		evidence: EvidenceId,
 	) -> BalanceOf<T> {
 		Self::do_slash(who, amount, reason, evidence)
+	}
+
+	fn jail(who: &T::AccountId, epochs: u32, evidence: EvidenceId) -> RewardEpochIndex {
+		Self::do_jail(who, epochs, evidence)
 	}
 }
 

@@ -44,7 +44,8 @@ pub mod benchmarking;
 mod tests;
 
 pub use cinder_primitives::{
-	ComputeStake, EvidenceId, NodeProfile, NodeProfiles, RewardEpochs, SlashAmount, SlashReason,
+	ComputeStake, EvidenceId, NodeProfile, NodeProfiles, RewardEpochIndex, RewardEpochs,
+	SlashAmount, SlashReason,
 };
 pub use impls::EpochsByBlocks;
 pub use pallet::*;
@@ -134,6 +135,13 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Jailed workers and the reward epoch their jail ends (takes effect at its start). A
+	/// jailed worker gets no jobs and no rewards; the entry is removed when it is jailed again
+	/// after release, or by the next bond change after release.
+	#[pallet::storage]
+	pub type Jails<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, RewardEpochIndex, OptionQuery>;
+
 	/// Progress of the eligibility sweep after a parameter change; `None` when none is running.
 	#[pallet::storage]
 	pub type EligibilitySweep<T: Config> = StorageValue<_, Sweep<T::AccountId>, OptionQuery>;
@@ -176,6 +184,9 @@ pub mod pallet {
 			reason: SlashReason,
 			evidence: EvidenceId,
 		},
+		/// `who` is jailed for a proven fault (`evidence`, a job id) and gets no jobs and no
+		/// rewards until reward epoch `until` begins.
+		Jailed { who: T::AccountId, until: RewardEpochIndex, evidence: EvidenceId },
 	}
 
 	#[pallet::error]

@@ -101,6 +101,8 @@ pub enum Ineligibility {
 	IbNotConfirmed,
 	/// The active bond is below S(n): bond more (`bond` / `bond_extra`) or lower the price.
 	BondBelowMinimum,
+	/// Jailed for a proven fault until reward epoch `until` begins.
+	Jailed { until: RewardEpochIndex },
 }
 
 /// Where a node's stake stands, for the runtime API (`stake_status`).

@@ -55,8 +55,8 @@ mod tests;
 
 pub use cinder_primitives::{
 	ComputeStake, Ibm, JobId, JobSettlement, ModelId, ReceiptSubmitted, ReceiptVerifier,
-	ReliabilityEvents, RewardEpochs, SettledWork, StageIndex, VerificationPlan, WorkRewards,
-	WorkerDirectory, WorkerPool, WorkloadId,
+	ReliabilityEvents, RewardEpochs, SettledWork, StageIndex, VerificationPlan, VerifierBusy,
+	WorkRewards, WorkerDirectory, WorkerPool, WorkloadId,
 };
 pub use pallet::*;
 pub use settlement::AcceptAfterWindow;
@@ -110,7 +110,7 @@ pub mod pallet {
 
 		/// Decides when receipts are accepted (the verification pallet, or
 		/// [`AcceptAfterWindow`] until it exists).
-		type Verifier: ReceiptVerifier<Self::AccountId, BlockNumberFor<Self>>;
+		type Verifier: ReceiptVerifier<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
 
 		/// Receives settled work for emission (the BMW pallet; `()` until it exists).
 		type Rewards: WorkRewards<Self::AccountId, BalanceOf<Self>>;
@@ -336,6 +336,9 @@ pub mod pallet {
 			worker: T::AccountId,
 			reason: ReceiptRejection,
 		},
+		/// Verification found `worker`'s receipt for `job`/`stage` wrong: nothing is charged
+		/// for it, and the stage goes to another worker (or the job fails).
+		StageRejected { job: JobId, stage: StageIndex, worker: T::AccountId, output_root: [u8; 32] },
 		/// `worker` missed the deadline of `job`/`stage`: `slashed` was taken from its bond.
 		DeadlineMissed {
 			job: JobId,

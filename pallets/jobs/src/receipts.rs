@@ -117,6 +117,8 @@ impl<T: Config> Pallet<T> {
 		let tiles = entry.output_len.div_ceil((job.tile_bytes as u64).max(1));
 		ensure!(entry.tile_count as u64 == tiles, ReceiptRejection::WrongTileCount);
 
+		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)
+			.map_err(|_| ReceiptRejection::Congested)?;
 		let plan = T::Verifier::receipt_submitted(&ReceiptSubmitted {
 			job: entry.job,
 			stage: entry.stage,
@@ -124,7 +126,10 @@ impl<T: Config> Pallet<T> {
 			workload: job.workload,
 			output_root: entry.output_root,
 			tile_count: entry.tile_count,
-		});
+			fee,
+			detection: job.verification.detection(),
+		})
+		.map_err(|_| ReceiptRejection::Congested)?;
 		let mut recorded = Recorded::default();
 		let accept_at = match plan {
 			VerificationPlan::AcceptAt(at) => {

@@ -16,23 +16,24 @@ use sp_runtime::traits::{Saturating, Zero};
 use crate::{
 	pallet::*, BalanceOf, HoldReason, Ibm, JobClass, JobFailure, JobId, JobSettlement, JobStatus,
 	ReceiptSubmitted, ReceiptVerifier, RewardEpochs, SettledWork, StageIndex, StageState,
-	VerificationPlan, WorkRewards,
+	VerificationPlan, VerifierBusy, WeightInfo, WorkRewards,
 };
 use cinder_primitives::JobsInFlight;
 
 /// Accepts every receipt `Window` blocks after it is recorded: the stand-in until the
 /// verification pallet samples receipts. Nothing is checked, so nothing is ever rejected.
 pub struct AcceptAfterWindow<T, Window>(PhantomData<(T, Window)>);
-impl<T, Window> ReceiptVerifier<T::AccountId, BlockNumberFor<T>> for AcceptAfterWindow<T, Window>
+impl<T, Balance, Window> ReceiptVerifier<T::AccountId, Balance, BlockNumberFor<T>>
+	for AcceptAfterWindow<T, Window>
 where
 	T: frame_system::Config,
 	Window: Get<BlockNumberFor<T>>,
 {
 	fn receipt_submitted(
-		_: &ReceiptSubmitted<T::AccountId>,
-	) -> VerificationPlan<BlockNumberFor<T>> {
+		_: &ReceiptSubmitted<T::AccountId, Balance>,
+	) -> Result<VerificationPlan<BlockNumberFor<T>>, VerifierBusy> {
 		let now = frame_system::Pallet::<T>::block_number();
-		VerificationPlan::AcceptAt(now.saturating_add(Window::get()))
+		Ok(VerificationPlan::AcceptAt(now.saturating_add(Window::get())))
 	}
 }
 
@@ -115,15 +116,34 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Fails the job of a verifying stage whose receipt was found wrong.
+	/// Takes a verifying stage from the worker whose receipt was found wrong, charging nothing
+	/// for it, and gives it to another worker. A pipeline stage whose successor already started
+	/// from the wrong output cannot be redone alone: the job fails. A failed job keeps the
+	/// wrong receipt as evidence.
 	pub(crate) fn reject(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let (_, delivery) = Self::take_delivery(&job, job_id, stage_index)?;
-		// Keep the wrong receipt on the failed job, as evidence.
-		if let Some(stage) = job.stages.get_mut(stage_index as usize) {
-			stage.receipt = Some(delivery.receipt);
+		let (worker, delivery) = Self::take_delivery(&job, job_id, stage_index)?;
+		Self::deposit_event(Event::StageRejected {
+			job: job_id,
+			stage: stage_index,
+			worker: worker.clone(),
+			output_root: delivery.receipt.output_root,
+		});
+		let successor_started = job
+			.stages
+			.get(stage_index as usize + 1)
+			.is_some_and(|next| next.state != StageState::Waiting);
+		if successor_started {
+			Self::fail(job_id, &mut job, JobFailure::WrongResult);
+		} else {
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::reassign(job_id, &mut job, stage_index, worker, now, JobFailure::WrongResult);
 		}
-		Self::fail(job_id, &mut job, JobFailure::WrongResult);
+		if !job.status.is_open() {
+			if let Some(stage) = job.stages.get_mut(stage_index as usize) {
+				stage.receipt = Some(delivery.receipt);
+			}
+		}
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
 	}
@@ -212,6 +232,15 @@ impl<T: Config> JobSettlement for Pallet<T> {
 
 	fn reject(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
 		Pallet::<T>::reject(job, stage)
+	}
+
+	fn accept_weight() -> Weight {
+		T::WeightInfo::fire_acceptance()
+	}
+
+	fn reject_weight() -> Weight {
+		// A rejection frees the slot and reassigns the stage, as a missed deadline does.
+		T::WeightInfo::fire_deadline()
 	}
 }
 

@@ -105,7 +105,7 @@ impl<T: Config> Pallet<T> {
 				time_blocks: Zero::zero(),
 				state: StageState::Unassigned,
 				receipt: None,
-				missed_by: BoundedVec::new(),
+				failed_by: BoundedVec::new(),
 			})
 			.collect();
 		let mut job = Job::<T> {
@@ -120,6 +120,7 @@ impl<T: Config> Pallet<T> {
 			work_units: shape.work_units,
 			ref_units_per_ib_minute: workload.ref_units_per_ib_minute,
 			tile_bytes: workload.tile_bytes,
+			verification: workload.verification,
 			requested_deadline: deadline,
 			submitted_at: now,
 			status: JobStatus::Running,

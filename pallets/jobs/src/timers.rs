@@ -8,7 +8,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-	pallet::*, routing::StageRequest, ComputeStake, JobFailure, JobId, JobStatus,
+	pallet::*, routing::StageRequest, ComputeStake, Job, JobFailure, JobId, JobStatus,
 	ReliabilityEvents, StageIndex, StageState, Timer, TimerKind, WeightInfo,
 };
 use cinder_primitives::{SlashAmount, SlashReason};
@@ -104,9 +104,7 @@ impl<T: Config> Pallet<T> {
 		{
 			return;
 		}
-		stage.worker = None;
 		let params = Self::params();
-
 		let slashed = T::Stake::slash(
 			&worker,
 			SlashAmount::Fraction(params.timeout_slash),
@@ -114,29 +112,52 @@ impl<T: Config> Pallet<T> {
 			job_id,
 		);
 		T::Reliability::job_delivered(&worker, false);
-		let _ = stage.missed_by.try_push(worker.clone());
-		stage.state = StageState::Unassigned;
-		let missed = stage.missed_by.len() as u32;
 		Self::deposit_event(Event::DeadlineMissed {
 			job: job_id,
 			stage: stage_index,
-			worker,
+			worker: worker.clone(),
 			slashed,
 		});
+		Self::reassign(
+			job_id,
+			&mut job,
+			stage_index,
+			worker,
+			now,
+			JobFailure::TooManyMissedDeadlines,
+		);
+		Jobs::<T>::insert(job_id, job);
+	}
 
-		if missed >= params.max_attempts as u32 {
-			Self::fail(job_id, &mut job, JobFailure::TooManyMissedDeadlines);
-			Jobs::<T>::insert(job_id, job);
+	/// Gives a running stage that `worker` failed (its slot already freed) to another worker,
+	/// never one that failed it before; fails the job with `exhausted` once `max_attempts`
+	/// workers failed it, or when no worker can take it. The caller writes `job`.
+	pub(crate) fn reassign(
+		job_id: JobId,
+		job: &mut Job<T>,
+		stage_index: StageIndex,
+		worker: T::AccountId,
+		now: BlockNumberFor<T>,
+		exhausted: JobFailure,
+	) {
+		let index = stage_index as usize;
+		let params = Self::params();
+		let Some(stage) = job.stages.get_mut(index) else { return };
+		stage.worker = None;
+		let _ = stage.failed_by.try_push(worker);
+		stage.state = StageState::Unassigned;
+		let failed = stage.failed_by.len() as u32;
+		if failed >= params.max_attempts as u32 {
+			Self::fail(job_id, job, exhausted);
 			return;
 		}
 		let Some(workload) = Workloads::<T>::get(job.workload) else {
-			Self::fail(job_id, &mut job, JobFailure::NoWorkerForReassignment);
-			Jobs::<T>::insert(job_id, job);
+			Self::fail(job_id, job, JobFailure::NoWorkerForReassignment);
 			return;
 		};
 		let mut excluded: Vec<T::AccountId> =
 			job.stages.iter().filter_map(|s| s.worker.clone()).collect();
-		excluded.extend(job.stages[index].missed_by.iter().cloned());
+		excluded.extend(job.stages[index].failed_by.iter().cloned());
 		let request = StageRequest::<T> {
 			job: job_id,
 			stage: stage_index,
@@ -150,7 +171,7 @@ impl<T: Config> Pallet<T> {
 			excluded: &excluded,
 		};
 		let reassigned =
-			Self::route(&request, missed, &params).map_err(DispatchError::from).and_then(|route| {
+			Self::route(&request, failed, &params).map_err(DispatchError::from).and_then(|route| {
 				frame_support::storage::with_storage_layer(|| {
 					Self::give_stage(job_id, stage_index, &mut job.stages[index], route, Some(now))
 				})
@@ -159,8 +180,7 @@ impl<T: Config> Pallet<T> {
 			let stage = &mut job.stages[index];
 			stage.worker = None;
 			stage.price_per_ibm = Zero::zero();
-			Self::fail(job_id, &mut job, JobFailure::NoWorkerForReassignment);
+			Self::fail(job_id, job, JobFailure::NoWorkerForReassignment);
 		}
-		Jobs::<T>::insert(job_id, job);
 	}
 }

@@ -64,6 +64,30 @@ pub enum VerificationMethod {
 	TileSampling { tiles: u16 },
 }
 
+impl VerificationMethod {
+	/// Probability that one check catches a result faked whole. A Freivalds round with a 0/1
+	/// vector misses a wrong product with probability at most ½ (a random vector over the
+	/// field, at most 1/p, is only better), so `r` rounds catch it with at least 1 − 2⁻ʳ. Tile
+	/// sampling recomputes tiles of an output that is wrong everywhere, so the first tile
+	/// catches it. A partial fake of a fraction ρ is caught with 1 − (1 − ρ)ˢ ≥ ρ: relative
+	/// to the work it saves it is no easier to hide, so the whole fake is the case to price.
+	pub fn detection(self) -> Perbill {
+		use sp_runtime::PerThing;
+		match self {
+			VerificationMethod::Freivalds { rounds } => {
+				let rounds = rounds.min(30) as u32;
+				if rounds == 0 {
+					return Perbill::zero();
+				}
+				let miss = Perbill::from_rational(1u32, 1u32 << rounds);
+				miss.left_from_one()
+			}
+			VerificationMethod::TileSampling { tiles: 0 } => Perbill::zero(),
+			VerificationMethod::TileSampling { .. } => Perbill::one(),
+		}
+	}
+}
+
 /// A workload: a kernel kind with its limits, its work-unit calibration and how it is verified.
 #[derive(
 	Encode,
@@ -353,9 +377,9 @@ impl<BlockNumber> JobStatus<BlockNumber> {
 pub enum JobFailure {
 	/// A stage missed `max_attempts` deadlines.
 	TooManyMissedDeadlines,
-	/// A stage missed its deadline and no other worker could take it.
+	/// A stage missed its deadline or was found wrong, and no other worker could take it.
 	NoWorkerForReassignment,
-	/// Verification rejected a receipt.
+	/// A stage was found wrong, or failed `max_attempts` times with at least one wrong result.
 	WrongResult,
 	/// No worker took it before its queue time ran out.
 	QueueExpired,
@@ -506,8 +530,9 @@ pub struct Stage<T: Config> {
 	pub state: StageState<BalanceOf<T>, BlockNumberFor<T>>,
 	/// The receipt, once recorded.
 	pub receipt: Option<Receipt<BlockNumberFor<T>>>,
-	/// Workers that missed this stage's deadline (never assigned it again).
-	pub missed_by: BoundedVec<T::AccountId, T::MaxAttempts>,
+	/// Workers that failed this stage, by missing its deadline or by a wrong result (never
+	/// assigned it again).
+	pub failed_by: BoundedVec<T::AccountId, T::MaxAttempts>,
 }
 
 /// A job.
@@ -548,6 +573,8 @@ pub struct Job<T: Config> {
 	/// The workload's output tile size when the job was submitted: receipts count tiles of
 	/// this size even if the workload changes later.
 	pub tile_bytes: u32,
+	/// The workload's verification method when the job was submitted.
+	pub verification: VerificationMethod,
 	/// Last block by which the submitter wants the result, if any.
 	pub requested_deadline: Option<BlockNumberFor<T>>,
 	/// Block of submission.

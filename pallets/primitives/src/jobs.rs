@@ -7,6 +7,8 @@ use sp_arithmetic::{
 	helpers_128bit::multiply_by_rational_with_rounding, per_things::Rounding, Perbill,
 };
 
+use sp_weights::Weight;
+
 use crate::{Ib, RewardEpochIndex};
 
 /// Identifier of a model in the jobs pallet's model registry.
@@ -183,7 +185,7 @@ pub enum VerificationPlan<BlockNumber> {
 
 /// A receipt as the verifier sees it.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct ReceiptSubmitted<AccountId> {
+pub struct ReceiptSubmitted<AccountId, Balance> {
 	/// The job.
 	pub job: JobId,
 	/// The stage of the job.
@@ -196,12 +198,26 @@ pub struct ReceiptSubmitted<AccountId> {
 	pub output_root: [u8; 32],
 	/// Number of output tiles.
 	pub tile_count: u32,
+	/// What the stage pays the worker when it settles: what faking it would save.
+	pub fee: Balance,
+	/// Probability that one check by one verifier catches a stage faked whole, from the
+	/// workload's verification method (re-execution and tile sampling: 1; Freivalds' test
+	/// with `r` rounds of 0/1 vectors: 1 − 2⁻ʳ).
+	pub detection: Perbill,
 }
 
+/// The verifier cannot take another receipt now (its queue is full); the receipt is refused
+/// and may be sent again.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct VerifierBusy;
+
 /// Decides what happens to receipts (implemented by the verification pallet).
-pub trait ReceiptVerifier<AccountId, BlockNumber> {
-	/// A receipt was recorded; returns when (or whether) it is accepted without further word.
-	fn receipt_submitted(receipt: &ReceiptSubmitted<AccountId>) -> VerificationPlan<BlockNumber>;
+pub trait ReceiptVerifier<AccountId, Balance, BlockNumber> {
+	/// A receipt was recorded; returns when (or whether) it is accepted without further word,
+	/// or [`VerifierBusy`] when it cannot be taken now.
+	fn receipt_submitted(
+		receipt: &ReceiptSubmitted<AccountId, Balance>,
+	) -> Result<VerificationPlan<BlockNumber>, VerifierBusy>;
 }
 
 /// The verifier's verdicts on receipts (implemented by the jobs pallet).
@@ -210,9 +226,14 @@ pub trait JobSettlement {
 	type Error;
 	/// The receipt of `(job, stage)` is right: settle the stage.
 	fn accept(job: JobId, stage: StageIndex) -> Result<(), Self::Error>;
-	/// The receipt of `(job, stage)` is wrong: fail the job and refund what is left of its
-	/// escrow (the verifier slashes the worker).
+	/// The receipt of `(job, stage)` is wrong: the stage goes to another worker (or the job
+	/// fails and its escrow is refunded); the submitter pays nothing for the wrong receipt.
+	/// The verifier slashes the worker.
 	fn reject(job: JobId, stage: StageIndex) -> Result<(), Self::Error>;
+	/// Worst-case weight of [`Self::accept`].
+	fn accept_weight() -> Weight;
+	/// Worst-case weight of [`Self::reject`].
+	fn reject_weight() -> Weight;
 }
 
 /// Work that settled: what the emission (BMW) pallet rewards.
@@ -246,6 +267,17 @@ pub trait WorkRewards<AccountId, Balance> {
 
 impl<AccountId, Balance> WorkRewards<AccountId, Balance> for () {
 	fn work_settled(_: &SettledWork<AccountId, Balance>) {}
+}
+
+/// Takes away a worker's unpaid rewards of an epoch after a proven fault (implemented by the BMW
+/// pallet; `()` until it exists, when no reward accrues to forfeit).
+pub trait RewardForfeits<AccountId> {
+	/// `who`'s rewards of `epoch` not yet paid are forfeited.
+	fn forfeit(who: &AccountId, epoch: RewardEpochIndex);
+}
+
+impl<AccountId> RewardForfeits<AccountId> for () {
+	fn forfeit(_: &AccountId, _: RewardEpochIndex) {}
 }
 
 #[cfg(test)]

@@ -112,6 +112,11 @@ pub trait ComputeStake<AccountId, Balance> {
 		reason: SlashReason,
 		evidence: EvidenceId,
 	) -> Balance;
+
+	/// Jails `who` for `epochs` reward epochs from the current one, `evidence` being the
+	/// proven fault: no jobs and no rewards until the returned epoch begins. A longer jail
+	/// already in force is kept.
+	fn jail(who: &AccountId, epochs: u32, evidence: EvidenceId) -> RewardEpochIndex;
 }
 
 /// Jobs a node has accepted and not yet settled (implemented by the jobs pallet; `()` means none
@@ -131,6 +136,15 @@ impl<AccountId> JobsInFlight<AccountId> for () {
 pub trait ValidatorControllers<AccountId> {
 	/// `true` if `stash` is a validator candidate bonded with `controller` as its controller.
 	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool;
+}
+
+/// The verifiers a committee may be drawn from (implemented by the node registry): the
+/// registered Verifier nodes whose stash is an active validator, indexed `0‥count`.
+pub trait VerifierDirectory<AccountId> {
+	/// Number of verifiers.
+	fn verifier_count() -> u32;
+	/// The verifier (the account that signs its verdicts) at `index`.
+	fn verifier(index: u32) -> Option<AccountId>;
 }
 
 /// The outcome of checking a benchmark challenge's answer.

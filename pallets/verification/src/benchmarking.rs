@@ -1,11 +1,105 @@
-//! Benchmarks of every call; run as tests with
-//! `cargo test -p pallet-verification --features runtime-benchmarks`.
+//! Benchmarks of every call and of each step of the block hook at its worst case; run as
+//! tests with `cargo test -p pallet-verification --features runtime-benchmarks`.
 
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_system::RawOrigin;
-use sp_runtime::Perbill;
+use frame_support::{
+	traits::{Get, Hooks},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::{traits::One, Perbill, Saturating};
 
 use crate::*;
+
+/// What the benchmarks need from the runtime around the pallet.
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `verifiers` the verifier directory, in this order.
+	fn set_verifiers(verifiers: &[AccountId]);
+	/// Funds and bonds `worker`, so a slash moves real funds.
+	fn bond_worker(worker: &AccountId);
+	/// Makes block randomness available from the current block on.
+	fn prepare_randomness();
+}
+
+const JOB: JobId = 7;
+
+fn verifiers<T: Config>(count: u32) -> Vec<T::AccountId> {
+	let list: Vec<T::AccountId> = (0..count).map(|i| account("verifier", i, 0)).collect();
+	T::BenchmarkHelper::set_verifiers(&list);
+	list
+}
+
+fn members<T: Config>(
+	list: &[T::AccountId],
+	vote: impl Fn(usize) -> Vote,
+) -> BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize> {
+	let members: Vec<_> = list
+		.iter()
+		.enumerate()
+		.map(|(i, who)| Member { who: who.clone(), vote: vote(i) })
+		.collect();
+	BoundedVec::truncate_from(members)
+}
+
+/// Moves to a block well past genesis with randomness, and returns it.
+fn start<T: Config>() -> BlockNumberFor<T> {
+	let now: BlockNumberFor<T> = 100u32.into();
+	frame_system::Pallet::<T>::set_block_number(now);
+	T::BenchmarkHelper::prepare_randomness();
+	now
+}
+
+/// A worker with a bond.
+fn worker<T: Config>() -> T::AccountId {
+	let worker: T::AccountId = account("worker", 0, 0);
+	T::BenchmarkHelper::bond_worker(&worker);
+	worker
+}
+
+/// A dispute over `JOB` with `c` members in each round: the earlier round agreed except the
+/// disputer, `against` dispute members voted against the worker, the others silent.
+fn dispute<T: Config>(c: u32, against: usize, deadline: BlockNumberFor<T>) -> Vec<T::AccountId> {
+	let list = verifiers::<T>(2 * c);
+	let (earlier, current) = list.split_at(c as usize);
+	let check = CheckOf::<T> {
+		worker: worker::<T>(),
+		output_root: [1; 32],
+		round: Round::Dispute { disputer: Some(earlier[0].clone()) },
+		members: members::<T>(current, |i| if i < against { Vote::Disagree } else { Vote::Silent }),
+		earlier: members::<T>(earlier, |i| if i == 0 { Vote::Disagree } else { Vote::Agree }),
+		deadline,
+	};
+	Checks::<T>::insert((JOB, 0), check);
+	CheckDeadlines::<T>::try_append(deadline, (JOB, 0)).expect("an empty block has room");
+	current.to_vec()
+}
+
+/// Parameters with committees of `c` (and disputes of `c + 1`).
+fn committees_of<T: Config>(c: u32) {
+	let params = VerificationParams {
+		committee_size: c as u8,
+		dispute_committee_size: (c + 1) as u8,
+		..Pallet::<T>::default_params()
+	};
+	Params::<T>::put(params);
+}
+
+/// Queues `n` receipts sampled at `rate`, included early enough to be due now.
+fn queue<T: Config>(n: u32, rate: Perbill) {
+	let worker = worker::<T>();
+	for job in 0..n {
+		Pallet::<T>::enqueue(IntakeEntry {
+			job: job as JobId,
+			stage: 0,
+			worker: worker.clone(),
+			output_root: [1; 32],
+			rate,
+			included_at: One::one(),
+		})
+		.expect("room for a block's decisions");
+	}
+}
 
 #[benchmarks]
 mod benchmarks {
@@ -22,6 +116,198 @@ mod benchmarks {
 		_(RawOrigin::Root, params);
 
 		assert_eq!(Pallet::<T>::params(), params);
+	}
+
+	/// The verdict that makes a majority against the worker: slash, jail, forfeit,
+	/// reassignment, and credits or faults for two full committees.
+	#[benchmark]
+	fn submit_verdict_reject(c: Linear<3, { T::MaxCommitteeSize::get() }>) {
+		let now = start::<T>();
+		let deadline = now.saturating_add(10u32.into());
+		let against = (c / 2) as usize;
+		let current = dispute::<T>(c, against, deadline);
+		let last = current[against].clone();
+
+		#[extrinsic_call]
+		submit_verdict(RawOrigin::Signed(last), JOB, 0, Verdict::Check { passed: false });
+
+		assert!(Checks::<T>::get((JOB, 0)).is_none());
+	}
+
+	/// The verdict that raises a dispute, drawing a committee of `c`.
+	#[benchmark]
+	fn submit_verdict_dispute(c: Linear<2, { T::MaxCommitteeSize::get() }>) {
+		let now = start::<T>();
+		committees_of::<T>(c - 1);
+		let list = verifiers::<T>(T::MaxCommitteeSize::get());
+		let check = CheckOf::<T> {
+			worker: worker::<T>(),
+			output_root: [1; 32],
+			round: Round::Committee,
+			members: members::<T>(&list[..(c - 1) as usize], |_| Vote::Silent),
+			earlier: BoundedVec::new(),
+			deadline: now.saturating_add(10u32.into()),
+		};
+		Checks::<T>::insert((JOB, 0), check);
+
+		#[extrinsic_call]
+		submit_verdict(
+			RawOrigin::Signed(list[0].clone()),
+			JOB,
+			0,
+			Verdict::Check { passed: false },
+		);
+
+		let check = Checks::<T>::get((JOB, 0)).expect("disputed");
+		assert_eq!(check.members.len() as u32, c);
+	}
+
+	#[benchmark]
+	fn claim_penalty_share() {
+		let list = verifiers::<T>(2);
+		for who in &list {
+			Pallet::<T>::credit(who, 1, 1);
+		}
+		let pool = T::PenaltyPool::get();
+		let amount: BalanceOf<T> = 1_000_000u32.into();
+		let pot = amount.saturating_add(
+			<T::Currency as frame_support::traits::fungible::Inspect<_>>::minimum_balance(),
+		);
+		frame_support::assert_ok!(
+			<T::Currency as frame_support::traits::fungible::Mutate<_>>::mint_into(&pool, pot)
+		);
+		T::BenchmarkHelper::set_verifiers(&list);
+		let epoch = CreditEpoch::<T>::get();
+		Pallet::<T>::close_epoch(epoch);
+		CreditEpoch::<T>::put(epoch.saturating_add(1));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(list[1].clone()), epoch, list[0].clone());
+
+		assert!(VerifierCredits::<T>::get(epoch, &list[0]).is_empty());
+	}
+
+	/// The intake step with a receipt not yet due.
+	#[benchmark]
+	fn decide_receipts_base() {
+		let now = start::<T>();
+		queue::<T>(1, Perbill::one());
+		IntakePages::<T>::mutate(Intake::<T>::get().head, |page| {
+			if let Some(entry) = page.get_mut(0) {
+				entry.included_at = now;
+			}
+		});
+
+		#[block]
+		{
+			Pallet::<T>::decide_receipts(now);
+		}
+
+		assert_eq!(Intake::<T>::get().queued, 1);
+	}
+
+	#[benchmark]
+	fn decide_unsampled() {
+		let now = start::<T>();
+		queue::<T>(1, Perbill::zero());
+
+		#[block]
+		{
+			Pallet::<T>::decide_receipts(now);
+		}
+
+		assert_eq!(Intake::<T>::get().queued, 0);
+	}
+
+	#[benchmark]
+	fn decide_sampled(c: Linear<1, { T::MaxCommitteeSize::get() - 1 }>) {
+		let now = start::<T>();
+		committees_of::<T>(c);
+		verifiers::<T>(T::MaxCommitteeSize::get());
+		queue::<T>(1, Perbill::one());
+
+		#[block]
+		{
+			Pallet::<T>::decide_receipts(now);
+		}
+
+		assert_eq!(Checks::<T>::get((0, 0)).expect("sampled").members.len() as u32, c);
+	}
+
+	#[benchmark]
+	fn expire_checks_base() {
+		let now = start::<T>();
+
+		#[block]
+		{
+			Pallet::<T>::expire_checks(now);
+		}
+	}
+
+	/// A dispute decided against the worker at its deadline.
+	#[benchmark]
+	fn expire_check(c: Linear<3, { T::MaxCommitteeSize::get() }>) {
+		let now = start::<T>();
+		dispute::<T>(c, 1, now);
+
+		#[block]
+		{
+			Pallet::<T>::expire_checks(now);
+		}
+
+		assert!(Checks::<T>::get((JOB, 0)).is_none());
+	}
+
+	#[benchmark]
+	fn close_epoch() {
+		start::<T>();
+		let list = verifiers::<T>(1);
+		Pallet::<T>::credit(&list[0], 1, 1);
+		let epoch = CreditEpoch::<T>::get();
+		T::BenchmarkHelper::set_verifiers(&list);
+
+		#[block]
+		{
+			Pallet::<T>::close_epoch(epoch);
+		}
+
+		assert!(Payouts::<T>::get(epoch).is_some());
+	}
+
+	/// The whole hook at its worst: a full block of sampling decisions at the largest
+	/// committee and a full block of disputes decided against their workers.
+	#[benchmark]
+	fn on_initialize_worst_case() {
+		let now = start::<T>();
+		let largest = T::MaxCommitteeSize::get();
+		committees_of::<T>(largest - 1);
+		verifiers::<T>(largest);
+		queue::<T>(T::MaxDecisionsPerBlock::get(), Perbill::one());
+		let worker = worker::<T>();
+		let list = verifiers::<T>(largest);
+		for job in 0..T::MaxChecksPerBlock::get() {
+			let key = (1_000 + job as JobId, 0);
+			let check = CheckOf::<T> {
+				worker: worker.clone(),
+				output_root: [1; 32],
+				round: Round::Dispute { disputer: Some(list[0].clone()) },
+				members: members::<T>(
+					&list,
+					|i| if i == 0 { Vote::Disagree } else { Vote::Silent },
+				),
+				earlier: members::<T>(&list[..(largest - 1) as usize], |_| Vote::Agree),
+				deadline: now,
+			};
+			Checks::<T>::insert(key, check);
+			CheckDeadlines::<T>::try_append(now, key).expect("MaxChecksPerBlock fit");
+		}
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(now);
+		}
+
+		assert_eq!(Intake::<T>::get().queued, 0);
 	}
 
 	impl_benchmark_test_suite!(

@@ -7,10 +7,33 @@
 //! verdicts accept it or open a dispute that a larger committee decides by majority. Unsampled
 //! receipts are accepted when the challenge window ends.
 //!
-//! This first part holds the parameters and the arithmetic every later step uses:
-//! - [`sampling`]: the sampling rate of a receipt (from the worker's reliability, raised for
-//!   jobs whose fee is large against the worker's bond) and the sampling draw;
-//! - [`committee`]: committees drawn without repetition.
+//! ## How a receipt is decided
+//! 1. **Intake** ([`intake`]): the jobs pallet hands over each recorded receipt
+//!    ([`ReceiptVerifier`]). Its sampling rate is fixed then, from the worker's reliability and
+//!    the job's fee against the worker's bond ([`sampling::sampling_rate`]), and it joins a
+//!    paged queue in inclusion order (`IntakePages`, at most `MaxIntakePages` pages; a full
+//!    queue refuses the receipt, which the worker may send again).
+//! 2. **Decision** (`on_initialize`, at most `MaxDecisionsPerBlock` a block): when a receipt's
+//!    challenge window has ended, the randomness of the parent block (BABE's VRF output in the
+//!    runtime), which is from a block after the receipt's inclusion, decides whether it is
+//!    sampled. Unsampled, it is accepted. Sampled, a committee of `committee_size` verifiers is
+//!    drawn without repetition ([`committee`]) from the [`VerifierDirectory`] and has
+//!    `verdict_window` blocks to answer.
+//! 3. **Verdicts** ([`checks`], `submit_verdict`): all members agree → accepted. One disagrees →
+//!    dispute: `dispute_committee_size` verifiers are drawn and their majority decides. At the
+//!    deadline, a committee whose members agreed or stayed silent accepts; a committee that
+//!    stayed wholly silent is replaced by a dispute committee; a dispute is decided by the
+//!    verdicts given (a tie clears the worker: a slash needs a majority against it).
+//! 4. **Outcome**: a worker proven wrong loses `fault_slash` of its bond to the penalty pool, is
+//!    jailed for `jail_epochs`, forfeits its unpaid rewards of the epoch, and its stage goes to
+//!    another worker at no charge to the submitter. A verifier on the losing side, silent past
+//!    the deadline or equivocating gets no credit and is reported through [`VerifierOffences`]
+//!    (the runtime reports it to pallet-offences, so pallet-staking slashes the validator).
+//!    Verdicts that match the outcome earn credits.
+//! 5. **Penalty pool** ([`penalty_pool`]): when a reward epoch ends, the pool's balance is
+//!    split: `disputer_share` pro rata to confirmed disputes, the rest pro rata to matched
+//!    verdicts; each verifier claims its share (`claim_penalty_share`), and the claims add up to
+//!    the pot exactly.
 //!
 //! ## Default parameters, and why
 //!
@@ -60,23 +83,62 @@
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
+pub mod checks;
 pub mod committee;
+pub mod intake;
+mod invariants;
 mod params;
+pub mod penalty_pool;
 pub mod sampling;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
 
+pub use cinder_primitives::{
+	ComputeStake, JobId, JobSettlement, ReceiptVerifier, ReliabilityEvents, RewardEpochIndex,
+	RewardEpochs, RewardForfeits, StageIndex, VerifierDirectory, WorkerDirectory,
+};
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// Balance type of the currency the penalty pool pays in.
+pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
+	<T as frame_system::Config>::AccountId,
+>>::Balance;
+
+/// A check as stored.
+pub type CheckOf<T> = Check<
+	<T as frame_system::Config>::AccountId,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+	<T as Config>::MaxCommitteeSize,
+>;
+
+/// A receipt in the intake queue as stored.
+pub type IntakeEntryOf<T> = IntakeEntry<
+	<T as frame_system::Config>::AccountId,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
+
+/// Where verifier faults go: the runtime reports them to pallet-offences against the
+/// verifier's validator stash, so pallet-staking slashes and chills it.
+pub trait VerifierOffences<AccountId> {
+	/// `verifier` committed `fault` while checking `job`.
+	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId);
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate},
+			Randomness,
+		},
+	};
 	use frame_system::pallet_prelude::{BlockNumberFor, *};
 
 	#[pallet::pallet]
@@ -84,6 +146,41 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		/// The currency the penalty pool pays verifiers in.
+		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
+
+		/// Settles or rejects receipts (the jobs pallet).
+		type Jobs: JobSettlement<Error = DispatchError>;
+
+		/// Workers' reliability, which sets their sampling rate (the node registry).
+		type Workers: WorkerDirectory<Self::AccountId, BalanceOf<Self>>;
+
+		/// Workers' bonds: what a fault costs them, slashes and jails (compute-staking).
+		type Stake: ComputeStake<Self::AccountId, BalanceOf<Self>, Error = DispatchError>;
+
+		/// Where verification results feed the workers' reliability (the node registry).
+		type Reliability: ReliabilityEvents<Self::AccountId>;
+
+		/// Takes a faulty worker's unpaid rewards of the epoch (the BMW pallet).
+		type Forfeits: RewardForfeits<Self::AccountId>;
+
+		/// The verifiers committees are drawn from: Verifier nodes of active validators.
+		type Verifiers: VerifierDirectory<Self::AccountId>;
+
+		/// Where verifier faults are reported.
+		type Offences: VerifierOffences<Self::AccountId>;
+
+		/// Randomness of a recent block (BABE's VRF output of the parent block); the second
+		/// value is the block it became known at, which must be after a receipt's inclusion.
+		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
+
+		/// The reward epoch (credits and penalty-pool payouts are per epoch).
+		type Epochs: RewardEpochs;
+
+		/// The account slashed funds are paid into (the same as compute-staking's).
+		#[pallet::constant]
+		type PenaltyPool: Get<Self::AccountId>;
+
 		/// Who sets the parameters (root or governance).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -91,14 +188,96 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
 
-		/// Weights of the calls.
+		/// Receipts per page of the intake queue.
+		#[pallet::constant]
+		type IntakePageSize: Get<u32>;
+
+		/// Pages of the intake queue; when all are full, receipts are refused until the
+		/// queue drains.
+		#[pallet::constant]
+		type MaxIntakePages: Get<u32>;
+
+		/// Sampling decisions taken at most per block.
+		#[pallet::constant]
+		type MaxDecisionsPerBlock: Get<u32>;
+
+		/// Checks whose verdict deadline may fall in one block.
+		#[pallet::constant]
+		type MaxChecksPerBlock: Get<u32>;
+
+		/// Weights of the calls and the block hook.
 		type WeightInfo: WeightInfo;
+
+		/// Sets up the verifier directory, bonds and randomness for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// The parameters; unset means [`Pallet::default_params`].
 	#[pallet::storage]
 	pub type Params<T: Config> =
 		StorageValue<_, VerificationParams<BlockNumberFor<T>>, OptionQuery>;
+
+	/// Where the intake queue stands.
+	#[pallet::storage]
+	pub type Intake<T: Config> = StorageValue<_, IntakeQueue, ValueQuery>;
+
+	/// The intake queue's pages: receipts waiting for their sampling decision.
+	#[pallet::storage]
+	pub type IntakePages<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		u32,
+		BoundedVec<IntakeEntryOf<T>, T::IntakePageSize>,
+		ValueQuery,
+	>;
+
+	/// Sampled receipts under check, by job and stage.
+	#[pallet::storage]
+	pub type Checks<T: Config> =
+		StorageMap<_, Twox64Concat, (JobId, StageIndex), CheckOf<T>, OptionQuery>;
+
+	/// The checks whose verdict deadline is a block (entries of checks decided earlier, or
+	/// given a later deadline by a dispute, are skipped when the block comes).
+	#[pallet::storage]
+	pub type CheckDeadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<(JobId, StageIndex), T::MaxChecksPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The reward epoch credits are counted in; when the epoch clock passes it, it closes.
+	#[pallet::storage]
+	pub type CreditEpoch<T: Config> = StorageValue<_, RewardEpochIndex, ValueQuery>;
+
+	/// Each verifier's credits per reward epoch (removed when claimed).
+	#[pallet::storage]
+	pub type VerifierCredits<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		RewardEpochIndex,
+		Blake2_128Concat,
+		T::AccountId,
+		Credits,
+		ValueQuery,
+	>;
+
+	/// All verifiers' credits per reward epoch.
+	#[pallet::storage]
+	pub type EpochCredits<T: Config> =
+		StorageMap<_, Twox64Concat, RewardEpochIndex, Credits, ValueQuery>;
+
+	/// The penalty pool's payout of each closed epoch that had credits.
+	#[pallet::storage]
+	pub type Payouts<T: Config> =
+		StorageMap<_, Twox64Concat, RewardEpochIndex, EpochPayout<BalanceOf<T>>, OptionQuery>;
+
+	/// What the penalty pool owes to closed epochs' unclaimed shares (not part of the next
+	/// pot).
+	#[pallet::storage]
+	pub type Reserved<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -121,22 +300,96 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// The parameters were set.
 		ParamsSet { params: VerificationParams<BlockNumberFor<T>> },
+		/// `worker`'s receipt for `job`/`stage` was sampled: `committee` must give verdicts
+		/// before block `deadline`.
+		Sampled {
+			job: JobId,
+			stage: StageIndex,
+			worker: T::AccountId,
+			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			deadline: BlockNumberFor<T>,
+		},
+		/// `verifier` gave its verdict on `job`/`stage`: right (`agrees`) or wrong.
+		VerdictSubmitted { job: JobId, stage: StageIndex, verifier: T::AccountId, agrees: bool },
+		/// The receipt of `job`/`stage` is disputed (by `disputer`, or because the committee
+		/// stayed silent): `committee` decides by majority before block `deadline`.
+		Disputed {
+			job: JobId,
+			stage: StageIndex,
+			disputer: Option<T::AccountId>,
+			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			deadline: BlockNumberFor<T>,
+		},
+		/// `worker`'s receipt for `job`/`stage` was accepted, for `reason`.
+		Accepted { job: JobId, stage: StageIndex, worker: T::AccountId, reason: AcceptReason },
+		/// `worker`'s receipt for `job`/`stage` was proven wrong: `slashed` went to the penalty
+		/// pool, it is jailed until reward epoch `jailed_until`, and the stage goes to another
+		/// worker at no charge to the submitter.
+		Rejected {
+			job: JobId,
+			stage: StageIndex,
+			worker: T::AccountId,
+			slashed: BalanceOf<T>,
+			jailed_until: RewardEpochIndex,
+		},
+		/// `verifier` committed `fault` on `job`/`stage`: no credit, reported as an offence.
+		VerifierFaulted {
+			job: JobId,
+			stage: StageIndex,
+			verifier: T::AccountId,
+			fault: VerifierFault,
+		},
+		/// Reward epoch `epoch` closed: the penalty pool pays `pot` for its `credits`.
+		EpochClosed { epoch: RewardEpochIndex, pot: BalanceOf<T>, credits: Credits },
+		/// `verifier` was paid `amount` from the penalty pool for epoch `epoch`.
+		PenaltySharePaid { epoch: RewardEpochIndex, verifier: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
 		/// Parameters out of range: the floor rate above the base rate, a zero margin, a
 		/// committee empty or above `MaxCommitteeSize`, a dispute committee not larger than the
-		/// committee, or a zero window.
+		/// committee, or a challenge window under 2 blocks or a zero verdict window.
 		InvalidParams,
+		/// No check is open for this job and stage: it was not sampled, or is decided.
+		NotUnderCheck,
+		/// The sender is not on the committee of this check's current round.
+		NotInCommittee,
+		/// The verdict deadline of this round has passed.
+		VerdictTooLate,
+		/// The sender already gave this verdict in this round.
+		AlreadyVoted,
+		/// The sender's vote in this round is void: it gave contradicting verdicts.
+		Equivocated,
+		/// Too many checks already end in the blocks a dispute could end in; try again in a
+		/// few blocks.
+		ChecksFull,
+		/// The epoch has not closed yet, or had no credits.
+		EpochNotClosed,
+		/// The verifier has no unclaimed credit in this epoch.
+		NothingToClaim,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Closes the reward epoch when it ends, decides checks whose deadline is this block,
+		/// then takes sampling decisions for receipts whose challenge window ended.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let mut weight = Self::roll_epoch();
+			weight.saturating_accrue(Self::expire_checks(now));
+			weight.saturating_accrue(Self::decide_receipts(now));
+			weight
+		}
+
 		fn integrity_test() {
 			assert!(
 				Pallet::<T>::params_are_valid(&Pallet::<T>::default_params()),
 				"the default verification params are valid for this runtime"
+			);
+			assert!(T::IntakePageSize::get() > 0 && T::MaxIntakePages::get() > 0);
+			assert!(
+				T::MaxChecksPerBlock::get() >= T::MaxDecisionsPerBlock::get(),
+				"a block's sampling decisions fit in one deadline bucket"
 			);
 		}
 
@@ -162,6 +415,43 @@ pub mod pallet {
 			Params::<T>::put(params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
+		}
+
+		/// Give a verdict on a sampled receipt, as a member of its committee.
+		///
+		/// - `origin`: a verifier on the committee of the check's current round.
+		/// - `job`, `stage`: the receipt.
+		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
+		///
+		/// The last verdict a round needs decides it: the receipt is accepted, disputed, or
+		/// rejected (the worker slashed and jailed). A second, contradicting verdict voids the
+		/// sender's vote and reports it.
+		#[pallet::call_index(1)]
+		#[pallet::weight(Pallet::<T>::submit_verdict_weight())]
+		pub fn submit_verdict(
+			origin: OriginFor<T>,
+			job: JobId,
+			stage: StageIndex,
+			verdict: Verdict,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_verdict(who, job, stage, verdict)
+		}
+
+		/// Pay `verifier` its share of the penalty pool for a closed reward epoch.
+		///
+		/// - `origin`: any signed account (the payout goes to `verifier`).
+		/// - `epoch`: a closed epoch with credits.
+		/// - `verifier`: a verifier with unclaimed credits in it.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::claim_penalty_share())]
+		pub fn claim_penalty_share(
+			origin: OriginFor<T>,
+			epoch: RewardEpochIndex,
+			verifier: T::AccountId,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_claim(epoch, verifier)
 		}
 	}
 }

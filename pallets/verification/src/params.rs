@@ -36,17 +36,7 @@ impl<T: Config> Pallet<T> {
 			&& p.committee_size >= 1
 			&& p.dispute_committee_size > p.committee_size
 			&& p.dispute_committee_size as u32 <= max_committee
-			&& !p.challenge_window.is_zero()
+			&& p.challenge_window >= 2u32.into()
 			&& !p.verdict_window.is_zero()
-	}
-
-	/// Invariants: the stored parameters are valid.
-	#[cfg(any(feature = "try-runtime", feature = "std"))]
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		frame_support::ensure!(
-			Self::params_are_valid(&Self::params()),
-			"stored verification params are invalid"
-		);
-		Ok(())
 	}
 }

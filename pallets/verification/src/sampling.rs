@@ -18,8 +18,12 @@ pub fn reliability_rate<B>(params: &VerificationParams<B>, reliability: Perbill)
 /// sampled fake is caught with probability `detection`, and then the worker is not paid the fee
 /// and loses `penalty` (the fault slash of its bond). Against honest work, faking gains at most
 /// `fee − q · detection · (fee + penalty)`, which is negative from
-/// `q = fee / (detection · (fee + penalty))` on; at most 100 %.
+/// `q = fee / (detection · (fee + penalty))` on; at most 100 %. A job that pays nothing saves
+/// nothing when faked: 0.
 pub fn break_even_rate(fee: u128, penalty: u128, detection: Perbill) -> Perbill {
+	if fee == 0 {
+		return Perbill::zero();
+	}
 	let expected_loss = detection.mul_floor(fee.saturating_add(penalty));
 	if fee >= expected_loss {
 		return Perbill::one();

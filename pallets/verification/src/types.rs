@@ -1,6 +1,8 @@
 //! Records of the verification pallet.
 
+use cinder_primitives::{JobId, StageIndex};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
@@ -44,4 +46,254 @@ pub struct VerificationParams<BlockNumber> {
 	/// Share of the penalty pool's epoch payout that goes to whoever raised a confirmed
 	/// dispute; the rest goes to the verifiers that matched the final outcome.
 	pub disputer_share: Perbill,
+}
+
+/// A receipt waiting in the intake queue for its sampling decision.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct IntakeEntry<AccountId, BlockNumber> {
+	/// The job.
+	pub job: JobId,
+	/// The stage.
+	pub stage: StageIndex,
+	/// The worker that submitted the receipt.
+	pub worker: AccountId,
+	/// The receipt's output commitment.
+	pub output_root: [u8; 32],
+	/// Its sampling rate, fixed at inclusion from the worker's reliability and the job's fee.
+	pub rate: Perbill,
+	/// The block the receipt was included in.
+	pub included_at: BlockNumber,
+}
+
+/// Where the intake queue stands: receipts are appended to page `tail` and decided from
+/// position `next` of page `head`, in inclusion order.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct IntakeQueue {
+	/// The page decisions are read from.
+	pub head: u32,
+	/// The position in `head` of the next receipt to decide.
+	pub next: u32,
+	/// The page receipts are appended to.
+	pub tail: u32,
+	/// Receipts waiting for a decision.
+	pub queued: u32,
+}
+
+impl IntakeQueue {
+	/// Pages in use, `head..=tail`.
+	pub fn pages(&self) -> u32 {
+		self.tail.wrapping_sub(self.head).saturating_add(1)
+	}
+}
+
+/// What a verifier found: its own output commitment (re-execution), or the outcome of the
+/// workload's check (Freivalds' test, tile sampling).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum Verdict {
+	/// The Merkle root of the verifier's own output; agrees when it equals the receipt's.
+	Commitment([u8; 32]),
+	/// The check passed (the receipt is right) or failed.
+	Check { passed: bool },
+}
+
+impl Verdict {
+	/// Whether this verdict agrees with a receipt committing to `output_root`.
+	pub fn agrees_with(&self, output_root: &[u8; 32]) -> bool {
+		match self {
+			Verdict::Commitment(root) => root == output_root,
+			Verdict::Check { passed } => *passed,
+		}
+	}
+}
+
+/// A committee member's vote so far.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum Vote {
+	/// No verdict yet.
+	Silent,
+	/// The receipt is right.
+	Agree,
+	/// The receipt is wrong.
+	Disagree,
+	/// Two contradicting verdicts: the vote is void and the verifier was reported.
+	Equivocated,
+}
+
+/// A member of a committee and its vote.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct Member<AccountId> {
+	/// The verifier.
+	pub who: AccountId,
+	/// Its vote.
+	pub vote: Vote,
+}
+
+/// Which committee is deciding a check.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub enum Round<AccountId> {
+	/// The sampling committee: every member must agree with the worker.
+	Committee,
+	/// The dispute committee, drawn after a disagreement (raised by `disputer`) or a silent
+	/// committee (`None`): the majority decides.
+	Dispute { disputer: Option<AccountId> },
+}
+
+/// A sampled receipt under check.
+#[derive(
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	frame_support::CloneNoBound,
+	frame_support::PartialEqNoBound,
+	frame_support::EqNoBound,
+	frame_support::DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxCommittee))]
+pub struct Check<
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxCommittee: Get<u32>,
+> {
+	/// The worker whose receipt it is.
+	pub worker: AccountId,
+	/// The receipt's output commitment.
+	pub output_root: [u8; 32],
+	/// The round in progress.
+	pub round: Round<AccountId>,
+	/// The committee of the round in progress.
+	pub members: BoundedVec<Member<AccountId>, MaxCommittee>,
+	/// The sampling committee's votes, once a dispute replaced it.
+	pub earlier: BoundedVec<Member<AccountId>, MaxCommittee>,
+	/// Verdicts are taken before this block; at its start the round is decided.
+	pub deadline: BlockNumber,
+}
+
+/// Why a receipt was accepted.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum AcceptReason {
+	/// Not sampled: accepted when its challenge window ended.
+	NotSampled,
+	/// Sampled, but no verifier is registered to check it.
+	NoVerifiers,
+	/// Every member of the sampling committee agreed (or the others stayed silent).
+	CommitteeAgreed,
+	/// A dispute committee's majority (or a tie) found it right.
+	DisputeCleared,
+}
+
+/// A verifier's fault, reported as an offence.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum VerifierFault {
+	/// Its verdict was on the losing side.
+	WrongVerdict,
+	/// It gave no verdict before the deadline.
+	Silent,
+	/// It gave two contradicting verdicts.
+	Equivocated,
+}
+
+/// A verifier's credits in a reward epoch.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct Credits {
+	/// Verdicts that matched the final outcome.
+	pub matched: u32,
+	/// Disputes it raised that proved the worker wrong.
+	pub disputes: u32,
+}
+
+impl Credits {
+	/// No credit at all.
+	pub fn is_empty(&self) -> bool {
+		self.matched == 0 && self.disputes == 0
+	}
+}
+
+/// The penalty pool's payout for a closed reward epoch.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct EpochPayout<Balance> {
+	/// What the pool held for this epoch when it closed (less what earlier epochs still owe).
+	pub pot: Balance,
+	/// The part paid pro rata to matched verdicts.
+	pub verifier_pot: Balance,
+	/// The part paid pro rata to confirmed disputes (`disputer_share`; none without disputes).
+	pub disputer_pot: Balance,
+	/// The epoch's credits when it closed.
+	pub credits: Credits,
+	/// The credits not claimed yet.
+	pub unclaimed: Credits,
+	/// What is still owed; the last claim takes all of it, rounding included, so the claims
+	/// add up to `pot` exactly.
+	pub unpaid: Balance,
 }

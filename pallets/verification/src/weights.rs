@@ -1,19 +1,43 @@
-//! Weights of the verification pallet's calls.
+//! Weights of the verification pallet's calls and block hook.
 //!
 //! These are **estimates, not yet benchmark output**: a fixed execution cost plus the storage
-//! reads and writes each call makes, priced by the runtime's `DbWeight`. `benchmarking.rs` has
-//! a benchmark for every call.
+//! reads and writes each step makes, priced by the runtime's `DbWeight`. `benchmarking.rs` has
+//! a benchmark for every call and for each step of the hook at its worst case. What the jobs
+//! pallet does to settle or reject a receipt is added from its own weights
+//! (`JobSettlement::accept_weight`, `reject_weight`).
 
 use core::marker::PhantomData;
 use frame_support::{traits::Get, weights::Weight};
 
-/// Weight functions of the calls.
+/// Weight functions of the calls and the hook.
 pub trait WeightInfo {
 	fn set_params() -> Weight;
+	/// A verdict that decides a dispute against the worker, with `c` members per committee.
+	fn submit_verdict_reject(c: u32) -> Weight;
+	/// A verdict that raises a dispute, drawing a committee of `c`.
+	fn submit_verdict_dispute(c: u32) -> Weight;
+	fn claim_penalty_share() -> Weight;
+	/// The hook's intake step when nothing is due.
+	fn decide_receipts_base() -> Weight;
+	/// One receipt decided unsampled (settlement itself excluded).
+	fn decide_unsampled() -> Weight;
+	/// One receipt sampled, with a committee of `c`.
+	fn decide_sampled(c: u32) -> Weight;
+	/// The hook's deadline step when nothing is due.
+	fn expire_checks_base() -> Weight;
+	/// One check decided at its deadline, against the worker, with `c` members per
+	/// committee (rejection itself excluded).
+	fn expire_check(c: u32) -> Weight;
+	/// Closing a reward epoch's payout.
+	fn close_epoch() -> Weight;
 }
 
-/// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
+/// Execution cost (ref time, picoseconds) of a step's own logic, besides storage access.
 const CALL_BASE: u64 = 20_000_000;
+/// Execution cost of one committee member (a draw, a hash, an event field).
+const PER_MEMBER: u64 = 2_000_000;
+/// Proof size of one check record (two committees of the largest size).
+const CHECK_PROOF: u64 = 1_500;
 
 /// Weights for a runtime, priced with its `DbWeight`.
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -22,11 +46,84 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_params() -> Weight {
 		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().writes(1))
 	}
+	// Reads: Checks, Params, the stake (bond, jail: 3), reliability (1), credits (2 per
+	// member and the disputer). Writes: Checks, the stake (bond, jail, hold: 3), reliability,
+	// credits (2 per member).
+	fn submit_verdict_reject(c: u32) -> Weight {
+		let c = c as u64;
+		Weight::from_parts(CALL_BASE + 2 * c * PER_MEMBER, CHECK_PROOF + 3_000)
+			.saturating_add(T::DbWeight::get().reads_writes(6 + 4 * c, 5 + 4 * c))
+	}
+	// Reads: Checks, Params, randomness, the directory (1 + c), the deadline block. Writes:
+	// Checks, the deadline block.
+	fn submit_verdict_dispute(c: u32) -> Weight {
+		let c = c as u64;
+		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF + 1_000)
+			.saturating_add(T::DbWeight::get().reads_writes(5 + c, 2))
+	}
+	// Reads: Payouts, credits, the pool and the verifier. Writes: the same and Reserved.
+	fn claim_penalty_share() -> Weight {
+		Weight::from_parts(CALL_BASE, 1_000).saturating_add(T::DbWeight::get().reads_writes(5, 5))
+	}
+	// Reads: Intake, randomness, Params, the directory size, the head page.
+	fn decide_receipts_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 2_000).saturating_add(T::DbWeight::get().reads_writes(5, 2))
+	}
+	// A draw and an event.
+	fn decide_unsampled() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 0)
+	}
+	// Reads: the directory (c), the deadline block. Writes: Checks, the deadline block.
+	fn decide_sampled(c: u32) -> Weight {
+		let c = c as u64;
+		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(1 + c, 2))
+	}
+	// Reads and removes the deadline block.
+	fn expire_checks_base() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
+	// As a rejecting verdict.
+	fn expire_check(c: u32) -> Weight {
+		Self::submit_verdict_reject(c)
+	}
+	// Reads: CreditEpoch, EpochCredits, the pool, Reserved, Params. Writes: Payouts,
+	// Reserved, CreditEpoch.
+	fn close_epoch() -> Weight {
+		Weight::from_parts(CALL_BASE, 1_000).saturating_add(T::DbWeight::get().reads_writes(5, 3))
+	}
 }
 
 /// For tests: the same shapes with no storage cost.
 impl WeightInfo for () {
 	fn set_params() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn submit_verdict_reject(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + 2 * c as u64 * PER_MEMBER, 0)
+	}
+	fn submit_verdict_dispute(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER, 0)
+	}
+	fn claim_penalty_share() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn decide_receipts_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn decide_unsampled() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 0)
+	}
+	fn decide_sampled(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER, 0)
+	}
+	fn expire_checks_base() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 0)
+	}
+	fn expire_check(c: u32) -> Weight {
+		Self::submit_verdict_reject(c)
+	}
+	fn close_epoch() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
 	}
 }

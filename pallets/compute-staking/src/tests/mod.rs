@@ -3,6 +3,7 @@
 
 mod bond;
 mod eligibility;
+mod jail;
 mod params;
 mod slash;
 mod unbond;

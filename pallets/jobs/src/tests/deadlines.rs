@@ -44,7 +44,7 @@ fn a_missed_deadline_slashes_and_reassigns_the_stage() {
 		assert_eq!(Jobs::jobs_in_flight(&late), 0);
 		assert_eq!(Jobs::jobs_in_flight(&other), 1);
 		let job = pallet_jobs::Jobs::<Test>::get(0).unwrap();
-		assert_eq!(job.stages[0].missed_by.to_vec(), vec![late]);
+		assert_eq!(job.stages[0].failed_by.to_vec(), vec![late]);
 	});
 }
 
@@ -58,7 +58,7 @@ fn after_max_attempts_the_job_fails_and_is_refunded() {
 		run_to(3 * 51 + 5);
 		let job = pallet_jobs::Jobs::<Test>::get(0).unwrap();
 		assert_eq!(job.status, JobStatus::Failed(JobFailure::TooManyMissedDeadlines));
-		assert_eq!(job.stages[0].missed_by.len(), 3);
+		assert_eq!(job.stages[0].failed_by.len(), 3);
 		assert!(events().contains(&Event::JobFailed {
 			job: 0,
 			reason: JobFailure::TooManyMissedDeadlines,

@@ -15,7 +15,7 @@ use core::cell::RefCell;
 
 use cinder_primitives::{
 	AcceptUnchecked, Ib, ReceiptSubmitted, ReceiptVerifier, RewardEpochIndex, RewardEpochs,
-	SettledWork, VerificationPlan, WorkRewards,
+	SettledWork, VerificationPlan, VerifierBusy, WorkRewards,
 };
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
@@ -82,10 +82,12 @@ impl RewardEpochs for MockEpochs {
 
 /// Accepts receipts `WINDOW` blocks later, or leaves them pending (a verifier deciding).
 pub struct MockVerifier;
-impl ReceiptVerifier<AccountId, u64> for MockVerifier {
-	fn receipt_submitted(receipt: &ReceiptSubmitted<AccountId>) -> VerificationPlan<u64> {
+impl ReceiptVerifier<AccountId, Balance, u64> for MockVerifier {
+	fn receipt_submitted(
+		receipt: &ReceiptSubmitted<AccountId, Balance>,
+	) -> Result<VerificationPlan<u64>, VerifierBusy> {
 		if PENDING_VERIFICATION.with(|p| *p.borrow()) {
-			VerificationPlan::Pending
+			Ok(VerificationPlan::Pending)
 		} else {
 			pallet_jobs::AcceptAfterWindow::<Test, ConstU64<WINDOW>>::receipt_submitted(receipt)
 		}

@@ -91,12 +91,59 @@ fn pipeline_stages_settle_separately_with_the_multiplier() {
 }
 
 #[test]
-fn a_rejected_receipt_fails_the_job_and_refunds_the_escrow() {
+fn a_rejected_receipt_is_not_charged_and_the_stage_goes_to_another_worker() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		set_pending_verification(true);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		let wrong = assigned(0, 0).unwrap();
+		let other = if wrong == 10 { 11 } else { 10 };
+		assert_noop!(<Jobs as JobSettlement>::reject(0, 0), Error::<Test>::NotVerifying);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(wrong), batch(vec![receipt(0, 0)])));
+		run_to(10);
+		events();
+		assert_ok!(<Jobs as JobSettlement>::reject(0, 0));
+		assert_eq!(
+			events(),
+			vec![
+				Event::StageRejected {
+					job: 0,
+					stage: 0,
+					worker: wrong,
+					output_root: recorded_receipt(0, 1).output_root
+				},
+				Event::StageAssigned {
+					job: 0,
+					stage: 0,
+					worker: other,
+					price_per_ibm: PRICE,
+					deadline: Some(10 + 50),
+				},
+			]
+		);
+		let job = Jobs::job(0).unwrap();
+		assert_eq!(job.status, JobStatus::Running);
+		assert_eq!(job.stages[0].failed_by.to_vec(), vec![wrong]);
+		assert_eq!(job.stages[0].receipt, None, "the wrong receipt is not the stage's result");
+		assert!(Jobs::assignments_of(&wrong).is_empty(), "the wrong worker's slot is free");
+		assert_eq!(escrow_held(1), PRICE, "nothing was charged for the wrong receipt");
+		assert!(settled_work().is_empty(), "no reward without verified work");
+
+		// The new worker's right receipt is the one paid for.
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(other), batch(vec![receipt(0, 0)])));
+		assert_ok!(<Jobs as JobSettlement>::accept(0, 0));
+		assert_eq!(free(1), ENDOWMENT - PRICE);
+		assert_eq!(settled_work()[0].worker, other);
+	});
+}
+
+#[test]
+fn a_rejected_receipt_with_no_other_worker_fails_the_job_and_refunds_the_escrow() {
 	ExtBuilder::default().build_and_execute(|| {
 		worker(10);
 		set_pending_verification(true);
 		assert_ok!(submit_gemm(1, 100, PRICE));
-		assert_noop!(<Jobs as JobSettlement>::reject(0, 0), Error::<Test>::NotVerifying);
 		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
 		assert_eq!(
 			Jobs::job(0).unwrap().stages[0].state,
@@ -106,7 +153,19 @@ fn a_rejected_receipt_fails_the_job_and_refunds_the_escrow() {
 		assert_ok!(<Jobs as JobSettlement>::reject(0, 0));
 		assert_eq!(
 			events(),
-			vec![Event::JobFailed { job: 0, reason: JobFailure::WrongResult, refund: PRICE }]
+			vec![
+				Event::StageRejected {
+					job: 0,
+					stage: 0,
+					worker: 10,
+					output_root: recorded_receipt(0, 1).output_root
+				},
+				Event::JobFailed {
+					job: 0,
+					reason: JobFailure::NoWorkerForReassignment,
+					refund: PRICE
+				},
+			]
 		);
 		let failed = Jobs::job(0).unwrap();
 		assert_eq!(failed.stages[0].receipt, Some(recorded_receipt(0, 1)), "kept as evidence");
@@ -114,6 +173,35 @@ fn a_rejected_receipt_fails_the_job_and_refunds_the_escrow() {
 		assert_eq!(free(1), ENDOWMENT);
 		assert!(settled_work().is_empty(), "no reward without verified work");
 		assert_noop!(<Jobs as JobSettlement>::accept(0, 0), Error::<Test>::NotVerifying);
+	});
+}
+
+#[test]
+fn a_wrong_pipeline_stage_whose_successor_started_fails_the_job() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker_with(11, HALF_IB, PRICE / 2, &[0], false);
+		set_pending_verification(true);
+		assert_ok!(Jobs::submit_job(
+			RuntimeOrigin::signed(1),
+			MLP,
+			JobSpec::Int8Mlp { model: 0, batch: 100 },
+			JobInput::Seed([0; 32]),
+			PRICE,
+			JobClass::Pipeline { stages: 2 },
+			None,
+			WhenNoWorker::Fail,
+		));
+		let first = assigned(0, 0).unwrap();
+		let second = assigned(0, 1).unwrap();
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(first), batch(vec![receipt(0, 0)])));
+		events();
+		assert_ok!(<Jobs as JobSettlement>::reject(0, 0));
+		let job = Jobs::job(0).unwrap();
+		assert_eq!(job.status, JobStatus::Failed(JobFailure::WrongResult));
+		assert!(Jobs::assignments_of(&first).is_empty());
+		assert!(Jobs::assignments_of(&second).is_empty(), "the successor's slot is freed too");
+		assert_eq!(escrow_held(1), 0);
 	});
 }
 

@@ -1,22 +1,47 @@
-//! Tests by topic around a minimal runtime: parameters, sampling, committees, and the
-//! economics of the default parameters.
+//! Tests by topic around a mock runtime with the real balances and compute staking (bonds,
+//! slashes, jails, the penalty pool) and mocks for what other pallets decide: the jobs
+//! pallet's settlement, the workers' reliability, the verifier directory, offences, the reward
+//! epoch and block randomness.
 
 mod committee;
 mod economics;
+mod intake;
 mod params;
+mod penalty_pool;
 mod sampling;
+mod verdicts;
 
-use frame_support::{derive_impl, traits::ConstU32};
+use core::cell::RefCell;
+use std::collections::BTreeMap;
+
+use cinder_primitives::{
+	Ib, JobId, JobSettlement, NodeProfile, NodeProfiles, ReceiptSubmitted, ReceiptVerifier,
+	ReliabilityEvents, RewardEpochIndex, RewardEpochs, RewardForfeits, StageIndex,
+	VerifierDirectory, WorkerDirectory, WorkerInfo, WorkerPool,
+};
+use frame_support::{
+	assert_ok, derive_impl, parameter_types,
+	traits::{fungible::Mutate, ConstU32, ConstU64, Hooks, Randomness},
+	weights::Weight,
+};
 use frame_system::EnsureRoot;
-use sp_runtime::BuildStorage;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{BlakeTwo256, Hash},
+	BuildStorage, DispatchError, Perbill,
+};
 
-use crate as pallet_verification;
+use crate::{self as pallet_verification, VerifierFault, VerifierOffences};
 
 type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u64;
 
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
+		ComputeStaking: pallet_compute_staking,
 		Verification: pallet_verification,
 	}
 );
@@ -24,15 +49,210 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// What the mocks saw, per test thread.
+#[derive(Default)]
+pub struct World {
+	pub epoch: RewardEpochIndex,
+	pub verifiers: Vec<AccountId>,
+	pub reliability: BTreeMap<AccountId, Perbill>,
+	pub accepted: Vec<(JobId, StageIndex)>,
+	pub rejected: Vec<(JobId, StageIndex)>,
+	pub offences: Vec<(AccountId, VerifierFault, JobId)>,
+	pub forfeits: Vec<(AccountId, RewardEpochIndex)>,
+	pub verification_results: Vec<(AccountId, bool)>,
+}
+
+thread_local! {
+	pub static WORLD: RefCell<World> = RefCell::new(World::default());
+}
+
+pub fn world<R>(f: impl FnOnce(&mut World) -> R) -> R {
+	WORLD.with(|w| f(&mut w.borrow_mut()))
+}
+
+/// Every node is an active, confirmed 1-IB node asking nothing, so S(n) = 0 and any bond is
+/// eligible: the tests are about what verification takes from bonds.
+pub struct MockNodes;
+impl NodeProfiles<AccountId, Balance> for MockNodes {
+	fn profile(_: &AccountId) -> Option<NodeProfile<Balance>> {
+		Some(NodeProfile { ib: Ib::ONE, ib_confirmed: true, price_per_ibm: 0, active: true })
+	}
+}
+
+pub struct MockEpochs;
+impl RewardEpochs for MockEpochs {
+	fn current() -> RewardEpochIndex {
+		world(|w| w.epoch)
+	}
+}
+
+/// Workers with the reliability set in the world (none: no reliability).
+pub struct MockWorkers;
+impl WorkerDirectory<AccountId, Balance> for MockWorkers {
+	fn pool_size(_: WorkerPool) -> u32 {
+		0
+	}
+	fn pool_member(_: WorkerPool, _: u32) -> Option<AccountId> {
+		None
+	}
+	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>> {
+		world(|w| w.reliability.get(who).copied()).map(|reliability| WorkerInfo {
+			ib: Ib::ONE,
+			price_per_ibm: 0,
+			reliability,
+			background_jobs: false,
+		})
+	}
+	fn is_manager(_: &AccountId) -> bool {
+		false
+	}
+}
+
+/// The jobs pallet's side: records settlements and rejections; job 999 cannot settle.
+pub struct MockJobs;
+impl JobSettlement for MockJobs {
+	type Error = DispatchError;
+	fn accept(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
+		if job == UNSETTLEABLE {
+			return Err(DispatchError::Other("not verifying"));
+		}
+		world(|w| w.accepted.push((job, stage)));
+		Ok(())
+	}
+	fn reject(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
+		world(|w| w.rejected.push((job, stage)));
+		Ok(())
+	}
+	fn accept_weight() -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
+	fn reject_weight() -> Weight {
+		Weight::from_parts(2_000, 0)
+	}
+}
+
+/// A job the mock jobs pallet refuses to settle.
+pub const UNSETTLEABLE: JobId = 999;
+
+pub struct MockReliability;
+impl ReliabilityEvents<AccountId> for MockReliability {
+	fn job_delivered(_: &AccountId, _: bool) {}
+	fn verification_result(who: &AccountId, passed: bool) {
+		world(|w| w.verification_results.push((*who, passed)));
+	}
+}
+
+pub struct MockForfeits;
+impl RewardForfeits<AccountId> for MockForfeits {
+	fn forfeit(who: &AccountId, epoch: RewardEpochIndex) {
+		world(|w| w.forfeits.push((*who, epoch)));
+	}
+}
+
+pub struct MockVerifiers;
+impl VerifierDirectory<AccountId> for MockVerifiers {
+	fn verifier_count() -> u32 {
+		world(|w| w.verifiers.len() as u32)
+	}
+	fn verifier(index: u32) -> Option<AccountId> {
+		world(|w| w.verifiers.get(index as usize).copied())
+	}
+}
+
+pub struct MockOffences;
+impl VerifierOffences<AccountId> for MockOffences {
+	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId) {
+		world(|w| w.offences.push((*verifier, fault, job)));
+	}
+}
+
+/// The parent block's randomness, known at the parent block, as BABE's
+/// `ParentBlockRandomness` gives it; none in the first block.
+pub struct ParentRandomness;
+impl Randomness<Option<H256>, u64> for ParentRandomness {
+	fn random(subject: &[u8]) -> (Option<H256>, u64) {
+		let parent = System::block_number().saturating_sub(1);
+		if parent == 0 {
+			return (None, 0);
+		}
+		(Some(BlakeTwo256::hash_of(&(subject, parent))), parent)
+	}
+}
+
+parameter_types! {
+	pub const PenaltyPool: AccountId = PENALTY_POOL;
+}
+
+pub const PENALTY_POOL: AccountId = 999;
+pub const ENDOWMENT: Balance = 1_000_000;
 /// Largest committee of the test runtime.
 pub const MAX_COMMITTEE: u32 = 9;
+pub const PAGE_SIZE: u32 = 4;
+pub const MAX_PAGES: u32 = 3;
+pub const MAX_DECISIONS: u32 = 6;
+
+impl pallet_compute_staking::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Nodes = MockNodes;
+	type Epochs = MockEpochs;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type PenaltyPool = PenaltyPool;
+	type MinimumBond = ConstU64<1>;
+	type MaxUnbondingChunks = ConstU32<4>;
+	type MaxSweepPerBlock = ConstU32<8>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+}
 
 impl pallet_verification::Config for Test {
+	type Currency = Balances;
+	type Jobs = MockJobs;
+	type Workers = MockWorkers;
+	type Stake = ComputeStaking;
+	type Reliability = MockReliability;
+	type Forfeits = MockForfeits;
+	type Verifiers = MockVerifiers;
+	type Offences = MockOffences;
+	type Randomness = ParentRandomness;
+	type Epochs = MockEpochs;
+	type PenaltyPool = PenaltyPool;
 	type AdminOrigin = EnsureRoot<u64>;
 	type MaxCommitteeSize = ConstU32<MAX_COMMITTEE>;
+	type IntakePageSize = ConstU32<PAGE_SIZE>;
+	type MaxIntakePages = ConstU32<MAX_PAGES>;
+	type MaxDecisionsPerBlock = ConstU32<MAX_DECISIONS>;
+	type MaxChecksPerBlock = ConstU32<8>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarks;
+}
+
+/// Benchmark setup through the mocks and the real compute staking.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
+	fn set_verifiers(verifiers: &[AccountId]) {
+		world(|w| w.verifiers = verifiers.to_vec());
+	}
+	fn bond_worker(worker: &AccountId) {
+		if bond_of(*worker) == 0 {
+			fund(*worker, 10_000);
+			bonded_worker(*worker, 5_000);
+		}
+	}
+	fn prepare_randomness() {}
 }
 
 /// The events of the verification pallet since the last call, cleared.
@@ -53,15 +273,96 @@ pub fn seed(index: u64) -> [u8; 32] {
 	sp_io::hashing::blake2_256(&index.to_le_bytes())
 }
 
-#[derive(Default)]
+/// Runs blocks up to `n`, with the verification hook at the start of each.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Verification::on_initialize(next);
+	}
+}
+
+/// The worker's receipt for `(job, 0)` paying `fee`, checked by re-execution, committing to
+/// `root(job)`.
+pub fn receipt(
+	worker: AccountId,
+	job: JobId,
+	fee: Balance,
+) -> ReceiptSubmitted<AccountId, Balance> {
+	ReceiptSubmitted {
+		job,
+		stage: 0,
+		worker,
+		workload: 0,
+		output_root: root(job),
+		tile_count: 1,
+		fee,
+		detection: Perbill::one(),
+	}
+}
+
+/// The honest output commitment of `job`.
+pub fn root(job: JobId) -> [u8; 32] {
+	BlakeTwo256::hash_of(&job).0
+}
+
+/// Hands a receipt to the verifier, as the jobs pallet does.
+pub fn submit(receipt: &ReceiptSubmitted<AccountId, Balance>) {
+	assert_eq!(
+		Verification::receipt_submitted(receipt),
+		Ok(cinder_primitives::VerificationPlan::Pending)
+	);
+}
+
+/// A worker bonding `bond`.
+pub fn bonded_worker(who: AccountId, bond: Balance) {
+	assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(who), bond));
+}
+
+/// The active bond of `who`.
+pub fn bond_of(who: AccountId) -> Balance {
+	<ComputeStaking as cinder_primitives::ComputeStake<_, _>>::active_bond(&who)
+}
+
+/// What the penalty pool holds.
+pub fn pool() -> Balance {
+	<Balances as frame_support::traits::fungible::Inspect<_>>::balance(&PENALTY_POOL)
+}
+
 pub struct ExtBuilder {
 	params: Option<crate::VerificationParams<u64>>,
+	verifiers: Vec<AccountId>,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		ExtBuilder { params: None, verifiers: vec![101, 102, 103, 104, 105, 106, 107] }
+	}
 }
 
 impl ExtBuilder {
+	/// Sets the parameters at genesis.
+	pub fn params(mut self, params: crate::VerificationParams<u64>) -> Self {
+		self.params = Some(params);
+		self
+	}
+
+	/// Sets the registered verifiers.
+	pub fn verifiers(mut self, verifiers: &[AccountId]) -> Self {
+		self.verifiers = verifiers.to_vec();
+		self
+	}
+
 	pub fn build(self) -> sp_io::TestExternalities {
+		WORLD.with(|w| *w.borrow_mut() = World { verifiers: self.verifiers, ..World::default() });
+		let mut accounts: Vec<(AccountId, Balance)> =
+			(1..=20).map(|who| (who, ENDOWMENT)).collect();
+		accounts.extend((101..=110).map(|who| (who, ENDOWMENT)));
+		accounts.push((PENALTY_POOL, 1));
 		let storage = RuntimeGenesisConfig {
 			system: Default::default(),
+			balances: pallet_balances::GenesisConfig { balances: accounts, ..Default::default() },
+			compute_staking: Default::default(),
 			verification: pallet_verification::GenesisConfig { params: self.params },
 		}
 		.build_storage()
@@ -76,6 +377,12 @@ impl ExtBuilder {
 		self.build().execute_with(|| {
 			test();
 			Verification::do_try_state().expect("invariants hold");
+			ComputeStaking::do_try_state().expect("stake invariants hold");
 		});
 	}
+}
+
+/// Funds an account (tests of the pool).
+pub fn fund(who: AccountId, amount: Balance) {
+	assert_ok!(<Balances as Mutate<_>>::mint_into(&who, amount));
 }

@@ -49,6 +49,7 @@ fn params_out_of_range_are_refused() {
 			VerificationParams { dispute_committee_size: d.committee_size, ..d },
 			VerificationParams { dispute_committee_size: MAX_COMMITTEE as u8 + 1, ..d },
 			VerificationParams { challenge_window: 0, ..d },
+			VerificationParams { challenge_window: 1, ..d },
 			VerificationParams { verdict_window: 0, ..d },
 		];
 		for params in invalid {

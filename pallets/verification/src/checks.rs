@@ -1,0 +1,320 @@
+//! Checks of sampled receipts: committees, verdicts, disputes, deadlines and outcomes.
+
+use alloc::vec::Vec;
+use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Saturating;
+
+use crate::{
+	committee::draw_committee, pallet::*, AcceptReason, CheckOf, ComputeStake, IntakeEntryOf,
+	JobId, JobSettlement, Member, ReliabilityEvents, RewardEpochs, RewardForfeits, Round,
+	StageIndex, Verdict, VerifierDirectory, VerifierFault, VerifierOffences, Vote, WeightInfo,
+};
+use cinder_primitives::{SlashAmount, SlashReason};
+
+/// Blocks after the wanted one a check deadline may move to when that block is full.
+pub const DEADLINE_SPILL: u32 = 16;
+
+/// The final word on a receipt.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Outcome {
+	/// The worker's receipt is right.
+	Right(AcceptReason),
+	/// The worker's receipt is wrong.
+	Wrong,
+}
+
+impl<T: Config> Pallet<T> {
+	/// The committee of `size` verifiers (fewer if there are fewer) for `(job, stage)`, drawn
+	/// with `seed` from the directory's `candidates`; `round` separates the dispute's draw
+	/// from the committee's.
+	fn draw_members(
+		seed: &[u8; 32],
+		job: JobId,
+		stage: StageIndex,
+		round: u8,
+		candidates: u32,
+		size: u32,
+	) -> BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize> {
+		let mut subject = [0u8; 42];
+		subject[..32].copy_from_slice(seed);
+		subject[32..40].copy_from_slice(&job.to_le_bytes());
+		subject[40] = stage;
+		subject[41] = round;
+		let check_seed = sp_io::hashing::blake2_256(&subject);
+		let size = size.min(T::MaxCommitteeSize::get());
+		let members: Vec<_> = draw_committee(&check_seed, 0, candidates, size)
+			.into_iter()
+			.filter_map(T::Verifiers::verifier)
+			.map(|who| Member { who, vote: Vote::Silent })
+			.collect();
+		BoundedVec::truncate_from(members)
+	}
+
+	/// Books `(job, stage)` at the first block from `at` with room for one more deadline,
+	/// within `DEADLINE_SPILL` blocks; returns that block.
+	fn book_deadline(
+		at: BlockNumberFor<T>,
+		job: JobId,
+		stage: StageIndex,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		for offset in 0..DEADLINE_SPILL {
+			let block = at.saturating_add(offset.into());
+			if CheckDeadlines::<T>::try_append(block, (job, stage)).is_ok() {
+				return Ok(block);
+			}
+		}
+		Err(Error::<T>::ChecksFull.into())
+	}
+
+	fn committee_of(check: &CheckOf<T>) -> BoundedVec<T::AccountId, T::MaxCommitteeSize> {
+		BoundedVec::truncate_from(check.members.iter().map(|m| m.who.clone()).collect())
+	}
+
+	/// Opens the check of a sampled receipt with a committee of `size` drawn from
+	/// `candidates` (at least one).
+	pub(crate) fn open_check(
+		entry: &IntakeEntryOf<T>,
+		seed: &[u8; 32],
+		candidates: u32,
+		size: u32,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let members = Self::draw_members(seed, entry.job, entry.stage, 0, candidates, size);
+		let at = now.saturating_add(Self::params().verdict_window);
+		let deadline = Self::book_deadline(at, entry.job, entry.stage)?;
+		let check = CheckOf::<T> {
+			worker: entry.worker.clone(),
+			output_root: entry.output_root,
+			round: Round::Committee,
+			members,
+			earlier: BoundedVec::new(),
+			deadline,
+		};
+		Self::deposit_event(Event::Sampled {
+			job: entry.job,
+			stage: entry.stage,
+			worker: entry.worker.clone(),
+			committee: Self::committee_of(&check),
+			deadline,
+		});
+		Checks::<T>::insert((entry.job, entry.stage), check);
+		Ok(())
+	}
+
+	/// Replaces the sampling committee by a dispute committee, raised by `disputer` (or by a
+	/// silent committee), and stores the check.
+	fn escalate(
+		job: JobId,
+		stage: StageIndex,
+		mut check: CheckOf<T>,
+		disputer: Option<T::AccountId>,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let params = Self::params();
+		// Randomness exists once a block was built; a dispute cannot come before a sampling.
+		let (seed, _) = Self::seed().ok_or(Error::<T>::NotUnderCheck)?;
+		let candidates = T::Verifiers::verifier_count();
+		let size = params.dispute_committee_size as u32;
+		let members = Self::draw_members(&seed, job, stage, 1, candidates, size);
+		let deadline = Self::book_deadline(now.saturating_add(params.verdict_window), job, stage)?;
+		check.earlier = core::mem::replace(&mut check.members, members);
+		check.round = Round::Dispute { disputer: disputer.clone() };
+		check.deadline = deadline;
+		Self::deposit_event(Event::Disputed {
+			job,
+			stage,
+			disputer,
+			committee: Self::committee_of(&check),
+			deadline,
+		});
+		Checks::<T>::insert((job, stage), check);
+		Ok(())
+	}
+
+	/// The worst-case weight of `submit_verdict`: the verdict that decides a dispute against
+	/// the worker (slash, jail, reassignment, credits for two committees), or the one that
+	/// raises a dispute.
+	pub(crate) fn submit_verdict_weight() -> Weight {
+		let size = T::MaxCommitteeSize::get();
+		T::WeightInfo::submit_verdict_reject(size)
+			.saturating_add(T::Jobs::reject_weight())
+			.max(T::WeightInfo::submit_verdict_dispute(size))
+	}
+
+	pub(crate) fn do_submit_verdict(
+		who: T::AccountId,
+		job: JobId,
+		stage: StageIndex,
+		verdict: Verdict,
+	) -> DispatchResult {
+		let mut check = Checks::<T>::get((job, stage)).ok_or(Error::<T>::NotUnderCheck)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now < check.deadline, Error::<T>::VerdictTooLate);
+		let agrees = verdict.agrees_with(&check.output_root);
+		let vote = if agrees { Vote::Agree } else { Vote::Disagree };
+		let member =
+			check.members.iter_mut().find(|m| m.who == who).ok_or(Error::<T>::NotInCommittee)?;
+		match member.vote {
+			Vote::Silent => member.vote = vote,
+			Vote::Equivocated => return Err(Error::<T>::Equivocated.into()),
+			given if given == vote => return Err(Error::<T>::AlreadyVoted.into()),
+			_ => {
+				member.vote = Vote::Equivocated;
+				Self::fault(job, stage, &who, VerifierFault::Equivocated);
+				Checks::<T>::insert((job, stage), check);
+				return Ok(());
+			}
+		}
+		Self::deposit_event(Event::VerdictSubmitted { job, stage, verifier: who.clone(), agrees });
+
+		let (agreed, disagreed) = Self::tally(&check.members);
+		let size = check.members.len();
+		match check.round {
+			Round::Committee if !agrees => Self::escalate(job, stage, check, Some(who), now),
+			Round::Committee if agreed == size => {
+				Self::resolve(job, stage, check, Outcome::Right(AcceptReason::CommitteeAgreed));
+				Ok(())
+			}
+			Round::Dispute { .. } if agreed * 2 > size => {
+				Self::resolve(job, stage, check, Outcome::Right(AcceptReason::DisputeCleared));
+				Ok(())
+			}
+			Round::Dispute { .. } if disagreed * 2 > size => {
+				Self::resolve(job, stage, check, Outcome::Wrong);
+				Ok(())
+			}
+			_ => {
+				Checks::<T>::insert((job, stage), check);
+				Ok(())
+			}
+		}
+	}
+
+	/// Votes for and against the worker.
+	fn tally(members: &[Member<T::AccountId>]) -> (usize, usize) {
+		let agreed = members.iter().filter(|m| m.vote == Vote::Agree).count();
+		let disagreed = members.iter().filter(|m| m.vote == Vote::Disagree).count();
+		(agreed, disagreed)
+	}
+
+	/// Decides the checks whose deadline is `now`: a committee that agreed or stayed partly
+	/// silent accepts, a wholly silent one gives way to a dispute committee; a dispute goes
+	/// to the side with more verdicts, a tie to the worker.
+	pub(crate) fn expire_checks(now: BlockNumberFor<T>) -> Weight {
+		let due = CheckDeadlines::<T>::take(now);
+		let mut weight = T::WeightInfo::expire_checks_base();
+		let size = T::MaxCommitteeSize::get();
+		for (job, stage) in due {
+			let Some(check) = Checks::<T>::get((job, stage)) else { continue };
+			if check.deadline != now {
+				continue;
+			}
+			weight.saturating_accrue(
+				T::WeightInfo::expire_check(size).saturating_add(T::Jobs::reject_weight()),
+			);
+			let (agreed, disagreed) = Self::tally(&check.members);
+			match check.round {
+				Round::Committee if agreed == 0 => {
+					// The whole committee let the deadline pass.
+					for member in check.members.iter().filter(|m| m.vote == Vote::Silent) {
+						Self::fault(job, stage, &member.who, VerifierFault::Silent);
+					}
+					if let Err(error) = Self::escalate(job, stage, check.clone(), None, now) {
+						// Every deadline slot is taken: decide on what is known, nothing
+						// against the worker.
+						log::warn!(
+							target: "runtime::verification",
+							"no dispute for silent check {job}/{stage}: {error:?}"
+						);
+						Self::resolve(
+							job,
+							stage,
+							check,
+							Outcome::Right(AcceptReason::CommitteeAgreed),
+						);
+					}
+				}
+				Round::Committee => {
+					Self::resolve(job, stage, check, Outcome::Right(AcceptReason::CommitteeAgreed))
+				}
+				Round::Dispute { .. } if disagreed > agreed => {
+					Self::resolve(job, stage, check, Outcome::Wrong)
+				}
+				Round::Dispute { .. } => {
+					Self::resolve(job, stage, check, Outcome::Right(AcceptReason::DisputeCleared))
+				}
+			}
+		}
+		weight
+	}
+
+	/// Reports a verifier fault.
+	fn fault(job: JobId, stage: StageIndex, verifier: &T::AccountId, fault: VerifierFault) {
+		T::Offences::report(verifier, fault, job);
+		Self::deposit_event(Event::VerifierFaulted {
+			job,
+			stage,
+			verifier: verifier.clone(),
+			fault,
+		});
+	}
+
+	/// Applies the final word on a check: credits and faults for every vote of both rounds,
+	/// then the receipt's settlement, or the worker's slash, jail, forfeit and the stage's
+	/// reassignment. Silence in a first round that a dispute cut short is no fault (a wholly
+	/// silent first round was reported at its deadline).
+	pub(crate) fn resolve(job: JobId, stage: StageIndex, check: CheckOf<T>, outcome: Outcome) {
+		Checks::<T>::remove((job, stage));
+		let right = matches!(outcome, Outcome::Right(_));
+		let earlier = check.earlier.iter().filter(|m| m.vote != Vote::Silent);
+		for member in earlier.chain(check.members.iter()) {
+			match (member.vote, right) {
+				(Vote::Agree, true) | (Vote::Disagree, false) => Self::credit(&member.who, 1, 0),
+				(Vote::Agree, false) | (Vote::Disagree, true) => {
+					Self::fault(job, stage, &member.who, VerifierFault::WrongVerdict)
+				}
+				(Vote::Silent, _) => Self::fault(job, stage, &member.who, VerifierFault::Silent),
+				// Reported when it happened.
+				(Vote::Equivocated, _) => {}
+			}
+		}
+		match outcome {
+			Outcome::Right(reason) => {
+				T::Reliability::verification_result(&check.worker, true);
+				Self::accept(job, stage, &check.worker, reason);
+			}
+			Outcome::Wrong => {
+				if let Round::Dispute { disputer: Some(disputer) } = &check.round {
+					Self::credit(disputer, 0, 1);
+				}
+				let params = Self::params();
+				let worker = &check.worker;
+				let slashed = T::Stake::slash(
+					worker,
+					SlashAmount::Fraction(params.fault_slash),
+					SlashReason::WrongResult,
+					job,
+				);
+				let jailed_until = T::Stake::jail(worker, params.jail_epochs, job);
+				T::Forfeits::forfeit(worker, T::Epochs::current());
+				T::Reliability::verification_result(worker, false);
+				if let Err(error) =
+					frame_support::storage::with_storage_layer(|| T::Jobs::reject(job, stage))
+				{
+					log::warn!(
+						target: "runtime::verification",
+						"rejecting job {job}/{stage} failed: {error:?}"
+					);
+				}
+				Self::deposit_event(Event::Rejected {
+					job,
+					stage,
+					worker: worker.clone(),
+					slashed,
+					jailed_until,
+				});
+			}
+		}
+	}
+}

@@ -1,0 +1,152 @@
+//! Intake: receipts queue up in inclusion order with their sampling rate, and each block
+//! decides those whose challenge window has ended, with randomness from a block after their
+//! inclusion.
+
+use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
+
+use crate::{
+	pallet::*, sampling, AcceptReason, BalanceOf, ComputeStake, IntakeEntry, JobSettlement,
+	ReceiptVerifier, VerifierDirectory, WeightInfo, WorkerDirectory,
+};
+use cinder_primitives::{ReceiptSubmitted, VerificationPlan, VerifierBusy};
+
+/// The subject the randomness is asked for.
+pub const RANDOMNESS_SUBJECT: &[u8] = b"cinder/verification";
+
+impl<T: Config> Pallet<T> {
+	/// A 32-byte seed from the randomness of a recent block, with the block it became known
+	/// at; `None` before any randomness exists.
+	pub(crate) fn seed() -> Option<([u8; 32], BlockNumberFor<T>)> {
+		let (random, known_at) = T::Randomness::random(RANDOMNESS_SUBJECT);
+		random.map(|hash| (sp_io::hashing::blake2_256(hash.as_ref()), known_at))
+	}
+
+	/// The sampling rate of `worker`'s receipt for a stage paying `fee`, caught with
+	/// probability `detection` by one check: see [`sampling::sampling_rate`].
+	pub fn rate_for(worker: &T::AccountId, fee: BalanceOf<T>, detection: Perbill) -> Perbill {
+		let params = Self::params();
+		let reliability =
+			T::Workers::worker(worker).map(|w| w.reliability).unwrap_or_else(Perbill::zero);
+		let bond = T::Stake::active_bond(worker);
+		sampling::sampling_rate(
+			&params,
+			reliability,
+			fee.saturated_into(),
+			bond.saturated_into(),
+			detection,
+		)
+	}
+
+	/// Appends a receipt to the intake queue; [`VerifierBusy`] when every page is full.
+	pub(crate) fn enqueue(entry: crate::IntakeEntryOf<T>) -> Result<(), VerifierBusy> {
+		let mut queue = Intake::<T>::get();
+		let tail_len = IntakePages::<T>::decode_len(queue.tail).unwrap_or(0);
+		if tail_len >= T::IntakePageSize::get() as usize {
+			if queue.pages() >= T::MaxIntakePages::get() {
+				return Err(VerifierBusy);
+			}
+			queue.tail = queue.tail.wrapping_add(1);
+		}
+		IntakePages::<T>::try_append(queue.tail, entry).map_err(|_| VerifierBusy)?;
+		queue.queued = queue.queued.saturating_add(1);
+		Intake::<T>::put(queue);
+		Ok(())
+	}
+
+	/// Takes the sampling decision of up to `MaxDecisionsPerBlock` receipts whose challenge
+	/// window has ended, oldest first. Stops early at a receipt whose window has not ended, or
+	/// whose inclusion is not before the randomness, or when no deadline slot is left for a
+	/// sampled one (it is decided in a later block).
+	pub(crate) fn decide_receipts(now: BlockNumberFor<T>) -> Weight {
+		let mut queue = Intake::<T>::get();
+		let mut weight = T::WeightInfo::decide_receipts_base();
+		if queue.queued == 0 {
+			return weight;
+		}
+		let Some((seed, known_at)) = Self::seed() else { return weight };
+		let params = Self::params();
+		let candidates = T::Verifiers::verifier_count();
+		let mut page = IntakePages::<T>::get(queue.head);
+		let mut decided = 0u32;
+		while decided < T::MaxDecisionsPerBlock::get() {
+			let Some(entry) = page.get(queue.next as usize) else {
+				if queue.head == queue.tail {
+					break;
+				}
+				IntakePages::<T>::remove(queue.head);
+				queue.head = queue.head.wrapping_add(1);
+				queue.next = 0;
+				page = IntakePages::<T>::get(queue.head);
+				continue;
+			};
+			if entry.included_at.saturating_add(params.challenge_window) > now
+				|| known_at <= entry.included_at
+			{
+				break;
+			}
+			let sampled = sampling::is_sampled(&seed, entry.job, entry.stage, entry.rate);
+			if sampled && candidates > 0 {
+				let size = params.committee_size as u32;
+				match Self::open_check(entry, &seed, candidates, size, now) {
+					Ok(()) => weight.saturating_accrue(T::WeightInfo::decide_sampled(size)),
+					Err(_) => break,
+				}
+			} else {
+				let reason =
+					if sampled { AcceptReason::NoVerifiers } else { AcceptReason::NotSampled };
+				Self::accept(entry.job, entry.stage, &entry.worker, reason);
+				weight.saturating_accrue(
+					T::WeightInfo::decide_unsampled().saturating_add(T::Jobs::accept_weight()),
+				);
+			}
+			queue.next = queue.next.saturating_add(1);
+			queue.queued = queue.queued.saturating_sub(1);
+			decided += 1;
+		}
+		// A drained queue starts its single page afresh.
+		if queue.queued == 0 {
+			IntakePages::<T>::remove(queue.head);
+			queue = crate::IntakeQueue { head: queue.tail, tail: queue.tail, next: 0, queued: 0 };
+		}
+		Intake::<T>::put(queue);
+		weight
+	}
+
+	/// Settles an accepted receipt; a stage that cannot settle any more (its job was decided
+	/// otherwise) is left alone.
+	pub(crate) fn accept(
+		job: crate::JobId,
+		stage: crate::StageIndex,
+		worker: &T::AccountId,
+		reason: AcceptReason,
+	) {
+		match frame_support::storage::with_storage_layer(|| T::Jobs::accept(job, stage)) {
+			Ok(()) => {
+				Self::deposit_event(Event::Accepted { job, stage, worker: worker.clone(), reason })
+			}
+			Err(error) => log::warn!(
+				target: "runtime::verification",
+				"accepting job {job}/{stage} failed: {error:?}"
+			),
+		}
+	}
+}
+
+impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn receipt_submitted(
+		receipt: &ReceiptSubmitted<T::AccountId, BalanceOf<T>>,
+	) -> Result<VerificationPlan<BlockNumberFor<T>>, VerifierBusy> {
+		let rate = Self::rate_for(&receipt.worker, receipt.fee, receipt.detection);
+		Self::enqueue(IntakeEntry {
+			job: receipt.job,
+			stage: receipt.stage,
+			worker: receipt.worker.clone(),
+			output_root: receipt.output_root,
+			rate,
+			included_at: frame_system::Pallet::<T>::block_number(),
+		})?;
+		Ok(VerificationPlan::Pending)
+	}
+}

@@ -1,0 +1,103 @@
+//! The invariants `try_state` checks.
+
+use alloc::collections::btree_map::BTreeMap;
+use frame_support::{ensure, traits::Get};
+use sp_runtime::traits::{Saturating, Zero};
+
+use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
+
+impl<T: Config> Pallet<T> {
+	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
+	/// each page is in inclusion order; every open check has distinct members, a committee of
+	/// a dispute only after a first round, and is booked at its deadline; every epoch's
+	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
+	/// unpaid shares, and holds at least that.
+	#[cfg(any(feature = "try-runtime", feature = "std"))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		ensure!(Self::params_are_valid(&Self::params()), "stored verification params are invalid");
+
+		let queue = Intake::<T>::get();
+		ensure!(queue.pages() <= T::MaxIntakePages::get(), "intake uses too many pages");
+		let mut waiting = 0u32;
+		let mut page = queue.head;
+		let mut last = None;
+		loop {
+			let entries = IntakePages::<T>::get(page);
+			let from = if page == queue.head { queue.next as usize } else { 0 };
+			for entry in entries.iter().skip(from) {
+				ensure!(last.is_none_or(|at| at <= entry.included_at), "intake out of order");
+				last = Some(entry.included_at);
+				waiting.saturating_inc();
+			}
+			if page == queue.tail {
+				break;
+			}
+			page = page.wrapping_add(1);
+		}
+		ensure!(waiting == queue.queued, "intake count differs from its pages");
+
+		for ((job, stage), check) in Checks::<T>::iter() {
+			ensure!(!check.members.is_empty(), "check without a committee");
+			for (i, member) in check.members.iter().enumerate() {
+				ensure!(
+					check.members.iter().skip(i + 1).all(|other| other.who != member.who),
+					"committee member drawn twice"
+				);
+			}
+			match check.round {
+				Round::Committee => {
+					ensure!(check.earlier.is_empty(), "a first round with earlier votes");
+					ensure!(
+						check.members.iter().all(|m| m.vote != Vote::Disagree),
+						"a disagreement in a first round that was not disputed"
+					);
+				}
+				Round::Dispute { .. } => {
+					ensure!(!check.earlier.is_empty(), "a dispute without a first round")
+				}
+			}
+			ensure!(
+				CheckDeadlines::<T>::get(check.deadline).contains(&(job, stage)),
+				"open check missing from its deadline block"
+			);
+		}
+
+		let mut sums: BTreeMap<u32, Credits> = BTreeMap::new();
+		for (epoch, _, credits) in VerifierCredits::<T>::iter() {
+			let sum = sums.entry(epoch).or_default();
+			sum.matched.saturating_accrue(credits.matched);
+			sum.disputes.saturating_accrue(credits.disputes);
+		}
+		let open = CreditEpoch::<T>::get();
+		for (epoch, sum) in sums {
+			let recorded = match Payouts::<T>::get(epoch) {
+				Some(payout) => payout.unclaimed,
+				None => {
+					ensure!(epoch == open, "credits of an epoch closed without a payout");
+					EpochCredits::<T>::get(epoch)
+				}
+			};
+			ensure!(sum == recorded, "epoch credits differ from the verifiers' credits");
+		}
+
+		let mut owed = BalanceOf::<T>::zero();
+		for (_, payout) in Payouts::<T>::iter() {
+			ensure!(payout.unpaid <= payout.pot, "an epoch paid more than its pot");
+			ensure!(
+				payout.verifier_pot.saturating_add(payout.disputer_pot) == payout.pot,
+				"an epoch's pots do not add up"
+			);
+			if payout.unclaimed.is_empty() {
+				ensure!(payout.unpaid.is_zero(), "fully claimed epoch still owes");
+			}
+			owed.saturating_accrue(payout.unpaid);
+		}
+		ensure!(owed == Reserved::<T>::get(), "reserved differs from the epochs' unpaid shares");
+		use frame_support::traits::fungible::Inspect;
+		ensure!(
+			T::Currency::balance(&T::PenaltyPool::get()) >= owed,
+			"the penalty pool holds less than it owes"
+		);
+		Ok(())
+	}
+}

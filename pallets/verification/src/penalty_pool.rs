@@ -1,0 +1,139 @@
+//! The penalty pool: slashed funds paid out per reward epoch to the verifiers whose verdicts
+//! matched the final outcome, with `disputer_share` to those whose disputes proved a worker
+//! wrong (Inferix's rule). Shares are claimed; the last claim of an epoch takes what rounding
+//! left, so an epoch's claims add up to its pot exactly.
+
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+	},
+};
+use sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{Saturating, Zero},
+	Rounding, SaturatedConversion,
+};
+
+use crate::{
+	pallet::*, BalanceOf, Credits, EpochPayout, RewardEpochIndex, RewardEpochs, WeightInfo,
+};
+
+/// `amount × part / whole`, rounded down; zero for an empty whole.
+fn pro_rata(amount: u128, part: u32, whole: u32) -> u128 {
+	if whole == 0 {
+		return 0;
+	}
+	multiply_by_rational_with_rounding(amount, part as u128, whole as u128, Rounding::Down)
+		.unwrap_or(0)
+}
+
+impl<T: Config> Pallet<T> {
+	/// Adds credits to `who` in the epoch in progress.
+	pub fn credit(who: &T::AccountId, matched: u32, disputes: u32) {
+		let epoch = CreditEpoch::<T>::get();
+		let add = |credits: &mut Credits| {
+			credits.matched = credits.matched.saturating_add(matched);
+			credits.disputes = credits.disputes.saturating_add(disputes);
+		};
+		VerifierCredits::<T>::mutate(epoch, who, add);
+		EpochCredits::<T>::mutate(epoch, add);
+	}
+
+	/// What the penalty pool holds that no closed epoch owes yet: the next epoch's pot.
+	pub fn unreserved_pool() -> BalanceOf<T> {
+		T::Currency::balance(&T::PenaltyPool::get()).saturating_sub(Reserved::<T>::get())
+	}
+
+	/// Closes the credit epoch once the epoch clock has passed it.
+	pub(crate) fn roll_epoch() -> Weight {
+		let open = CreditEpoch::<T>::get();
+		let current = T::Epochs::current();
+		if current <= open {
+			return T::DbWeight::get().reads(1);
+		}
+		Self::close_epoch(open);
+		CreditEpoch::<T>::put(current);
+		T::WeightInfo::close_epoch()
+	}
+
+	/// Sets the payout of `epoch` from what the pool holds; an epoch without credits pays
+	/// nothing and leaves the pool to the next.
+	pub(crate) fn close_epoch(epoch: RewardEpochIndex) {
+		let credits = EpochCredits::<T>::get(epoch);
+		if credits.is_empty() {
+			return;
+		}
+		let pot = Self::unreserved_pool();
+		let disputer_pot = match (credits.disputes, credits.matched) {
+			(0, _) => Zero::zero(),
+			(_, 0) => pot,
+			_ => Self::params().disputer_share.mul_floor(pot),
+		};
+		let verifier_pot = pot.saturating_sub(disputer_pot);
+		Payouts::<T>::insert(
+			epoch,
+			EpochPayout {
+				pot,
+				verifier_pot,
+				disputer_pot,
+				credits,
+				unclaimed: credits,
+				unpaid: pot,
+			},
+		);
+		Reserved::<T>::mutate(|reserved| reserved.saturating_accrue(pot));
+		Self::deposit_event(Event::EpochClosed { epoch, pot, credits });
+	}
+
+	/// `verifier`'s share of `epoch`'s payout (the rest of it, for the last claim).
+	pub fn penalty_share(epoch: RewardEpochIndex, verifier: &T::AccountId) -> BalanceOf<T> {
+		let Some(payout) = Payouts::<T>::get(epoch) else { return Zero::zero() };
+		let credits = VerifierCredits::<T>::get(epoch, verifier);
+		Self::share_of(&payout, &credits)
+	}
+
+	fn share_of(payout: &EpochPayout<BalanceOf<T>>, credits: &Credits) -> BalanceOf<T> {
+		if credits.is_empty() {
+			return Zero::zero();
+		}
+		if *credits == payout.unclaimed {
+			return payout.unpaid;
+		}
+		let from_verdicts =
+			pro_rata(payout.verifier_pot.saturated_into(), credits.matched, payout.credits.matched);
+		let from_disputes = pro_rata(
+			payout.disputer_pot.saturated_into(),
+			credits.disputes,
+			payout.credits.disputes,
+		);
+		from_verdicts
+			.saturating_add(from_disputes)
+			.saturated_into::<BalanceOf<T>>()
+			.min(payout.unpaid)
+	}
+
+	pub(crate) fn do_claim(epoch: RewardEpochIndex, verifier: T::AccountId) -> DispatchResult {
+		let mut payout = Payouts::<T>::get(epoch).ok_or(Error::<T>::EpochNotClosed)?;
+		let credits = VerifierCredits::<T>::get(epoch, &verifier);
+		ensure!(!credits.is_empty(), Error::<T>::NothingToClaim);
+		let amount = Self::share_of(&payout, &credits);
+		if !amount.is_zero() {
+			T::Currency::transfer(
+				&T::PenaltyPool::get(),
+				&verifier,
+				amount,
+				Preservation::Expendable,
+			)?;
+		}
+		VerifierCredits::<T>::remove(epoch, &verifier);
+		payout.unclaimed.matched = payout.unclaimed.matched.saturating_sub(credits.matched);
+		payout.unclaimed.disputes = payout.unclaimed.disputes.saturating_sub(credits.disputes);
+		payout.unpaid = payout.unpaid.saturating_sub(amount);
+		Payouts::<T>::insert(epoch, payout);
+		Reserved::<T>::mutate(|reserved| *reserved = reserved.saturating_sub(amount));
+		Self::deposit_event(Event::PenaltySharePaid { epoch, verifier, amount });
+		Ok(())
+	}
+}

@@ -1,0 +1,137 @@
+//! The penalty pool: closed per reward epoch, paid pro rata to matched verdicts and confirmed
+//! disputes, the claims adding up to the pot exactly.
+
+use frame_support::{assert_noop, assert_ok};
+use sp_runtime::Perbill;
+
+use super::{intake::*, *};
+use crate::{Credits, EpochCredits, Error, Event, Payouts, Reserved, Verdict, VerifierCredits};
+
+/// Samples `job` of `worker` (bonded 1,000) and has its committee vote `agrees`, the dispute
+/// committee (if any) the same way; returns everyone who voted.
+fn decide(worker: AccountId, job: JobId, agrees: bool) -> Vec<AccountId> {
+	if bond_of(worker) == 0 {
+		bonded_worker(worker, 1_000);
+	}
+	submit(&receipt(worker, job, BIG_FEE));
+	run_to(System::block_number() + WINDOW);
+	let root = if agrees { root(job) } else { [0xee; 32] };
+	let mut voters = Vec::new();
+	while let Some(check) = crate::Checks::<Test>::get((job, 0)) {
+		let who = check.members.iter().find(|m| m.vote == crate::Vote::Silent).unwrap().who;
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(who),
+			job,
+			0,
+			Verdict::Commitment(root)
+		));
+		voters.push(who);
+	}
+	voters
+}
+
+fn claim(epoch: u32, who: AccountId) -> Balance {
+	let before = <Balances as frame_support::traits::fungible::Inspect<_>>::balance(&who);
+	assert_ok!(Verification::claim_penalty_share(RuntimeOrigin::signed(20), epoch, who));
+	<Balances as frame_support::traits::fungible::Inspect<_>>::balance(&who) - before
+}
+
+#[test]
+fn an_epochs_claims_add_up_to_the_pool_exactly() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Two faulty workers (slashed 100 each) and one honest one.
+		decide(1, 10, false);
+		decide(2, 11, false);
+		decide(3, 12, true);
+		let pot = pool();
+		assert_eq!(pot, 1 + 200, "the pool's own 1 and two slashes");
+		let credits = EpochCredits::<Test>::get(0);
+		assert_eq!(credits.disputes, 2);
+
+		world(|w| w.epoch = 1);
+		events();
+		run_to(System::block_number() + 1);
+		assert_eq!(events(), vec![Event::EpochClosed { epoch: 0, pot, credits }]);
+		let payout = Payouts::<Test>::get(0).unwrap();
+		assert_eq!(payout.disputer_pot, Perbill::from_percent(10) * pot);
+		assert_eq!(payout.verifier_pot, pot - payout.disputer_pot);
+		assert_eq!(Reserved::<Test>::get(), pot);
+
+		let verifiers: Vec<AccountId> =
+			VerifierCredits::<Test>::iter_prefix(0).map(|(who, _)| who).collect();
+		let mut paid = 0;
+		for who in &verifiers {
+			let expected = Verification::penalty_share(0, who);
+			let got = claim(0, *who);
+			assert_eq!(got, expected);
+			paid += got;
+		}
+		assert_eq!(paid, pot, "every planck of the pot is paid, rounding included");
+		assert_eq!(Reserved::<Test>::get(), 0);
+		assert_eq!(Payouts::<Test>::get(0).unwrap().unpaid, 0);
+		assert_eq!(pool(), 0);
+	});
+}
+
+#[test]
+fn shares_are_pro_rata_to_matched_verdicts_and_confirmed_disputes() {
+	ExtBuilder::default().build_and_execute(|| {
+		decide(1, 10, false);
+		fund(PENALTY_POOL, 9_899); // a pot of 10,000 with the slash and the pool's own 1
+		assert_eq!(pool(), 10_000);
+		world(|w| w.epoch = 1);
+		run_to(System::block_number() + 1);
+		let payout = Payouts::<Test>::get(0).unwrap();
+		assert_eq!(payout.disputer_pot, 1_000);
+		for (who, credits) in VerifierCredits::<Test>::iter_prefix(0) {
+			let from_verdicts = 9_000 * credits.matched as u64 / payout.credits.matched as u64;
+			let from_disputes = 1_000 * credits.disputes as u64;
+			let share = Verification::penalty_share(0, &who);
+			if credits != payout.unclaimed {
+				assert_eq!(share, from_verdicts + from_disputes);
+			}
+		}
+	});
+}
+
+#[test]
+fn an_epoch_without_credits_leaves_the_pool_to_the_next() {
+	ExtBuilder::default().build_and_execute(|| {
+		fund(PENALTY_POOL, 500);
+		world(|w| w.epoch = 1);
+		run_to(2);
+		assert!(Payouts::<Test>::get(0).is_none());
+		assert_noop!(
+			Verification::claim_penalty_share(RuntimeOrigin::signed(20), 0, 101),
+			Error::<Test>::EpochNotClosed
+		);
+		decide(3, 12, true);
+		world(|w| w.epoch = 2);
+		run_to(System::block_number() + 1);
+		assert_eq!(Payouts::<Test>::get(1).unwrap().pot, 501, "the earlier pool carried over");
+	});
+}
+
+#[test]
+fn claims_need_a_closed_epoch_and_unclaimed_credits() {
+	ExtBuilder::default().build_and_execute(|| {
+		let voters = decide(3, 12, true);
+		assert_noop!(
+			Verification::claim_penalty_share(RuntimeOrigin::signed(20), 0, voters[0]),
+			Error::<Test>::EpochNotClosed
+		);
+		world(|w| w.epoch = 1);
+		run_to(System::block_number() + 1);
+		let outsider = (101..=107).find(|who| !voters.contains(who)).unwrap();
+		assert_noop!(
+			Verification::claim_penalty_share(RuntimeOrigin::signed(20), 0, outsider),
+			Error::<Test>::NothingToClaim
+		);
+		claim(0, voters[0]);
+		assert_eq!(VerifierCredits::<Test>::get(0, voters[0]), Credits::default());
+		assert_noop!(
+			Verification::claim_penalty_share(RuntimeOrigin::signed(20), 0, voters[0]),
+			Error::<Test>::NothingToClaim
+		);
+	});
+}
