@@ -37,6 +37,7 @@ mod pools;
 mod registration;
 mod reliability;
 pub mod types;
+mod verifiers;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -46,7 +47,8 @@ mod tests;
 
 pub use cinder_primitives::{
 	BenchmarkProofs, ComputeStake, Ib, JobsInFlight, NodeProfile, NodeProfiles, ProofCheck,
-	ReliabilityEvents, RewardEpochs, ValidatorControllers, WorkerDirectory, WorkerInfo, WorkerPool,
+	ReliabilityEvents, RewardEpochs, ValidatorControllers, VerifierDirectory, WorkerDirectory,
+	WorkerInfo, WorkerPool,
 };
 pub use pallet::*;
 pub use types::*;
@@ -113,6 +115,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxHostedModels: Get<u32>;
 
+		/// Most registered Verifier nodes (at least the most validators there can be).
+		#[pallet::constant]
+		type MaxVerifiers: Get<u32>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -146,6 +152,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PoolIndex<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, WorkerPool, Blake2_128Concat, T::AccountId, u32>;
+
+	/// The registered Verifier nodes, in registration order (removal swaps the last one in):
+	/// what verification committees are drawn from.
+	#[pallet::storage]
+	pub type Verifiers<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxVerifiers>, ValueQuery>;
 
 	/// Challenges issued so far (mixed into each seed so no two are alike).
 	#[pallet::storage]
@@ -217,6 +229,8 @@ pub mod pallet {
 		NotRegistered,
 		/// A verifier must be bound to a validator stash its account controls.
 		NotValidatorController,
+		/// `MaxVerifiers` Verifier nodes are registered already.
+		TooManyVerifiers,
 		/// The price per IBM must be more than zero.
 		ZeroPrice,
 		/// The claimed IB is zero or above `max_ib`.

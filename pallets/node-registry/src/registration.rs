@@ -127,6 +127,9 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib });
 		Self::issue_challenge(&who, &mut node, claimed_ib);
 		Self::join_pools(&who, &node.role, &node.hosted_models);
+		if matches!(node.role, NodeRole::Verifier { .. }) {
+			Verifiers::<T>::try_append(&who).map_err(|_| Error::<T>::TooManyVerifiers)?;
+		}
 		Nodes::<T>::insert(&who, node);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_add(1));
 		T::Stake::profile_changed(&who);
@@ -202,6 +205,13 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Jobs::jobs_in_flight(&who) == 0, Error::<T>::JobsInFlight);
 		ensure!(T::Stake::active_bond(&who).is_zero(), Error::<T>::StillBonded);
 		Self::leave_pools(&who, &node.hosted_models);
+		if matches!(node.role, NodeRole::Verifier { .. }) {
+			Verifiers::<T>::mutate(|verifiers| {
+				if let Some(index) = verifiers.iter().position(|v| *v == who) {
+					verifiers.swap_remove(index);
+				}
+			});
+		}
 		Nodes::<T>::remove(&who);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::Deregistered { who: who.clone() });
@@ -225,7 +235,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(node.reliability.score == expected, "score differs from its components");
 		}
 		ensure!(count == NodeCount::<T>::get(), "NodeCount differs from the records");
-		Self::pools_try_state()
+		Self::pools_try_state()?;
+		Self::verifiers_try_state()
 	}
 }
 

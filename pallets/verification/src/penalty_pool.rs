@@ -7,7 +7,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{
 		fungible::{Inspect, Mutate},
-		tokens::Preservation,
+		tokens::{Fortitude, Preservation},
 	},
 };
 use sp_runtime::{
@@ -41,9 +41,15 @@ impl<T: Config> Pallet<T> {
 		EpochCredits::<T>::mutate(epoch, add);
 	}
 
-	/// What the penalty pool holds that no closed epoch owes yet: the next epoch's pot.
+	/// What the penalty pool can pay that no closed epoch owes yet: the next epoch's pot. The
+	/// pool keeps its existential deposit, so it always exists to receive slashes of any size.
 	pub fn unreserved_pool() -> BalanceOf<T> {
-		T::Currency::balance(&T::PenaltyPool::get()).saturating_sub(Reserved::<T>::get())
+		T::Currency::reducible_balance(
+			&T::PenaltyPool::get(),
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)
+		.saturating_sub(Reserved::<T>::get())
 	}
 
 	/// Closes the credit epoch once the epoch clock has passed it.
@@ -124,7 +130,7 @@ impl<T: Config> Pallet<T> {
 				&T::PenaltyPool::get(),
 				&verifier,
 				amount,
-				Preservation::Expendable,
+				Preservation::Preserve,
 			)?;
 		}
 		VerifierCredits::<T>::remove(epoch, &verifier);

@@ -76,6 +76,7 @@ impl pallet_node_registry::Config for Runtime {
 	type MaxTextLen = ConstU32<64>;
 	type MaxEndpointLen = ConstU32<256>;
 	type MaxHostedModels = ConstU32<32>;
+	type MaxVerifiers = ConstU32<256>;
 	type WeightInfo = pallet_node_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegistryBenchmarkHelper;

@@ -142,6 +142,7 @@ impl pallet_node_registry::Config for Test {
 	type MaxTextLen = ConstU32<32>;
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxHostedModels = ConstU32<4>;
+	type MaxVerifiers = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;

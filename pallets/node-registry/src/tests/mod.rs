@@ -11,6 +11,7 @@ mod pools;
 mod register;
 mod reliability;
 mod update;
+mod verifiers;
 
 use core::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,6 +139,7 @@ impl pallet_node_registry::Config for Test {
 	type MaxTextLen = frame_support::traits::ConstU32<32>;
 	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
 	type MaxHostedModels = frame_support::traits::ConstU32<4>;
+	type MaxVerifiers = frame_support::traits::ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;

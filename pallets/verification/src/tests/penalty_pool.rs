@@ -43,8 +43,8 @@ fn an_epochs_claims_add_up_to_the_pool_exactly() {
 		decide(1, 10, false);
 		decide(2, 11, false);
 		decide(3, 12, true);
-		let pot = pool();
-		assert_eq!(pot, 1 + 200, "the pool's own 1 and two slashes");
+		assert_eq!(pool(), 1 + 200, "the pool's existential deposit and two slashes");
+		let pot = 200;
 		let credits = EpochCredits::<Test>::get(0);
 		assert_eq!(credits.disputes, 2);
 
@@ -69,7 +69,7 @@ fn an_epochs_claims_add_up_to_the_pool_exactly() {
 		assert_eq!(paid, pot, "every planck of the pot is paid, rounding included");
 		assert_eq!(Reserved::<Test>::get(), 0);
 		assert_eq!(Payouts::<Test>::get(0).unwrap().unpaid, 0);
-		assert_eq!(pool(), 0);
+		assert_eq!(pool(), 1, "the pool keeps its existential deposit");
 	});
 }
 
@@ -77,8 +77,8 @@ fn an_epochs_claims_add_up_to_the_pool_exactly() {
 fn shares_are_pro_rata_to_matched_verdicts_and_confirmed_disputes() {
 	ExtBuilder::default().build_and_execute(|| {
 		decide(1, 10, false);
-		fund(PENALTY_POOL, 9_899); // a pot of 10,000 with the slash and the pool's own 1
-		assert_eq!(pool(), 10_000);
+		fund(PENALTY_POOL, 9_900); // a pot of 10,000 with the slash
+		assert_eq!(pool(), 1 + 10_000);
 		world(|w| w.epoch = 1);
 		run_to(System::block_number() + 1);
 		let payout = Payouts::<Test>::get(0).unwrap();
@@ -108,7 +108,7 @@ fn an_epoch_without_credits_leaves_the_pool_to_the_next() {
 		decide(3, 12, true);
 		world(|w| w.epoch = 2);
 		run_to(System::block_number() + 1);
-		assert_eq!(Payouts::<Test>::get(1).unwrap().pot, 501, "the earlier pool carried over");
+		assert_eq!(Payouts::<Test>::get(1).unwrap().pot, 500, "the earlier pool carried over");
 	});
 }
 
