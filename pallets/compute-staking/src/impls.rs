@@ -159,7 +159,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Re-evaluates `who`'s eligibility; stores it and emits an event if it changed.
 	pub(crate) fn update_eligibility(who: &T::AccountId) {
-		if Jails::<T>::contains_key(who) && Self::jailed_until(who).is_none() {
+		if Jails::<T>::get(who).is_some_and(|until| until <= T::Epochs::current()) {
 			Jails::<T>::remove(who);
 		}
 		let reason = Self::standing_ineligibility(who);

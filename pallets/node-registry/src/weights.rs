@@ -42,7 +42,9 @@ fn estimate(db: Weight) -> Weight {
 /// Weights for a runtime, priced with its `DbWeight`.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger, models, pools. Writes: Nodes, NodeCount, ChallengeNonce, stake bond, pools.
+	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger, models, pools
+	// (a worker) or the verifier list (a verifier, fewer). Writes: Nodes, NodeCount,
+	// ChallengeNonce, stake bond, pools or the verifier list.
 	fn register() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(6 + 3 * POOLS, 4 + 3 * POOLS))
 	}
@@ -78,7 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(3, 2))
 	}
-	// Reads: Nodes, jobs, stake bond, NodeCount, pools. Writes: Nodes, NodeCount, stake bond, pools.
+	// Reads: Nodes, jobs, stake bond, NodeCount, pools or the verifier list. Writes: Nodes,
+	// NodeCount, stake bond, pools or the verifier list.
 	fn deregister() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(4 + 2 * POOLS, 3 + 3 * POOLS))
 	}

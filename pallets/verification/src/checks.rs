@@ -28,7 +28,7 @@ impl<T: Config> Pallet<T> {
 	/// The committee of `size` verifiers (fewer if there are fewer) for `(job, stage)`, drawn
 	/// with `seed` from the directory's `candidates`; `round` separates the dispute's draw
 	/// from the committee's.
-	fn draw_members(
+	pub(crate) fn draw_members(
 		seed: &[u8; 32],
 		job: JobId,
 		stage: StageIndex,
@@ -71,16 +71,12 @@ impl<T: Config> Pallet<T> {
 		BoundedVec::truncate_from(check.members.iter().map(|m| m.who.clone()).collect())
 	}
 
-	/// Opens the check of a sampled receipt with a committee of `size` drawn from
-	/// `candidates` (at least one).
+	/// Opens the check of a sampled receipt with its committee (not empty).
 	pub(crate) fn open_check(
 		entry: &IntakeEntryOf<T>,
-		seed: &[u8; 32],
-		candidates: u32,
-		size: u32,
+		members: BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		let members = Self::draw_members(seed, entry.job, entry.stage, 0, candidates, size);
 		let at = now.saturating_add(Self::params().verdict_window);
 		let deadline = Self::book_deadline(at, entry.job, entry.stage)?;
 		let check = CheckOf::<T> {
@@ -103,7 +99,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Replaces the sampling committee by a dispute committee, raised by `disputer` (or by a
-	/// silent committee), and stores the check.
+	/// silent committee), and stores the check. When no verifier can be drawn, the dispute
+	/// committee is empty and the first round's verdicts decide at the deadline.
 	fn escalate(
 		job: JobId,
 		stage: StageIndex,
@@ -191,6 +188,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The votes that decide a check at its deadline: its round's, or the first round's for a
+	/// dispute no verifier could be drawn for.
+	fn deciding(check: &CheckOf<T>) -> &[Member<T::AccountId>] {
+		if check.members.is_empty() {
+			&check.earlier
+		} else {
+			&check.members
+		}
+	}
+
 	/// Votes for and against the worker.
 	fn tally(members: &[Member<T::AccountId>]) -> (usize, usize) {
 		let agreed = members.iter().filter(|m| m.vote == Vote::Agree).count();
@@ -206,6 +213,8 @@ impl<T: Config> Pallet<T> {
 		let mut weight = T::WeightInfo::expire_checks_base();
 		let size = T::MaxCommitteeSize::get();
 		for (job, stage) in due {
+			// Entries of checks decided earlier or moved to a dispute cost one read.
+			weight.saturating_accrue(T::DbWeight::get().reads(1));
 			let Some(check) = Checks::<T>::get((job, stage)) else { continue };
 			if check.deadline != now {
 				continue;
@@ -213,26 +222,30 @@ impl<T: Config> Pallet<T> {
 			weight.saturating_accrue(
 				T::WeightInfo::expire_check(size).saturating_add(T::Jobs::reject_weight()),
 			);
-			let (agreed, disagreed) = Self::tally(&check.members);
+			let (agreed, disagreed) = Self::tally(Self::deciding(&check));
 			match check.round {
 				Round::Committee if agreed == 0 => {
-					// The whole committee let the deadline pass.
-					for member in check.members.iter().filter(|m| m.vote == Vote::Silent) {
-						Self::fault(job, stage, &member.who, VerifierFault::Silent);
-					}
-					if let Err(error) = Self::escalate(job, stage, check.clone(), None, now) {
-						// Every deadline slot is taken: decide on what is known, nothing
-						// against the worker.
-						log::warn!(
-							target: "runtime::verification",
-							"no dispute for silent check {job}/{stage}: {error:?}"
-						);
-						Self::resolve(
-							job,
-							stage,
-							check,
-							Outcome::Right(AcceptReason::CommitteeAgreed),
-						);
+					match Self::escalate(job, stage, check.clone(), None, now) {
+						// The whole committee let the deadline pass.
+						Ok(()) => {
+							for member in check.members.iter().filter(|m| m.vote == Vote::Silent) {
+								Self::fault(job, stage, &member.who, VerifierFault::Silent);
+							}
+						}
+						// Every deadline slot is taken: nothing was checked, nothing is held
+						// against the worker (`resolve` reports the silent members).
+						Err(error) => {
+							log::warn!(
+								target: "runtime::verification",
+								"no dispute for silent check {job}/{stage}: {error:?}"
+							);
+							Self::resolve(
+								job,
+								stage,
+								check,
+								Outcome::Right(AcceptReason::NoVerifiers),
+							);
+						}
 					}
 				}
 				Round::Committee => {

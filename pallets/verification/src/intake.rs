@@ -87,19 +87,25 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			let sampled = sampling::is_sampled(&seed, entry.job, entry.stage, entry.rate);
-			if sampled && candidates > 0 {
-				let size = params.committee_size as u32;
-				match Self::open_check(entry, &seed, candidates, size, now) {
-					Ok(()) => weight.saturating_accrue(T::WeightInfo::decide_sampled(size)),
-					Err(_) => break,
-				}
+			let size = params.committee_size as u32;
+			let committee = if sampled {
+				Self::draw_members(&seed, entry.job, entry.stage, 0, candidates, size)
 			} else {
+				Default::default()
+			};
+			if committee.is_empty() {
+				// Unsampled, or sampled with no verifier able to check it.
 				let reason =
 					if sampled { AcceptReason::NoVerifiers } else { AcceptReason::NotSampled };
 				Self::accept(entry.job, entry.stage, &entry.worker, reason);
 				weight.saturating_accrue(
 					T::WeightInfo::decide_unsampled().saturating_add(T::Jobs::accept_weight()),
 				);
+			} else {
+				match Self::open_check(entry, committee, now) {
+					Ok(()) => weight.saturating_accrue(T::WeightInfo::decide_sampled(size)),
+					Err(_) => break,
+				}
 			}
 			queue.next = queue.next.saturating_add(1);
 			queue.queued = queue.queued.saturating_sub(1);

@@ -8,8 +8,9 @@ use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
-	/// each page is in inclusion order; every open check has distinct members, a committee of
-	/// a dispute only after a first round, and is booked at its deadline; every epoch's
+	/// each page is in inclusion order; every open check has distinct members, a first round
+	/// has a committee, a dispute comes after a first round, and each is booked at its
+	/// deadline; every epoch's
 	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
 	/// unpaid shares, and holds at least that.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -37,7 +38,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(waiting == queue.queued, "intake count differs from its pages");
 
 		for ((job, stage), check) in Checks::<T>::iter() {
-			ensure!(!check.members.is_empty(), "check without a committee");
 			for (i, member) in check.members.iter().enumerate() {
 				ensure!(
 					check.members.iter().skip(i + 1).all(|other| other.who != member.who),
@@ -46,6 +46,7 @@ impl<T: Config> Pallet<T> {
 			}
 			match check.round {
 				Round::Committee => {
+					ensure!(!check.members.is_empty(), "a first round without a committee");
 					ensure!(check.earlier.is_empty(), "a first round with earlier votes");
 					ensure!(
 						check.members.iter().all(|m| m.vote != Vote::Disagree),

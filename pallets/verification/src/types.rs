@@ -211,7 +211,8 @@ pub struct Check<
 pub enum AcceptReason {
 	/// Not sampled: accepted when its challenge window ended.
 	NotSampled,
-	/// Sampled, but no verifier is registered to check it.
+	/// Sampled, but no verifier could check it (none registered or serving, or no room left
+	/// for a dispute of a silent committee).
 	NoVerifiers,
 	/// Every member of the sampling committee agreed (or the others stayed silent).
 	CommitteeAgreed,

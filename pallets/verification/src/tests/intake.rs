@@ -168,6 +168,26 @@ fn with_no_verifiers_a_sampled_receipt_is_accepted_and_says_so() {
 }
 
 #[test]
+fn a_sampled_receipt_whose_drawn_verifiers_are_not_serving_is_accepted_and_says_so() {
+	ExtBuilder::default().verifiers(&[101, 102]).build_and_execute(|| {
+		world(|w| w.not_serving.extend([101, 102]));
+		bonded_worker(1, 1_000);
+		submit(&receipt(1, 7, BIG_FEE));
+		run_to(1 + WINDOW);
+		assert_eq!(
+			events(),
+			vec![Event::Accepted {
+				job: 7,
+				stage: 0,
+				worker: 1,
+				reason: AcceptReason::NoVerifiers
+			}]
+		);
+		assert!(Checks::<Test>::get((7, 0)).is_none(), "no check without a committee");
+	});
+}
+
+#[test]
 fn receipts_keep_coming_while_earlier_ones_are_decided() {
 	ExtBuilder::default().params(never_sampled()).build_and_execute(|| {
 		// One every other block: at most 6 wait at once, within 3 pages of 4 however they

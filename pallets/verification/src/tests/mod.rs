@@ -63,6 +63,8 @@ impl pallet_balances::Config for Test {
 pub struct World {
 	pub epoch: RewardEpochIndex,
 	pub verifiers: Vec<AccountId>,
+	/// Verifiers listed but not serving: the directory gives no account for their seat.
+	pub not_serving: std::collections::BTreeSet<AccountId>,
 	pub reliability: BTreeMap<AccountId, Perbill>,
 	pub accepted: Vec<(JobId, StageIndex)>,
 	pub rejected: Vec<(JobId, StageIndex)>,
@@ -164,7 +166,7 @@ impl VerifierDirectory<AccountId> for MockVerifiers {
 		world(|w| w.verifiers.len() as u32)
 	}
 	fn verifier(index: u32) -> Option<AccountId> {
-		world(|w| w.verifiers.get(index as usize).copied())
+		world(|w| w.verifiers.get(index as usize).copied().filter(|v| !w.not_serving.contains(v)))
 	}
 }
 

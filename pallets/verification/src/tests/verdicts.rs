@@ -295,3 +295,22 @@ fn verdicts_from_outside_the_committee_twice_or_too_late_are_refused() {
 		assert_noop!(verdict(members[1], true), Error::<Test>::VerdictTooLate);
 	});
 }
+
+#[test]
+fn a_dispute_no_verifier_can_take_is_decided_by_the_first_rounds_verdicts() {
+	ExtBuilder::default().build_and_execute(|| {
+		let first = sampled();
+		// Every verifier stops serving after the committee was drawn.
+		world(|w| w.not_serving.extend(101..=107));
+		assert_ok!(verdict(first[0], false));
+		let check = Checks::<Test>::get((JOB, 0)).unwrap();
+		assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
+		assert!(check.members.is_empty());
+		assert_noop!(verdict(first[1], true), Error::<Test>::NotInCommittee);
+		run_to(OPENED + 30);
+		// One verdict against, none for: the worker is wrong.
+		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)]);
+		assert_eq!(bond_of(WORKER), BOND - 100);
+		assert_eq!(credits(first[0]), Credits { matched: 1, disputes: 1 });
+	});
+}
