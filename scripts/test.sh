@@ -14,8 +14,12 @@
 #      scripts/js/worker_stake.mjs (register a worker, confirm its IB, bond exactly S(n) read
 #      through the runtime API → eligible; one planck short → ineligible with the reason) and
 #      scripts/js/jobs.mjs (a worker hosting the demo model; a job submitted with escrow is
-#      routed to it, its receipt recorded, and after the receipt window it settles: fee to the
-#      fee collector, the rest of the escrow refunded).
+#      routed to it, its receipt recorded, and verification accepts it when its challenge window
+#      ends (no verifier yet) so it settles: fee to the fee collector, the rest of the escrow
+#      refunded) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
+#      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
+#      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
+#      the job).
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -50,7 +54,7 @@ log=$(mktemp -t cinder-node-js.XXXXXX.log)
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
-for script in smoke worker_stake jobs; do
+for script in smoke worker_stake jobs verification; do
 	if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true

@@ -305,14 +305,12 @@ fn main() {
 		b.per_block_by_length,
 		per_block(&b) as f64 / per_block(&s) as f64
 	);
-	// While receipts are accepted after a fixed window (`AcceptAfterWindow`), each one sets an
-	// acceptance timer, and one block's timers fit in `MaxTimersPerBlock` × `TIMER_SPILL` slots.
-	let timers_per_block: u32 = <Runtime as pallet_jobs::Config>::MaxTimersPerBlock::get();
-	let timers = timers_per_block as u64 * pallet_jobs::TIMER_SPILL as u64;
-	let capped = |s: &Summary| per_block(s).min(timers);
+	// Verification decides at most `MaxDecisionsPerBlock` receipts a block (its queue holds
+	// `IntakePageSize` × `MaxIntakePages` waiting ones): the rate receipts can be sustained at.
+	let decisions: u32 = <Runtime as pallet_verification::Config>::MaxDecisionsPerBlock::get();
+	let capped = |s: &Summary| per_block(s).min(decisions as u64);
 	println!(
-		"| … and within the acceptance-timer ceiling ({timers_per_block} × {} = {timers}) | {} | {} | {:.1}× more |",
-		pallet_jobs::TIMER_SPILL,
+		"| … and within verification's sustained rate ({decisions} decisions a block) | {} | {} | {:.1}× more |",
 		capped(&s),
 		capped(&b),
 		capped(&b) as f64 / capped(&s) as f64

@@ -10,8 +10,9 @@
 //! In every preset the well-known dev accounts are endowed, Alice is the sudo key, and each
 //! validator bonds [`VALIDATOR_BOND`] from its own account (stash = controller) and validates.
 //! The compute market starts with its default parameters (S(n) with k = 2, E = 4320; heartbeats
-//! every 10 blocks; 90-second benchmark challenges; 4 job slots per worker), an endowed penalty
-//! pool and fee collector, the three workloads of [`workloads`] and the demo model of
+//! every 10 blocks; 90-second benchmark challenges; 4 job slots per worker; receipts sampled at
+//! 2.5 % to 1 % by committees of 2 after a 10-block challenge window), an endowed penalty pool
+//! and fee collector, the three workloads of [`workloads`] and the demo model of
 //! [`models`], so any dev account can register a worker, bond and take jobs.
 
 use alloc::{vec, vec::Vec};
@@ -29,7 +30,8 @@ use pallet_jobs::{
 use crate::{
 	AccountId, BabeConfig, Balance, BalancesConfig, ComputeStakingConfig, FeeCollector, JobsConfig,
 	NodeRegistryConfig, PenaltyPool, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	StakerStatus, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR, EXISTENTIAL_DEPOSIT,
+	StakerStatus, StakingConfig, SudoConfig, VerificationConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR,
+	EXISTENTIAL_DEPOSIT,
 };
 
 /// Name of the four-validator preset used by zombienet.
@@ -184,6 +186,9 @@ pub fn cinder_genesis(
 			params: Some(pallet_jobs::Pallet::<Runtime>::default_params()),
 			workloads: workloads(),
 			models: models(),
+		},
+		verification: VerificationConfig {
+			params: Some(pallet_verification::Pallet::<Runtime>::default_params()),
 		},
 	})
 }

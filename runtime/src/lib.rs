@@ -28,7 +28,7 @@ extern crate alloc;
 
 pub mod apis;
 pub mod configs;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
 pub mod dev_nodes;
 pub mod genesis_config_presets;
 #[cfg(test)]
@@ -258,4 +258,7 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Jobs = pallet_jobs;
+
+	#[runtime::pallet_index(23)]
+	pub type Verification = pallet_verification;
 }

@@ -4,26 +4,13 @@
 // challenge and bonds S(n) read through the runtime API. Charlie submits an int8 MLP job on that
 // model with a maximum price: the escrow is held and the job is routed to Dave (the only host).
 // Dave submits the receipt in a batch; the JobsApi runtime API shows the stage verifying, and
-// after the receipt window the job settles: the fee (IBM × Dave's price) goes to the fee
+// when verification accepts it (no verifier is registered yet, so at the end of its challenge
+// window, sampled or not) the job settles: the fee (IBM × Dave's price) goes to the fee
 // collector and the rest of the escrow back to Charlie.
-import { CNDR, check, connect, registerAndConfirm, run, send } from './lib.mjs';
+import { CNDR, check, connect, nextEvent, registerAndConfirm, run, send } from './lib.mjs';
 
 /** Work units per IB-minute of the genesis int8 workloads. */
 const INT8_MACS_PER_IB_MINUTE = 40_000_000_000_000_000n;
-
-/** Resolves with the first event that `match` accepts, from the next blocks. */
-function nextEvent(api, match, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
-    api.query.system.events((records) => {
-      const found = records.map(({ event }) => event).find(match);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    }).catch(reject);
-  });
-}
 
 async function main() {
   const { api, keyring } = await connect();
@@ -61,12 +48,14 @@ async function main() {
     { job, stage: 0, outputRoot: '0x' + 'ab'.repeat(32), outputLen, tileCount: 1, elapsedMs: 5 },
   ]), dave);
   const accepted = receiptEvents.find((e) => api.events.jobs.ReceiptAccepted.is(e));
-  check(accepted && accepted.data.acceptAt.isSome, `ReceiptAccepted: accepted at #${accepted?.data.acceptAt.unwrap()} unless verification objects`);
+  check(accepted && accepted.data.acceptAt.isNone, 'ReceiptAccepted: recorded, verification decides when it is accepted');
   const verifying = (await api.call.jobsApi.job(job)).unwrap();
   check(verifying.stages[0].state.isVerifying && verifying.stages[0].receipt.isSome, 'JobsApi.job: stage 0 verifying, receipt recorded');
 
-  // Settlement when the window ends.
-  const completed = await nextEvent(api, (e) => api.events.jobs.JobCompleted.is(e) && e.data.job.toNumber() === job, 120_000);
+  // Verification accepts it when its challenge window ends, and the job settles in that block.
+  const { event: completed, events } = await nextEvent(api, (e) => api.events.jobs.JobCompleted.is(e) && e.data.job.toNumber() === job, 120_000);
+  const verified = events.find((e) => api.events.verification.Accepted.is(e) && e.data.job.toNumber() === job);
+  check(verified && ['NotSampled', 'NoVerifiers'].includes(verified.data.reason.type), `verification.Accepted: job ${job}, ${verified?.data.reason.type} (no verifier registered)`);
   const done = (await api.call.jobsApi.job(job)).unwrap();
   const fee = done.stages[0].state.asSettled.fee.toBigInt();
   const expectedFee = (workUnits.toBigInt() * CNDR + INT8_MACS_PER_IB_MINUTE - 1n) / INT8_MACS_PER_IB_MINUTE;

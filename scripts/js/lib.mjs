@@ -1,6 +1,6 @@
 // What every Cinder polkadot.js script shares: the endpoint, the connection, checks that stop the
-// script with a message, signed submissions that resolve with their events, and the worker's
-// first steps (register, answer the benchmark challenge).
+// script with a message, signed submissions that resolve with their events, waiting for an event,
+// and the worker's first steps (register, answer the benchmark challenge).
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -61,6 +61,27 @@ export async function registerAndConfirm(api, who, { models = [], url = 'http://
   const confirmed = (await send(api, api.tx.nodeRegistry.submitBenchmark('0x' + '09'.repeat(32)), who))
     .find((e) => api.events.nodeRegistry.IbConfirmed.is(e));
   check(confirmed && confirmed.data.independentlyChecked.isFalse, `${who.meta.name}: IB ${confirmed?.data.ib} µIB confirmed, marked not independently checked`);
+}
+
+/** Resolves with `{ event, events }`: the first event that `match` accepts, from the current
+ * and next blocks, and every event of its block. */
+export function nextEvent(api, match, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    const timer = setTimeout(() => {
+      unsubscribe?.();
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    api.query.system.events((records) => {
+      const events = records.map(({ event }) => event);
+      const event = events.find(match);
+      if (event) {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve({ event, events });
+      }
+    }).then((u) => { unsubscribe = u; }).catch(reject);
+  });
 }
 
 /** Runs `main`, turning a thrown error into `FAIL: …` and a non-zero exit. */

@@ -1,7 +1,8 @@
 //! The verifier directory: the registered Verifier nodes that verification committees are
-//! drawn from. A verifier counts while its node is active and on time with its heartbeats and
-//! its account still controls a validator candidate's stash; otherwise its seat in a drawn
-//! committee stays empty (the committee is one smaller).
+//! drawn from. A verifier counts while its node is active and on time with its heartbeats, its
+//! account still controls a validator candidate's stash and that stash is in the current
+//! session's validator set; otherwise its seat in a drawn committee stays empty (the committee
+//! is one smaller).
 
 use frame_support::pallet_prelude::*;
 
@@ -17,7 +18,9 @@ impl<T: Config> VerifierDirectory<T::AccountId> for Pallet<T> {
 		let node = Nodes::<T>::get(&who)?;
 		let NodeRole::Verifier { stash } = &node.role else { return None };
 		let serving = node.status == NodeStatus::Active && !Self::is_overdue(&node);
-		(serving && T::Validators::controls_validator(&who, stash)).then_some(who)
+		let validating = T::Validators::controls_validator(&who, stash)
+			&& T::Validators::is_active_validator(stash);
+		(serving && validating).then_some(who)
 	}
 }
 

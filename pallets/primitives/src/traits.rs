@@ -136,6 +136,9 @@ impl<AccountId> JobsInFlight<AccountId> for () {
 pub trait ValidatorControllers<AccountId> {
 	/// `true` if `stash` is a validator candidate bonded with `controller` as its controller.
 	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool;
+	/// `true` if `stash` is in the validator set of the current session (so an offence
+	/// reported against it can be slashed).
+	fn is_active_validator(stash: &AccountId) -> bool;
 }
 
 /// The verifiers a committee may be drawn from (implemented by the node registry): the

@@ -136,7 +136,14 @@ impl<T: Config> Pallet<T> {
 		let size = T::MaxCommitteeSize::get();
 		T::WeightInfo::submit_verdict_reject(size)
 			.saturating_add(T::Jobs::reject_weight())
+			.saturating_add(Self::reports_weight(size))
 			.max(T::WeightInfo::submit_verdict_dispute(size))
+	}
+
+	/// The most the fault reports of a check with `size` members a round cost: every member
+	/// of both rounds reported.
+	pub(crate) fn reports_weight(size: u32) -> Weight {
+		T::Offences::report_weight().saturating_mul(2u64.saturating_mul(size.into()))
 	}
 
 	pub(crate) fn do_submit_verdict(
@@ -220,7 +227,9 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			weight.saturating_accrue(
-				T::WeightInfo::expire_check(size).saturating_add(T::Jobs::reject_weight()),
+				T::WeightInfo::expire_check(size)
+					.saturating_add(T::Jobs::reject_weight())
+					.saturating_add(Self::reports_weight(size)),
 			);
 			let (agreed, disagreed) = Self::tally(Self::deciding(&check));
 			match check.round {

@@ -120,6 +120,25 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
+	/// The most `on_initialize` can weigh: an epoch closing, a full deadline bucket of
+	/// disputes at the largest committee decided against their workers with every member
+	/// reported, and a full block of sampling decisions, each the dearer of a settlement and
+	/// a committee at the largest size.
+	pub fn max_on_initialize_weight() -> Weight {
+		let size = T::MaxCommitteeSize::get();
+		let expiry = T::WeightInfo::expire_check(size)
+			.saturating_add(T::Jobs::reject_weight())
+			.saturating_add(Self::reports_weight(size))
+			.saturating_add(T::DbWeight::get().reads(1));
+		let decision = T::WeightInfo::decide_sampled(size)
+			.max(T::WeightInfo::decide_unsampled().saturating_add(T::Jobs::accept_weight()));
+		T::WeightInfo::close_epoch()
+			.saturating_add(T::WeightInfo::expire_checks_base())
+			.saturating_add(expiry.saturating_mul(T::MaxChecksPerBlock::get().into()))
+			.saturating_add(T::WeightInfo::decide_receipts_base())
+			.saturating_add(decision.saturating_mul(T::MaxDecisionsPerBlock::get().into()))
+	}
+
 	/// Settles an accepted receipt; a stage that cannot settle any more (its job was decided
 	/// otherwise) is left alone.
 	pub(crate) fn accept(

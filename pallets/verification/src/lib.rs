@@ -104,6 +104,8 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+use frame_support::weights::Weight;
+
 /// Balance type of the currency the penalty pool pays in.
 pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
 	<T as frame_system::Config>::AccountId,
@@ -127,6 +129,9 @@ pub type IntakeEntryOf<T> = IntakeEntry<
 pub trait VerifierOffences<AccountId> {
 	/// `verifier` committed `fault` while checking `job`.
 	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId);
+	/// The most one [`Self::report`] costs; the pallet's weights add it once per committee
+	/// member that could be reported.
+	fn report_weight() -> Weight;
 }
 
 #[frame_support::pallet]
@@ -388,8 +393,9 @@ pub mod pallet {
 			);
 			assert!(T::IntakePageSize::get() > 0 && T::MaxIntakePages::get() > 0);
 			assert!(
-				T::MaxChecksPerBlock::get() >= T::MaxDecisionsPerBlock::get(),
-				"a block's sampling decisions fit in one deadline bucket"
+				T::MaxChecksPerBlock::get().saturating_mul(checks::DEADLINE_SPILL)
+					>= T::MaxDecisionsPerBlock::get(),
+				"a block's sampling decisions fit in the deadline buckets they may spill into"
 			);
 		}
 

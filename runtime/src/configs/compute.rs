@@ -29,9 +29,6 @@ parameter_types! {
 	/// The fee collector (endowed with the existential deposit at genesis); the BMW pallet
 	/// burns and splits what it holds.
 	pub FeeCollector: AccountId = FeeCollectorPalletId::get().into_account_truncating();
-	/// Blocks a receipt waits before it is accepted while no verification pallet samples
-	/// receipts: 10 blocks, one minute.
-	pub const ReceiptWindow: BlockNumber = 10;
 }
 
 /// The reward-epoch clock until the BMW pallet exists: `block / RewardEpochBlocks`.
@@ -53,12 +50,16 @@ impl pallet_compute_staking::Config for Runtime {
 }
 
 /// A verifier's account must be the controller of a validator candidate's stash in
-/// pallet-staking.
+/// pallet-staking, and that stash must be in the session's validator set to sit on committees.
 pub struct StakingValidators;
 impl ValidatorControllers<AccountId> for StakingValidators {
 	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool {
 		pallet_staking::Bonded::<Runtime>::get(stash).as_ref() == Some(controller)
 			&& pallet_staking::Validators::<Runtime>::contains_key(stash)
+	}
+
+	fn is_active_validator(stash: &AccountId) -> bool {
+		pallet_session::Validators::<Runtime>::get().contains(stash)
 	}
 }
 
@@ -88,8 +89,8 @@ impl pallet_jobs::Config for Runtime {
 	type Workers = NodeRegistry;
 	type Stake = crate::ComputeStaking;
 	type Reliability = NodeRegistry;
-	// No verification pallet yet: receipts are accepted when the window ends.
-	type Verifier = pallet_jobs::AcceptAfterWindow<Runtime, ReceiptWindow>;
+	// Receipts are sampled and checked by validator committees.
+	type Verifier = crate::Verification;
 	// No BMW pallet yet: settled work is not rewarded; fees stay with the fee collector.
 	type Rewards = ();
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;

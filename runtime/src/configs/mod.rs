@@ -2,15 +2,18 @@
 //! - this file: system, timestamp, balances, transaction payment, sudo;
 //! - [`consensus`]: BABE, GRANDPA, authorship, session (+ historical), offences;
 //! - [`staking`]: NPoS validator staking, its voter list and on-chain election;
-//! - [`compute`]: the compute market (node registry, worker bonds).
+//! - [`compute`]: the compute market (node registry, worker bonds, jobs);
+//! - [`verification`]: receipts checked by validator committees, and verifier offences.
 
 mod compute;
 mod consensus;
 mod staking;
+mod verification;
 
 pub use compute::*;
 pub use consensus::*;
 pub use staking::*;
+pub use verification::*;
 
 use frame_support::{
 	derive_impl,

@@ -8,8 +8,9 @@ use crate::{
 		BagThresholds, BondingDuration, EpochDuration, MaxAuthorities, MaxSetIdSessionEntries,
 		MaxValidatorSet, SessionsPerEra, SlashDeferDuration,
 	},
-	AllPalletsWithSystem, Runtime, CNDR, EPOCH_DURATION_IN_BLOCKS, EXISTENTIAL_DEPOSIT, HOURS,
-	MILLI_SECS_PER_BLOCK, SLOT_DURATION, TOKEN_DECIMALS,
+	AllPalletsWithSystem, Runtime, RuntimeBlockWeights, Verification, CNDR,
+	EPOCH_DURATION_IN_BLOCKS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_SECS_PER_BLOCK, SLOT_DURATION,
+	TOKEN_DECIMALS,
 };
 
 #[test]
@@ -56,4 +57,17 @@ fn voter_bags_strictly_increase_and_cover_every_weight() {
 fn token_units() {
 	assert_eq!(CNDR, 10u128.pow(TOKEN_DECIMALS as u32));
 	assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < CNDR);
+}
+
+#[test]
+fn the_verification_hook_at_its_worst_fits_a_quarter_of_a_block() {
+	let max_block = RuntimeBlockWeights::get().max_block;
+	let worst = Verification::max_on_initialize_weight();
+	println!("verification on_initialize at its worst: {worst:?} of {max_block:?}");
+	assert!(
+		worst.ref_time() <= max_block.ref_time() / 4,
+		"{} ps > a quarter of {} ps: lower MaxChecksPerBlock or MaxDecisionsPerBlock",
+		worst.ref_time(),
+		max_block.ref_time()
+	);
 }

@@ -1,28 +1,20 @@
 //! The jobs market as wired into the runtime: a dev worker takes a job routed with BABE
-//! randomness, delivers a receipt, and the job settles after the receipt window.
+//! randomness, delivers a receipt, and the job settles once verification accepts it.
 
-use frame_support::{assert_ok, traits::Hooks, BoundedVec};
+use frame_support::{assert_ok, BoundedVec};
 use pallet_jobs::{JobClass, JobInput, JobSpec, JobStatus, ReceiptEntry, StageState, WhenNoWorker};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 
-use super::new_test_ext;
+use super::{new_test_ext, run_to};
 use crate::{
-	AccountId, Balances, ComputeStaking, FeeCollector, Jobs, NodeRegistry, ReceiptWindow,
-	RuntimeOrigin, System, CNDR, EXISTENTIAL_DEPOSIT,
+	AccountId, Balances, ComputeStaking, FeeCollector, Jobs, NodeRegistry, RuntimeOrigin, System,
+	Verification, CNDR, EXISTENTIAL_DEPOSIT,
 };
 
 /// A lavapipe worker (10⁻⁴ IB) at 1 CNDR per IBM hosting the demo model, confirmed and bonded.
 fn dev_worker(who: &AccountId) {
 	assert_ok!(crate::dev_nodes::lavapipe_worker(who, CNDR, vec![0], CNDR));
-}
-
-fn run_to(block: u32) {
-	while System::block_number() < block {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Jobs::on_initialize(next);
-	}
 }
 
 #[test]
@@ -69,7 +61,9 @@ fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
 				elapsed_ms: 80,
 			}])
 		));
-		run_to(1 + ReceiptWindow::get());
+		// No verifier is registered: sampled or not, the receipt is accepted when its
+		// challenge window ends.
+		run_to(System::block_number() + Verification::params().challenge_window);
 		let job = pallet_jobs::Jobs::<crate::Runtime>::get(0).unwrap();
 		assert_eq!(job.status, JobStatus::Completed);
 		// The fee at Eve's 1 CNDR per IBM is ⌈6.55⌉ planck; the rest of the escrow came back.
@@ -80,5 +74,6 @@ fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
 		Jobs::do_try_state().unwrap();
 		NodeRegistry::do_try_state().unwrap();
 		ComputeStaking::do_try_state().unwrap();
+		Verification::do_try_state().unwrap();
 	});
 }

@@ -127,6 +127,9 @@ impl cinder_primitives::ValidatorControllers<AccountId> for NoValidators {
 	fn controls_validator(_: &AccountId, _: &AccountId) -> bool {
 		false
 	}
+	fn is_active_validator(_: &AccountId) -> bool {
+		false
+	}
 }
 
 impl pallet_node_registry::Config for Test {

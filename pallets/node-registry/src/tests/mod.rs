@@ -54,6 +54,8 @@ impl pallet_balances::Config for Test {
 thread_local! {
 	static JOBS: RefCell<BTreeMap<AccountId, u32>> = RefCell::new(BTreeMap::new());
 	static VALIDATORS: RefCell<BTreeSet<(AccountId, AccountId)>> = RefCell::new(BTreeSet::new());
+	/// Stashes outside the current session's validator set (candidates not elected).
+	static NOT_ELECTED: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
 	static PROOF_CHECK: RefCell<ProofCheck> = RefCell::new(ProofCheck::AcceptedUnchecked);
 	static EPOCH: RefCell<RewardEpochIndex> = RefCell::new(0);
 }
@@ -69,6 +71,9 @@ pub struct MockValidators;
 impl ValidatorControllers<AccountId> for MockValidators {
 	fn controls_validator(controller: &AccountId, stash: &AccountId) -> bool {
 		VALIDATORS.with(|v| v.borrow().contains(&(*controller, *stash)))
+	}
+	fn is_active_validator(stash: &AccountId) -> bool {
+		!NOT_ELECTED.with(|n| n.borrow().contains(stash))
 	}
 }
 
@@ -174,6 +179,10 @@ pub fn set_jobs(who: AccountId, jobs: u32) {
 pub fn add_validator(controller: AccountId, stash: AccountId) {
 	VALIDATORS.with(|v| v.borrow_mut().insert((controller, stash)));
 }
+/// `stash` stays a validator candidate but leaves the session's validator set.
+pub fn unelect(stash: AccountId) {
+	NOT_ELECTED.with(|n| n.borrow_mut().insert(stash));
+}
 pub fn set_proof_check(check: ProofCheck) {
 	PROOF_CHECK.with(|c| *c.borrow_mut() = check);
 }
@@ -252,6 +261,7 @@ impl ExtBuilder {
 	pub fn build(self) -> sp_io::TestExternalities {
 		JOBS.with(|j| j.borrow_mut().clear());
 		VALIDATORS.with(|v| v.borrow_mut().clear());
+		NOT_ELECTED.with(|n| n.borrow_mut().clear());
 		set_proof_check(ProofCheck::AcceptedUnchecked);
 		set_epoch(0);
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();

@@ -51,6 +51,16 @@ fn a_paused_verifier_or_one_no_longer_validating_keeps_no_seat() {
 }
 
 #[test]
+fn a_verifier_whose_stash_is_not_elected_keeps_no_seat() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(register_verifier(1, 11));
+		assert_ok!(register_verifier(2, 12));
+		unelect(12);
+		assert_eq!(directory(), vec![Some(1), None], "a candidate outside the session set");
+	});
+}
+
+#[test]
 fn the_directory_is_bounded() {
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=3 {

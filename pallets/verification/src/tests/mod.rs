@@ -175,6 +175,10 @@ impl VerifierOffences<AccountId> for MockOffences {
 	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId) {
 		world(|w| w.offences.push((*verifier, fault, job)));
 	}
+
+	fn report_weight() -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
 }
 
 /// The parent block's randomness, known at the parent block, as BABE's

@@ -1,0 +1,209 @@
+//! Verification of receipts by committees of validators, and the offences of verifiers.
+//!
+//! A verifier on the losing side of a check, silent past its deadline or equivocating is
+//! reported to pallet-offences against the validator stash its Verifier node is bound to; the
+//! offence is handled by pallet-staking like any other: the stash and its nominators are
+//! slashed by the offence's fraction of their exposure (after `SlashDeferDuration`, so
+//! governance can cancel a wrong slash), and the validator may be disabled for the era.
+
+use alloc::{vec, vec::Vec};
+use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
+use frame_system::EnsureRoot;
+use pallet_session::historical::IdentificationTuple;
+use pallet_verification::{VerifierFault, VerifierOffences};
+use sp_runtime::{traits::Convert, Perbill};
+use sp_staking::{
+	offence::{Kind, Offence, ReportOffence},
+	SessionIndex,
+};
+
+use crate::{
+	configs::RewardEpochClock, AccountId, Balances, ComputeStaking, Jobs, NodeRegistry, Offences,
+	PenaltyPool, Runtime,
+};
+use cinder_primitives::JobId;
+
+parameter_types! {
+	/// Share of its exposure a validator loses for a verdict against the final outcome of a
+	/// check: 1 %. Kernels are integer-exact, so a wrong verdict is a lie or a broken verifier.
+	pub const WrongVerdictSlash: Perbill = Perbill::from_percent(1);
+	/// Share lost for contradicting verdicts on one check (signed proof of a lie): 1 %.
+	pub const EquivocationSlash: Perbill = Perbill::from_percent(1);
+	/// Share lost for each check left unanswered past its deadline: 0.01 %, so a hundred
+	/// missed checks cost what one wrong verdict does.
+	pub const SilenceSlash: Perbill = Perbill::from_parts(100_000);
+}
+
+/// A verifier's fault on one check, as pallet-offences sees it.
+pub struct VerifierOffence {
+	/// The faulty verifier's validator stash, with its identification in the session.
+	pub offender: IdentificationTuple<Runtime>,
+	/// What it did.
+	pub fault: VerifierFault,
+	/// The job whose check it was.
+	pub job: JobId,
+	/// The session the fault was reported in.
+	pub session_index: SessionIndex,
+	/// Validators in that session.
+	pub validator_set_count: u32,
+}
+
+impl VerifierOffence {
+	/// The fault's code in the offence's time slot.
+	fn fault_code(&self) -> u8 {
+		match self.fault {
+			VerifierFault::WrongVerdict => 0,
+			VerifierFault::Silent => 1,
+			VerifierFault::Equivocated => 2,
+		}
+	}
+}
+
+impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
+	const ID: Kind = *b"cinder:verifier:";
+	/// One slot per job and kind of fault: the same fault on the same job is reported once,
+	/// faults on different jobs are separate offences.
+	type Slot = (JobId, u8);
+
+	fn offenders(&self) -> Vec<IdentificationTuple<Runtime>> {
+		vec![self.offender.clone()]
+	}
+
+	fn session_index(&self) -> SessionIndex {
+		self.session_index
+	}
+
+	fn validator_set_count(&self) -> u32 {
+		self.validator_set_count
+	}
+
+	fn slot(&self) -> Self::Slot {
+		(self.job, self.fault_code())
+	}
+
+	fn slash_fraction(&self, _offenders_count: u32) -> Perbill {
+		match self.fault {
+			VerifierFault::WrongVerdict => WrongVerdictSlash::get(),
+			VerifierFault::Equivocated => EquivocationSlash::get(),
+			VerifierFault::Silent => SilenceSlash::get(),
+		}
+	}
+}
+
+/// Reports verifier faults to pallet-offences against the verifier node's validator stash.
+/// A verifier whose stash left the validator set since it was drawn cannot be identified in
+/// the session any more: its fault is logged and it only loses its credit.
+pub struct StakingOffences;
+impl VerifierOffences<AccountId> for StakingOffences {
+	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId) {
+		let stash =
+			pallet_node_registry::Nodes::<Runtime>::get(verifier).and_then(|node| {
+				match node.role {
+					pallet_node_registry::NodeRole::Verifier { stash } => Some(stash),
+					_ => None,
+				}
+			});
+		let Some(stash) = stash else { return };
+		let identification =
+			<Runtime as pallet_session::historical::Config>::FullIdentificationOf::convert(
+				stash.clone(),
+			);
+		let Some(identification) = identification else {
+			log::warn!(
+				target: "runtime::verification",
+				"verifier {verifier:?}: stash {stash:?} is not validating, {fault:?} on job {job} not reported"
+			);
+			return;
+		};
+		let offence = VerifierOffence {
+			offender: (stash, identification),
+			fault,
+			job,
+			session_index: pallet_session::CurrentIndex::<Runtime>::get(),
+			validator_set_count: pallet_session::Validators::<Runtime>::decode_len().unwrap_or(0)
+				as u32,
+		};
+		if let Err(error) = Offences::report_offence(Vec::new(), offence) {
+			log::warn!(target: "runtime::verification", "offence of {verifier:?} on job {job}: {error:?}");
+		}
+	}
+
+	/// Reading the node and the session (4 reads), the offence's bookkeeping in
+	/// pallet-offences (3 reads, 3 writes) and pallet-staking's `on_offence` for one offender
+	/// (era, exposure, slashing spans, the unapplied slash and disabling: about 12 reads and
+	/// 6 writes), plus the computation.
+	fn report_weight() -> Weight {
+		<Runtime as frame_system::Config>::DbWeight::get()
+			.reads_writes(19, 9)
+			.saturating_add(Weight::from_parts(50_000_000, 8_000))
+	}
+}
+
+impl pallet_verification::Config for Runtime {
+	type Currency = Balances;
+	type Jobs = Jobs;
+	type Workers = NodeRegistry;
+	type Stake = ComputeStaking;
+	type Reliability = NodeRegistry;
+	// No BMW pallet yet: there are no accrued rewards to forfeit.
+	type Forfeits = ();
+	type Verifiers = NodeRegistry;
+	type Offences = StakingOffences;
+	// BABE's VRF output of the parent block: from a block after any receipt decided in it.
+	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+	type Epochs = RewardEpochClock;
+	type PenaltyPool = PenaltyPool;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type MaxCommitteeSize = ConstU32<9>;
+	type IntakePageSize = ConstU32<256>;
+	// 16,384 receipts waiting for their sampling decision: 64 blocks of decisions.
+	type MaxIntakePages = ConstU32<64>;
+	// Sized so the hook at its worst stays within a quarter of a block (tests/config.rs): a
+	// decision costs up to a settlement (~0.5 ms), a check decided against its worker with
+	// nine members a round reported up to ~16 ms. At the default rates (≤ 2.5 %) 256
+	// decisions open about 6 checks a block; more wait for a free deadline slot.
+	type MaxDecisionsPerBlock = ConstU32<256>;
+	type MaxChecksPerBlock = ConstU32<16>;
+	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = VerificationBenchmarkHelper;
+}
+
+/// Benchmark setup for verification: verifiers are registered Verifier nodes of bonded,
+/// elected validators; the worker bonds through compute staking.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct VerificationBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_verification::benchmarking::BenchmarkHelper<AccountId> for VerificationBenchmarkHelper {
+	fn set_verifiers(verifiers: &[AccountId]) {
+		use frame_support::traits::fungible::Mutate;
+		use pallet_node_registry::NodeRole;
+		let bond = 1_000 * crate::CNDR;
+		for who in verifiers {
+			let _ = Balances::set_balance(who, 2 * bond);
+			let origin = crate::RuntimeOrigin::signed(who.clone());
+			crate::Staking::bond(origin.clone(), bond, pallet_staking::RewardDestination::Stash)
+				.expect("a funded account bonds");
+			crate::Staking::validate(origin, Default::default()).expect("a bonded stash validates");
+			crate::dev_nodes::register_lavapipe(
+				who,
+				NodeRole::Verifier { stash: who.clone() },
+				1,
+				Vec::new(),
+			)
+			.expect("a validator registers its Verifier node");
+		}
+		pallet_session::Validators::<Runtime>::put(verifiers.to_vec());
+	}
+
+	fn bond_worker(worker: &AccountId) {
+		<super::RegistryBenchmarkHelper as pallet_node_registry::benchmarking::BenchmarkHelper<
+			AccountId,
+		>>::bond_plenty(worker);
+	}
+
+	fn prepare_randomness() {
+		// BABE's parent-block randomness: the VRF output the last block put into storage.
+		pallet_babe::AuthorVrfRandomness::<Runtime>::put(Some([7; 32]));
+	}
+}

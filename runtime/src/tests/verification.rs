@@ -1,0 +1,179 @@
+//! Verification as wired into the runtime: Alice's validator runs a Verifier node and every
+//! receipt is sampled. A wrong receipt is disputed and its worker slashed by exactly
+//! `fault_slash` of its bond into the penalty pool, jailed, and the job fails at no charge when
+//! no other worker can take it; a verifier that stays silent is reported to pallet-offences and
+//! pallet-staking records the slash of its validator.
+
+use codec::Encode;
+use frame_support::assert_ok;
+use pallet_jobs::{JobClass, JobFailure, JobInput, JobSpec, JobStatus, ReceiptEntry, WhenNoWorker};
+use pallet_node_registry::NodeRole;
+use pallet_verification::{AcceptReason, Credits, Verdict};
+use sp_genesis_builder::DEV_RUNTIME_PRESET;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::Perbill;
+
+use super::{new_test_ext, run_to};
+use crate::{
+	configs::SilenceSlash, AccountId, Balances, ComputeStaking, Jobs, PenaltyPool, Runtime,
+	RuntimeEvent, RuntimeOrigin, System, Verification, CNDR,
+};
+use cinder_primitives::ComputeStake;
+
+fn alice() -> AccountId {
+	Sr25519Keyring::Alice.to_account_id()
+}
+fn eve() -> AccountId {
+	Sr25519Keyring::Eve.to_account_id()
+}
+fn ferdie() -> AccountId {
+	Sr25519Keyring::Ferdie.to_account_id()
+}
+
+fn events() -> Vec<RuntimeEvent> {
+	System::events().into_iter().map(|record| record.event).collect()
+}
+
+/// Alice verifies for her validator; every receipt is sampled by a committee of one; Eve is a
+/// bonded lavapipe worker; Ferdie's GEMM job 0 is routed to Eve, who claims `output_root`;
+/// then the challenge window runs out and the check opens.
+fn sampled_receipt(output_root: [u8; 32]) {
+	let mut params = Verification::params();
+	params.base_sampling_rate = Perbill::one();
+	params.floor_sampling_rate = Perbill::one();
+	params.committee_size = 1;
+	params.dispute_committee_size = 2;
+	assert_ok!(Verification::set_params(RuntimeOrigin::root(), params));
+	assert_ok!(crate::dev_nodes::register_lavapipe(
+		&alice(),
+		NodeRole::Verifier { stash: alice() },
+		CNDR,
+		vec![]
+	));
+	assert_ok!(crate::dev_nodes::lavapipe_worker(&eve(), CNDR, vec![0], CNDR));
+	assert_ok!(Jobs::submit_job(
+		RuntimeOrigin::signed(ferdie()),
+		0,
+		JobSpec::Int8Gemm { m: 64, n: 64, k: 64 },
+		JobInput::Seed([5; 32]),
+		2 * CNDR,
+		JobClass::Standard,
+		None,
+		WhenNoWorker::Fail,
+	));
+	assert_ok!(Jobs::submit_receipts(
+		RuntimeOrigin::signed(eve()),
+		frame_support::BoundedVec::truncate_from(vec![ReceiptEntry {
+			job: 0,
+			stage: 0,
+			output_root,
+			output_len: 64 * 64 * 4,
+			tile_count: 1,
+			elapsed_ms: 80,
+		}])
+	));
+	run_to(System::block_number() + params.challenge_window);
+	let sampled = events().into_iter().any(|e| {
+		matches!(e, RuntimeEvent::Verification(pallet_verification::Event::Sampled {
+			job: 0, ref committee, ..
+		}) if committee.to_vec() == vec![alice()])
+	});
+	assert!(sampled, "job 0 sampled with Alice on the committee");
+}
+
+#[test]
+fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let ferdie_before = Balances::free_balance(ferdie());
+		sampled_receipt([7; 32]);
+		let bond = ComputeStaking::active_bond(&eve());
+		let pool = Balances::free_balance(PenaltyPool::get());
+		let slash = Verification::params().fault_slash.mul_floor(bond);
+		assert!(slash > 0);
+
+		// Alice recomputes and finds another root: a dispute, whose committee is Alice again
+		// (the only verifier); her second verdict is the majority.
+		let verdict = Verdict::Commitment([8; 32]);
+		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), 0, 0, verdict));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Verification(pallet_verification::Event::Disputed { job: 0, .. })
+		)));
+		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), 0, 0, verdict));
+
+		assert_eq!(ComputeStaking::active_bond(&eve()), bond - slash);
+		assert_eq!(Balances::free_balance(PenaltyPool::get()), pool + slash);
+		assert!(events().contains(&RuntimeEvent::Verification(
+			pallet_verification::Event::Rejected {
+				job: 0,
+				stage: 0,
+				worker: eve(),
+				slashed: slash,
+				jailed_until: Verification::params().jail_epochs,
+			}
+		)));
+		assert!(ComputeStaking::jailed_until(&eve()).is_some());
+		// Eve was the only worker: the job fails and Ferdie pays nothing.
+		let job = pallet_jobs::Jobs::<Runtime>::get(0).unwrap();
+		assert_eq!(job.status, JobStatus::Failed(JobFailure::NoWorkerForReassignment));
+		assert_eq!(Balances::free_balance(ferdie()), ferdie_before);
+		// Alice's verdicts matched the outcome in both rounds, and her dispute was confirmed.
+		assert_eq!(
+			pallet_verification::VerifierCredits::<Runtime>::get(0, alice()),
+			Credits { matched: 2, disputes: 1 }
+		);
+		Verification::do_try_state().unwrap();
+		Jobs::do_try_state().unwrap();
+		ComputeStaking::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_right_receipt_the_committee_agrees_with_settles() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		sampled_receipt([7; 32]);
+		let verdict = Verdict::Commitment([7; 32]);
+		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), 0, 0, verdict));
+		assert!(events().contains(&RuntimeEvent::Verification(
+			pallet_verification::Event::Accepted {
+				job: 0,
+				stage: 0,
+				worker: eve(),
+				reason: AcceptReason::CommitteeAgreed,
+			}
+		)));
+		let job = pallet_jobs::Jobs::<Runtime>::get(0).unwrap();
+		assert_eq!(job.status, JobStatus::Completed);
+		Verification::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_silent_verifier_is_reported_and_pallet_staking_records_its_slash() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		// Genesis validators are invulnerable in the presets; this one is not.
+		pallet_staking::Invulnerables::<Runtime>::kill();
+		sampled_receipt([7; 32]);
+		run_to(System::block_number() + Verification::params().verdict_window);
+
+		let offence = RuntimeEvent::Offences(pallet_offences::Event::Offence {
+			kind: *b"cinder:verifier:",
+			slot: (0u64, 1u8).encode(),
+		});
+		assert!(events().contains(&offence), "Alice's silence on job 0 reported");
+		assert!(events().iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Staking(pallet_staking::Event::SlashReported { validator, fraction, .. })
+				if *validator == alice() && *fraction == SilenceSlash::get()
+		)));
+		// The silent committee gave way to a dispute, whose committee is Alice again.
+		assert!(events().iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Verification(pallet_verification::Event::Disputed {
+				job: 0,
+				disputer: None,
+				..
+			})
+		)));
+	});
+}

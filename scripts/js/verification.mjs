@@ -1,0 +1,86 @@
+// polkadot.js test of verification against a running Cinder dev node (after jobs.mjs, whose
+// worker Dave hosts the demo model 0):
+//   node verification.mjs [ws://127.0.0.1:9944]
+// Root makes every receipt sampled by a committee of one. Alice, the dev validator, registers a
+// Verifier node bound to her stash. Charlie submits an MLP job, routed to Dave, who claims a wrong
+// output root. When its challenge window ends the receipt is sampled with Alice on the committee;
+// her recomputed root differs, which opens a dispute; the dispute committee (Alice again, the only
+// verifier) agrees with her, and Dave is proven wrong: his bond shrinks by exactly `fault_slash`
+// of it into the penalty pool, he is jailed, and the events name the job.
+import { CNDR, check, connect, nextEvent, run, send } from './lib.mjs';
+
+/** Parts per billion of a Perbill. */
+const BILLION = 1_000_000_000n;
+
+async function main() {
+  const { api, keyring } = await connect();
+  const alice = keyring.addFromUri('//Alice', { name: 'Alice' });
+  const charlie = keyring.addFromUri('//Charlie', { name: 'Charlie' });
+  const dave = keyring.addFromUri('//Dave', { name: 'Dave' });
+
+  // Root: every receipt sampled, committees of one, disputes of two (one while Alice is alone).
+  const params = (await api.query.verification.params()).unwrap();
+  const everything = {
+    ...params.toJSON(),
+    baseSamplingRate: BILLION,
+    floorSamplingRate: BILLION,
+    committeeSize: 1,
+    disputeCommitteeSize: 2,
+  };
+  const sudid = (await send(api, api.tx.sudo.sudo(api.tx.verification.setParams(everything)), alice))
+    .find((e) => api.events.sudo.Sudid.is(e));
+  check(sudid && sudid.data.sudoResult.isOk, 'sudo verification.setParams: every receipt sampled, committee of 1');
+
+  // Alice: a Verifier node bound to her validator stash.
+  await send(api, api.tx.nodeRegistry.register(
+    { Verifier: { stash: alice.address } },
+    { cpuCores: 2, ramMib: 24576, gpuAdapter: 'llvmpipe (LLVM 15.0.6, 256 bits)', vramMib: 0, storageGib: 50, region: 'local' },
+    'http://127.0.0.1:8090',
+    CNDR,
+    100,
+    [],
+    { backgroundJobs: false, committedMemoryMib: 0 },
+  ), alice);
+  const verifiers = (await api.query.nodeRegistry.verifiers()).map((v) => v.toString());
+  check(verifiers.includes(alice.address), `Alice's Verifier node is in the directory (${verifiers.length} verifier)`);
+
+  // Charlie: an MLP job on model 0, which only Dave hosts.
+  const submitted = await send(api, api.tx.jobs.submitJob(1, { Int8Mlp: { model: 0, batch: 1 } }, { Seed: '0x' + '06'.repeat(32) }, 2n * CNDR, 'Standard', null, 'Fail'), charlie);
+  const job = submitted.find((e) => api.events.jobs.JobSubmitted.is(e)).data.job.toNumber();
+  const assigned = submitted.find((e) => api.events.jobs.StageAssigned.is(e));
+  check(assigned && assigned.data.worker.toString() === dave.address, `job ${job} routed to Dave`);
+
+  // Dave: a receipt with a wrong output root.
+  const claimed = '0x' + 'ee'.repeat(32);
+  await send(api, api.tx.jobs.submitReceipts([{ job, stage: 0, outputRoot: claimed, outputLen: 10, tileCount: 1, elapsedMs: 5 }]), dave);
+  const { event: sampled } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && e.data.job.toNumber() === job, 120_000);
+  const committee = sampled.data.committee.map((v) => v.toString());
+  check(committee.length === 1 && committee[0] === alice.address, `verification.Sampled: job ${job}, committee [Alice], verdicts due by #${sampled.data.deadline}`);
+
+  // Alice recomputes the job and commits to another root: a dispute.
+  const recomputed = { Commitment: '0x' + '11'.repeat(32) };
+  const disputeEvents = await send(api, api.tx.verification.submitVerdict(job, 0, recomputed), alice);
+  const disputed = disputeEvents.find((e) => api.events.verification.Disputed.is(e));
+  check(disputed && disputed.data.job.toNumber() === job && disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed?.data.committee.length}`);
+
+  // The dispute committee's majority (Alice) decides against Dave.
+  const bondBefore = (await api.call.computeStakingApi.stakeStatus(dave.address)).active.toBigInt();
+  const poolBefore = (await api.query.system.account(api.consts.verification.penaltyPool)).data.free.toBigInt();
+  const faultSlash = (await api.query.verification.params()).unwrap().faultSlash.toBigInt();
+  const expectedSlash = (bondBefore * faultSlash) / BILLION;
+  const decided = await send(api, api.tx.verification.submitVerdict(job, 0, recomputed), alice);
+  const rejected = decided.find((e) => api.events.verification.Rejected.is(e));
+  check(rejected && rejected.data.job.toNumber() === job && rejected.data.worker.toString() === dave.address, `verification.Rejected names job ${job} and Dave, jailed until epoch ${rejected?.data.jailedUntil}`);
+  check(rejected.data.slashed.toBigInt() === expectedSlash, `slashed ${rejected.data.slashed} planck = ⌊fault_slash (${faultSlash} ppb) × bond ${bondBefore}⌋`);
+  const status = await api.call.computeStakingApi.stakeStatus(dave.address);
+  check(status.active.toBigInt() === bondBefore - expectedSlash, `Dave's bond: ${bondBefore} → ${status.active} planck, exactly the slash less`);
+  const poolAfter = (await api.query.system.account(api.consts.verification.penaltyPool)).data.free.toBigInt();
+  check(poolAfter - poolBefore === expectedSlash, `the penalty pool received the ${expectedSlash} planck`);
+  check(status.ineligibleBecause.isSome && status.ineligibleBecause.unwrap().isJailed, `Dave is ineligible: ${status.ineligibleBecause.unwrap().type}`);
+  const stageRejected = decided.find((e) => api.events.jobs.StageRejected.is(e));
+  check(stageRejected && stageRejected.data.job.toNumber() === job, `jobs.StageRejected: job ${job}'s stage taken from Dave; no other host, so the job fails at no charge`);
+
+  await api.disconnect();
+}
+
+run(main);
