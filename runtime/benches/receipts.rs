@@ -150,7 +150,11 @@ fn run(genesis: &Storage, mode: Mode) -> Run {
 		System::set_block_number(1);
 		let jobs = market();
 		// A new block: empty weight and length counters, no events.
-		System::initialize(&2, &System::parent_hash(), &Default::default());
+		System::initialize(
+			&(System::block_number() + 1),
+			&System::parent_hash(),
+			&Default::default(),
+		);
 		System::reset_events();
 		let xts = extrinsics(mode, &jobs);
 		let length = xts.iter().map(|xt| xt.encoded_size() as u64).sum();

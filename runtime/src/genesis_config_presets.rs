@@ -11,7 +11,7 @@
 //! validator bonds [`VALIDATOR_BOND`] from its own account (stash = controller) and validates.
 //! The compute market starts with its default parameters (S(n) with k = 2, E = 4320; heartbeats
 //! every 10 blocks; 90-second benchmark challenges; 4 job slots per worker; receipts sampled at
-//! 2.5 % to 1 % by committees of 2 after a 10-block challenge window), an endowed penalty pool
+//! 2.5 % to 1 % by committees of 2 after a 3-block challenge window), an endowed penalty pool
 //! and fee collector, the three workloads of [`workloads`] and the demo model of
 //! [`models`], so any dev account can register a worker, bond and take jobs.
 
@@ -187,10 +187,18 @@ pub fn cinder_genesis(
 			workloads: workloads(),
 			models: models(),
 		},
-		verification: VerificationConfig {
-			params: Some(pallet_verification::Pallet::<Runtime>::default_params()),
-		},
+		verification: VerificationConfig { params: Some(dev_verification_params()) },
 	})
+}
+
+/// Verification on the development presets: the defaults, with a 3-block challenge window so
+/// receipts and benchmark answers are decided about 18 s after their inclusion (the window only
+/// delays the sampling decision; the economics do not depend on it).
+pub fn dev_verification_params() -> pallet_verification::VerificationParams<crate::BlockNumber> {
+	pallet_verification::VerificationParams {
+		challenge_window: 3,
+		..pallet_verification::Pallet::<Runtime>::default_params()
+	}
 }
 
 fn dev_accounts() -> Vec<AccountId> {

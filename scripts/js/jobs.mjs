@@ -54,7 +54,7 @@ async function main() {
 
   // Verification accepts it when its challenge window ends, and the job settles in that block.
   const { event: completed, events } = await nextEvent(api, (e) => api.events.jobs.JobCompleted.is(e) && e.data.job.toNumber() === job, 120_000);
-  const verified = events.find((e) => api.events.verification.Accepted.is(e) && e.data.job.toNumber() === job);
+  const verified = events.find((e) => api.events.verification.Accepted.is(e) && e.data.subject.isStage && e.data.subject.asStage.job.toNumber() === job);
   check(verified && ['NotSampled', 'NoVerifiers'].includes(verified.data.reason.type), `verification.Accepted: job ${job}, ${verified?.data.reason.type} (no verifier registered)`);
   const done = (await api.call.jobsApi.job(job)).unwrap();
   const fee = done.stages[0].state.asSettled.fee.toBigInt();

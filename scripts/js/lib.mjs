@@ -43,8 +43,9 @@ export function send(api, tx, signer) {
   });
 }
 
-/** Registers `who` as a lavapipe worker (0.0001 IB, 1 CNDR per IBM) hosting `models`, and
- * answers its benchmark challenge; checks both steps. */
+/** Registers `who` as a lavapipe worker (0.0001 IB, 1 CNDR per IBM) hosting `models`, answers
+ * its benchmark challenge and waits for verification's word (with no verifier registered, the
+ * answer is accepted unchecked when its challenge window ends); checks each step. */
 export async function registerAndConfirm(api, who, { models = [], url = 'http://127.0.0.1:8080', backgroundJobs = true } = {}) {
   const events = await send(api, api.tx.nodeRegistry.register(
     'Worker',
@@ -58,9 +59,18 @@ export async function registerAndConfirm(api, who, { models = [], url = 'http://
   const issued = events.find((e) => api.events.nodeRegistry.ChallengeIssued.is(e));
   check(issued && issued.data.who.toString() === who.address, `${who.meta.name}: registered, challenge issued (${issued?.data.workUnits} work units, deadline #${issued?.data.deadline})`);
 
-  const confirmed = (await send(api, api.tx.nodeRegistry.submitBenchmark('0x' + '09'.repeat(32)), who))
-    .find((e) => api.events.nodeRegistry.IbConfirmed.is(e));
-  check(confirmed && confirmed.data.independentlyChecked.isFalse, `${who.meta.name}: IB ${confirmed?.data.ib} µIB confirmed, marked not independently checked`);
+  await answerChallenge(api, who, '0x' + '09'.repeat(32));
+  const { event: confirmed } = await nextEvent(api, (e) => api.events.nodeRegistry.IbConfirmed.is(e) && e.data.who.toString() === who.address, 120_000);
+  check(confirmed.data.independentlyChecked.isFalse, `${who.meta.name}: IB ${confirmed.data.ib} µIB confirmed when the challenge window ended, marked not independently checked (no verifier registered)`);
+}
+
+/** `who` answers its pending benchmark challenge with `result`; checks that verification took
+ * the answer and returns the challenge's number. */
+export async function answerChallenge(api, who, result) {
+  const answered = (await send(api, api.tx.nodeRegistry.submitBenchmark(result), who))
+    .find((e) => api.events.nodeRegistry.ChallengeAnswered.is(e));
+  check(answered && answered.data.who.toString() === who.address, `${who.meta.name}: answered challenge ${answered?.data.challenge}; verification checks the answer`);
+  return answered.data.challenge.toNumber();
 }
 
 /** Resolves with `{ event, events }`: the first event that `match` accepts, from the current

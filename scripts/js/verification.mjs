@@ -2,12 +2,14 @@
 // worker Dave hosts the demo model 0):
 //   node verification.mjs [ws://127.0.0.1:9944]
 // Root makes every receipt sampled by a committee of one. Alice, the dev validator, registers a
-// Verifier node bound to her stash. Charlie submits an MLP job, routed to Dave, who claims a wrong
+// Verifier node bound to her stash. Ferdie claims his IB again: his benchmark answer is always
+// checked, Alice recomputes it, and the claim is confirmed as independently checked. Charlie
+// submits an MLP job, routed to Dave, who claims a wrong
 // output root. When its challenge window ends the receipt is sampled with Alice on the committee;
 // her recomputed root differs, which opens a dispute; the dispute committee (Alice again, the only
 // verifier) agrees with her, and Dave is proven wrong: his bond shrinks by exactly `fault_slash`
 // of it into the penalty pool, he is jailed, and the events name the job.
-import { CNDR, check, connect, nextEvent, run, send } from './lib.mjs';
+import { CNDR, answerChallenge, check, connect, nextEvent, run, send } from './lib.mjs';
 
 /** Parts per billion of a Perbill. */
 const BILLION = 1_000_000_000n;
@@ -17,6 +19,7 @@ async function main() {
   const alice = keyring.addFromUri('//Alice', { name: 'Alice' });
   const charlie = keyring.addFromUri('//Charlie', { name: 'Charlie' });
   const dave = keyring.addFromUri('//Dave', { name: 'Dave' });
+  const ferdie = keyring.addFromUri('//Ferdie', { name: 'Ferdie' });
 
   // Root: every receipt sampled, committees of one, disputes of two (one while Alice is alone).
   const params = (await api.query.verification.params()).unwrap();
@@ -44,6 +47,16 @@ async function main() {
   const verifiers = (await api.query.nodeRegistry.verifiers()).map((v) => v.toString());
   check(verifiers.includes(alice.address), `Alice's Verifier node is in the directory (${verifiers.length} verifier)`);
 
+  // Ferdie (a worker of worker_stake.mjs) claims his IB again; Alice recomputes the answer.
+  await send(api, api.tx.nodeRegistry.claimIb(100), ferdie);
+  const answer = '0x' + '0a'.repeat(32);
+  const challenge = await answerChallenge(api, ferdie, answer);
+  const { event: checking } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && e.data.subject.isBenchmark && e.data.subject.asBenchmark.challenge.toNumber() === challenge, 120_000);
+  check(checking.data.committee.map((v) => v.toString()).join() === alice.address, `verification.Sampled: benchmark challenge ${challenge}, committee [Alice] (answers are always checked)`);
+  const confirmed = (await send(api, api.tx.verification.submitVerdict({ Benchmark: { challenge } }, { Commitment: answer }), alice))
+    .find((e) => api.events.nodeRegistry.IbConfirmed.is(e));
+  check(confirmed && confirmed.data.who.toString() === ferdie.address && confirmed.data.independentlyChecked.isTrue, `Alice's verdict agrees: Ferdie's IB ${confirmed?.data.ib} µIB confirmed, independently checked`);
+
   // Charlie: an MLP job on model 0, which only Dave hosts.
   const submitted = await send(api, api.tx.jobs.submitJob(1, { Int8Mlp: { model: 0, batch: 1 } }, { Seed: '0x' + '06'.repeat(32) }, 2n * CNDR, 'Standard', null, 'Fail'), charlie);
   const job = submitted.find((e) => api.events.jobs.JobSubmitted.is(e)).data.job.toNumber();
@@ -53,24 +66,26 @@ async function main() {
   // Dave: a receipt with a wrong output root.
   const claimed = '0x' + 'ee'.repeat(32);
   await send(api, api.tx.jobs.submitReceipts([{ job, stage: 0, outputRoot: claimed, outputLen: 10, tileCount: 1, elapsedMs: 5 }]), dave);
-  const { event: sampled } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && e.data.job.toNumber() === job, 120_000);
+  const receipt = { Stage: { job, stage: 0 } };
+  const isOurs = (subject) => subject.isStage && subject.asStage.job.toNumber() === job;
+  const { event: sampled } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && isOurs(e.data.subject), 120_000);
   const committee = sampled.data.committee.map((v) => v.toString());
   check(committee.length === 1 && committee[0] === alice.address, `verification.Sampled: job ${job}, committee [Alice], verdicts due by #${sampled.data.deadline}`);
 
   // Alice recomputes the job and commits to another root: a dispute.
   const recomputed = { Commitment: '0x' + '11'.repeat(32) };
-  const disputeEvents = await send(api, api.tx.verification.submitVerdict(job, 0, recomputed), alice);
+  const disputeEvents = await send(api, api.tx.verification.submitVerdict(receipt, recomputed), alice);
   const disputed = disputeEvents.find((e) => api.events.verification.Disputed.is(e));
-  check(disputed && disputed.data.job.toNumber() === job && disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed?.data.committee.length}`);
+  check(disputed && isOurs(disputed.data.subject) && disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed?.data.committee.length}`);
 
   // The dispute committee's majority (Alice) decides against Dave.
   const bondBefore = (await api.call.computeStakingApi.stakeStatus(dave.address)).active.toBigInt();
   const poolBefore = (await api.query.system.account(api.consts.verification.penaltyPool)).data.free.toBigInt();
   const faultSlash = (await api.query.verification.params()).unwrap().faultSlash.toBigInt();
   const expectedSlash = (bondBefore * faultSlash) / BILLION;
-  const decided = await send(api, api.tx.verification.submitVerdict(job, 0, recomputed), alice);
+  const decided = await send(api, api.tx.verification.submitVerdict(receipt, recomputed), alice);
   const rejected = decided.find((e) => api.events.verification.Rejected.is(e));
-  check(rejected && rejected.data.job.toNumber() === job && rejected.data.worker.toString() === dave.address, `verification.Rejected names job ${job} and Dave, jailed until epoch ${rejected?.data.jailedUntil}`);
+  check(rejected && isOurs(rejected.data.subject) && rejected.data.worker.toString() === dave.address, `verification.Rejected names job ${job} and Dave, jailed until epoch ${rejected?.data.jailedUntil.unwrap()}`);
   check(rejected.data.slashed.toBigInt() === expectedSlash, `slashed ${rejected.data.slashed} planck = ⌊fault_slash (${faultSlash} ppb) × bond ${bondBefore}⌋`);
   const status = await api.call.computeStakingApi.stakeStatus(dave.address);
   check(status.active.toBigInt() === bondBefore - expectedSlash, `Dave's bond: ${bondBefore} → ${status.active} planck, exactly the slash less`);

@@ -1,13 +1,15 @@
-//! Timed benchmark challenges: issuing, answering, expiring.
+//! Timed benchmark challenges: issuing, answering, expiring, and the verifiers' word on an
+//! answer.
 
 use cinder_primitives::Ib;
 use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 use crate::{
-	pallet::*, BenchmarkProofs, Challenge, ChallengeFailure, ComputeStake, ConfirmedIb, NodeRecord,
-	ProofCheck,
+	pallet::*, weights::WeightInfo, BenchmarkOutcomes, BenchmarkProofs, Challenge,
+	ChallengeFailure, ChallengeId, ComputeStake, ConfirmedIb, NodeRecord, ProofCheck, ProofPlan,
 };
 
 impl<T: Config> Pallet<T> {
@@ -32,15 +34,18 @@ impl<T: Config> Pallet<T> {
 		let seed = sp_io::hashing::blake2_256(&(random, who, nonce).encode());
 		let now = frame_system::Pallet::<T>::block_number();
 		let challenge = Challenge {
+			id: nonce,
 			claimed_ib,
 			seed,
 			work_units: Self::challenge_size(claimed_ib),
 			issued_at: now,
 			deadline: now.saturating_add(Self::params().challenge_window),
+			answer: None,
 		};
 		node.challenge = Some(challenge);
 		Self::deposit_event(Event::ChallengeIssued {
 			who: who.clone(),
+			challenge: nonce,
 			claimed_ib,
 			seed,
 			work_units: challenge.work_units,
@@ -54,45 +59,71 @@ impl<T: Config> Pallet<T> {
 		mut node: NodeRecord<T>,
 		claimed_ib: Ib,
 		reason: ChallengeFailure,
-	) -> DispatchResult {
+	) {
 		node.challenge = None;
 		Nodes::<T>::insert(who, node);
 		Self::deposit_event(Event::IbRejected { who: who.clone(), claimed_ib, reason });
-		Ok(())
 	}
 
 	pub(crate) fn do_submit_benchmark(who: T::AccountId, result: [u8; 32]) -> DispatchResult {
 		let mut node = Self::node(&who)?;
-		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
+		let mut challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
+		ensure!(challenge.answer.is_none(), Error::<T>::AnswerUnderCheck);
 		if frame_system::Pallet::<T>::block_number() > challenge.deadline {
-			return Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Late);
+			Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Late);
+			return Ok(());
 		}
-		let independently_checked =
-			match T::BenchmarkProofs::check(&who, challenge.seed, challenge.work_units, result) {
-				ProofCheck::Verified => true,
-				ProofCheck::AcceptedUnchecked => false,
-				ProofCheck::Wrong => {
-					let reason = ChallengeFailure::WrongResult;
-					return Self::reject(&who, node, challenge.claimed_ib, reason);
-				}
-			};
+		let plan = T::BenchmarkProofs::answer_submitted(&who, challenge.id, result)
+			.map_err(|_| Error::<T>::VerifierBusy)?;
+		match plan {
+			ProofPlan::Decided(check) => Self::conclude(&who, node, challenge, check),
+			ProofPlan::Pending => {
+				challenge.answer = Some(result);
+				node.challenge = Some(challenge);
+				Nodes::<T>::insert(&who, node);
+				Self::deposit_event(Event::ChallengeAnswered {
+					who: who.clone(),
+					challenge: challenge.id,
+				});
+			}
+		}
+		Ok(())
+	}
+
+	/// Confirms or rejects the claim of `challenge` (pending on `who`'s record `node`) by the
+	/// outcome of checking its answer, and stores the record.
+	fn conclude(
+		who: &T::AccountId,
+		mut node: NodeRecord<T>,
+		challenge: Challenge<BlockNumberFor<T>>,
+		check: ProofCheck,
+	) {
+		let independently_checked = match check {
+			ProofCheck::Verified => true,
+			ProofCheck::AcceptedUnchecked => false,
+			ProofCheck::Wrong => {
+				Self::reject(who, node, challenge.claimed_ib, ChallengeFailure::WrongResult);
+				return;
+			}
+		};
 		let ib = challenge.claimed_ib;
 		node.challenge = None;
 		node.confirmed_ib = Some(ConfirmedIb { ib, independently_checked });
-		Nodes::<T>::insert(&who, node);
+		Nodes::<T>::insert(who, node);
 		Self::deposit_event(Event::IbConfirmed { who: who.clone(), ib, independently_checked });
-		T::Stake::profile_changed(&who);
-		Ok(())
+		T::Stake::profile_changed(who);
 	}
 
 	pub(crate) fn do_expire_challenge(who: T::AccountId) -> DispatchResult {
 		let node = Self::node(&who)?;
 		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
+		ensure!(challenge.answer.is_none(), Error::<T>::AnswerUnderCheck);
 		ensure!(
 			frame_system::Pallet::<T>::block_number() > challenge.deadline,
 			Error::<T>::ChallengeNotExpired
 		);
-		Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Missing)
+		Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Missing);
+		Ok(())
 	}
 
 	/// Blocks left to answer `who`'s challenge, if one is pending.
@@ -100,5 +131,21 @@ impl<T: Config> Pallet<T> {
 		let challenge = Nodes::<T>::get(who)?.challenge?;
 		let now = frame_system::Pallet::<T>::block_number();
 		Some(challenge.deadline.saturating_sub(now).saturated_into())
+	}
+}
+
+impl<T: Config> BenchmarkOutcomes<T::AccountId> for Pallet<T> {
+	fn benchmark_checked(who: &T::AccountId, challenge: ChallengeId, check: ProofCheck) {
+		let Some(node) = Nodes::<T>::get(who) else { return };
+		let Some(pending) = node.challenge else { return };
+		if pending.id != challenge || pending.answer.is_none() {
+			return;
+		}
+		Self::conclude(who, node, pending, check);
+	}
+
+	fn benchmark_checked_weight() -> Weight {
+		// As a timely answer decided at once: the record and the stake's eligibility.
+		T::WeightInfo::submit_benchmark()
 	}
 }

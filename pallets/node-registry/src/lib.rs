@@ -7,11 +7,13 @@
 //! - **IB**, compute capacity, fixed point at 10⁻⁶ IB. A claimed IB is in force only after a
 //!   **timed benchmark challenge**: the registry draws a seed from BABE randomness and sizes the
 //!   workload so that the claimed IB needs about `challenge_seconds`; an answer (the output
-//!   commitment) before `challenge_window` blocks have passed confirms the claim, a late, missing or
-//!   wrong one rejects it, each with an event that says why. Answers are checked by
-//!   [`Config::BenchmarkProofs`] (the verification pallet); until it is wired in, the runtime uses
-//!   [`cinder_primitives::AcceptUnchecked`] and the confirmation says
-//!   `independently_checked: false`, in storage and in the event.
+//!   commitment) must come before `challenge_window` blocks have passed, and a late or missing
+//!   one rejects the claim. A timely answer goes to [`Config::BenchmarkProofs`] (the
+//!   verification pallet), where a committee of verifiers always recomputes it: their word comes
+//!   back through [`BenchmarkOutcomes`] and confirms the claim (`independently_checked: true`)
+//!   or rejects it as wrong. Only when no verifier can be drawn is the answer accepted unchecked
+//!   (`independently_checked: false`, in storage and in the event). Every outcome is an event
+//!   that says why.
 //! - **Liveness**: a heartbeat every `heartbeat_interval` blocks, counted per reward epoch; a node
 //!   that misses `offline_after` intervals is offline (stops getting work) and anyone may record it
 //!   with [`Pallet::mark_offline`]; its next heartbeat brings it back.
@@ -46,9 +48,9 @@ pub mod benchmarking;
 mod tests;
 
 pub use cinder_primitives::{
-	BenchmarkProofs, ComputeStake, Ib, JobsInFlight, NodeProfile, NodeProfiles, ProofCheck,
-	ReliabilityEvents, RewardEpochs, ValidatorControllers, VerifierDirectory, WorkerDirectory,
-	WorkerInfo, WorkerPool,
+	BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake, Ib, JobsInFlight, NodeProfile,
+	NodeProfiles, ProofCheck, ProofPlan, ReliabilityEvents, RewardEpochs, ValidatorControllers,
+	VerifierDirectory, WorkerDirectory, WorkerInfo, WorkerPool,
 };
 pub use pallet::*;
 pub use types::*;
@@ -85,8 +87,9 @@ pub mod pallet {
 		/// Whether an account controls a validator stash (over pallet-staking).
 		type Validators: ValidatorControllers<Self::AccountId>;
 
-		/// Checks answers to benchmark challenges (the verification pallet, or
-		/// `AcceptUnchecked` until it exists).
+		/// Checks answers to benchmark challenges: the verification pallet, whose verdicts come
+		/// back through this pallet's [`BenchmarkOutcomes`]; `AcceptUnchecked` on a chain
+		/// without verifiers.
 		type BenchmarkProofs: BenchmarkProofs<Self::AccountId>;
 
 		/// Randomness for challenge seeds: BABE's per-block VRF output (`ParentBlockRandomness`),
@@ -184,16 +187,21 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// `who` registered a node with `role`, claiming `claimed_ib` (a challenge follows).
 		Registered { who: T::AccountId, role: NodeRole<T::AccountId>, claimed_ib: Ib },
-		/// `who` must compute the workload `(seed, work_units)` and answer by block `deadline`.
+		/// `who` must compute the workload `(seed, work_units)` and answer challenge
+		/// `challenge` by block `deadline`.
 		ChallengeIssued {
 			who: T::AccountId,
+			challenge: ChallengeId,
 			claimed_ib: Ib,
 			seed: [u8; 32],
 			work_units: u64,
 			deadline: BlockNumberFor<T>,
 		},
-		/// `who`'s IB `ib` is in force; `independently_checked` is false while answers are
-		/// accepted without recomputation.
+		/// `who` answered challenge `challenge` on time: verifiers check the answer, and the
+		/// claim is confirmed or rejected when they are done.
+		ChallengeAnswered { who: T::AccountId, challenge: ChallengeId },
+		/// `who`'s IB `ib` is in force; `independently_checked` is false when the answer was
+		/// accepted without recomputation (no verifier could be drawn).
 		IbConfirmed { who: T::AccountId, ib: Ib, independently_checked: bool },
 		/// `who`'s claim of `claimed_ib` was rejected because of `reason`.
 		IbRejected { who: T::AccountId, claimed_ib: Ib, reason: ChallengeFailure },
@@ -243,6 +251,11 @@ pub mod pallet {
 		NoChallenge,
 		/// The challenge's deadline has not passed yet.
 		ChallengeNotExpired,
+		/// The challenge was answered and verifiers are checking the answer: wait for their
+		/// word (an `IbConfirmed` or `IbRejected` event).
+		AnswerUnderCheck,
+		/// The verifiers' queue is full: answer again in a few blocks, before the deadline.
+		VerifierBusy,
 		/// The node is not overdue: it is not offline.
 		NotOverdue,
 		/// The node is already paused.
@@ -395,14 +408,19 @@ pub mod pallet {
 		}
 
 		/// Answer the pending benchmark challenge with the workload's output commitment.
-		/// A late answer rejects the claim (the call succeeds and says so in an event).
+		/// A late answer rejects the claim (the call succeeds and says so in an event); a
+		/// timely one is checked by verifiers, whose word confirms or rejects the claim.
 		#[pallet::call_index(11)]
+		#[pallet::weight(
+			T::WeightInfo::submit_benchmark().saturating_add(T::BenchmarkProofs::answer_weight())
+		)]
 		pub fn submit_benchmark(origin: OriginFor<T>, result: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_submit_benchmark(who, result)
 		}
 
-		/// Reject `who`'s claim whose challenge passed its deadline unanswered (anyone may call).
+		/// Reject `who`'s claim whose challenge passed its deadline unanswered (anyone may call;
+		/// an answer under check is not expired).
 		#[pallet::call_index(12)]
 		pub fn expire_challenge(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;

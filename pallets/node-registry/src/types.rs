@@ -1,6 +1,6 @@
 //! Records kept by the registry.
 
-use cinder_primitives::{Ib, RewardEpochIndex};
+use cinder_primitives::{ChallengeId, Ib, RewardEpochIndex};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
@@ -132,6 +132,8 @@ pub struct ConfirmedIb {
 	Debug,
 )]
 pub struct Challenge<BlockNumber> {
+	/// The challenge's number, which verifiers' checks of the answer refer to.
+	pub id: ChallengeId,
 	/// The IB being claimed.
 	pub claimed_ib: Ib,
 	/// Seed of the workload (from BABE randomness, the node and a nonce).
@@ -142,6 +144,9 @@ pub struct Challenge<BlockNumber> {
 	pub issued_at: BlockNumber,
 	/// Last block at which an answer is accepted.
 	pub deadline: BlockNumber,
+	/// The answer given on time, while verifiers check it (the claim is decided when they
+	/// do; no other answer is taken meanwhile).
+	pub answer: Option<[u8; 32]>,
 }
 
 /// Why a claimed IB was rejected.

@@ -6,6 +6,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::Ib;
+use sp_weights::Weight;
 
 /// Index of a compute reward epoch (the BMW pallet's epoch, *not* BABE's epoch or staking's era).
 pub type RewardEpochIndex = u32;
@@ -150,6 +151,9 @@ pub trait VerifierDirectory<AccountId> {
 	fn verifier(index: u32) -> Option<AccountId>;
 }
 
+/// Number of a benchmark challenge, unique over the chain's life (the registry's nonce).
+pub type ChallengeId = u64;
+
 /// The outcome of checking a benchmark challenge's answer.
 #[derive(
 	Encode,
@@ -164,26 +168,66 @@ pub trait VerifierDirectory<AccountId> {
 	Debug,
 )]
 pub enum ProofCheck {
-	/// Recomputed and equal: the claim is confirmed and independently checked.
+	/// Recomputed by verifiers and equal: the claim is confirmed and independently checked.
 	Verified,
-	/// Accepted on time without an independent check (no verifier is wired in yet).
+	/// Accepted on time without an independent check (no verifier could be drawn).
 	AcceptedUnchecked,
 	/// Recomputed and different: the claim is rejected.
 	Wrong,
 }
 
-/// Checks the answer to a benchmark challenge (implemented by the verification pallet).
-pub trait BenchmarkProofs<AccountId> {
-	/// Checks `result` (the output commitment) for the challenge `(seed, work_units)` of `who`.
-	fn check(who: &AccountId, seed: [u8; 32], work_units: u64, result: [u8; 32]) -> ProofCheck;
+/// What becomes of an answer handed to [`BenchmarkProofs`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ProofPlan {
+	/// Decided at once.
+	Decided(ProofCheck),
+	/// Verifiers check it; the outcome comes back through [`BenchmarkOutcomes`].
+	Pending,
 }
 
-/// Accepts every timely answer, marked as not independently checked: the stand-in until the
-/// verification pallet recomputes challenges.
+/// Checks the answers to benchmark challenges (implemented by the verification pallet).
+pub trait BenchmarkProofs<AccountId> {
+	/// `who` answered its challenge `challenge` with `result` (the output commitment of the
+	/// seeded workload); [`crate::VerifierBusy`] when the answer cannot be taken now.
+	fn answer_submitted(
+		who: &AccountId,
+		challenge: ChallengeId,
+		result: [u8; 32],
+	) -> Result<ProofPlan, crate::VerifierBusy>;
+	/// The most [`Self::answer_submitted`] costs.
+	fn answer_weight() -> Weight;
+}
+
+/// Accepts every timely answer at once, marked as not independently checked: for chains and
+/// tests without verifiers.
 pub struct AcceptUnchecked;
 impl<AccountId> BenchmarkProofs<AccountId> for AcceptUnchecked {
-	fn check(_: &AccountId, _: [u8; 32], _: u64, _: [u8; 32]) -> ProofCheck {
-		ProofCheck::AcceptedUnchecked
+	fn answer_submitted(
+		_: &AccountId,
+		_: ChallengeId,
+		_: [u8; 32],
+	) -> Result<ProofPlan, crate::VerifierBusy> {
+		Ok(ProofPlan::Decided(ProofCheck::AcceptedUnchecked))
+	}
+	fn answer_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+/// Where the verifiers' word on a benchmark answer goes (implemented by the node registry):
+/// it confirms or rejects the claimed IB.
+pub trait BenchmarkOutcomes<AccountId> {
+	/// `who`'s answer to `challenge` was checked; an outcome for a challenge no longer pending
+	/// (replaced by a new claim, or the node gone) is ignored.
+	fn benchmark_checked(who: &AccountId, challenge: ChallengeId, check: ProofCheck);
+	/// The most [`Self::benchmark_checked`] costs.
+	fn benchmark_checked_weight() -> Weight;
+}
+
+impl<AccountId> BenchmarkOutcomes<AccountId> for () {
+	fn benchmark_checked(_: &AccountId, _: ChallengeId, _: ProofCheck) {}
+	fn benchmark_checked_weight() -> Weight {
+		Weight::zero()
 	}
 }
 

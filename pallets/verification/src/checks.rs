@@ -1,47 +1,44 @@
-//! Checks of sampled receipts: committees, verdicts, disputes, deadlines and outcomes.
+//! Checks of sampled claims (receipts and benchmark answers): committees, verdicts, disputes,
+//! deadlines and outcomes.
 
 use alloc::vec::Vec;
+use codec::Encode;
 use frame_support::{pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-	committee::draw_committee, pallet::*, AcceptReason, CheckOf, ComputeStake, IntakeEntryOf,
-	JobId, JobSettlement, Member, ReliabilityEvents, RewardEpochs, RewardForfeits, Round,
-	StageIndex, Verdict, VerifierDirectory, VerifierFault, VerifierOffences, Vote, WeightInfo,
+	committee::draw_committee, pallet::*, AcceptReason, BenchmarkOutcomes, CheckOf, ComputeStake,
+	IntakeEntryOf, JobSettlement, Member, ProofCheck, ReliabilityEvents, RewardEpochs,
+	RewardForfeits, Round, Subject, Verdict, VerifierDirectory, VerifierFault, VerifierOffences,
+	Vote, WeightInfo,
 };
 use cinder_primitives::{SlashAmount, SlashReason};
 
 /// Blocks after the wanted one a check deadline may move to when that block is full.
 pub const DEADLINE_SPILL: u32 = 16;
 
-/// The final word on a receipt.
+/// The final word on a claim.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Outcome {
-	/// The worker's receipt is right.
+	/// The claim is right.
 	Right(AcceptReason),
-	/// The worker's receipt is wrong.
+	/// The claim is wrong.
 	Wrong,
 }
 
 impl<T: Config> Pallet<T> {
-	/// The committee of `size` verifiers (fewer if there are fewer) for `(job, stage)`, drawn
+	/// The committee of `size` verifiers (fewer if there are fewer) for `subject`, drawn
 	/// with `seed` from the directory's `candidates`; `round` separates the dispute's draw
 	/// from the committee's.
 	pub(crate) fn draw_members(
 		seed: &[u8; 32],
-		job: JobId,
-		stage: StageIndex,
+		subject: &Subject,
 		round: u8,
 		candidates: u32,
 		size: u32,
 	) -> BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize> {
-		let mut subject = [0u8; 42];
-		subject[..32].copy_from_slice(seed);
-		subject[32..40].copy_from_slice(&job.to_le_bytes());
-		subject[40] = stage;
-		subject[41] = round;
-		let check_seed = sp_io::hashing::blake2_256(&subject);
+		let check_seed = sp_io::hashing::blake2_256(&(seed, subject, round).encode());
 		let size = size.min(T::MaxCommitteeSize::get());
 		let members: Vec<_> = draw_committee(&check_seed, 0, candidates, size)
 			.into_iter()
@@ -51,16 +48,15 @@ impl<T: Config> Pallet<T> {
 		BoundedVec::truncate_from(members)
 	}
 
-	/// Books `(job, stage)` at the first block from `at` with room for one more deadline,
-	/// within `DEADLINE_SPILL` blocks; returns that block.
+	/// Books `subject` at the first block from `at` with room for one more deadline, within
+	/// `DEADLINE_SPILL` blocks; returns that block.
 	fn book_deadline(
 		at: BlockNumberFor<T>,
-		job: JobId,
-		stage: StageIndex,
+		subject: Subject,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
 		for offset in 0..DEADLINE_SPILL {
 			let block = at.saturating_add(offset.into());
-			if CheckDeadlines::<T>::try_append(block, (job, stage)).is_ok() {
+			if CheckDeadlines::<T>::try_append(block, subject).is_ok() {
 				return Ok(block);
 			}
 		}
@@ -71,14 +67,14 @@ impl<T: Config> Pallet<T> {
 		BoundedVec::truncate_from(check.members.iter().map(|m| m.who.clone()).collect())
 	}
 
-	/// Opens the check of a sampled receipt with its committee (not empty).
+	/// Opens the check of a sampled claim with its committee (not empty).
 	pub(crate) fn open_check(
 		entry: &IntakeEntryOf<T>,
 		members: BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let at = now.saturating_add(Self::params().verdict_window);
-		let deadline = Self::book_deadline(at, entry.job, entry.stage)?;
+		let deadline = Self::book_deadline(at, entry.subject)?;
 		let check = CheckOf::<T> {
 			worker: entry.worker.clone(),
 			output_root: entry.output_root,
@@ -88,13 +84,12 @@ impl<T: Config> Pallet<T> {
 			deadline,
 		};
 		Self::deposit_event(Event::Sampled {
-			job: entry.job,
-			stage: entry.stage,
+			subject: entry.subject,
 			worker: entry.worker.clone(),
 			committee: Self::committee_of(&check),
 			deadline,
 		});
-		Checks::<T>::insert((entry.job, entry.stage), check);
+		Checks::<T>::insert(entry.subject, check);
 		Ok(())
 	}
 
@@ -102,8 +97,7 @@ impl<T: Config> Pallet<T> {
 	/// silent committee), and stores the check. When no verifier can be drawn, the dispute
 	/// committee is empty and the first round's verdicts decide at the deadline.
 	fn escalate(
-		job: JobId,
-		stage: StageIndex,
+		subject: Subject,
 		mut check: CheckOf<T>,
 		disputer: Option<T::AccountId>,
 		now: BlockNumberFor<T>,
@@ -113,19 +107,18 @@ impl<T: Config> Pallet<T> {
 		let (seed, _) = Self::seed().ok_or(Error::<T>::NotUnderCheck)?;
 		let candidates = T::Verifiers::verifier_count();
 		let size = params.dispute_committee_size as u32;
-		let members = Self::draw_members(&seed, job, stage, 1, candidates, size);
-		let deadline = Self::book_deadline(now.saturating_add(params.verdict_window), job, stage)?;
+		let members = Self::draw_members(&seed, &subject, 1, candidates, size);
+		let deadline = Self::book_deadline(now.saturating_add(params.verdict_window), subject)?;
 		check.earlier = core::mem::replace(&mut check.members, members);
 		check.round = Round::Dispute { disputer: disputer.clone() };
 		check.deadline = deadline;
 		Self::deposit_event(Event::Disputed {
-			job,
-			stage,
+			subject,
 			disputer,
 			committee: Self::committee_of(&check),
 			deadline,
 		});
-		Checks::<T>::insert((job, stage), check);
+		Checks::<T>::insert(subject, check);
 		Ok(())
 	}
 
@@ -135,7 +128,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn submit_verdict_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		T::WeightInfo::submit_verdict_reject(size)
-			.saturating_add(T::Jobs::reject_weight())
+			.saturating_add(Self::reject_weight().max(Self::settle_weight()))
 			.saturating_add(Self::reports_weight(size))
 			.max(T::WeightInfo::submit_verdict_dispute(size))
 	}
@@ -148,11 +141,10 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_submit_verdict(
 		who: T::AccountId,
-		job: JobId,
-		stage: StageIndex,
+		subject: Subject,
 		verdict: Verdict,
 	) -> DispatchResult {
-		let mut check = Checks::<T>::get((job, stage)).ok_or(Error::<T>::NotUnderCheck)?;
+		let mut check = Checks::<T>::get(subject).ok_or(Error::<T>::NotUnderCheck)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < check.deadline, Error::<T>::VerdictTooLate);
 		let agrees = verdict.agrees_with(&check.output_root);
@@ -165,31 +157,31 @@ impl<T: Config> Pallet<T> {
 			given if given == vote => return Err(Error::<T>::AlreadyVoted.into()),
 			_ => {
 				member.vote = Vote::Equivocated;
-				Self::fault(job, stage, &who, VerifierFault::Equivocated);
-				Checks::<T>::insert((job, stage), check);
+				Self::fault(subject, &who, VerifierFault::Equivocated);
+				Checks::<T>::insert(subject, check);
 				return Ok(());
 			}
 		}
-		Self::deposit_event(Event::VerdictSubmitted { job, stage, verifier: who.clone(), agrees });
+		Self::deposit_event(Event::VerdictSubmitted { subject, verifier: who.clone(), agrees });
 
 		let (agreed, disagreed) = Self::tally(&check.members);
 		let size = check.members.len();
 		match check.round {
-			Round::Committee if !agrees => Self::escalate(job, stage, check, Some(who), now),
+			Round::Committee if !agrees => Self::escalate(subject, check, Some(who), now),
 			Round::Committee if agreed == size => {
-				Self::resolve(job, stage, check, Outcome::Right(AcceptReason::CommitteeAgreed));
+				Self::resolve(subject, check, Outcome::Right(AcceptReason::CommitteeAgreed));
 				Ok(())
 			}
 			Round::Dispute { .. } if agreed * 2 > size => {
-				Self::resolve(job, stage, check, Outcome::Right(AcceptReason::DisputeCleared));
+				Self::resolve(subject, check, Outcome::Right(AcceptReason::DisputeCleared));
 				Ok(())
 			}
 			Round::Dispute { .. } if disagreed * 2 > size => {
-				Self::resolve(job, stage, check, Outcome::Wrong);
+				Self::resolve(subject, check, Outcome::Wrong);
 				Ok(())
 			}
 			_ => {
-				Checks::<T>::insert((job, stage), check);
+				Checks::<T>::insert(subject, check);
 				Ok(())
 			}
 		}
@@ -219,26 +211,26 @@ impl<T: Config> Pallet<T> {
 		let due = CheckDeadlines::<T>::take(now);
 		let mut weight = T::WeightInfo::expire_checks_base();
 		let size = T::MaxCommitteeSize::get();
-		for (job, stage) in due {
+		for subject in due {
 			// Entries of checks decided earlier or moved to a dispute cost one read.
 			weight.saturating_accrue(T::DbWeight::get().reads(1));
-			let Some(check) = Checks::<T>::get((job, stage)) else { continue };
+			let Some(check) = Checks::<T>::get(subject) else { continue };
 			if check.deadline != now {
 				continue;
 			}
 			weight.saturating_accrue(
 				T::WeightInfo::expire_check(size)
-					.saturating_add(T::Jobs::reject_weight())
+					.saturating_add(Self::reject_weight().max(Self::settle_weight()))
 					.saturating_add(Self::reports_weight(size)),
 			);
 			let (agreed, disagreed) = Self::tally(Self::deciding(&check));
 			match check.round {
 				Round::Committee if agreed == 0 => {
-					match Self::escalate(job, stage, check.clone(), None, now) {
+					match Self::escalate(subject, check.clone(), None, now) {
 						// The whole committee let the deadline pass.
 						Ok(()) => {
 							for member in check.members.iter().filter(|m| m.vote == Vote::Silent) {
-								Self::fault(job, stage, &member.who, VerifierFault::Silent);
+								Self::fault(subject, &member.who, VerifierFault::Silent);
 							}
 						}
 						// Every deadline slot is taken: nothing was checked, nothing is held
@@ -246,11 +238,10 @@ impl<T: Config> Pallet<T> {
 						Err(error) => {
 							log::warn!(
 								target: "runtime::verification",
-								"no dispute for silent check {job}/{stage}: {error:?}"
+								"no dispute for silent check {subject:?}: {error:?}"
 							);
 							Self::resolve(
-								job,
-								stage,
+								subject,
 								check,
 								Outcome::Right(AcceptReason::NoVerifiers),
 							);
@@ -258,13 +249,13 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 				Round::Committee => {
-					Self::resolve(job, stage, check, Outcome::Right(AcceptReason::CommitteeAgreed))
+					Self::resolve(subject, check, Outcome::Right(AcceptReason::CommitteeAgreed))
 				}
 				Round::Dispute { .. } if disagreed > agreed => {
-					Self::resolve(job, stage, check, Outcome::Wrong)
+					Self::resolve(subject, check, Outcome::Wrong)
 				}
 				Round::Dispute { .. } => {
-					Self::resolve(job, stage, check, Outcome::Right(AcceptReason::DisputeCleared))
+					Self::resolve(subject, check, Outcome::Right(AcceptReason::DisputeCleared))
 				}
 			}
 		}
@@ -272,46 +263,52 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Reports a verifier fault.
-	fn fault(job: JobId, stage: StageIndex, verifier: &T::AccountId, fault: VerifierFault) {
-		T::Offences::report(verifier, fault, job);
-		Self::deposit_event(Event::VerifierFaulted {
-			job,
-			stage,
-			verifier: verifier.clone(),
-			fault,
-		});
+	fn fault(subject: Subject, verifier: &T::AccountId, fault: VerifierFault) {
+		T::Offences::report(verifier, fault, subject);
+		Self::deposit_event(Event::VerifierFaulted { subject, verifier: verifier.clone(), fault });
 	}
 
 	/// Applies the final word on a check: credits and faults for every vote of both rounds,
-	/// then the receipt's settlement, or the worker's slash, jail, forfeit and the stage's
-	/// reassignment. Silence in a first round that a dispute cut short is no fault (a wholly
+	/// then the claim's fate: a right one is accepted; a wrong receipt costs its worker the
+	/// slash, jail and forfeit and its stage is reassigned, a wrong benchmark answer rejects
+	/// the claimed IB. Silence in a first round that a dispute cut short is no fault (a wholly
 	/// silent first round was reported at its deadline).
-	pub(crate) fn resolve(job: JobId, stage: StageIndex, check: CheckOf<T>, outcome: Outcome) {
-		Checks::<T>::remove((job, stage));
+	pub(crate) fn resolve(subject: Subject, check: CheckOf<T>, outcome: Outcome) {
+		Checks::<T>::remove(subject);
 		let right = matches!(outcome, Outcome::Right(_));
 		let earlier = check.earlier.iter().filter(|m| m.vote != Vote::Silent);
 		for member in earlier.chain(check.members.iter()) {
 			match (member.vote, right) {
 				(Vote::Agree, true) | (Vote::Disagree, false) => Self::credit(&member.who, 1, 0),
 				(Vote::Agree, false) | (Vote::Disagree, true) => {
-					Self::fault(job, stage, &member.who, VerifierFault::WrongVerdict)
+					Self::fault(subject, &member.who, VerifierFault::WrongVerdict)
 				}
-				(Vote::Silent, _) => Self::fault(job, stage, &member.who, VerifierFault::Silent),
+				(Vote::Silent, _) => Self::fault(subject, &member.who, VerifierFault::Silent),
 				// Reported when it happened.
 				(Vote::Equivocated, _) => {}
 			}
 		}
-		match outcome {
-			Outcome::Right(reason) => {
-				T::Reliability::verification_result(&check.worker, true);
-				Self::accept(job, stage, &check.worker, reason);
+		let worker = &check.worker;
+		let Outcome::Right(reason) = outcome else {
+			if let Round::Dispute { disputer: Some(disputer) } = &check.round {
+				Self::credit(disputer, 0, 1);
 			}
-			Outcome::Wrong => {
-				if let Round::Dispute { disputer: Some(disputer) } = &check.round {
-					Self::credit(disputer, 0, 1);
-				}
+			Self::reject(subject, worker);
+			return;
+		};
+		if let Subject::Stage { .. } = subject {
+			T::Reliability::verification_result(worker, true);
+		}
+		Self::accept(subject, worker, reason);
+	}
+
+	/// Rejects a claim proven wrong: a receipt's worker loses `fault_slash` of its bond to the
+	/// penalty pool, is jailed and forfeits the epoch's rewards, and the stage goes to another
+	/// worker; a benchmark answer's IB claim is rejected.
+	fn reject(subject: Subject, worker: &T::AccountId) {
+		let (slashed, jailed_until) = match subject {
+			Subject::Stage { job, stage } => {
 				let params = Self::params();
-				let worker = &check.worker;
 				let slashed = T::Stake::slash(
 					worker,
 					SlashAmount::Fraction(params.fault_slash),
@@ -329,14 +326,18 @@ impl<T: Config> Pallet<T> {
 						"rejecting job {job}/{stage} failed: {error:?}"
 					);
 				}
-				Self::deposit_event(Event::Rejected {
-					job,
-					stage,
-					worker: worker.clone(),
-					slashed,
-					jailed_until,
-				});
+				(slashed, Some(jailed_until))
 			}
-		}
+			Subject::Benchmark { challenge } => {
+				T::Benchmarks::benchmark_checked(worker, challenge, ProofCheck::Wrong);
+				(Zero::zero(), None)
+			}
+		};
+		Self::deposit_event(Event::Rejected {
+			subject,
+			worker: worker.clone(),
+			slashed,
+			jailed_until,
+		});
 	}
 }

@@ -1,16 +1,17 @@
-//! Intake: receipts queue up in inclusion order with their sampling rate, and each block
-//! decides those whose challenge window has ended, with randomness from a block after their
-//! inclusion.
+//! Intake: receipts and benchmark answers queue up in inclusion order with their sampling rate
+//! (100 % for benchmark answers), and each block decides those whose challenge window has
+//! ended, with randomness from a block after their inclusion.
 
 use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
 
 use crate::{
-	pallet::*, sampling, AcceptReason, BalanceOf, ComputeStake, IntakeEntry, JobSettlement,
-	ReceiptVerifier, VerifierDirectory, WeightInfo, WorkerDirectory,
+	pallet::*, sampling, AcceptReason, BalanceOf, BenchmarkOutcomes, BenchmarkProofs, ChallengeId,
+	ComputeStake, IntakeEntry, JobSettlement, ProofCheck, ReceiptVerifier, Subject,
+	VerifierDirectory, WeightInfo, WorkerDirectory,
 };
-use cinder_primitives::{ReceiptSubmitted, VerificationPlan, VerifierBusy};
+use cinder_primitives::{ProofPlan, ReceiptSubmitted, VerificationPlan, VerifierBusy};
 
 /// The subject the randomness is asked for.
 pub const RANDOMNESS_SUBJECT: &[u8] = b"cinder/verification";
@@ -39,7 +40,7 @@ impl<T: Config> Pallet<T> {
 		)
 	}
 
-	/// Appends a receipt to the intake queue; [`VerifierBusy`] when every page is full.
+	/// Appends a claim to the intake queue; [`VerifierBusy`] when every page is full.
 	pub(crate) fn enqueue(entry: crate::IntakeEntryOf<T>) -> Result<(), VerifierBusy> {
 		let mut queue = Intake::<T>::get();
 		let tail_len = IntakePages::<T>::decode_len(queue.tail).unwrap_or(0);
@@ -55,8 +56,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Takes the sampling decision of up to `MaxDecisionsPerBlock` receipts whose challenge
-	/// window has ended, oldest first. Stops early at a receipt whose window has not ended, or
+	/// Takes the sampling decision of up to `MaxDecisionsPerBlock` claims whose challenge
+	/// window has ended, oldest first. Stops early at a claim whose window has not ended, or
 	/// whose inclusion is not before the randomness, or when no deadline slot is left for a
 	/// sampled one (it is decided in a later block).
 	pub(crate) fn decide_receipts(now: BlockNumberFor<T>) -> Weight {
@@ -86,10 +87,10 @@ impl<T: Config> Pallet<T> {
 			{
 				break;
 			}
-			let sampled = sampling::is_sampled(&seed, entry.job, entry.stage, entry.rate);
+			let sampled = sampling::is_sampled(&seed, &entry.subject, entry.rate);
 			let size = params.committee_size as u32;
 			let committee = if sampled {
-				Self::draw_members(&seed, entry.job, entry.stage, 0, candidates, size)
+				Self::draw_members(&seed, &entry.subject, 0, candidates, size)
 			} else {
 				Default::default()
 			};
@@ -97,9 +98,9 @@ impl<T: Config> Pallet<T> {
 				// Unsampled, or sampled with no verifier able to check it.
 				let reason =
 					if sampled { AcceptReason::NoVerifiers } else { AcceptReason::NotSampled };
-				Self::accept(entry.job, entry.stage, &entry.worker, reason);
+				Self::accept(entry.subject, &entry.worker, reason);
 				weight.saturating_accrue(
-					T::WeightInfo::decide_unsampled().saturating_add(T::Jobs::accept_weight()),
+					T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()),
 				);
 			} else {
 				match Self::open_check(entry, committee, now) {
@@ -127,11 +128,11 @@ impl<T: Config> Pallet<T> {
 	pub fn max_on_initialize_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		let expiry = T::WeightInfo::expire_check(size)
-			.saturating_add(T::Jobs::reject_weight())
+			.saturating_add(Self::reject_weight().max(Self::settle_weight()))
 			.saturating_add(Self::reports_weight(size))
 			.saturating_add(T::DbWeight::get().reads(1));
 		let decision = T::WeightInfo::decide_sampled(size)
-			.max(T::WeightInfo::decide_unsampled().saturating_add(T::Jobs::accept_weight()));
+			.max(T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()));
 		T::WeightInfo::close_epoch()
 			.saturating_add(T::WeightInfo::expire_checks_base())
 			.saturating_add(expiry.saturating_mul(T::MaxChecksPerBlock::get().into()))
@@ -139,23 +140,47 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(decision.saturating_mul(T::MaxDecisionsPerBlock::get().into()))
 	}
 
-	/// Settles an accepted receipt; a stage that cannot settle any more (its job was decided
-	/// otherwise) is left alone.
-	pub(crate) fn accept(
-		job: crate::JobId,
-		stage: crate::StageIndex,
-		worker: &T::AccountId,
-		reason: AcceptReason,
-	) {
-		match frame_support::storage::with_storage_layer(|| T::Jobs::accept(job, stage)) {
-			Ok(()) => {
-				Self::deposit_event(Event::Accepted { job, stage, worker: worker.clone(), reason })
+	/// The most accepting a claim costs: a receipt's settlement, or a benchmark answer's
+	/// confirmation.
+	pub(crate) fn settle_weight() -> Weight {
+		T::Jobs::accept_weight().max(T::Benchmarks::benchmark_checked_weight())
+	}
+
+	/// The most rejecting a claim costs: a receipt's reassignment (the slash and jail are in
+	/// the pallet's own weights), or a benchmark answer's rejection.
+	pub(crate) fn reject_weight() -> Weight {
+		T::Jobs::reject_weight().max(T::Benchmarks::benchmark_checked_weight())
+	}
+
+	/// Accepts a claim: settles a receipt's stage (one that cannot settle any more, its job
+	/// decided otherwise, is left alone), or confirms a benchmark answer, checked by verifiers
+	/// unless none could be drawn.
+	pub(crate) fn accept(subject: Subject, worker: &T::AccountId, reason: AcceptReason) {
+		match subject {
+			Subject::Stage { job, stage } => {
+				let settled =
+					frame_support::storage::with_storage_layer(|| T::Jobs::accept(job, stage));
+				if let Err(error) = settled {
+					log::warn!(
+						target: "runtime::verification",
+						"accepting job {job}/{stage} failed: {error:?}"
+					);
+					return;
+				}
 			}
-			Err(error) => log::warn!(
-				target: "runtime::verification",
-				"accepting job {job}/{stage} failed: {error:?}"
-			),
+			Subject::Benchmark { challenge } => {
+				let check = match reason {
+					AcceptReason::NotSampled | AcceptReason::NoVerifiers => {
+						ProofCheck::AcceptedUnchecked
+					}
+					AcceptReason::CommitteeAgreed | AcceptReason::DisputeCleared => {
+						ProofCheck::Verified
+					}
+				};
+				T::Benchmarks::benchmark_checked(worker, challenge, check);
+			}
 		}
+		Self::deposit_event(Event::Accepted { subject, worker: worker.clone(), reason });
 	}
 }
 
@@ -165,13 +190,36 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 	) -> Result<VerificationPlan<BlockNumberFor<T>>, VerifierBusy> {
 		let rate = Self::rate_for(&receipt.worker, receipt.fee, receipt.detection);
 		Self::enqueue(IntakeEntry {
-			job: receipt.job,
-			stage: receipt.stage,
+			subject: Subject::Stage { job: receipt.job, stage: receipt.stage },
 			worker: receipt.worker.clone(),
 			output_root: receipt.output_root,
 			rate,
 			included_at: frame_system::Pallet::<T>::block_number(),
 		})?;
 		Ok(VerificationPlan::Pending)
+	}
+}
+
+/// Benchmark answers are always checked: they enter the intake queue at a 100 % rate, so a
+/// committee recomputes each one unless no verifier can be drawn.
+impl<T: Config> BenchmarkProofs<T::AccountId> for Pallet<T> {
+	fn answer_submitted(
+		who: &T::AccountId,
+		challenge: ChallengeId,
+		result: [u8; 32],
+	) -> Result<ProofPlan, VerifierBusy> {
+		Self::enqueue(IntakeEntry {
+			subject: Subject::Benchmark { challenge },
+			worker: who.clone(),
+			output_root: result,
+			rate: Perbill::one(),
+			included_at: frame_system::Pallet::<T>::block_number(),
+		})?;
+		Ok(ProofPlan::Pending)
+	}
+
+	fn answer_weight() -> Weight {
+		// Intake and its tail page: read and written.
+		T::DbWeight::get().reads_writes(2, 2)
 	}
 }

@@ -37,7 +37,7 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(waiting == queue.queued, "intake count differs from its pages");
 
-		for ((job, stage), check) in Checks::<T>::iter() {
+		for (subject, check) in Checks::<T>::iter() {
 			for (i, member) in check.members.iter().enumerate() {
 				ensure!(
 					check.members.iter().skip(i + 1).all(|other| other.who != member.who),
@@ -58,7 +58,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			ensure!(
-				CheckDeadlines::<T>::get(check.deadline).contains(&(job, stage)),
+				CheckDeadlines::<T>::get(check.deadline).contains(&subject),
 				"open check missing from its deadline block"
 			);
 		}

@@ -7,6 +7,12 @@
 //! verdicts accept it or open a dispute that a larger committee decides by majority. Unsampled
 //! receipts are accepted when the challenge window ends.
 //!
+//! Answers to the node registry's benchmark challenges go the same way, as claims of their own
+//! ([`Subject::Benchmark`]), except that they are always sampled: a committee recomputes the
+//! seeded workload, and its word comes back to the registry ([`BenchmarkOutcomes`]) and
+//! confirms the claimed IB as independently checked, or rejects it (no slash: the node may not
+//! be bonded yet). Only when no verifier can be drawn is an answer accepted unchecked.
+//!
 //! ## How a receipt is decided
 //! 1. **Intake** ([`intake`]): the jobs pallet hands over each recorded receipt
 //!    ([`ReceiptVerifier`]). Its sampling rate is fixed then, from the worker's reliability and
@@ -97,8 +103,9 @@ mod types;
 pub mod weights;
 
 pub use cinder_primitives::{
-	ComputeStake, JobId, JobSettlement, ReceiptVerifier, ReliabilityEvents, RewardEpochIndex,
-	RewardEpochs, RewardForfeits, StageIndex, VerifierDirectory, WorkerDirectory,
+	BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake, JobId, JobSettlement,
+	ProofCheck, ReceiptVerifier, ReliabilityEvents, RewardEpochIndex, RewardEpochs, RewardForfeits,
+	StageIndex, VerifierDirectory, WorkerDirectory,
 };
 pub use pallet::*;
 pub use types::*;
@@ -127,8 +134,8 @@ pub type IntakeEntryOf<T> = IntakeEntry<
 /// Where verifier faults go: the runtime reports them to pallet-offences against the
 /// verifier's validator stash, so pallet-staking slashes and chills it.
 pub trait VerifierOffences<AccountId> {
-	/// `verifier` committed `fault` while checking `job`.
-	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId);
+	/// `verifier` committed `fault` while checking `subject`.
+	fn report(verifier: &AccountId, fault: VerifierFault, subject: Subject);
 	/// The most one [`Self::report`] costs; the pallet's weights add it once per committee
 	/// member that could be reported.
 	fn report_weight() -> Weight;
@@ -156,6 +163,10 @@ pub mod pallet {
 
 		/// Settles or rejects receipts (the jobs pallet).
 		type Jobs: JobSettlement<Error = DispatchError>;
+
+		/// Where the word on benchmark answers goes: it confirms or rejects the claimed IB
+		/// (the node registry).
+		type Benchmarks: BenchmarkOutcomes<Self::AccountId>;
 
 		/// Workers' reliability, which sets their sampling rate (the node registry).
 		type Workers: WorkerDirectory<Self::AccountId, BalanceOf<Self>>;
@@ -193,12 +204,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
 
-		/// Receipts per page of the intake queue.
+		/// Claims (receipts and benchmark answers) per page of the intake queue.
 		#[pallet::constant]
 		type IntakePageSize: Get<u32>;
 
-		/// Pages of the intake queue; when all are full, receipts are refused until the
-		/// queue drains.
+		/// Pages of the intake queue; when all are full, receipts and benchmark answers are
+		/// refused until the queue drains.
 		#[pallet::constant]
 		type MaxIntakePages: Get<u32>;
 
@@ -227,7 +238,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Intake<T: Config> = StorageValue<_, IntakeQueue, ValueQuery>;
 
-	/// The intake queue's pages: receipts waiting for their sampling decision.
+	/// The intake queue's pages: claims waiting for their sampling decision.
 	#[pallet::storage]
 	pub type IntakePages<T: Config> = StorageMap<
 		_,
@@ -237,10 +248,9 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Sampled receipts under check, by job and stage.
+	/// Sampled claims under check, by subject.
 	#[pallet::storage]
-	pub type Checks<T: Config> =
-		StorageMap<_, Twox64Concat, (JobId, StageIndex), CheckOf<T>, OptionQuery>;
+	pub type Checks<T: Config> = StorageMap<_, Twox64Concat, Subject, CheckOf<T>, OptionQuery>;
 
 	/// The checks whose verdict deadline is a block (entries of checks decided earlier, or
 	/// given a later deadline by a dispute, are skipped when the block comes).
@@ -249,7 +259,7 @@ pub mod pallet {
 		_,
 		Twox64Concat,
 		BlockNumberFor<T>,
-		BoundedVec<(JobId, StageIndex), T::MaxChecksPerBlock>,
+		BoundedVec<Subject, T::MaxChecksPerBlock>,
 		ValueQuery,
 	>;
 
@@ -305,45 +315,39 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// The parameters were set.
 		ParamsSet { params: VerificationParams<BlockNumberFor<T>> },
-		/// `worker`'s receipt for `job`/`stage` was sampled: `committee` must give verdicts
-		/// before block `deadline`.
+		/// `worker`'s claim on `subject` was sampled: `committee` must give verdicts before
+		/// block `deadline`.
 		Sampled {
-			job: JobId,
-			stage: StageIndex,
+			subject: Subject,
 			worker: T::AccountId,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// `verifier` gave its verdict on `job`/`stage`: right (`agrees`) or wrong.
-		VerdictSubmitted { job: JobId, stage: StageIndex, verifier: T::AccountId, agrees: bool },
-		/// The receipt of `job`/`stage` is disputed (by `disputer`, or because the committee
-		/// stayed silent): `committee` decides by majority before block `deadline`.
+		/// `verifier` gave its verdict on `subject`: the claim is right (`agrees`) or wrong.
+		VerdictSubmitted { subject: Subject, verifier: T::AccountId, agrees: bool },
+		/// The claim on `subject` is disputed (by `disputer`, or because the committee stayed
+		/// silent): `committee` decides by majority before block `deadline`.
 		Disputed {
-			job: JobId,
-			stage: StageIndex,
+			subject: Subject,
 			disputer: Option<T::AccountId>,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// `worker`'s receipt for `job`/`stage` was accepted, for `reason`.
-		Accepted { job: JobId, stage: StageIndex, worker: T::AccountId, reason: AcceptReason },
-		/// `worker`'s receipt for `job`/`stage` was proven wrong: `slashed` went to the penalty
-		/// pool, it is jailed until reward epoch `jailed_until`, and the stage goes to another
-		/// worker at no charge to the submitter.
+		/// `worker`'s claim on `subject` was accepted, for `reason`: a receipt settles, a
+		/// benchmark answer confirms the claimed IB.
+		Accepted { subject: Subject, worker: T::AccountId, reason: AcceptReason },
+		/// `worker`'s claim on `subject` was proven wrong. For a receipt, `slashed` went to
+		/// the penalty pool, the worker is jailed until reward epoch `jailed_until`, and the
+		/// stage goes to another worker at no charge to the submitter; a wrong benchmark answer
+		/// rejects the claimed IB (nothing slashed, no jail).
 		Rejected {
-			job: JobId,
-			stage: StageIndex,
+			subject: Subject,
 			worker: T::AccountId,
 			slashed: BalanceOf<T>,
-			jailed_until: RewardEpochIndex,
+			jailed_until: Option<RewardEpochIndex>,
 		},
-		/// `verifier` committed `fault` on `job`/`stage`: no credit, reported as an offence.
-		VerifierFaulted {
-			job: JobId,
-			stage: StageIndex,
-			verifier: T::AccountId,
-			fault: VerifierFault,
-		},
+		/// `verifier` committed `fault` on `subject`: no credit, reported as an offence.
+		VerifierFaulted { subject: Subject, verifier: T::AccountId, fault: VerifierFault },
 		/// Reward epoch `epoch` closed: the penalty pool pays `pot` for its `credits`.
 		EpochClosed { epoch: RewardEpochIndex, pot: BalanceOf<T>, credits: Credits },
 		/// `verifier` was paid `amount` from the penalty pool for epoch `epoch`.
@@ -356,7 +360,7 @@ pub mod pallet {
 		/// committee empty or above `MaxCommitteeSize`, a dispute committee not larger than the
 		/// committee, or a challenge window under 2 blocks or a zero verdict window.
 		InvalidParams,
-		/// No check is open for this job and stage: it was not sampled, or is decided.
+		/// No check is open for this subject: it was not sampled, or is decided.
 		NotUnderCheck,
 		/// The sender is not on the committee of this check's current round.
 		NotInCommittee,
@@ -423,25 +427,24 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Give a verdict on a sampled receipt, as a member of its committee.
+		/// Give a verdict on a sampled claim, as a member of its committee.
 		///
 		/// - `origin`: a verifier on the committee of the check's current round.
-		/// - `job`, `stage`: the receipt.
+		/// - `subject`: a job's stage (the receipt), or a benchmark challenge (the answer).
 		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
 		///
-		/// The last verdict a round needs decides it: the receipt is accepted, disputed, or
-		/// rejected (the worker slashed and jailed). A second, contradicting verdict voids the
-		/// sender's vote and reports it.
+		/// The last verdict a round needs decides it: the claim is accepted, disputed, or
+		/// rejected (a worker's receipt: slashed and jailed; a benchmark answer: the IB claim
+		/// rejected). A second, contradicting verdict voids the sender's vote and reports it.
 		#[pallet::call_index(1)]
 		#[pallet::weight(Pallet::<T>::submit_verdict_weight())]
 		pub fn submit_verdict(
 			origin: OriginFor<T>,
-			job: JobId,
-			stage: StageIndex,
+			subject: Subject,
 			verdict: Verdict,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_verdict(who, job, stage, verdict)
+			Self::do_submit_verdict(who, subject, verdict)
 		}
 
 		/// Pay `verifier` its share of the penalty pool for a closed reward epoch.

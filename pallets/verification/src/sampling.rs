@@ -1,9 +1,10 @@
-//! Whether a receipt is sampled: the rate, from the worker's reliability and the job's stake at
+//! Whether a claim is sampled: the rate, from the worker's reliability and the job's stake at
 //! risk, and the draw, from randomness that did not exist when the receipt was included.
 
+use codec::Encode;
 use sp_runtime::{traits::Saturating, PerThing, Perbill};
 
-use crate::VerificationParams;
+use crate::{Subject, VerificationParams};
 
 /// The rate the worker's reliability alone gives: `base` for a worker with no reliability,
 /// falling linearly to `floor` for a fully reliable one.
@@ -64,15 +65,13 @@ pub fn draw(seed: &[u8; 32], subject: &[u8], bound: u64) -> u64 {
 	(u128::from_le_bytes(wide) % bound as u128) as u64
 }
 
-/// Whether the receipt of `(job, stage)` is sampled at `rate`, given `seed`, the randomness of
-/// a block after the receipt's inclusion.
-pub fn is_sampled(seed: &[u8; 32], job: u64, stage: u8, rate: Perbill) -> bool {
-	let mut subject = [0u8; 10];
-	subject[..8].copy_from_slice(&job.to_le_bytes());
-	subject[8] = stage;
-	subject[9] = b's';
+/// Whether the claim on `subject` is sampled at `rate`, given `seed`, the randomness of a
+/// block after the claim's inclusion.
+pub fn is_sampled(seed: &[u8; 32], subject: &Subject, rate: Perbill) -> bool {
+	let mut input = subject.encode();
+	input.push(b's');
 	let parts = Perbill::one().deconstruct() as u64;
-	draw(seed, &subject, parts) < rate.deconstruct() as u64
+	draw(seed, &input, parts) < rate.deconstruct() as u64
 }
 
 /// Verifier compute per unit of worker compute for receipts sampled at `rate`, each checked by

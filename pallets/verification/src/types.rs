@@ -1,6 +1,6 @@
 //! Records of the verification pallet.
 
-use cinder_primitives::{JobId, StageIndex};
+use cinder_primitives::{ChallengeId, JobId, StageIndex};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec};
 use scale_info::TypeInfo;
@@ -48,20 +48,43 @@ pub struct VerificationParams<BlockNumber> {
 	pub disputer_share: Perbill,
 }
 
-/// A receipt waiting in the intake queue for its sampling decision.
+/// What a check is about: a claimed output commitment to be recomputed.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+)]
+pub enum Subject {
+	/// A worker's receipt for stage `stage` of job `job` (the jobs pallet).
+	Stage { job: JobId, stage: StageIndex },
+	/// A node's answer to benchmark challenge `challenge` (the node registry holds its seed
+	/// and size); always checked.
+	Benchmark { challenge: ChallengeId },
+}
+
+/// A claim waiting in the intake queue for its sampling decision: a receipt, or an answer to
+/// a benchmark challenge.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct IntakeEntry<AccountId, BlockNumber> {
-	/// The job.
-	pub job: JobId,
-	/// The stage.
-	pub stage: StageIndex,
-	/// The worker that submitted the receipt.
+	/// What is claimed.
+	pub subject: Subject,
+	/// The worker (or node) that claims it.
 	pub worker: AccountId,
-	/// The receipt's output commitment.
+	/// The claimed output commitment.
 	pub output_root: [u8; 32],
-	/// Its sampling rate, fixed at inclusion from the worker's reliability and the job's fee.
+	/// Its sampling rate, fixed at inclusion: from the worker's reliability and the job's
+	/// fee for a receipt, 100 % for a benchmark answer.
 	pub rate: Perbill,
-	/// The block the receipt was included in.
+	/// The block the claim was included in.
 	pub included_at: BlockNumber,
 }
 

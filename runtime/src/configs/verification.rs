@@ -10,7 +10,7 @@ use alloc::{vec, vec::Vec};
 use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
 use pallet_session::historical::IdentificationTuple;
-use pallet_verification::{VerifierFault, VerifierOffences};
+use pallet_verification::{Subject, VerifierFault, VerifierOffences};
 use sp_runtime::{traits::Convert, Perbill};
 use sp_staking::{
 	offence::{Kind, Offence, ReportOffence},
@@ -21,7 +21,6 @@ use crate::{
 	configs::RewardEpochClock, AccountId, Balances, ComputeStaking, Jobs, NodeRegistry, Offences,
 	PenaltyPool, Runtime,
 };
-use cinder_primitives::JobId;
 
 parameter_types! {
 	/// Share of its exposure a validator loses for a verdict against the final outcome of a
@@ -40,8 +39,8 @@ pub struct VerifierOffence {
 	pub offender: IdentificationTuple<Runtime>,
 	/// What it did.
 	pub fault: VerifierFault,
-	/// The job whose check it was.
-	pub job: JobId,
+	/// What was checked.
+	pub subject: Subject,
 	/// The session the fault was reported in.
 	pub session_index: SessionIndex,
 	/// Validators in that session.
@@ -61,9 +60,9 @@ impl VerifierOffence {
 
 impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	const ID: Kind = *b"cinder:verifier:";
-	/// One slot per job and kind of fault: the same fault on the same job is reported once,
-	/// faults on different jobs are separate offences.
-	type Slot = (JobId, u8);
+	/// One slot per check and kind of fault: the same fault on the same check is reported
+	/// once, faults on different checks are separate offences.
+	type Slot = (Subject, u8);
 
 	fn offenders(&self) -> Vec<IdentificationTuple<Runtime>> {
 		vec![self.offender.clone()]
@@ -78,7 +77,7 @@ impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	}
 
 	fn slot(&self) -> Self::Slot {
-		(self.job, self.fault_code())
+		(self.subject, self.fault_code())
 	}
 
 	fn slash_fraction(&self, _offenders_count: u32) -> Perbill {
@@ -95,7 +94,7 @@ impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 /// the session any more: its fault is logged and it only loses its credit.
 pub struct StakingOffences;
 impl VerifierOffences<AccountId> for StakingOffences {
-	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId) {
+	fn report(verifier: &AccountId, fault: VerifierFault, subject: Subject) {
 		let stash =
 			pallet_node_registry::Nodes::<Runtime>::get(verifier).and_then(|node| {
 				match node.role {
@@ -111,20 +110,20 @@ impl VerifierOffences<AccountId> for StakingOffences {
 		let Some(identification) = identification else {
 			log::warn!(
 				target: "runtime::verification",
-				"verifier {verifier:?}: stash {stash:?} is not validating, {fault:?} on job {job} not reported"
+				"verifier {verifier:?}: stash {stash:?} is not validating, {fault:?} on {subject:?} not reported"
 			);
 			return;
 		};
 		let offence = VerifierOffence {
 			offender: (stash, identification),
 			fault,
-			job,
+			subject,
 			session_index: pallet_session::CurrentIndex::<Runtime>::get(),
 			validator_set_count: pallet_session::Validators::<Runtime>::decode_len().unwrap_or(0)
 				as u32,
 		};
 		if let Err(error) = Offences::report_offence(Vec::new(), offence) {
-			log::warn!(target: "runtime::verification", "offence of {verifier:?} on job {job}: {error:?}");
+			log::warn!(target: "runtime::verification", "offence of {verifier:?} on {subject:?}: {error:?}");
 		}
 	}
 
@@ -142,6 +141,7 @@ impl VerifierOffences<AccountId> for StakingOffences {
 impl pallet_verification::Config for Runtime {
 	type Currency = Balances;
 	type Jobs = Jobs;
+	type Benchmarks = NodeRegistry;
 	type Workers = NodeRegistry;
 	type Stake = ComputeStaking;
 	type Reliability = NodeRegistry;

@@ -21,6 +21,12 @@ fn a_dev_worker_registers_confirms_and_bonds_to_eligibility() {
 		let price = CNDR; // 1 CNDR per IBM
 		assert_ok!(register(&eve, NodeRole::Worker, price));
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(eve.clone()), [9; 32]));
+		// No verifier is registered: the answer is accepted unchecked when its challenge window
+		// ends.
+		super::run_to(
+			crate::System::block_number() + crate::Verification::params().challenge_window,
+		);
+		assert!(pallet_node_registry::Nodes::<Runtime>::get(&eve).unwrap().confirmed_ib.is_some());
 		// S(n) = 2 · 4320 · 0.0001 IB · 1 CNDR = 0.864 CNDR.
 		let s = ComputeStaking::minimum_stake(&eve);
 		assert_eq!(s, 864 * CNDR / 1_000);

@@ -8,7 +8,6 @@ mod genesis;
 mod jobs;
 mod verification;
 
-use frame_support::traits::Hooks;
 use sp_runtime::BuildStorage;
 
 use crate::genesis_config_presets::{merge, preset_config};
@@ -21,18 +20,7 @@ pub fn new_test_ext(preset: &str) -> sp_io::TestExternalities {
 	ext
 }
 
-/// Runs the compute market's block hooks up to `block`; each block leaves BABE randomness
-/// behind for the next, as its `on_finalize` does on a real chain.
-pub fn run_to(block: u32) {
-	while crate::System::block_number() < block {
-		let next = crate::System::block_number() + 1;
-		crate::System::set_block_number(next);
-		crate::Verification::on_initialize(next);
-		crate::Jobs::on_initialize(next);
-		let vrf_output = sp_io::hashing::blake2_256(&next.to_le_bytes());
-		pallet_babe::AuthorVrfRandomness::<crate::Runtime>::put(Some(vrf_output));
-	}
-}
+pub use crate::dev_nodes::run_to;
 
 #[test]
 fn merge_patches_objects_and_replaces_leaves() {

@@ -1,5 +1,6 @@
 //! Verification as wired into the runtime: Alice's validator runs a Verifier node and every
-//! receipt is sampled. A wrong receipt is disputed and its worker slashed by exactly
+//! receipt is sampled. A worker's benchmark answer is recomputed by Alice and its IB confirmed
+//! as independently checked. A wrong receipt is disputed and its worker slashed by exactly
 //! `fault_slash` of its bond into the penalty pool, jailed, and the job fails at no charge when
 //! no other worker can take it; a verifier that stays silent is reported to pallet-offences and
 //! pallet-staking records the slash of its validator.
@@ -8,7 +9,7 @@ use codec::Encode;
 use frame_support::assert_ok;
 use pallet_jobs::{JobClass, JobFailure, JobInput, JobSpec, JobStatus, ReceiptEntry, WhenNoWorker};
 use pallet_node_registry::NodeRole;
-use pallet_verification::{AcceptReason, Credits, Verdict};
+use pallet_verification::{AcceptReason, Credits, Subject, Verdict};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::Perbill;
@@ -34,9 +35,13 @@ fn events() -> Vec<RuntimeEvent> {
 	System::events().into_iter().map(|record| record.event).collect()
 }
 
+/// The receipt under check.
+const JOB_0: Subject = Subject::Stage { job: 0, stage: 0 };
+
 /// Alice verifies for her validator; every receipt is sampled by a committee of one; Eve is a
-/// bonded lavapipe worker; Ferdie's GEMM job 0 is routed to Eve, who claims `output_root`;
-/// then the challenge window runs out and the check opens.
+/// bonded lavapipe worker whose benchmark answer Alice recomputes and confirms; Ferdie's GEMM
+/// job 0 is routed to Eve, who claims `output_root`; then the challenge window runs out and
+/// the check opens.
 fn sampled_receipt(output_root: [u8; 32]) {
 	let mut params = Verification::params();
 	params.base_sampling_rate = Perbill::one();
@@ -50,7 +55,27 @@ fn sampled_receipt(output_root: [u8; 32]) {
 		CNDR,
 		vec![]
 	));
-	assert_ok!(crate::dev_nodes::lavapipe_worker(&eve(), CNDR, vec![0], CNDR));
+	assert_ok!(crate::dev_nodes::answered_lavapipe_worker(&eve(), CNDR, vec![0], CNDR));
+	let challenge = pallet_node_registry::Nodes::<Runtime>::get(eve()).unwrap().challenge.unwrap();
+	let answer = Subject::Benchmark { challenge: challenge.id };
+	run_to(System::block_number() + params.challenge_window);
+	assert!(events().iter().any(|e| matches!(
+		e,
+		RuntimeEvent::Verification(pallet_verification::Event::Sampled { subject, .. })
+			if *subject == answer
+	)));
+	assert_ok!(Verification::submit_verdict(
+		RuntimeOrigin::signed(alice()),
+		answer,
+		Verdict::Commitment(crate::dev_nodes::LAVAPIPE_ANSWER)
+	));
+	assert!(events().contains(&RuntimeEvent::NodeRegistry(
+		pallet_node_registry::Event::IbConfirmed {
+			who: eve(),
+			ib: crate::dev_nodes::LAVAPIPE_IB,
+			independently_checked: true
+		}
+	)));
 	assert_ok!(Jobs::submit_job(
 		RuntimeOrigin::signed(ferdie()),
 		0,
@@ -75,7 +100,7 @@ fn sampled_receipt(output_root: [u8; 32]) {
 	run_to(System::block_number() + params.challenge_window);
 	let sampled = events().into_iter().any(|e| {
 		matches!(e, RuntimeEvent::Verification(pallet_verification::Event::Sampled {
-			job: 0, ref committee, ..
+			subject: JOB_0, ref committee, ..
 		}) if committee.to_vec() == vec![alice()])
 	});
 	assert!(sampled, "job 0 sampled with Alice on the committee");
@@ -94,22 +119,21 @@ fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
 		// Alice recomputes and finds another root: a dispute, whose committee is Alice again
 		// (the only verifier); her second verdict is the majority.
 		let verdict = Verdict::Commitment([8; 32]);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), 0, 0, verdict));
+		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), JOB_0, verdict));
 		assert!(events().iter().any(|e| matches!(
 			e,
-			RuntimeEvent::Verification(pallet_verification::Event::Disputed { job: 0, .. })
+			RuntimeEvent::Verification(pallet_verification::Event::Disputed { subject: JOB_0, .. })
 		)));
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), 0, 0, verdict));
+		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), JOB_0, verdict));
 
 		assert_eq!(ComputeStaking::active_bond(&eve()), bond - slash);
 		assert_eq!(Balances::free_balance(PenaltyPool::get()), pool + slash);
 		assert!(events().contains(&RuntimeEvent::Verification(
 			pallet_verification::Event::Rejected {
-				job: 0,
-				stage: 0,
+				subject: JOB_0,
 				worker: eve(),
 				slashed: slash,
-				jailed_until: Verification::params().jail_epochs,
+				jailed_until: Some(Verification::params().jail_epochs),
 			}
 		)));
 		assert!(ComputeStaking::jailed_until(&eve()).is_some());
@@ -117,10 +141,11 @@ fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
 		let job = pallet_jobs::Jobs::<Runtime>::get(0).unwrap();
 		assert_eq!(job.status, JobStatus::Failed(JobFailure::NoWorkerForReassignment));
 		assert_eq!(Balances::free_balance(ferdie()), ferdie_before);
-		// Alice's verdicts matched the outcome in both rounds, and her dispute was confirmed.
+		// Alice's verdicts matched the outcome: Eve's benchmark answer, then both rounds of
+		// the dispute she raised and won.
 		assert_eq!(
 			pallet_verification::VerifierCredits::<Runtime>::get(0, alice()),
-			Credits { matched: 2, disputes: 1 }
+			Credits { matched: 3, disputes: 1 }
 		);
 		Verification::do_try_state().unwrap();
 		Jobs::do_try_state().unwrap();
@@ -133,11 +158,10 @@ fn a_right_receipt_the_committee_agrees_with_settles() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		sampled_receipt([7; 32]);
 		let verdict = Verdict::Commitment([7; 32]);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), 0, 0, verdict));
+		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), JOB_0, verdict));
 		assert!(events().contains(&RuntimeEvent::Verification(
 			pallet_verification::Event::Accepted {
-				job: 0,
-				stage: 0,
+				subject: JOB_0,
 				worker: eve(),
 				reason: AcceptReason::CommitteeAgreed,
 			}
@@ -158,7 +182,7 @@ fn a_silent_verifier_is_reported_and_pallet_staking_records_its_slash() {
 
 		let offence = RuntimeEvent::Offences(pallet_offences::Event::Offence {
 			kind: *b"cinder:verifier:",
-			slot: (0u64, 1u8).encode(),
+			slot: (JOB_0, 1u8).encode(),
 		});
 		assert!(events().contains(&offence), "Alice's silence on job 0 reported");
 		assert!(events().iter().any(|e| matches!(
@@ -170,7 +194,7 @@ fn a_silent_verifier_is_reported_and_pallet_staking_records_its_slash() {
 		assert!(events().iter().any(|e| matches!(
 			e,
 			RuntimeEvent::Verification(pallet_verification::Event::Disputed {
-				job: 0,
+				subject: JOB_0,
 				disputer: None,
 				..
 			})

@@ -1,9 +1,15 @@
-//! Benchmark challenges: on-time answers confirm, late, missing and wrong ones reject.
+//! Benchmark challenges: on-time answers go to the verifiers, whose word confirms or rejects
+//! the claim; late and missing answers reject it.
 
 use frame_support::{assert_noop, assert_ok};
 
 use super::*;
-use crate::{ChallengeFailure, ConfirmedIb, Error, Event, Nodes};
+use crate::{BenchmarkOutcomes, ChallengeFailure, ConfirmedIb, Error, Event, Nodes};
+
+/// The id of `who`'s pending challenge.
+fn challenge_of(who: AccountId) -> ChallengeId {
+	Nodes::<Test>::get(who).unwrap().challenge.unwrap().id
+}
 
 #[test]
 fn a_timely_answer_confirms_the_claim_marked_unchecked() {
@@ -136,5 +142,102 @@ fn a_new_claim_keeps_the_confirmed_ib_until_confirmed_and_a_raise_needs_bond() {
 		assert_eq!(node.challenge.unwrap().claimed_ib, Ib::ONE);
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [2; 32]));
 		assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib.unwrap().ib, Ib::ONE);
+	});
+}
+
+#[test]
+fn a_timely_answer_waits_for_the_verifiers_whose_word_confirms_it_checked() {
+	ExtBuilder::default().build_and_execute(|| {
+		set_proof_plan(Ok(ProofPlan::Pending));
+		register_worker(1);
+		let id = challenge_of(1);
+		events();
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+		assert_eq!(answers(), vec![(1, id, [3; 32])], "the answer went to the verifiers");
+		assert_eq!(events(), vec![Event::ChallengeAnswered { who: 1, challenge: id }]);
+		let node = Nodes::<Test>::get(1).unwrap();
+		assert_eq!(node.confirmed_ib, None, "nothing is in force before the verifiers' word");
+		assert_eq!(node.challenge.unwrap().answer, Some([3; 32]));
+
+		// No second answer, and no expiry, while the first is under check.
+		assert_noop!(
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [4; 32]),
+			Error::<Test>::AnswerUnderCheck
+		);
+		run_to(42);
+		assert_noop!(
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
+			Error::<Test>::AnswerUnderCheck
+		);
+
+		NodeRegistry::benchmark_checked(&1, id, ProofCheck::Verified);
+		let node = Nodes::<Test>::get(1).unwrap();
+		assert_eq!(
+			node.confirmed_ib,
+			Some(ConfirmedIb { ib: Ib::from_micro(HALF_IB), independently_checked: true })
+		);
+		assert!(node.challenge.is_none());
+		assert_eq!(
+			events(),
+			vec![Event::IbConfirmed {
+				who: 1,
+				ib: Ib::from_micro(HALF_IB),
+				independently_checked: true
+			}]
+		);
+	});
+}
+
+#[test]
+fn the_verifiers_finding_an_answer_wrong_reject_the_claim() {
+	ExtBuilder::default().build_and_execute(|| {
+		set_proof_plan(Ok(ProofPlan::Pending));
+		register_worker(1);
+		let id = challenge_of(1);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+		events();
+		NodeRegistry::benchmark_checked(&1, id, ProofCheck::Wrong);
+		assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib, None);
+		assert!(Nodes::<Test>::get(1).unwrap().challenge.is_none());
+		assert_eq!(
+			events(),
+			vec![Event::IbRejected {
+				who: 1,
+				claimed_ib: Ib::from_micro(HALF_IB),
+				reason: ChallengeFailure::WrongResult
+			}]
+		);
+	});
+}
+
+#[test]
+fn a_word_on_a_challenge_no_longer_pending_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		set_proof_plan(Ok(ProofPlan::Pending));
+		register_worker(1);
+		let first = challenge_of(1);
+		// Not answered yet: the verifiers have nothing to say about it.
+		NodeRegistry::benchmark_checked(&1, first, ProofCheck::Verified);
+		assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib, None);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+		// Another challenge number, and another node's.
+		let before = Nodes::<Test>::get(1).unwrap();
+		NodeRegistry::benchmark_checked(&1, first + 1, ProofCheck::Verified);
+		NodeRegistry::benchmark_checked(&2, first, ProofCheck::Verified);
+		assert_eq!(Nodes::<Test>::get(1).unwrap(), before);
+	});
+}
+
+#[test]
+fn an_answer_the_verifiers_cannot_take_now_may_be_sent_again() {
+	ExtBuilder::default().build_and_execute(|| {
+		set_proof_plan(Err(VerifierBusy));
+		register_worker(1);
+		assert_noop!(
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]),
+			Error::<Test>::VerifierBusy
+		);
+		set_proof_plan(Ok(ProofPlan::Pending));
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
 	});
 }

@@ -17,10 +17,12 @@ use core::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use cinder_primitives::{
-	BenchmarkProofs, Ib, JobsInFlight, ProofCheck, RewardEpochIndex, RewardEpochs,
-	ValidatorControllers,
+	BenchmarkProofs, ChallengeId, Ib, JobsInFlight, ProofCheck, ProofPlan, RewardEpochIndex,
+	RewardEpochs, ValidatorControllers, VerifierBusy,
 };
-use frame_support::{assert_ok, derive_impl, parameter_types, traits::Randomness, BoundedVec};
+use frame_support::{
+	assert_ok, derive_impl, parameter_types, traits::Randomness, weights::Weight, BoundedVec,
+};
 use sp_core::H256;
 use sp_runtime::{traits::Hash, BuildStorage};
 
@@ -56,7 +58,11 @@ thread_local! {
 	static VALIDATORS: RefCell<BTreeSet<(AccountId, AccountId)>> = RefCell::new(BTreeSet::new());
 	/// Stashes outside the current session's validator set (candidates not elected).
 	static NOT_ELECTED: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
-	static PROOF_CHECK: RefCell<ProofCheck> = RefCell::new(ProofCheck::AcceptedUnchecked);
+	/// What the verifiers make of a benchmark answer.
+	static PROOF_PLAN: RefCell<Result<ProofPlan, VerifierBusy>> =
+		RefCell::new(Ok(ProofPlan::Decided(ProofCheck::AcceptedUnchecked)));
+	/// Answers handed to the verifiers: (who, challenge, result).
+	static ANSWERS: RefCell<Vec<(AccountId, ChallengeId, [u8; 32])>> = RefCell::new(Vec::new());
 	static EPOCH: RefCell<RewardEpochIndex> = RefCell::new(0);
 }
 
@@ -79,8 +85,19 @@ impl ValidatorControllers<AccountId> for MockValidators {
 
 pub struct MockProofs;
 impl BenchmarkProofs<AccountId> for MockProofs {
-	fn check(_: &AccountId, _: [u8; 32], _: u64, _: [u8; 32]) -> ProofCheck {
-		PROOF_CHECK.with(|c| *c.borrow())
+	fn answer_submitted(
+		who: &AccountId,
+		challenge: ChallengeId,
+		result: [u8; 32],
+	) -> Result<ProofPlan, VerifierBusy> {
+		let plan = PROOF_PLAN.with(|p| *p.borrow());
+		if plan.is_ok() {
+			ANSWERS.with(|a| a.borrow_mut().push((*who, challenge, result)));
+		}
+		plan
+	}
+	fn answer_weight() -> Weight {
+		Weight::zero()
 	}
 }
 
@@ -183,8 +200,17 @@ pub fn add_validator(controller: AccountId, stash: AccountId) {
 pub fn unelect(stash: AccountId) {
 	NOT_ELECTED.with(|n| n.borrow_mut().insert(stash));
 }
+/// Answers are decided at once with `check`.
 pub fn set_proof_check(check: ProofCheck) {
-	PROOF_CHECK.with(|c| *c.borrow_mut() = check);
+	set_proof_plan(Ok(ProofPlan::Decided(check)));
+}
+/// What the verifiers make of the next answers.
+pub fn set_proof_plan(plan: Result<ProofPlan, VerifierBusy>) {
+	PROOF_PLAN.with(|p| *p.borrow_mut() = plan);
+}
+/// The answers handed to the verifiers so far.
+pub fn answers() -> Vec<(AccountId, ChallengeId, [u8; 32])> {
+	ANSWERS.with(|a| a.borrow().clone())
 }
 pub fn set_epoch(epoch: RewardEpochIndex) {
 	EPOCH.with(|e| *e.borrow_mut() = epoch);
@@ -263,6 +289,7 @@ impl ExtBuilder {
 		VALIDATORS.with(|v| v.borrow_mut().clear());
 		NOT_ELECTED.with(|n| n.borrow_mut().clear());
 		set_proof_check(ProofCheck::AcceptedUnchecked);
+		ANSWERS.with(|a| a.borrow_mut().clear());
 		set_epoch(0);
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> {

@@ -35,8 +35,7 @@ fn unsampled_receipts_are_accepted_when_their_challenge_window_ends() {
 		assert_eq!(
 			events(),
 			vec![Event::Accepted {
-				job: 10,
-				stage: 0,
+				subject: Subject::Stage { job: 10, stage: 0 },
 				worker: 1,
 				reason: AcceptReason::NotSampled
 			}]
@@ -112,7 +111,7 @@ fn a_sampled_receipt_gets_a_committee_of_distinct_verifiers_and_a_deadline() {
 		submit(&receipt(1, 7, BIG_FEE));
 		events();
 		run_to(1 + WINDOW);
-		let check = Checks::<Test>::get((7, 0)).expect("sampled");
+		let check = Checks::<Test>::get(Subject::Stage { job: 7, stage: 0 }).expect("sampled");
 		let committee: Vec<AccountId> = check.members.iter().map(|m| m.who).collect();
 		assert_eq!(committee.len(), 2);
 		assert_ne!(committee[0], committee[1]);
@@ -121,8 +120,7 @@ fn a_sampled_receipt_gets_a_committee_of_distinct_verifiers_and_a_deadline() {
 		assert_eq!(
 			events(),
 			vec![Event::Sampled {
-				job: 7,
-				stage: 0,
+				subject: Subject::Stage { job: 7, stage: 0 },
 				worker: 1,
 				committee: committee.clone().try_into().unwrap(),
 				deadline: 41
@@ -142,7 +140,13 @@ fn committees_spread_over_all_verifiers() {
 		run_to(1 + WINDOW);
 		let mut seen = std::collections::BTreeSet::new();
 		for job in 0..MAX_DECISIONS as u64 {
-			seen.extend(Checks::<Test>::get((job, 0)).unwrap().members.iter().map(|m| m.who));
+			seen.extend(
+				Checks::<Test>::get(Subject::Stage { job, stage: 0 })
+					.unwrap()
+					.members
+					.iter()
+					.map(|m| m.who),
+			);
 		}
 		assert!(seen.len() >= 5, "12 seats over 7 verifiers reach most of them: {seen:?}");
 	});
@@ -157,13 +161,12 @@ fn with_no_verifiers_a_sampled_receipt_is_accepted_and_says_so() {
 		assert_eq!(
 			events(),
 			vec![Event::Accepted {
-				job: 7,
-				stage: 0,
+				subject: Subject::Stage { job: 7, stage: 0 },
 				worker: 1,
 				reason: AcceptReason::NoVerifiers
 			}]
 		);
-		assert!(Checks::<Test>::get((7, 0)).is_none());
+		assert!(Checks::<Test>::get(Subject::Stage { job: 7, stage: 0 }).is_none());
 	});
 }
 
@@ -177,13 +180,15 @@ fn a_sampled_receipt_whose_drawn_verifiers_are_not_serving_is_accepted_and_says_
 		assert_eq!(
 			events(),
 			vec![Event::Accepted {
-				job: 7,
-				stage: 0,
+				subject: Subject::Stage { job: 7, stage: 0 },
 				worker: 1,
 				reason: AcceptReason::NoVerifiers
 			}]
 		);
-		assert!(Checks::<Test>::get((7, 0)).is_none(), "no check without a committee");
+		assert!(
+			Checks::<Test>::get(Subject::Stage { job: 7, stage: 0 }).is_none(),
+			"no check without a committee"
+		);
 	});
 }
 

@@ -3,6 +3,7 @@
 //! pallet's settlement, the workers' reliability, the verifier directory, offences, the reward
 //! epoch and block randomness.
 
+mod challenges;
 mod committee;
 mod economics;
 mod intake;
@@ -15,9 +16,10 @@ use core::cell::RefCell;
 use std::collections::BTreeMap;
 
 use cinder_primitives::{
-	Ib, JobId, JobSettlement, NodeProfile, NodeProfiles, ReceiptSubmitted, ReceiptVerifier,
-	ReliabilityEvents, RewardEpochIndex, RewardEpochs, RewardForfeits, StageIndex,
-	VerifierDirectory, WorkerDirectory, WorkerInfo, WorkerPool,
+	BenchmarkOutcomes, ChallengeId, Ib, JobId, JobSettlement, NodeProfile, NodeProfiles,
+	ProofCheck, ReceiptSubmitted, ReceiptVerifier, ReliabilityEvents, RewardEpochIndex,
+	RewardEpochs, RewardForfeits, StageIndex, VerifierDirectory, WorkerDirectory, WorkerInfo,
+	WorkerPool,
 };
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
@@ -31,7 +33,7 @@ use sp_runtime::{
 	BuildStorage, DispatchError, Perbill,
 };
 
-use crate::{self as pallet_verification, VerifierFault, VerifierOffences};
+use crate::{self as pallet_verification, Subject, VerifierFault, VerifierOffences};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -68,7 +70,9 @@ pub struct World {
 	pub reliability: BTreeMap<AccountId, Perbill>,
 	pub accepted: Vec<(JobId, StageIndex)>,
 	pub rejected: Vec<(JobId, StageIndex)>,
-	pub offences: Vec<(AccountId, VerifierFault, JobId)>,
+	pub offences: Vec<(AccountId, VerifierFault, Subject)>,
+	/// The word on benchmark answers given to the registry.
+	pub benchmarks: Vec<(AccountId, ChallengeId, ProofCheck)>,
 	pub forfeits: Vec<(AccountId, RewardEpochIndex)>,
 	pub verification_results: Vec<(AccountId, bool)>,
 }
@@ -172,12 +176,24 @@ impl VerifierDirectory<AccountId> for MockVerifiers {
 
 pub struct MockOffences;
 impl VerifierOffences<AccountId> for MockOffences {
-	fn report(verifier: &AccountId, fault: VerifierFault, job: JobId) {
-		world(|w| w.offences.push((*verifier, fault, job)));
+	fn report(verifier: &AccountId, fault: VerifierFault, subject: Subject) {
+		world(|w| w.offences.push((*verifier, fault, subject)));
 	}
 
 	fn report_weight() -> Weight {
 		Weight::from_parts(1_000, 0)
+	}
+}
+
+/// The node registry's side: records the word on benchmark answers.
+pub struct MockRegistry;
+impl BenchmarkOutcomes<AccountId> for MockRegistry {
+	fn benchmark_checked(who: &AccountId, challenge: ChallengeId, check: ProofCheck) {
+		world(|w| w.benchmarks.push((*who, challenge, check)));
+	}
+
+	fn benchmark_checked_weight() -> Weight {
+		Weight::from_parts(2_000, 0)
 	}
 }
 
@@ -224,6 +240,7 @@ impl pallet_compute_staking::Config for Test {
 impl pallet_verification::Config for Test {
 	type Currency = Balances;
 	type Jobs = MockJobs;
+	type Benchmarks = MockRegistry;
 	type Workers = MockWorkers;
 	type Stake = ComputeStaking;
 	type Reliability = MockReliability;
@@ -241,14 +258,14 @@ impl pallet_verification::Config for Test {
 	type MaxChecksPerBlock = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockBenchmarks;
+	type BenchmarkHelper = MockBenchmarkSetup;
 }
 
 /// Benchmark setup through the mocks and the real compute staking.
 #[cfg(feature = "runtime-benchmarks")]
-pub struct MockBenchmarks;
+pub struct MockBenchmarkSetup;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
+impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkSetup {
 	fn set_verifiers(verifiers: &[AccountId]) {
 		world(|w| w.verifiers = verifiers.to_vec());
 	}

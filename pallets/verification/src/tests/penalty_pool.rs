@@ -17,12 +17,11 @@ fn decide(worker: AccountId, job: JobId, agrees: bool) -> Vec<AccountId> {
 	run_to(System::block_number() + WINDOW);
 	let root = if agrees { root(job) } else { [0xee; 32] };
 	let mut voters = Vec::new();
-	while let Some(check) = crate::Checks::<Test>::get((job, 0)) {
+	while let Some(check) = crate::Checks::<Test>::get(Subject::Stage { job, stage: 0 }) {
 		let who = check.members.iter().find(|m| m.vote == crate::Vote::Silent).unwrap().who;
 		assert_ok!(Verification::submit_verdict(
 			RuntimeOrigin::signed(who),
-			job,
-			0,
+			Subject::Stage { job, stage: 0 },
 			Verdict::Commitment(root)
 		));
 		voters.push(who);

@@ -61,7 +61,9 @@ fn large_jobs_against_the_bond_are_sampled_more() {
 
 /// Sampled receipts among `count` with the fixed seed sequence.
 fn sampled(count: u64, rate: Perbill) -> u64 {
-	(0..count).filter(|i| is_sampled(&seed(*i), *i, 0, rate)).count() as u64
+	(0..count)
+		.filter(|i| is_sampled(&seed(*i), &Subject::Stage { job: *i, stage: 0 }, rate))
+		.count() as u64
 }
 
 #[test]
@@ -90,12 +92,21 @@ fn the_sampled_fraction_matches_the_rate() {
 #[test]
 fn the_draw_depends_on_the_seed_the_job_and_the_stage() {
 	let rate = Perbill::from_percent(50);
-	let by_seed = (0..64).filter(|i| is_sampled(&seed(*i), 7, 0, rate)).count();
-	let by_job = (0..64).filter(|job| is_sampled(&seed(1), *job, 0, rate)).count();
-	let by_stage = (0..64u8).filter(|stage| is_sampled(&seed(1), 7, *stage, rate)).count();
+	let by_seed = (0..64)
+		.filter(|i| is_sampled(&seed(*i), &Subject::Stage { job: 7, stage: 0 }, rate))
+		.count();
+	let by_job = (0..64)
+		.filter(|job| is_sampled(&seed(1), &Subject::Stage { job: *job, stage: 0 }, rate))
+		.count();
+	let by_stage = (0..64u8)
+		.filter(|stage| is_sampled(&seed(1), &Subject::Stage { job: 7, stage: *stage }, rate))
+		.count();
 	for count in [by_seed, by_job, by_stage] {
 		assert!((16..=48).contains(&count), "{count} of 64 at 50 %");
 	}
 	// The same inputs always give the same answer: verifiers and the chain agree.
-	assert_eq!(is_sampled(&seed(3), 9, 1, rate), is_sampled(&seed(3), 9, 1, rate));
+	assert_eq!(
+		is_sampled(&seed(3), &Subject::Stage { job: 9, stage: 1 }, rate),
+		is_sampled(&seed(3), &Subject::Stage { job: 9, stage: 1 }, rate)
+	);
 }

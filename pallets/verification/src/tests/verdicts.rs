@@ -13,6 +13,8 @@ use crate::{
 const WORKER: AccountId = 1;
 const BOND: Balance = 1_000;
 const JOB: JobId = 7;
+/// The receipt under check.
+const CHECKED: Subject = Subject::Stage { job: JOB, stage: 0 };
 /// The receipt's check is opened at this block; verdicts are due before `DEADLINE`.
 const OPENED: u64 = 1 + WINDOW;
 const DEADLINE: u64 = OPENED + 30;
@@ -28,20 +30,20 @@ fn sampled() -> Vec<AccountId> {
 }
 
 fn committee() -> Vec<AccountId> {
-	Checks::<Test>::get((JOB, 0)).unwrap().members.iter().map(|m| m.who).collect()
+	Checks::<Test>::get(CHECKED).unwrap().members.iter().map(|m| m.who).collect()
 }
 
 fn verdict(who: AccountId, agrees: bool) -> DispatchResult {
 	let verdict =
 		if agrees { Verdict::Commitment(root(JOB)) } else { Verdict::Commitment([0xee; 32]) };
-	Verification::submit_verdict(RuntimeOrigin::signed(who), JOB, 0, verdict)
+	Verification::submit_verdict(RuntimeOrigin::signed(who), CHECKED, verdict)
 }
 
 fn credits(who: AccountId) -> Credits {
 	VerifierCredits::<Test>::get(crate::CreditEpoch::<Test>::get(), who)
 }
 
-fn offences() -> Vec<(AccountId, VerifierFault, JobId)> {
+fn offences() -> Vec<(AccountId, VerifierFault, Subject)> {
 	world(|w| w.offences.clone())
 }
 
@@ -63,11 +65,10 @@ fn a_unanimous_committee_accepts_and_earns_credits() {
 		assert_eq!(
 			events(),
 			vec![
-				Event::VerdictSubmitted { job: JOB, stage: 0, verifier: members[0], agrees: true },
-				Event::VerdictSubmitted { job: JOB, stage: 0, verifier: members[1], agrees: true },
+				Event::VerdictSubmitted { subject: CHECKED, verifier: members[0], agrees: true },
+				Event::VerdictSubmitted { subject: CHECKED, verifier: members[1], agrees: true },
 				Event::Accepted {
-					job: JOB,
-					stage: 0,
+					subject: CHECKED,
 					worker: WORKER,
 					reason: AcceptReason::CommitteeAgreed
 				},
@@ -78,7 +79,7 @@ fn a_unanimous_committee_accepts_and_earns_credits() {
 		for who in &members {
 			assert_eq!(credits(*who), Credits { matched: 1, disputes: 0 });
 		}
-		assert!(Checks::<Test>::get((JOB, 0)).is_none());
+		assert!(Checks::<Test>::get(CHECKED).is_none());
 		assert_eq!(bond_of(WORKER), BOND);
 		assert!(offences().is_empty());
 	});
@@ -91,8 +92,7 @@ fn a_check_verdict_counts_like_a_commitment() {
 		for who in members {
 			assert_ok!(Verification::submit_verdict(
 				RuntimeOrigin::signed(who),
-				JOB,
-				0,
+				CHECKED,
 				Verdict::Check { passed: true }
 			));
 		}
@@ -109,17 +109,16 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		assert_eq!(
 			events(),
 			vec![
-				Event::VerdictSubmitted { job: JOB, stage: 0, verifier: first[0], agrees: false },
+				Event::VerdictSubmitted { subject: CHECKED, verifier: first[0], agrees: false },
 				Event::Disputed {
-					job: JOB,
-					stage: 0,
+					subject: CHECKED,
 					disputer: Some(first[0]),
 					committee: dispute.clone().try_into().unwrap(),
 					deadline: OPENED + 30,
 				},
 			]
 		);
-		let check = Checks::<Test>::get((JOB, 0)).unwrap();
+		let check = Checks::<Test>::get(CHECKED).unwrap();
 		assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
 		if !dispute.contains(&first[1]) {
 			assert_noop!(verdict(first[1], true), Error::<Test>::NotInCommittee);
@@ -142,11 +141,10 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		assert_eq!(
 			events.last(),
 			Some(&Event::Rejected {
-				job: JOB,
-				stage: 0,
+				subject: CHECKED,
 				worker: WORKER,
 				slashed: slash,
-				jailed_until: 3 + 2
+				jailed_until: Some(3 + 2)
 			})
 		);
 		assert_eq!(
@@ -164,13 +162,13 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		let disputer = first[0];
 		let disputer_credit = credits(disputer);
 		assert!(disputer_credit.disputes == 1 && disputer_credit.matched >= 1);
-		assert!(offences().contains(&(dispute[1], VerifierFault::WrongVerdict, JOB)));
-		assert!(offences().contains(&(dispute[4], VerifierFault::Silent, JOB)));
+		assert!(offences().contains(&(dispute[1], VerifierFault::WrongVerdict, CHECKED)));
+		assert!(offences().contains(&(dispute[4], VerifierFault::Silent, CHECKED)));
 		assert!(
 			!offences().iter().any(|(who, ..)| *who == first[1] && !dispute.contains(&first[1])),
 			"a first-round member cut short by the dispute is not at fault"
 		);
-		assert!(Checks::<Test>::get((JOB, 0)).is_none());
+		assert!(Checks::<Test>::get(CHECKED).is_none());
 	});
 }
 
@@ -183,13 +181,12 @@ fn a_dispute_that_clears_the_worker_accepts_and_faults_the_disputer() {
 		}
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
 		assert!(events().contains(&Event::Accepted {
-			job: JOB,
-			stage: 0,
+			subject: CHECKED,
 			worker: WORKER,
 			reason: AcceptReason::DisputeCleared
 		}));
 		assert_eq!(bond_of(WORKER), BOND, "nothing taken from a worker proven right");
-		assert!(offences().contains(&(first[0], VerifierFault::WrongVerdict, JOB)));
+		assert!(offences().contains(&(first[0], VerifierFault::WrongVerdict, CHECKED)));
 		assert_eq!(credits(first[0]).disputes, 0);
 	});
 }
@@ -203,7 +200,7 @@ fn a_silent_verifier_is_faulted_and_the_others_decide_at_the_deadline() {
 		assert!(world(|w| w.accepted.is_empty()), "waits for the silent member until the deadline");
 		run_to(DEADLINE);
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
-		assert_eq!(offences(), vec![(members[1], VerifierFault::Silent, JOB)]);
+		assert_eq!(offences(), vec![(members[1], VerifierFault::Silent, CHECKED)]);
 		assert_eq!(credits(members[0]).matched, 1);
 		assert_eq!(credits(members[1]), Credits::default());
 	});
@@ -214,16 +211,16 @@ fn a_wholly_silent_committee_gives_way_to_a_dispute_and_a_silent_dispute_clears_
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		run_to(DEADLINE);
-		let check = Checks::<Test>::get((JOB, 0)).unwrap();
+		let check = Checks::<Test>::get(CHECKED).unwrap();
 		assert_eq!(check.round, Round::Dispute { disputer: None });
 		assert_eq!(check.deadline, DEADLINE + 30);
 		let mut silent: Vec<_> =
-			members.iter().map(|who| (*who, VerifierFault::Silent, JOB)).collect();
+			members.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)).collect();
 		assert_eq!(offences(), silent);
 		let dispute = committee();
 		run_to(DEADLINE + 30);
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)], "a tie goes to the worker");
-		silent.extend(dispute.iter().map(|who| (*who, VerifierFault::Silent, JOB)));
+		silent.extend(dispute.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)));
 		assert_eq!(offences(), silent, "every silent member once, per round");
 	});
 }
@@ -250,16 +247,15 @@ fn an_equivocating_verifier_loses_its_vote_and_is_reported() {
 		assert_eq!(
 			events(),
 			vec![
-				Event::VerdictSubmitted { job: JOB, stage: 0, verifier: members[0], agrees: true },
+				Event::VerdictSubmitted { subject: CHECKED, verifier: members[0], agrees: true },
 				Event::VerifierFaulted {
-					job: JOB,
-					stage: 0,
+					subject: CHECKED,
 					verifier: members[0],
 					fault: VerifierFault::Equivocated
 				},
 			]
 		);
-		assert_eq!(offences(), vec![(members[0], VerifierFault::Equivocated, JOB)]);
+		assert_eq!(offences(), vec![(members[0], VerifierFault::Equivocated, CHECKED)]);
 		assert_noop!(verdict(members[0], true), Error::<Test>::Equivocated);
 		// The other member's agreement alone does not make the committee unanimous; the
 		// deadline decides, with no credit for the equivocator.
@@ -283,8 +279,7 @@ fn verdicts_from_outside_the_committee_twice_or_too_late_are_refused() {
 		assert_noop!(
 			Verification::submit_verdict(
 				RuntimeOrigin::signed(members[0]),
-				JOB + 1,
-				0,
+				Subject::Stage { job: JOB + 1, stage: 0 },
 				Verdict::Check { passed: true }
 			),
 			Error::<Test>::NotUnderCheck
@@ -303,7 +298,7 @@ fn a_dispute_no_verifier_can_take_is_decided_by_the_first_rounds_verdicts() {
 		// Every verifier stops serving after the committee was drawn.
 		world(|w| w.not_serving.extend(101..=107));
 		assert_ok!(verdict(first[0], false));
-		let check = Checks::<Test>::get((JOB, 0)).unwrap();
+		let check = Checks::<Test>::get(CHECKED).unwrap();
 		assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
 		assert!(check.members.is_empty());
 		assert_noop!(verdict(first[1], true), Error::<Test>::NotInCommittee);

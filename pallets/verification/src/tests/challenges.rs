@@ -1,0 +1,99 @@
+//! Benchmark challenge answers are always checked: whatever the sampling rates, a committee
+//! recomputes each one; its word confirms (checked) or rejects the claimed IB in the registry,
+//! with no slash and no jail; with no verifier to draw, the answer is accepted unchecked.
+
+use frame_support::assert_ok;
+
+use super::{intake::WINDOW, *};
+use crate::{AcceptReason, BenchmarkProofs, Checks, Event, Verdict};
+
+const NODE: AccountId = 5;
+const CHALLENGE: ChallengeId = 42;
+const ANSWERED: Subject = Subject::Benchmark { challenge: CHALLENGE };
+const ANSWER: [u8; 32] = [0xaa; 32];
+
+/// The node answers its challenge and the challenge window runs out.
+fn answered() {
+	assert_eq!(
+		Verification::answer_submitted(&NODE, CHALLENGE, ANSWER),
+		Ok(cinder_primitives::ProofPlan::Pending)
+	);
+	run_to(1 + WINDOW);
+}
+
+fn committee() -> Vec<AccountId> {
+	Checks::<Test>::get(ANSWERED).expect("under check").members.iter().map(|m| m.who).collect()
+}
+
+fn verdict(who: AccountId, commitment: [u8; 32]) {
+	let verdict = Verdict::Commitment(commitment);
+	assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), ANSWERED, verdict));
+}
+
+fn word() -> Vec<(AccountId, ChallengeId, ProofCheck)> {
+	world(|w| w.benchmarks.clone())
+}
+
+#[test]
+fn an_answer_is_checked_at_the_lowest_rates_and_an_agreeing_committee_confirms_it() {
+	let lowest = crate::VerificationParams {
+		base_sampling_rate: Perbill::from_parts(1),
+		floor_sampling_rate: Perbill::from_parts(1),
+		..Verification::default_params()
+	};
+	ExtBuilder::default().params(lowest).build_and_execute(|| {
+		answered();
+		let members = committee();
+		assert_eq!(members.len(), lowest.committee_size as usize);
+		for who in &members {
+			verdict(*who, ANSWER);
+		}
+		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Verified)]);
+		assert!(events().contains(&Event::Accepted {
+			subject: ANSWERED,
+			worker: NODE,
+			reason: AcceptReason::CommitteeAgreed
+		}));
+		assert!(world(|w| w.accepted.is_empty()), "no job settles");
+		assert!(world(|w| w.verification_results.is_empty()), "no receipt was checked");
+	});
+}
+
+#[test]
+fn a_wrong_answer_is_rejected_by_the_dispute_without_slash_or_jail() {
+	ExtBuilder::default().build_and_execute(|| {
+		bonded_worker(NODE, 1_000);
+		answered();
+		verdict(committee()[0], [0xbb; 32]);
+		for who in committee() {
+			verdict(who, [0xbb; 32]);
+			if Checks::<Test>::get(ANSWERED).is_none() {
+				break;
+			}
+		}
+		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Wrong)]);
+		assert!(events().contains(&Event::Rejected {
+			subject: ANSWERED,
+			worker: NODE,
+			slashed: 0,
+			jailed_until: None
+		}));
+		assert_eq!(bond_of(NODE), 1_000, "a wrong benchmark answer is not slashed");
+		assert_eq!(pallet_compute_staking::Pallet::<Test>::jailed_until(&NODE), None);
+		assert!(world(|w| w.rejected.is_empty() && w.forfeits.is_empty()));
+	});
+}
+
+#[test]
+fn with_no_verifier_to_draw_an_answer_is_accepted_unchecked() {
+	ExtBuilder::default().verifiers(&[]).build_and_execute(|| {
+		answered();
+		assert!(Checks::<Test>::get(ANSWERED).is_none());
+		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::AcceptedUnchecked)]);
+		assert!(events().contains(&Event::Accepted {
+			subject: ANSWERED,
+			worker: NODE,
+			reason: AcceptReason::NoVerifiers
+		}));
+	});
+}
