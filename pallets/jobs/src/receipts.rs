@@ -35,6 +35,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn submit_receipts_weight(receipts: u32) -> Weight {
 		T::WeightInfo::submit_receipts(receipts)
 			.saturating_add(T::WeightInfo::start_stage().saturating_mul(receipts as u64))
+			.saturating_add(T::Verifier::receipts_weight(receipts))
 			.saturating_add(T::WeightInfo::timer_spill())
 	}
 
@@ -50,6 +51,7 @@ impl<T: Config> Pallet<T> {
 		let mut held = Assignments::<T>::get(&who);
 		let mut changed = false;
 		let mut spilled = false;
+		let mut handed_over = 0u32;
 		for entry in batch {
 			let recorded: Result<_, DispatchError> =
 				with_transaction(|| match Self::record_receipt(&who, &mut held, &entry, now) {
@@ -61,17 +63,24 @@ impl<T: Config> Pallet<T> {
 			match recorded.unwrap_or(Err(ReceiptRejection::Congested)) {
 				Ok(recorded) => {
 					changed = true;
+					handed_over.saturating_inc();
 					if recorded.stage_started {
 						weight.saturating_accrue(T::WeightInfo::start_stage());
 					}
 					spilled |= recorded.spilled;
 				}
-				Err(reason) => Self::deposit_event(Event::ReceiptRejected {
-					job: entry.job,
-					stage: entry.stage,
-					worker: who.clone(),
-					reason,
-				}),
+				Err(reason) => {
+					// Only a refusal by the verifier got as far as handing the receipt over.
+					if reason == ReceiptRejection::Congested {
+						handed_over.saturating_inc();
+					}
+					Self::deposit_event(Event::ReceiptRejected {
+						job: entry.job,
+						stage: entry.stage,
+						worker: who.clone(),
+						reason,
+					})
+				}
 			}
 		}
 		if changed {
@@ -80,6 +89,7 @@ impl<T: Config> Pallet<T> {
 		if spilled {
 			weight.saturating_accrue(T::WeightInfo::timer_spill());
 		}
+		weight.saturating_accrue(T::Verifier::receipts_weight(handed_over));
 		Ok(Some(weight).into())
 	}
 

@@ -218,6 +218,9 @@ pub trait ReceiptVerifier<AccountId, Balance, BlockNumber> {
 	fn receipt_submitted(
 		receipt: &ReceiptSubmitted<AccountId, Balance>,
 	) -> Result<VerificationPlan<BlockNumber>, VerifierBusy>;
+	/// The most [`Self::receipt_submitted`] costs for `receipts` receipts of one worker handed
+	/// over in one call (storage items they share are counted once, as a benchmark would).
+	fn receipts_weight(receipts: u32) -> Weight;
 }
 
 /// The verifier's verdicts on receipts (implemented by the jobs pallet).

@@ -198,6 +198,19 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 		})?;
 		Ok(VerificationPlan::Pending)
 	}
+
+	fn receipts_weight(receipts: u32) -> Weight {
+		if receipts == 0 {
+			return Weight::zero();
+		}
+		// Once: Params, the worker's record (reliability), its bond and Intake read, Intake
+		// written. Per page the receipts fill (a new one every `IntakePageSize`): its length
+		// read and an append written. Per receipt: the rate's arithmetic and the entry.
+		let pages = (receipts / T::IntakePageSize::get().max(1)).saturating_add(1) as u64;
+		T::DbWeight::get()
+			.reads_writes(4 + pages, 1 + pages)
+			.saturating_add(Weight::from_parts(5_000_000, 128).saturating_mul(receipts.into()))
+	}
 }
 
 /// Benchmark answers are always checked: they enter the intake queue at a 100 % rate, so a

@@ -1,15 +1,15 @@
 //! The jobs market as wired into the runtime: a dev worker takes a job routed with BABE
 //! randomness, delivers a receipt, and the job settles once verification accepts it.
 
-use frame_support::{assert_ok, BoundedVec};
-use pallet_jobs::{JobClass, JobInput, JobSpec, JobStatus, ReceiptEntry, StageState, WhenNoWorker};
+use frame_support::assert_ok;
+use pallet_jobs::{JobSpec, JobStatus, StageState};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 
-use super::{new_test_ext, run_to};
+use super::{deliver_gemm, new_test_ext, run_to, submit_gemm_job};
 use crate::{
-	AccountId, Balances, ComputeStaking, FeeCollector, Jobs, NodeRegistry, RuntimeOrigin, System,
-	Verification, CNDR, EXISTENTIAL_DEPOSIT,
+	AccountId, Balances, ComputeStaking, FeeCollector, Jobs, NodeRegistry, System, Verification,
+	CNDR, EXISTENTIAL_DEPOSIT,
 };
 
 /// A lavapipe worker (10⁻⁴ IB) at 1 CNDR per IBM hosting the demo model, confirmed and bonded.
@@ -36,31 +36,12 @@ fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
 		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 		dev_worker(&eve);
 		let before = Balances::free_balance(&ferdie);
-		assert_ok!(Jobs::submit_job(
-			RuntimeOrigin::signed(ferdie.clone()),
-			0,
-			JobSpec::Int8Gemm { m: 64, n: 64, k: 64 },
-			JobInput::Seed([5; 32]),
-			2 * CNDR,
-			JobClass::Standard,
-			None,
-			WhenNoWorker::Fail,
-		));
+		assert_ok!(submit_gemm_job(&ferdie));
 		let job = pallet_jobs::Jobs::<crate::Runtime>::get(0).unwrap();
 		assert_eq!(job.stages[0].worker, Some(eve.clone()));
 		// 64³ = 262,144 MACs; at 2 CNDR per IBM the escrow is ⌈262144 · 2·10¹² / 4·10¹⁶⌉ planck.
 		assert_eq!(job.escrow, 14);
-		assert_ok!(Jobs::submit_receipts(
-			RuntimeOrigin::signed(eve.clone()),
-			BoundedVec::truncate_from(vec![ReceiptEntry {
-				job: 0,
-				stage: 0,
-				output_root: [7; 32],
-				output_len: 64 * 64 * 4,
-				tile_count: 1,
-				elapsed_ms: 80,
-			}])
-		));
+		assert_ok!(deliver_gemm(&eve, 0, [7; 32]));
 		// No verifier is registered: sampled or not, the receipt is accepted when its
 		// challenge window ends.
 		run_to(System::block_number() + Verification::params().challenge_window);

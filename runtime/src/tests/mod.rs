@@ -22,6 +22,40 @@ pub fn new_test_ext(preset: &str) -> sp_io::TestExternalities {
 
 pub use crate::dev_nodes::run_to;
 
+/// `submitter` submits a 64³ int8 GEMM job from a seed at up to 2 CNDR per IBM.
+pub fn submit_gemm_job(submitter: &crate::AccountId) -> sp_runtime::DispatchResult {
+	use pallet_jobs::{JobClass, JobInput, JobSpec, WhenNoWorker};
+	crate::Jobs::submit_job(
+		crate::RuntimeOrigin::signed(submitter.clone()),
+		0,
+		JobSpec::Int8Gemm { m: 64, n: 64, k: 64 },
+		JobInput::Seed([5; 32]),
+		2 * crate::CNDR,
+		JobClass::Standard,
+		None,
+		WhenNoWorker::Fail,
+	)
+}
+
+/// `worker` delivers the GEMM of job `job` (one 16 KiB tile), claiming `output_root`.
+pub fn deliver_gemm(
+	worker: &crate::AccountId,
+	job: pallet_jobs::JobId,
+	output_root: [u8; 32],
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	crate::Jobs::submit_receipts(
+		crate::RuntimeOrigin::signed(worker.clone()),
+		frame_support::BoundedVec::truncate_from(vec![pallet_jobs::ReceiptEntry {
+			job,
+			stage: 0,
+			output_root,
+			output_len: 64 * 64 * 4,
+			tile_count: 1,
+			elapsed_ms: 80,
+		}]),
+	)
+}
+
 #[test]
 fn merge_patches_objects_and_replaces_leaves() {
 	let mut base = serde_json::json!({"a": {"b": 1, "c": [1, 2]}, "d": 4});

@@ -7,14 +7,14 @@
 
 use codec::Encode;
 use frame_support::assert_ok;
-use pallet_jobs::{JobClass, JobFailure, JobInput, JobSpec, JobStatus, ReceiptEntry, WhenNoWorker};
+use pallet_jobs::{JobFailure, JobStatus};
 use pallet_node_registry::NodeRole;
 use pallet_verification::{AcceptReason, Credits, Subject, Verdict};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::Perbill;
 
-use super::{new_test_ext, run_to};
+use super::{deliver_gemm, new_test_ext, run_to, submit_gemm_job};
 use crate::{
 	configs::SilenceSlash, AccountId, Balances, ComputeStaking, Jobs, PenaltyPool, Runtime,
 	RuntimeEvent, RuntimeOrigin, System, Verification, CNDR,
@@ -76,27 +76,8 @@ fn sampled_receipt(output_root: [u8; 32]) {
 			independently_checked: true
 		}
 	)));
-	assert_ok!(Jobs::submit_job(
-		RuntimeOrigin::signed(ferdie()),
-		0,
-		JobSpec::Int8Gemm { m: 64, n: 64, k: 64 },
-		JobInput::Seed([5; 32]),
-		2 * CNDR,
-		JobClass::Standard,
-		None,
-		WhenNoWorker::Fail,
-	));
-	assert_ok!(Jobs::submit_receipts(
-		RuntimeOrigin::signed(eve()),
-		frame_support::BoundedVec::truncate_from(vec![ReceiptEntry {
-			job: 0,
-			stage: 0,
-			output_root,
-			output_len: 64 * 64 * 4,
-			tile_count: 1,
-			elapsed_ms: 80,
-		}])
-	));
+	assert_ok!(submit_gemm_job(&ferdie()));
+	assert_ok!(deliver_gemm(&eve(), 0, output_root));
 	run_to(System::block_number() + params.challenge_window);
 	let sampled = events().into_iter().any(|e| {
 		matches!(e, RuntimeEvent::Verification(pallet_verification::Event::Sampled {

@@ -92,6 +92,10 @@ impl ReceiptVerifier<AccountId, Balance, u64> for MockVerifier {
 			pallet_jobs::AcceptAfterWindow::<Test, ConstU64<WINDOW>>::receipt_submitted(receipt)
 		}
 	}
+
+	fn receipts_weight(receipts: u32) -> Weight {
+		Weight::from_parts(1_000 * receipts as u64, 0)
+	}
 }
 
 /// Records settled work, as the BMW pallet will receive it.

@@ -226,8 +226,11 @@ fn pipeline_stages_deliver_in_order() {
 			Jobs::submit_receipts(RuntimeOrigin::signed(first), batch(vec![receipt(0, 0)]))
 				.unwrap()
 				.actual_weight;
-		// Starting the next stage is charged on top of the receipt itself.
-		assert_eq!(charged, Some(submit_receipts_weight(1) + start_stage_weight()));
+		// Starting the next stage is charged on top of the receipt itself and its hand-over
+		// to the verifier.
+		let handed_over =
+			<MockVerifier as cinder_primitives::ReceiptVerifier<_, _, _>>::receipts_weight(1);
+		assert_eq!(charged, Some(submit_receipts_weight(1) + handed_over + start_stage_weight()));
 		let started = events();
 		let time = pallet_jobs::Jobs::<Test>::get(0).unwrap().stages[1].time_blocks;
 		assert_eq!(
@@ -242,7 +245,7 @@ fn pipeline_stages_deliver_in_order() {
 				.unwrap()
 				.actual_weight;
 		// The last stage starts nothing: that part of the declared weight is refunded.
-		assert_eq!(charged, Some(submit_receipts_weight(1)));
+		assert_eq!(charged, Some(submit_receipts_weight(1) + handed_over));
 		assert!(charged.unwrap().ref_time() < declared_weight(1).ref_time());
 		assert_eq!(events(), vec![accepted(0, 1, second, 5 + WINDOW)]);
 	});
