@@ -15,7 +15,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use crate::{
-	AccountId, Babe, Balance, Block, EpochDuration, Executive, Grandpa, Historical,
+	AccountId, Babe, Balance, Block, BlockNumber, EpochDuration, Executive, Grandpa, Historical,
 	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Staking,
 	System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
@@ -264,6 +264,20 @@ impl_runtime_apis! {
 
 		fn stake_status(who: AccountId) -> pallet_compute_staking::StakeStatus<Balance> {
 			crate::ComputeStaking::stake_status(&who)
+		}
+	}
+
+	impl pallet_verification::runtime_api::VerificationApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn pending_checks(
+			verifier: AccountId,
+		) -> Vec<pallet_verification::PendingCheck<AccountId, BlockNumber>> {
+			crate::Verification::pending_checks(&verifier)
+		}
+
+		fn penalty_share(epoch: pallet_verification::RewardEpochIndex, verifier: AccountId) -> Balance {
+			crate::Verification::penalty_share(epoch, &verifier)
 		}
 	}
 

@@ -71,6 +71,8 @@ async function main() {
   const { event: sampled } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && isOurs(e.data.subject), 120_000);
   const committee = sampled.data.committee.map((v) => v.toString());
   check(committee.length === 1 && committee[0] === alice.address, `verification.Sampled: job ${job}, committee [Alice], verdicts due by #${sampled.data.deadline}`);
+  const pending = await api.call.verificationApi.pendingChecks(alice.address);
+  check(pending.some((c) => isOurs(c.subject) && c.outputRoot.toHex() === claimed && c.worker.toString() === dave.address), `VerificationApi.pendingChecks(Alice) lists job ${job} with Dave's claimed root`);
 
   // Alice recomputes the job and commits to another root: a dispute.
   const recomputed = { Commitment: '0x' + '11'.repeat(32) };

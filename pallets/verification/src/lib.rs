@@ -96,6 +96,7 @@ pub mod intake;
 mod invariants;
 mod params;
 pub mod penalty_pool;
+pub mod runtime_api;
 pub mod sampling;
 #[cfg(test)]
 mod tests;

@@ -71,6 +71,19 @@ pub enum Subject {
 	Benchmark { challenge: ChallengeId },
 }
 
+/// A check awaiting one verifier's verdict, as the runtime API gives it.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct PendingCheck<AccountId, BlockNumber> {
+	/// What is checked: recompute it (a job's stage, or a benchmark challenge's workload).
+	pub subject: Subject,
+	/// Who claims it.
+	pub worker: AccountId,
+	/// The claimed output commitment.
+	pub output_root: [u8; 32],
+	/// The verdict must come before this block.
+	pub deadline: BlockNumber,
+}
+
 /// A claim waiting in the intake queue for its sampling decision: a receipt, or an answer to
 /// a benchmark challenge.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]

@@ -309,3 +309,22 @@ fn a_dispute_no_verifier_can_take_is_decided_by_the_first_rounds_verdicts() {
 		assert_eq!(credits(first[0]), Credits { matched: 1, disputes: 1 });
 	});
 }
+
+#[test]
+fn pending_checks_list_what_each_member_still_owes() {
+	ExtBuilder::default().build_and_execute(|| {
+		let members = sampled();
+		let pending = crate::PendingCheck {
+			subject: CHECKED,
+			worker: WORKER,
+			output_root: root(JOB),
+			deadline: DEADLINE,
+		};
+		assert_eq!(Verification::pending_checks(&members[0]), vec![pending.clone()]);
+		let outsider = (101..=107).find(|who| !members.contains(who)).unwrap();
+		assert!(Verification::pending_checks(&outsider).is_empty());
+		assert_ok!(verdict(members[0], true));
+		assert!(Verification::pending_checks(&members[0]).is_empty(), "answered");
+		assert_eq!(Verification::pending_checks(&members[1]), vec![pending]);
+	});
+}
