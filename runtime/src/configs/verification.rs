@@ -102,7 +102,13 @@ impl VerifierOffences<AccountId> for StakingOffences {
 					_ => None,
 				}
 			});
-		let Some(stash) = stash else { return };
+		let Some(stash) = stash else {
+			log::warn!(
+				target: "runtime::verification",
+				"verifier {verifier:?} left the registry: {fault:?} on {subject:?} not reported"
+			);
+			return;
+		};
 		let identification =
 			<Runtime as pallet_session::historical::Config>::FullIdentificationOf::convert(
 				stash.clone(),
