@@ -43,7 +43,7 @@ cargo bench -p cinder-runtime --bench receipts --profile dev -- --rounds 1
 done_step
 
 step "pallet benchmarks as tests (runtime-benchmarks)"
-SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking -p pallet-node-registry -p pallet-jobs -p pallet-verification \
+SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking -p pallet-node-registry -p pallet-jobs -p pallet-verification -p pallet-bmw \
 	--features runtime-benchmarks
 done_step
 

@@ -1,0 +1,177 @@
+//! Benchmarks of every call and of the hook's steps at their worst case; run as tests with
+//! `cargo test -p pallet-bmw --features runtime-benchmarks`.
+
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get, Hooks,
+};
+use frame_system::RawOrigin;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill, SaturatedConversion,
+};
+
+use crate::*;
+
+/// Funds the fee collector with `fee` and settles one stage of `worker` for 1 IBM.
+fn settled_work<T: Config>(worker: &T::AccountId, job: u64, fee: BalanceOf<T>) {
+	let collector = T::FeeCollector::get();
+	let existential = T::Currency::minimum_balance();
+	let _ = T::Currency::mint_into(&collector, fee.saturating_add(existential));
+	let _ = T::Currency::mint_into(&T::Foundation::get(), existential);
+	Pallet::<T>::work_settled(&SettledWork {
+		job,
+		stage: 0,
+		worker: worker.clone(),
+		submitter: worker.clone(),
+		manager: None,
+		ibm: cinder_primitives::Ibm::from_pico(emission::PICO),
+		class_multiplier_percent: 100,
+		fee,
+		epoch: CurrentEpoch::<T>::get(),
+	});
+}
+
+/// Work of `n` workers in the epoch in progress, then the epoch ended.
+fn ended_epoch_with<T: Config>(n: u32) -> Vec<T::AccountId> {
+	let workers: Vec<T::AccountId> = (0..n).map(|i| account("worker", i, 0)).collect();
+	for (i, worker) in workers.iter().enumerate() {
+		settled_work::<T>(worker, i as u64, 1_000_000u32.into());
+	}
+	RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
+	let end = EpochEnd::<T>::get();
+	frame_system::Pallet::<T>::set_block_number(end);
+	Pallet::<T>::roll_epoch(end);
+	workers
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn set_params() {
+		let params =
+			BmwParams { burn_share: Perbill::from_percent(70), ..Pallet::<T>::default_params() };
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, params);
+
+		assert_eq!(Pallet::<T>::params(), params);
+	}
+
+	/// A claim that pays part of a vesting reward and keeps the rest.
+	#[benchmark]
+	fn claim() {
+		let params = BmwParams {
+			vest_immediately: Perbill::from_percent(25),
+			vesting_epochs: 4,
+			..Pallet::<T>::default_params()
+		};
+		Params::<T>::put(params);
+		let workers = ended_epoch_with::<T>(1);
+		Pallet::<T>::settle_step();
+		let who = workers[0].clone();
+		assert!(Rewards::<T>::get(&who, 0).is_some());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 0);
+
+		assert!(Rewards::<T>::get(&who, 0).unwrap().paid > Zero::zero());
+	}
+
+	#[benchmark]
+	fn end_epoch() {
+		let end = EpochEnd::<T>::get();
+
+		#[block]
+		{
+			Pallet::<T>::roll_epoch(end);
+		}
+
+		assert_eq!(CurrentEpoch::<T>::get(), 1);
+	}
+
+	/// A settlement step that opens the epoch's settlement and finds no worker.
+	#[benchmark]
+	fn settle_base() {
+		ended_epoch_with::<T>(0);
+
+		#[block]
+		{
+			Pallet::<T>::settle_step();
+		}
+
+		assert_eq!(NextToSettle::<T>::get(), 1);
+	}
+
+	/// A block's worth of workers paid (the weight is per worker).
+	#[benchmark]
+	fn settle_worker() {
+		let n = T::MaxSettlementsPerBlock::get();
+		ended_epoch_with::<T>(n);
+
+		#[block]
+		{
+			Pallet::<T>::settle_step();
+		}
+
+		assert_eq!(NextToSettle::<T>::get(), 1);
+	}
+
+	#[benchmark]
+	fn work_settled() {
+		let worker: T::AccountId = account("worker", 0, 0);
+		let fee: BalanceOf<T> = 1_000_000u32.into();
+		let collector = T::FeeCollector::get();
+		let existential = T::Currency::minimum_balance();
+		let _ = T::Currency::mint_into(&collector, fee.saturating_add(existential));
+		let _ = T::Currency::mint_into(&T::Foundation::get(), existential);
+		let work = SettledWork {
+			job: 1,
+			stage: 0,
+			worker: worker.clone(),
+			submitter: worker.clone(),
+			manager: None,
+			ibm: cinder_primitives::Ibm::from_pico(emission::PICO),
+			class_multiplier_percent: 100,
+			fee,
+			epoch: 0,
+		};
+
+		#[block]
+		{
+			Pallet::<T>::work_settled(&work);
+		}
+
+		assert!(WorkerEpochs::<T>::get(0, &worker).is_some());
+	}
+
+	/// The hook in a block that ends an epoch and pays a block's worth of workers.
+	#[benchmark]
+	fn on_initialize_worst_case() {
+		let workers: Vec<T::AccountId> =
+			(0..T::MaxSettlementsPerBlock::get()).map(|i| account("worker", i, 0)).collect();
+		for (i, worker) in workers.iter().enumerate() {
+			settled_work::<T>(worker, i as u64, 1_000_000u32.into());
+		}
+		RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
+		let end = EpochEnd::<T>::get();
+		frame_system::Pallet::<T>::set_block_number(end);
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(end);
+		}
+
+		assert_eq!(NextToSettle::<T>::get(), 1);
+	}
+
+	impl_benchmark_test_suite!(
+		Pallet,
+		crate::tests::ExtBuilder::default().build(),
+		crate::tests::Test
+	);
+}

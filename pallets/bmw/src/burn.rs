@@ -1,0 +1,101 @@
+//! The burn: a settled stage's fee is burned or paid to the foundation, and its work counts for
+//! its worker's epoch.
+
+use frame_support::traits::{
+	fungible::Mutate,
+	tokens::{Fortitude, Precision, Preservation},
+	Get,
+};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
+
+use crate::{
+	pallet::*, BalanceOf, EpochWork, SettledWork, WorkRewards, WorkerDirectory, WorkerWork,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Work points of `ibm` pico-IBM at `class_percent` for a worker of `reliability`:
+	/// `ibm · class / 100 · (1 + reliability_bonus · reliability)`.
+	pub fn work_points(ibm: u128, class_percent: u32, reliability: Perbill) -> u128 {
+		let weighted = ibm.saturating_mul(class_percent as u128) / 100;
+		let bonus = (Self::params().reliability_bonus * reliability).mul_floor(weighted);
+		weighted.saturating_add(bonus)
+	}
+
+	/// Burns `amount` from the fee collector; what was burned.
+	fn burn_fee(amount: BalanceOf<T>) -> BalanceOf<T> {
+		if amount.is_zero() {
+			return amount;
+		}
+		let collector = T::FeeCollector::get();
+		T::Currency::burn_from(
+			&collector,
+			amount,
+			Preservation::Preserve,
+			Precision::Exact,
+			Fortitude::Polite,
+		)
+		.unwrap_or_else(|error| {
+			log::error!(target: "runtime::bmw", "burning {amount:?} of fees failed: {error:?}");
+			Zero::zero()
+		})
+	}
+
+	/// Pays `amount` from the fee collector to the foundation; what was paid.
+	fn pay_foundation(amount: BalanceOf<T>) -> BalanceOf<T> {
+		if amount.is_zero() {
+			return amount;
+		}
+		let (collector, foundation) = (T::FeeCollector::get(), T::Foundation::get());
+		T::Currency::transfer(&collector, &foundation, amount, Preservation::Preserve)
+			.unwrap_or_else(|error| {
+				log::error!(target: "runtime::bmw", "paying {amount:?} to the foundation failed: {error:?}");
+				Zero::zero()
+			})
+	}
+}
+
+impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	/// Burns `burn_share` of the fee and pays the rest to the foundation; the work counts in
+	/// the reward epoch in progress (this pallet's clock).
+	fn work_settled(work: &SettledWork<T::AccountId, BalanceOf<T>>) {
+		let params = Self::params();
+		let burn = params.burn_share.mul_floor(work.fee);
+		let burned = Self::burn_fee(burn);
+		let to_foundation = Self::pay_foundation(work.fee.saturating_sub(burn));
+		let epoch = CurrentEpoch::<T>::get();
+		let reliability =
+			T::Workers::worker(&work.worker).map(|w| w.reliability).unwrap_or_else(Perbill::zero);
+		let ibm = work.ibm.pico();
+		let points = Self::work_points(ibm, work.class_multiplier_percent, reliability);
+		let mint_cap = params.max_mint_per_burn.mul_floor(burned);
+		let new_worker = WorkerEpochs::<T>::mutate(epoch, &work.worker, |record| {
+			let new = record.is_none();
+			let record = record.get_or_insert_with(WorkerWork::default);
+			record.ibm.saturating_accrue(ibm);
+			record.points.saturating_accrue(points);
+			record.mint_cap.saturating_accrue(mint_cap);
+			new
+		});
+		EpochTotals::<T>::mutate(epoch, |totals: &mut EpochWork<BalanceOf<T>>| {
+			totals.ibm.saturating_accrue(ibm);
+			totals.points.saturating_accrue(points);
+			totals.burned.saturating_accrue(burned);
+			totals.to_foundation.saturating_accrue(to_foundation);
+			if new_worker {
+				totals.workers.saturating_inc();
+			}
+		});
+		Self::deposit_event(Event::FeeBurned {
+			job: work.job,
+			stage: work.stage,
+			worker: work.worker.clone(),
+			epoch,
+			ibm,
+			burned,
+			to_foundation,
+		});
+	}
+}

@@ -1,0 +1,101 @@
+//! Claims of vested rewards, and forfeits after a proven fault.
+
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::Mutate,
+		tokens::{Fortitude, Precision, Preservation},
+	},
+};
+use sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{Saturating, Zero},
+	Rounding, SaturatedConversion,
+};
+
+use crate::{pallet::*, BalanceOf, Reward, RewardEpochIndex, RewardForfeits};
+
+impl<T: Config> Pallet<T> {
+	/// What has vested of `reward`, earned in `epoch`, while epoch `now` is in progress:
+	/// `vest_immediately` of it once the epoch ended, the rest in equal parts over the
+	/// `vesting_epochs` epochs after.
+	pub fn vested(
+		reward: &Reward<BalanceOf<T>>,
+		epoch: RewardEpochIndex,
+		now: RewardEpochIndex,
+	) -> BalanceOf<T> {
+		if now <= epoch {
+			return Zero::zero();
+		}
+		let params = Self::params();
+		let elapsed = now.saturating_sub(epoch).saturating_sub(1);
+		if elapsed >= params.vesting_epochs {
+			return reward.amount;
+		}
+		let immediate = params.vest_immediately.mul_floor(reward.amount);
+		let rest: u128 = reward.amount.saturating_sub(immediate).saturated_into();
+		let linear = multiply_by_rational_with_rounding(
+			rest,
+			elapsed as u128,
+			params.vesting_epochs as u128,
+			Rounding::Down,
+		)
+		.unwrap_or(0);
+		immediate.saturating_add(linear.saturated_into())
+	}
+
+	pub(crate) fn do_claim(who: T::AccountId, epoch: RewardEpochIndex) -> DispatchResult {
+		let mut reward = Rewards::<T>::get(&who, epoch).ok_or(Error::<T>::NoReward)?;
+		let vested = Self::vested(&reward, epoch, CurrentEpoch::<T>::get());
+		let due = vested.saturating_sub(reward.paid);
+		ensure!(!due.is_zero(), Error::<T>::NothingVested);
+		T::Currency::transfer(&Self::pot(), &who, due, Preservation::Preserve)?;
+		reward.paid.saturating_accrue(due);
+		Unpaid::<T>::mutate(|unpaid| unpaid.saturating_reduce(due));
+		let left = reward.amount.saturating_sub(reward.paid);
+		if left.is_zero() {
+			Rewards::<T>::remove(&who, epoch);
+		} else {
+			Rewards::<T>::insert(&who, epoch, reward);
+		}
+		Self::deposit_event(Event::RewardClaimed { who, epoch, amount: due, left });
+		Ok(())
+	}
+}
+
+impl<T: Config> RewardForfeits<T::AccountId> for Pallet<T> {
+	/// Work of `who` in `epoch` not yet settled stops counting (its share of the work pool is
+	/// withheld); a reward already minted and not paid is burned from the pot.
+	fn forfeit(who: &T::AccountId, epoch: RewardEpochIndex) {
+		let mut burned: BalanceOf<T> = Zero::zero();
+		if WorkerEpochs::<T>::take(epoch, who).is_some() {
+			EpochTotals::<T>::mutate(epoch, |totals| totals.workers.saturating_dec());
+			Settlements::<T>::mutate(epoch, |settlement| {
+				if let Some(settlement) = settlement {
+					settlement.remaining.saturating_dec();
+				}
+			});
+		}
+		if let Some(reward) = Rewards::<T>::take(who, epoch) {
+			let unpaid = reward.amount.saturating_sub(reward.paid);
+			let pot = Self::pot();
+			match T::Currency::burn_from(
+				&pot,
+				unpaid,
+				Preservation::Preserve,
+				Precision::Exact,
+				Fortitude::Force,
+			) {
+				Ok(amount) => {
+					burned = amount;
+					Unpaid::<T>::mutate(|left| left.saturating_reduce(amount));
+				}
+				Err(error) => log::error!(
+					target: "runtime::bmw",
+					"burning the forfeited {unpaid:?} of {who:?} failed: {error:?}"
+				),
+			}
+		}
+		Self::deposit_event(Event::RewardsForfeited { who: who.clone(), epoch, burned });
+	}
+}

@@ -1,0 +1,234 @@
+//! Tests by topic around a mock runtime with the real balances (burns, mints, issuance) and a
+//! mock worker directory (reliability).
+
+mod burn;
+mod claims;
+mod epochs;
+mod params;
+mod settlement;
+
+use core::cell::RefCell;
+use std::collections::BTreeMap;
+
+use cinder_primitives::{
+	Ib, Ibm, JobId, RewardEpochs, SettledWork, WorkRewards, WorkerDirectory, WorkerInfo, WorkerPool,
+};
+use frame_support::{
+	assert_ok, derive_impl, parameter_types,
+	traits::{fungible::Inspect, ConstU32, Hooks},
+	PalletId,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{BuildStorage, Perbill};
+
+use crate::{self as pallet_bmw, BmwParams};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Bmw: pallet_bmw,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+}
+
+thread_local! {
+	/// Workers' reliability (a worker not listed has none).
+	pub static RELIABILITY: RefCell<BTreeMap<AccountId, Perbill>> = RefCell::new(BTreeMap::new());
+}
+
+/// Workers with the reliability set in `RELIABILITY`.
+pub struct MockWorkers;
+impl WorkerDirectory<AccountId, Balance> for MockWorkers {
+	fn pool_size(_: WorkerPool) -> u32 {
+		0
+	}
+	fn pool_member(_: WorkerPool, _: u32) -> Option<AccountId> {
+		None
+	}
+	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>> {
+		RELIABILITY.with(|r| r.borrow().get(who).copied()).map(|reliability| WorkerInfo {
+			ib: Ib::ONE,
+			price_per_ibm: 1,
+			reliability,
+			background_jobs: false,
+		})
+	}
+	fn is_manager(_: &AccountId) -> bool {
+		false
+	}
+}
+
+pub const FEE_COLLECTOR: AccountId = 900;
+pub const FOUNDATION: AccountId = 901;
+/// The existential deposit of the mock balances.
+pub const ED: Balance = 1;
+/// Blocks per reward epoch in the tests.
+pub const EPOCH: u64 = 10;
+/// Emission per IBM in epoch 0 in the tests.
+pub const E0: Balance = 1_000;
+/// Workers one block settles.
+pub const PER_BLOCK: u32 = 2;
+
+parameter_types! {
+	pub const FeeCollector: AccountId = FEE_COLLECTOR;
+	pub const Foundation: AccountId = FOUNDATION;
+	pub const BmwPalletId: PalletId = PalletId(*b"cndr/bmw");
+}
+
+impl pallet_bmw::Config for Test {
+	type Currency = Balances;
+	type Workers = MockWorkers;
+	type FeeCollector = FeeCollector;
+	type Foundation = Foundation;
+	type PalletId = BmwPalletId;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type MaxSettlementsPerBlock = ConstU32<PER_BLOCK>;
+	type WeightInfo = ();
+}
+
+/// The test parameters: 10-block epochs, 1,000 planck per IBM at first, no decay, no bonus,
+/// everything to work, paid at once unless a test asks for vesting.
+pub fn test_params() -> BmwParams<u64, Balance> {
+	BmwParams {
+		epoch_length: EPOCH,
+		burn_share: Perbill::from_percent(80),
+		base_emission_per_ibm: E0,
+		emission_decay: Perbill::zero(),
+		max_mint_per_burn: Perbill::one(),
+		work_share: Perbill::one(),
+		reliability_bonus: Perbill::zero(),
+		vest_immediately: Perbill::one(),
+		vesting_epochs: 0,
+	}
+}
+
+pub struct ExtBuilder {
+	params: BmwParams<u64, Balance>,
+	allocation: Balance,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		ExtBuilder { params: test_params(), allocation: 1_000_000_000 }
+	}
+}
+
+impl ExtBuilder {
+	pub fn params(mut self, params: BmwParams<u64, Balance>) -> Self {
+		self.params = params;
+		self
+	}
+
+	pub fn allocation(mut self, allocation: Balance) -> Self {
+		self.allocation = allocation;
+		self
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		RELIABILITY.with(|r| r.borrow_mut().clear());
+		let balances = vec![(FEE_COLLECTOR, ED), (FOUNDATION, ED), (7, 1_000_000)];
+		let storage = RuntimeGenesisConfig {
+			system: Default::default(),
+			balances: pallet_balances::GenesisConfig { balances, ..Default::default() },
+			bmw: pallet_bmw::GenesisConfig {
+				params: Some(self.params),
+				ecosystem_allocation: self.allocation,
+			},
+		}
+		.build_storage()
+		.expect("genesis builds");
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Runs `test`, then checks the invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Bmw::do_try_state().expect("invariants hold");
+		});
+	}
+}
+
+/// Runs the hook up to `block`.
+pub fn run_to(block: u64) {
+	while System::block_number() < block {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Bmw::on_initialize(next);
+	}
+}
+
+/// Runs to the first block of epoch `epoch`, then until the epochs before it are settled.
+pub fn run_to_epoch(epoch: u32) {
+	while Bmw::current() < epoch {
+		run_to(System::block_number() + 1);
+	}
+	while crate::NextToSettle::<Test>::get() < epoch {
+		run_to(System::block_number() + 1);
+	}
+}
+
+/// A submitter's fee reaches the fee collector, as the jobs pallet moves it there (minted here:
+/// the escrow it comes from is not part of this mock).
+pub fn pay_fee(fee: Balance) {
+	assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+		&FEE_COLLECTOR,
+		fee
+	));
+}
+
+/// The jobs pallet settles `job` for `worker`: `ibm` whole IBM at `class` percent with `fee`,
+/// already in the fee collector.
+pub fn settle(job: JobId, worker: AccountId, ibm: u128, class: u32, fee: Balance) {
+	Bmw::work_settled(&SettledWork {
+		job,
+		stage: 0,
+		worker,
+		submitter: 7,
+		manager: None,
+		ibm: Ibm::from_pico(ibm * crate::emission::PICO),
+		class_multiplier_percent: class,
+		fee,
+		epoch: Bmw::current(),
+	});
+}
+
+/// Total issuance.
+pub fn issuance() -> Balance {
+	Balances::total_issuance()
+}
+
+/// The free balance of `who`.
+pub fn balance(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+/// The events of the BMW pallet since the last call, cleared.
+pub fn events() -> Vec<pallet_bmw::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Bmw(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	System::reset_events();
+	events
+}

@@ -1,0 +1,86 @@
+//! Weights of the BMW pallet's calls and block hook.
+//!
+//! These are **estimates, not yet benchmark output**: a fixed execution cost plus the storage
+//! reads and writes each step makes, priced by the runtime's `DbWeight`. `benchmarking.rs` has
+//! a benchmark for every call and for the hook's steps at their worst case.
+
+use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::Weight};
+
+/// Weight functions of the calls and the hook.
+pub trait WeightInfo {
+	fn set_params() -> Weight;
+	fn claim() -> Weight;
+	/// A reward epoch ending.
+	fn end_epoch() -> Weight;
+	/// A settlement step's fixed part: the epoch, its settlement and totals.
+	fn settle_base() -> Weight;
+	/// One worker paid from the work pool.
+	fn settle_worker() -> Weight;
+	/// One settled stage's fee burned and its work recorded.
+	fn work_settled() -> Weight;
+}
+
+/// Execution cost (ref time, picoseconds) of a step's own logic, besides storage access.
+const CALL_BASE: u64 = 20_000_000;
+/// Proof size of a worker's records (work, reward).
+const RECORD_PROOF: u64 = 256;
+
+/// Weights for a runtime, priced with its `DbWeight`.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// Writes: Params.
+	fn set_params() -> Weight {
+		Weight::from_parts(CALL_BASE, 256).saturating_add(T::DbWeight::get().writes(1))
+	}
+	// Reads: Rewards, CurrentEpoch, Params, the pot, the claimant. Writes: Rewards, Unpaid,
+	// the pot, the claimant.
+	fn claim() -> Weight {
+		Weight::from_parts(CALL_BASE, RECORD_PROOF + 512)
+			.saturating_add(T::DbWeight::get().reads_writes(6, 4))
+	}
+	// Reads: EpochEnd, Params, CurrentEpoch. Writes: CurrentEpoch, EpochEnd.
+	fn end_epoch() -> Weight {
+		Weight::from_parts(CALL_BASE, 256).saturating_add(T::DbWeight::get().reads_writes(3, 2))
+	}
+	// Reads: NextToSettle, CurrentEpoch, Settlements, EpochTotals, Params, RemainingAllocation.
+	// Writes: Settlements, NextToSettle.
+	fn settle_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(6, 2))
+	}
+	// Reads and removes the worker's work; mints into the pot (pot, total issuance); writes its
+	// reward, Unpaid and RemainingAllocation.
+	fn settle_worker() -> Weight {
+		Weight::from_parts(CALL_BASE, 2 * RECORD_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(5, 6))
+	}
+	// Reads: Params, CurrentEpoch, the worker's record (reliability), its work, the epoch's
+	// totals, the fee collector, the foundation, total issuance. Writes: the worker's work, the
+	// totals, the fee collector, the foundation, total issuance.
+	fn work_settled() -> Weight {
+		Weight::from_parts(CALL_BASE, RECORD_PROOF + 1_024)
+			.saturating_add(T::DbWeight::get().reads_writes(8, 5))
+	}
+}
+
+/// For tests: the same shapes with no storage cost.
+impl WeightInfo for () {
+	fn set_params() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn claim() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn end_epoch() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn settle_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn settle_worker() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn work_settled() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+}
