@@ -12,7 +12,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	pallet::*, BalanceOf, EpochWork, SettledWork, WorkRewards, WorkerDirectory, WorkerWork,
+	pallet::*, BalanceOf, EpochWork, SettledWork, WeightInfo, WorkRewards, WorkerDirectory,
+	WorkerWork,
 };
 
 impl<T: Config> Pallet<T> {
@@ -97,5 +98,9 @@ impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			burned,
 			to_foundation,
 		});
+	}
+
+	fn work_settled_weight() -> frame_support::weights::Weight {
+		<T as Config>::WeightInfo::work_settled()
 	}
 }

@@ -240,7 +240,7 @@ impl<T: Config> JobSettlement for Pallet<T> {
 	}
 
 	fn accept_weight() -> Weight {
-		T::WeightInfo::fire_acceptance()
+		T::WeightInfo::fire_acceptance().saturating_add(T::Rewards::work_settled_weight())
 	}
 
 	fn reject_weight() -> Weight {

@@ -64,7 +64,9 @@ impl<T: Config> Pallet<T> {
 				}
 				TimerKind::Accept => {
 					Self::window_ended(job, stage);
-					weight.saturating_accrue(T::WeightInfo::fire_acceptance());
+					weight.saturating_accrue(T::WeightInfo::fire_acceptance().saturating_add(
+						<T::Rewards as crate::WorkRewards<_, _>>::work_settled_weight(),
+					));
 				}
 			}
 		}

@@ -266,10 +266,15 @@ pub struct SettledWork<AccountId, Balance> {
 pub trait WorkRewards<AccountId, Balance> {
 	/// `work` settled: count its IBM towards the epoch's emission and its fee towards the burn.
 	fn work_settled(work: &SettledWork<AccountId, Balance>);
+	/// The most [`Self::work_settled`] costs.
+	fn work_settled_weight() -> Weight;
 }
 
 impl<AccountId, Balance> WorkRewards<AccountId, Balance> for () {
 	fn work_settled(_: &SettledWork<AccountId, Balance>) {}
+	fn work_settled_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 /// Takes away a worker's unpaid rewards of an epoch after a proven fault (implemented by the BMW

@@ -104,6 +104,9 @@ impl WorkRewards<AccountId, Balance> for MockRewards {
 	fn work_settled(work: &SettledWork<AccountId, Balance>) {
 		SETTLED.with(|s| s.borrow_mut().push(work.clone()));
 	}
+	fn work_settled_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 parameter_types! {
