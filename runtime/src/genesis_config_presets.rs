@@ -11,7 +11,8 @@
 //! validator bonds [`VALIDATOR_BOND`] from its own account (stash = controller) and validates.
 //! The compute market starts with its default parameters (S(n) with k = 2, E = 4320; heartbeats
 //! every 10 blocks; 90-second benchmark challenges; 4 job slots per worker; receipts sampled at
-//! 2.5 % to 1 % by committees of 2 after a 3-block challenge window), an endowed penalty pool
+//! 2.5 % to 1 % by committees of 2 after a 3-block challenge window; 40-block reward epochs
+//! minting from a 500,000,000 CNDR ecosystem allocation), an endowed penalty pool, foundation
 //! and fee collector, the three workloads of [`workloads`] and the demo model of
 //! [`models`], so any dev account can register a worker, bond and take jobs.
 
@@ -28,10 +29,10 @@ use pallet_jobs::{
 };
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, ComputeStakingConfig, FeeCollector, JobsConfig,
-	NodeRegistryConfig, PenaltyPool, Runtime, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	StakerStatus, StakingConfig, SudoConfig, VerificationConfig, BABE_GENESIS_EPOCH_CONFIG, CNDR,
-	EXISTENTIAL_DEPOSIT,
+	AccountId, BabeConfig, Balance, BalancesConfig, BmwConfig, ComputeStakingConfig, FeeCollector,
+	Foundation, JobsConfig, NodeRegistryConfig, PenaltyPool, Runtime, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, StakerStatus, StakingConfig, SudoConfig, VerificationConfig,
+	BABE_GENESIS_EPOCH_CONFIG, CNDR, EXISTENTIAL_DEPOSIT,
 };
 
 /// Name of the four-validator preset used by zombienet.
@@ -144,6 +145,7 @@ pub fn cinder_genesis(
 				.chain([
 					(PenaltyPool::get(), EXISTENTIAL_DEPOSIT),
 					(FeeCollector::get(), EXISTENTIAL_DEPOSIT),
+					(Foundation::get(), EXISTENTIAL_DEPOSIT),
 				])
 				.collect::<Vec<_>>(),
 		},
@@ -188,6 +190,10 @@ pub fn cinder_genesis(
 			models: models(),
 		},
 		verification: VerificationConfig { params: Some(dev_verification_params()) },
+		bmw: BmwConfig {
+			params: Some(dev_bmw_params()),
+			ecosystem_allocation: ECOSYSTEM_ALLOCATION,
+		},
 	})
 }
 
@@ -199,6 +205,16 @@ pub fn dev_verification_params() -> pallet_verification::VerificationParams<crat
 		challenge_window: 3,
 		..pallet_verification::Pallet::<Runtime>::default_params()
 	}
+}
+
+/// The ecosystem allocation node rewards may mint: 500,000,000 CNDR, half of a 1,000,000,000
+/// CNDR supply (Inferix's Ecosystem Fund share).
+pub const ECOSYSTEM_ALLOCATION: Balance = 500_000_000 * CNDR;
+
+/// BMW on the development presets: the defaults, with 40-block (4-minute) reward epochs so an
+/// epoch settles while you watch.
+pub fn dev_bmw_params() -> pallet_bmw::ParamsOf<Runtime> {
+	pallet_bmw::BmwParams { epoch_length: 40, ..pallet_bmw::Pallet::<Runtime>::default_params() }
 }
 
 fn dev_accounts() -> Vec<AccountId> {

@@ -261,4 +261,7 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type Verification = pallet_verification;
+
+	#[runtime::pallet_index(24)]
+	pub type Bmw = pallet_bmw;
 }

@@ -10,14 +10,11 @@ use frame_system::EnsureRoot;
 use sp_runtime::traits::AccountIdConversion;
 
 use crate::{
-	AccountId, Balance, Balances, BlockNumber, Jobs, NodeRegistry, Runtime, RuntimeHoldReason,
-	HOURS, MILLI_CNDR, MILLI_SECS_PER_BLOCK,
+	AccountId, Balance, Balances, Jobs, NodeRegistry, Runtime, RuntimeHoldReason, MILLI_CNDR,
+	MILLI_SECS_PER_BLOCK,
 };
 
 parameter_types! {
-	/// Length of a compute reward epoch in blocks: 72 h (E = 4320 minutes). Kept here until the
-	/// BMW pallet owns the reward-epoch clock; root can change it with `system.setStorage`.
-	pub storage RewardEpochBlocks: BlockNumber = 72 * HOURS;
 	/// Source of the penalty-pool account, which receives slashed bonds.
 	pub const PenaltyPoolPalletId: PalletId = PalletId(*b"cndr/pen");
 	/// The penalty-pool account (endowed with the existential deposit at genesis).
@@ -29,10 +26,16 @@ parameter_types! {
 	/// The fee collector (endowed with the existential deposit at genesis); the BMW pallet
 	/// burns and splits what it holds.
 	pub FeeCollector: AccountId = FeeCollectorPalletId::get().into_account_truncating();
+	/// Source of the foundation's account, which receives the fees not burned.
+	pub const FoundationPalletId: PalletId = PalletId(*b"cndr/fnd");
+	/// The foundation (endowed with the existential deposit at genesis).
+	pub Foundation: AccountId = FoundationPalletId::get().into_account_truncating();
+	/// Source of the reward pot, which holds minted rewards until they are claimed.
+	pub const RewardPotPalletId: PalletId = PalletId(*b"cndr/bmw");
 }
 
-/// The reward-epoch clock until the BMW pallet exists: `block / RewardEpochBlocks`.
-pub type RewardEpochClock = pallet_compute_staking::EpochsByBlocks<Runtime, RewardEpochBlocks>;
+/// The reward-epoch clock: the BMW pallet's (`epoch_length` blocks an epoch).
+pub type RewardEpochClock = crate::Bmw;
 
 impl pallet_compute_staking::Config for Runtime {
 	type Currency = Balances;
@@ -91,8 +94,8 @@ impl pallet_jobs::Config for Runtime {
 	type Reliability = NodeRegistry;
 	// Receipts are sampled and checked by validator committees.
 	type Verifier = crate::Verification;
-	// No BMW pallet yet: settled work is not rewarded; fees stay with the fee collector.
-	type Rewards = ();
+	// Fees are burned and split, settled work is rewarded by BMW emission.
+	type Rewards = crate::Bmw;
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type Epochs = RewardEpochClock;
 	type AdminOrigin = EnsureRoot<AccountId>;
@@ -222,6 +225,18 @@ impl pallet_compute_staking::benchmarking::BenchmarkHelper<AccountId, Balance>
 	}
 
 	fn set_epoch(epoch: cinder_primitives::RewardEpochIndex) {
-		frame_system::Pallet::<Runtime>::set_block_number(epoch * RewardEpochBlocks::get());
+		pallet_bmw::CurrentEpoch::<Runtime>::put(epoch);
 	}
+}
+
+impl pallet_bmw::Config for Runtime {
+	type Currency = Balances;
+	type Workers = NodeRegistry;
+	type FeeCollector = FeeCollector;
+	type Foundation = Foundation;
+	type PalletId = RewardPotPalletId;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	// About 0.35 ms of weight each: 256 workers take under a twentieth of a block.
+	type MaxSettlementsPerBlock = ConstU32<256>;
+	type WeightInfo = pallet_bmw::weights::SubstrateWeight<Runtime>;
 }

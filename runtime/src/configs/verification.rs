@@ -151,8 +151,8 @@ impl pallet_verification::Config for Runtime {
 	type Workers = NodeRegistry;
 	type Stake = ComputeStaking;
 	type Reliability = NodeRegistry;
-	// No BMW pallet yet: there are no accrued rewards to forfeit.
-	type Forfeits = ();
+	// A worker proven wrong forfeits its rewards of the epoch.
+	type Forfeits = crate::Bmw;
 	type Verifiers = NodeRegistry;
 	type Offences = StakingOffences;
 	// BABE's VRF output of the parent block: from a block after any receipt decided in it.

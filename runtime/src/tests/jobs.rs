@@ -8,8 +8,8 @@ use sp_keyring::Sr25519Keyring;
 
 use super::{deliver_gemm, new_test_ext, run_to, submit_gemm_job};
 use crate::{
-	AccountId, Balances, ComputeStaking, FeeCollector, Jobs, NodeRegistry, System, Verification,
-	CNDR, EXISTENTIAL_DEPOSIT,
+	AccountId, Balances, ComputeStaking, FeeCollector, Foundation, Jobs, NodeRegistry, System,
+	Verification, CNDR, EXISTENTIAL_DEPOSIT,
 };
 
 /// A lavapipe worker (10⁻⁴ IB) at 1 CNDR per IBM hosting the demo model, confirmed and bonded.
@@ -36,12 +36,13 @@ fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
 		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 		dev_worker(&eve);
 		let before = Balances::free_balance(&ferdie);
-		assert_ok!(submit_gemm_job(&ferdie));
+		assert_ok!(submit_gemm_job(&ferdie, 64));
 		let job = pallet_jobs::Jobs::<crate::Runtime>::get(0).unwrap();
 		assert_eq!(job.stages[0].worker, Some(eve.clone()));
 		// 64³ = 262,144 MACs; at 2 CNDR per IBM the escrow is ⌈262144 · 2·10¹² / 4·10¹⁶⌉ planck.
 		assert_eq!(job.escrow, 14);
-		assert_ok!(deliver_gemm(&eve, 0, [7; 32]));
+		assert_ok!(deliver_gemm(&eve, 0, 64, [7; 32]));
+		let issuance = Balances::total_issuance();
 		// No verifier is registered: sampled or not, the receipt is accepted when its
 		// challenge window ends.
 		run_to(System::block_number() + Verification::params().challenge_window);
@@ -49,12 +50,16 @@ fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
 		assert_eq!(job.status, JobStatus::Completed);
 		// The fee at Eve's 1 CNDR per IBM is ⌈6.55⌉ planck; the rest of the escrow came back.
 		assert_eq!(job.stages[0].state, StageState::Settled { fee: 7 });
-		assert_eq!(Balances::free_balance(&FeeCollector::get()), EXISTENTIAL_DEPOSIT + 7);
+		// BMW burned 80 % of it (⌊5.6⌋ = 5) and paid the foundation the other 2.
+		assert_eq!(Balances::free_balance(&FeeCollector::get()), EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::free_balance(&Foundation::get()), EXISTENTIAL_DEPOSIT + 2);
+		assert_eq!(Balances::total_issuance(), issuance - 5);
 		// Dispatched directly, calls pay no transaction fee here.
 		assert_eq!(Balances::free_balance(&ferdie), before - 7);
 		Jobs::do_try_state().unwrap();
 		NodeRegistry::do_try_state().unwrap();
 		ComputeStaking::do_try_state().unwrap();
 		Verification::do_try_state().unwrap();
+		crate::Bmw::do_try_state().unwrap();
 	});
 }

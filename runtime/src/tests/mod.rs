@@ -1,6 +1,7 @@
 //! Runtime unit tests: genesis presets, configuration coherence, and basic flows (transfer,
 //! validator bond) run in `TestExternalities` built from the real genesis presets.
 
+mod bmw;
 mod compute;
 mod config;
 mod flows;
@@ -22,13 +23,13 @@ pub fn new_test_ext(preset: &str) -> sp_io::TestExternalities {
 
 pub use crate::dev_nodes::run_to;
 
-/// `submitter` submits a 64³ int8 GEMM job from a seed at up to 2 CNDR per IBM.
-pub fn submit_gemm_job(submitter: &crate::AccountId) -> sp_runtime::DispatchResult {
+/// `submitter` submits a `size`³ int8 GEMM job from a seed at up to 2 CNDR per IBM.
+pub fn submit_gemm_job(submitter: &crate::AccountId, size: u32) -> sp_runtime::DispatchResult {
 	use pallet_jobs::{JobClass, JobInput, JobSpec, WhenNoWorker};
 	crate::Jobs::submit_job(
 		crate::RuntimeOrigin::signed(submitter.clone()),
 		0,
-		JobSpec::Int8Gemm { m: 64, n: 64, k: 64 },
+		JobSpec::Int8Gemm { m: size, n: size, k: size },
 		JobInput::Seed([5; 32]),
 		2 * crate::CNDR,
 		JobClass::Standard,
@@ -37,20 +38,24 @@ pub fn submit_gemm_job(submitter: &crate::AccountId) -> sp_runtime::DispatchResu
 	)
 }
 
-/// `worker` delivers the GEMM of job `job` (one 16 KiB tile), claiming `output_root`.
+/// `worker` delivers the `size`³ GEMM of job `job` (i32 outputs in the job's tiles), claiming
+/// `output_root`.
 pub fn deliver_gemm(
 	worker: &crate::AccountId,
 	job: pallet_jobs::JobId,
+	size: u32,
 	output_root: [u8; 32],
 ) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	let output_len = size as u64 * size as u64 * 4;
+	let tile_bytes = pallet_jobs::Jobs::<crate::Runtime>::get(job).map_or(1, |j| j.tile_bytes);
 	crate::Jobs::submit_receipts(
 		crate::RuntimeOrigin::signed(worker.clone()),
 		frame_support::BoundedVec::truncate_from(vec![pallet_jobs::ReceiptEntry {
 			job,
 			stage: 0,
 			output_root,
-			output_len: 64 * 64 * 4,
-			tile_count: 1,
+			output_len,
+			tile_count: output_len.div_ceil(tile_bytes.max(1) as u64) as u32,
 			elapsed_ms: 80,
 		}]),
 	)

@@ -76,8 +76,8 @@ fn sampled_receipt(output_root: [u8; 32]) {
 			independently_checked: true
 		}
 	)));
-	assert_ok!(submit_gemm_job(&ferdie()));
-	assert_ok!(deliver_gemm(&eve(), 0, output_root));
+	assert_ok!(submit_gemm_job(&ferdie(), 64));
+	assert_ok!(deliver_gemm(&eve(), 0, 64, output_root));
 	run_to(System::block_number() + params.challenge_window);
 	let sampled = events().into_iter().any(|e| {
 		matches!(e, RuntimeEvent::Verification(pallet_verification::Event::Sampled {
