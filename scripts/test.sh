@@ -16,7 +16,10 @@
 #      scripts/js/jobs.mjs (a worker hosting the demo model; a job submitted with escrow is
 #      routed to it, its receipt recorded, and verification accepts it when its challenge window
 #      ends (no verifier yet) so it settles: fee to the fee collector, the rest of the escrow
-#      refunded) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
+#      refunded), scripts/js/bmw.mjs (a job's fee burned 80 % and paid 20 % to the foundation,
+#      issuance down by exactly the burn; the 40-block reward epoch settles and mints the worker's
+#      reward as computed from W_p · E_p, the work share and its points, issuance up by exactly
+#      that; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
 #      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
 #      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
 #      the job).
@@ -54,7 +57,7 @@ log=$(mktemp -t cinder-node-js.XXXXXX.log)
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
-for script in smoke worker_stake jobs verification; do
+for script in smoke worker_stake jobs bmw verification; do
 	if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true

@@ -73,25 +73,35 @@ export async function answerChallenge(api, who, result) {
   return answered.data.challenge.toNumber();
 }
 
-/** Resolves with `{ event, events }`: the first event that `match` accepts, from the current
- * and next blocks, and every event of its block. */
+/** Resolves with `{ event, events, hash, parentHash }`: the first event that `match` accepts,
+ * from the next blocks, every event of its block, and that block's hash and its parent's. */
 export function nextEvent(api, match, timeoutMs) {
   return new Promise((resolve, reject) => {
     let unsubscribe;
+    let done = false;
     const timer = setTimeout(() => {
+      done = true;
       unsubscribe?.();
       reject(new Error(`no matching event within ${timeoutMs} ms`));
     }, timeoutMs);
-    api.query.system.events((records) => {
-      const events = records.map(({ event }) => event);
+    api.rpc.chain.subscribeNewHeads(async (header) => {
+      const events = (await api.query.system.events.at(header.hash)).map(({ event }) => event);
       const event = events.find(match);
-      if (event) {
+      if (event && !done) {
+        done = true;
         clearTimeout(timer);
         unsubscribe?.();
-        resolve({ event, events });
+        resolve({ event, events, hash: header.hash, parentHash: header.parentHash });
       }
-    }).then((u) => { unsubscribe = u; }).catch(reject);
+    }).then((u) => { unsubscribe = u; if (done) u(); }).catch(reject);
   });
+}
+
+/** The transaction fees paid in a block's `events`, which this chain burns. */
+export function feesBurned(api, events) {
+  return events
+    .filter((e) => api.events.transactionPayment.TransactionFeePaid.is(e))
+    .reduce((sum, e) => sum + e.data.actualFee.toBigInt(), 0n);
 }
 
 /** Runs `main`, turning a thrown error into `FAIL: …` and a non-zero exit. */

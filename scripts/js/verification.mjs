@@ -57,6 +57,11 @@ async function main() {
     .find((e) => api.events.nodeRegistry.IbConfirmed.is(e));
   check(confirmed && confirmed.data.who.toString() === ferdie.address && confirmed.data.independentlyChecked.isTrue, `Alice's verdict agrees: Ferdie's IB ${confirmed?.data.ib} µIB confirmed, independently checked`);
 
+  // Dave stayed quiet through bmw.mjs's epoch: a heartbeat brings him back online.
+  await send(api, api.tx.nodeRegistry.heartbeat(), dave).catch((error) => {
+    if (!/HeartbeatTooEarly/.test(error.message)) throw error;
+  });
+
   // Charlie: an MLP job on model 0, which only Dave hosts.
   const submitted = await send(api, api.tx.jobs.submitJob(1, { Int8Mlp: { model: 0, batch: 1 } }, { Seed: '0x' + '06'.repeat(32) }, 2n * CNDR, 'Standard', null, 'Fail'), charlie);
   const job = submitted.find((e) => api.events.jobs.JobSubmitted.is(e)).data.job.toNumber();
@@ -94,6 +99,8 @@ async function main() {
   const poolAfter = (await api.query.system.account(api.consts.verification.penaltyPool)).data.free.toBigInt();
   check(poolAfter - poolBefore === expectedSlash, `the penalty pool received the ${expectedSlash} planck`);
   check(status.ineligibleBecause.isSome && status.ineligibleBecause.unwrap().isJailed, `Dave is ineligible: ${status.ineligibleBecause.unwrap().type}`);
+  const forfeited = decided.find((e) => api.events.bmw.RewardsForfeited.is(e));
+  check(forfeited && forfeited.data.who.toString() === dave.address, `bmw.RewardsForfeited: Dave's rewards of reward epoch ${forfeited?.data.epoch} are forfeited`);
   const stageRejected = decided.find((e) => api.events.jobs.StageRejected.is(e));
   check(stageRejected && stageRejected.data.job.toNumber() === job, `jobs.StageRejected: job ${job}'s stage taken from Dave; no other host, so the job fails at no charge`);
 
