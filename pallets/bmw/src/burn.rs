@@ -76,10 +76,13 @@ impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			let new = record.is_none();
 			let record = record.get_or_insert_with(WorkerWork::default);
 			record.ibm.saturating_accrue(ibm);
-			record.points.saturating_accrue(points);
-			record.mint_cap.saturating_accrue(mint_cap);
+			if !record.forfeited {
+				record.points.saturating_accrue(points);
+				record.mint_cap.saturating_accrue(mint_cap);
+			}
 			new
 		});
+		// A forfeited worker's points still count in the total, so its share is withheld.
 		EpochTotals::<T>::mutate(epoch, |totals: &mut EpochWork<BalanceOf<T>>| {
 			totals.ibm.saturating_accrue(ibm);
 			totals.points.saturating_accrue(points);

@@ -13,7 +13,7 @@ use sp_runtime::{
 	Rounding, SaturatedConversion,
 };
 
-use crate::{pallet::*, BalanceOf, Reward, RewardEpochIndex, RewardForfeits};
+use crate::{pallet::*, BalanceOf, Reward, RewardEpochIndex, RewardForfeits, WorkerWork};
 
 impl<T: Config> Pallet<T> {
 	/// What has vested of `reward`, earned in `epoch`, while epoch `now` is in progress:
@@ -64,18 +64,25 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> RewardForfeits<T::AccountId> for Pallet<T> {
-	/// Work of `who` in `epoch` not yet settled stops counting (its share of the work pool is
-	/// withheld); a reward already minted and not paid is burned from the pot.
+	/// Work of `who` in `epoch` not yet settled stops counting, and so does any it settles
+	/// later in the epoch (its share of the work pool is withheld); a reward already minted and
+	/// not paid is burned from the pot.
 	fn forfeit(who: &T::AccountId, epoch: RewardEpochIndex) {
 		let mut burned: BalanceOf<T> = Zero::zero();
-		if WorkerEpochs::<T>::take(epoch, who).is_some() {
-			EpochTotals::<T>::mutate(epoch, |totals| totals.workers.saturating_dec());
-			Settlements::<T>::mutate(epoch, |settlement| {
-				if let Some(settlement) = settlement {
-					settlement.remaining.saturating_dec();
-				}
-			});
-		}
+		let in_progress = epoch == CurrentEpoch::<T>::get();
+		WorkerEpochs::<T>::mutate(epoch, who, |record| match record {
+			// Its points stay in the epoch's total, so its share is withheld, not handed to
+			// the others (whose shares may already be paid).
+			Some(work) => {
+				*work = WorkerWork { ibm: work.ibm, forfeited: true, ..Default::default() }
+			}
+			// No work yet in the epoch in progress: none it settles later counts either.
+			None if in_progress => {
+				*record = Some(WorkerWork { forfeited: true, ..Default::default() });
+				EpochTotals::<T>::mutate(epoch, |totals| totals.workers.saturating_inc());
+			}
+			None => {}
+		});
 		if let Some(reward) = Rewards::<T>::take(who, epoch) {
 			let unpaid = reward.amount.saturating_sub(reward.paid);
 			let pot = Self::pot();

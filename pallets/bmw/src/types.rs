@@ -89,6 +89,9 @@ pub struct WorkerWork<Balance> {
 	pub points: u128,
 	/// The most its work may be paid: `max_mint_per_burn` of what its jobs burned.
 	pub mint_cap: Balance,
+	/// Its rewards of the epoch are forfeited (a proven fault): its work earns no points, so
+	/// its share of the pool is withheld.
+	pub forfeited: bool,
 }
 
 /// How an epoch's emission was settled.

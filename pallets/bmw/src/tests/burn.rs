@@ -40,7 +40,7 @@ fn a_settled_fee_is_burned_and_split_and_issuance_drops_by_exactly_the_burn() {
 		);
 		assert_eq!(
 			WorkerEpochs::<Test>::get(0, 11),
-			Some(WorkerWork { ibm: 2 * PICO, points: 2 * PICO, mint_cap: 800 })
+			Some(WorkerWork { ibm: 2 * PICO, points: 2 * PICO, mint_cap: 800, forfeited: false })
 		);
 	});
 }

@@ -55,12 +55,30 @@ fn a_forfeit_before_settlement_withholds_the_workers_share() {
 		settle(1, 11, 1, 100, 10_000);
 		settle(2, 12, 1, 100, 10_000);
 		Bmw::forfeit(&11, 0);
-		assert_eq!(WorkerEpochs::<Test>::get(0, 11), None);
+		assert!(WorkerEpochs::<Test>::get(0, 11).unwrap().forfeited);
+		// Work it settles later in the epoch does not count either.
+		pay_fee(10_000);
+		settle(3, 11, 1, 100, 10_000);
+		assert_eq!(WorkerEpochs::<Test>::get(0, 11).unwrap().points, 0);
 		run_to_epoch(1);
 		assert_eq!(Rewards::<Test>::get(11, 0), None, "a jailed worker's work is not paid");
 		assert_eq!(Rewards::<Test>::get(12, 0).unwrap().amount, 1_000, "others keep their share");
+		// 3 IBM emitted 3,000; the forfeited worker's 2,000 share is withheld, never minted.
 		let settlement = crate::Settlements::<Test>::get(0).unwrap();
-		assert_eq!((settlement.minted, settlement.withheld), (1_000, 1_000));
+		assert_eq!((settlement.minted, settlement.withheld), (1_000, 2_000));
+	});
+}
+
+#[test]
+fn a_forfeit_before_any_work_in_the_epoch_covers_work_settled_after_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		Bmw::forfeit(&11, 0);
+		pay_fee(20_000);
+		settle(1, 11, 1, 100, 10_000);
+		settle(2, 12, 1, 100, 10_000);
+		run_to_epoch(1);
+		assert_eq!(Rewards::<Test>::get(11, 0), None);
+		assert_eq!(Rewards::<Test>::get(12, 0).unwrap().amount, 1_000);
 	});
 }
 
