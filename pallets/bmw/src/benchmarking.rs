@@ -15,32 +15,43 @@ use sp_runtime::{
 
 use crate::*;
 
-/// Funds the fee collector with `fee` and settles one stage of `worker` for 1 IBM.
-fn settled_work<T: Config>(worker: &T::AccountId, job: u64, fee: BalanceOf<T>) {
-	let collector = T::FeeCollector::get();
+/// One stage of `worker` for 1 IBM at `fee`, with the fee in the fee collector (and the
+/// foundation in existence), ready to settle.
+fn prepared_work<T: Config>(
+	worker: &T::AccountId,
+	job: u64,
+	fee: BalanceOf<T>,
+) -> SettledWork<T::AccountId, BalanceOf<T>> {
 	let existential = T::Currency::minimum_balance();
-	let _ = T::Currency::mint_into(&collector, fee.saturating_add(existential));
+	let _ = T::Currency::mint_into(&T::FeeCollector::get(), fee.saturating_add(existential));
 	let _ = T::Currency::mint_into(&T::Foundation::get(), existential);
-	Pallet::<T>::work_settled(&SettledWork {
+	SettledWork {
 		job,
 		stage: 0,
 		worker: worker.clone(),
 		submitter: worker.clone(),
 		manager: None,
-		ibm: cinder_primitives::Ibm::from_pico(emission::PICO),
+		ibm: cinder_primitives::Ibm::from_pico(cinder_primitives::Ibm::RESOLUTION),
 		class_multiplier_percent: 100,
 		fee,
 		epoch: CurrentEpoch::<T>::get(),
-	});
+	}
+}
+
+/// Work of `n` workers settled in the epoch in progress, with room in the allocation for all
+/// of it; returns the workers.
+fn work_of<T: Config>(n: u32) -> Vec<T::AccountId> {
+	let workers: Vec<T::AccountId> = (0..n).map(|i| account("worker", i, 0)).collect();
+	for (i, worker) in workers.iter().enumerate() {
+		Pallet::<T>::work_settled(&prepared_work::<T>(worker, i as u64, 1_000_000u32.into()));
+	}
+	RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
+	workers
 }
 
 /// Work of `n` workers in the epoch in progress, then the epoch ended.
 fn ended_epoch_with<T: Config>(n: u32) -> Vec<T::AccountId> {
-	let workers: Vec<T::AccountId> = (0..n).map(|i| account("worker", i, 0)).collect();
-	for (i, worker) in workers.iter().enumerate() {
-		settled_work::<T>(worker, i as u64, 1_000_000u32.into());
-	}
-	RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
+	let workers = work_of::<T>(n);
 	let end = EpochEnd::<T>::get();
 	frame_system::Pallet::<T>::set_block_number(end);
 	Pallet::<T>::roll_epoch(end);
@@ -124,22 +135,7 @@ mod benchmarks {
 	#[benchmark]
 	fn work_settled() {
 		let worker: T::AccountId = account("worker", 0, 0);
-		let fee: BalanceOf<T> = 1_000_000u32.into();
-		let collector = T::FeeCollector::get();
-		let existential = T::Currency::minimum_balance();
-		let _ = T::Currency::mint_into(&collector, fee.saturating_add(existential));
-		let _ = T::Currency::mint_into(&T::Foundation::get(), existential);
-		let work = SettledWork {
-			job: 1,
-			stage: 0,
-			worker: worker.clone(),
-			submitter: worker.clone(),
-			manager: None,
-			ibm: cinder_primitives::Ibm::from_pico(emission::PICO),
-			class_multiplier_percent: 100,
-			fee,
-			epoch: 0,
-		};
+		let work = prepared_work::<T>(&worker, 1, 1_000_000u32.into());
 
 		#[block]
 		{
@@ -152,12 +148,7 @@ mod benchmarks {
 	/// The hook in a block that ends an epoch and pays a block's worth of workers.
 	#[benchmark]
 	fn on_initialize_worst_case() {
-		let workers: Vec<T::AccountId> =
-			(0..T::MaxSettlementsPerBlock::get()).map(|i| account("worker", i, 0)).collect();
-		for (i, worker) in workers.iter().enumerate() {
-			settled_work::<T>(worker, i as u64, 1_000_000u32.into());
-		}
-		RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
+		work_of::<T>(T::MaxSettlementsPerBlock::get());
 		let end = EpochEnd::<T>::get();
 		frame_system::Pallet::<T>::set_block_number(end);
 

@@ -19,10 +19,14 @@ use crate::{
 impl<T: Config> Pallet<T> {
 	/// Work points of `ibm` pico-IBM at `class_percent` for a worker of `reliability`:
 	/// `ibm · class / 100 · (1 + reliability_bonus · reliability)`.
-	pub fn work_points(ibm: u128, class_percent: u32, reliability: Perbill) -> u128 {
+	pub fn work_points(
+		ibm: u128,
+		class_percent: u32,
+		reliability: Perbill,
+		reliability_bonus: Perbill,
+	) -> u128 {
 		let weighted = ibm.saturating_mul(class_percent as u128) / 100;
-		let bonus = (Self::params().reliability_bonus * reliability).mul_floor(weighted);
-		weighted.saturating_add(bonus)
+		weighted.saturating_add((reliability_bonus * reliability).mul_floor(weighted))
 	}
 
 	/// Burns `amount` from the fee collector; what was burned.
@@ -70,7 +74,12 @@ impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let reliability =
 			T::Workers::worker(&work.worker).map(|w| w.reliability).unwrap_or_else(Perbill::zero);
 		let ibm = work.ibm.pico();
-		let points = Self::work_points(ibm, work.class_multiplier_percent, reliability);
+		let points = Self::work_points(
+			ibm,
+			work.class_multiplier_percent,
+			reliability,
+			params.reliability_bonus,
+		);
 		let mint_cap = params.max_mint_per_burn.mul_floor(burned);
 		let new_worker = WorkerEpochs::<T>::mutate(epoch, &work.worker, |record| {
 			let new = record.is_none();

@@ -51,7 +51,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(!due.is_zero(), Error::<T>::NothingVested);
 		T::Currency::transfer(&Self::pot(), &who, due, Preservation::Preserve)?;
 		reward.paid.saturating_accrue(due);
-		Unpaid::<T>::mutate(|unpaid| unpaid.saturating_reduce(due));
 		let left = reward.amount.saturating_sub(reward.paid);
 		if left.is_zero() {
 			Rewards::<T>::remove(&who, epoch);
@@ -93,10 +92,7 @@ impl<T: Config> RewardForfeits<T::AccountId> for Pallet<T> {
 				Precision::Exact,
 				Fortitude::Force,
 			) {
-				Ok(amount) => {
-					burned = amount;
-					Unpaid::<T>::mutate(|left| left.saturating_reduce(amount));
-				}
+				Ok(amount) => burned = amount,
 				Err(error) => log::error!(
 					target: "runtime::bmw",
 					"burning the forfeited {unpaid:?} of {who:?} failed: {error:?}"

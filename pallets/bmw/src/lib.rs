@@ -178,10 +178,6 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Rewards minted and not yet paid: what the pot holds beyond its existential deposit.
-	#[pallet::storage]
-	pub type Unpaid<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
-
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {

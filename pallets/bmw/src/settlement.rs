@@ -10,8 +10,10 @@ use sp_runtime::{
 	SaturatedConversion,
 };
 
+use cinder_primitives::pro_rata;
+
 use crate::{
-	emission::{emission_for, emission_per_ibm, pro_rata},
+	emission::{emission_for, emission_per_ibm},
 	pallet::*,
 	BalanceOf, EpochSettlement, RewardEpochIndex, WeightInfo, WorkerWork,
 };
@@ -71,7 +73,6 @@ impl<T: Config> Pallet<T> {
 			Rewards::<T>::mutate(worker, epoch, |record| {
 				record.get_or_insert_with(Default::default).amount.saturating_accrue(minted)
 			});
-			Unpaid::<T>::mutate(|unpaid| unpaid.saturating_accrue(minted));
 			RemainingAllocation::<T>::mutate(|left| left.saturating_reduce(minted));
 		}
 		let withheld = share.saturating_sub(minted);

@@ -33,11 +33,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_params() -> Weight {
 		Weight::from_parts(CALL_BASE, 256).saturating_add(T::DbWeight::get().writes(1))
 	}
-	// Reads: Rewards, CurrentEpoch, Params, the pot, the claimant. Writes: Rewards, Unpaid,
-	// the pot, the claimant.
+	// Reads: Rewards, CurrentEpoch, Params, the pot, the claimant. Writes: Rewards, the pot,
+	// the claimant.
 	fn claim() -> Weight {
 		Weight::from_parts(CALL_BASE, RECORD_PROOF + 512)
-			.saturating_add(T::DbWeight::get().reads_writes(6, 4))
+			.saturating_add(T::DbWeight::get().reads_writes(5, 3))
 	}
 	// Reads: EpochEnd, Params, CurrentEpoch. Writes: CurrentEpoch, EpochEnd.
 	fn end_epoch() -> Weight {
@@ -49,10 +49,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(6, 2))
 	}
 	// Reads and removes the worker's work; mints into the pot (pot, total issuance); writes its
-	// reward, Unpaid and RemainingAllocation.
+	// reward and RemainingAllocation.
 	fn settle_worker() -> Weight {
 		Weight::from_parts(CALL_BASE, 2 * RECORD_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(5, 6))
+			.saturating_add(T::DbWeight::get().reads_writes(4, 5))
 	}
 	// Reads: Params, CurrentEpoch, the worker's record (reliability), its work, the epoch's
 	// totals, the fee collector, the foundation, total issuance. Writes: the worker's work, the

@@ -6,6 +6,7 @@
 //!   CPU or lavapipe node (~10⁻⁴ IB) is represented exactly enough;
 //! - [`StakeRule`]: the worker minimum stake **S(n) = k · E · IB(n) · P(n)**, exact and saturating;
 //! - [`Ibm`]: work in IB-minutes, and the fee and duration of an amount of work;
+//! - [`pro_rata`]: an amount's share, rounded down (rewards and payouts);
 //! - [`traits`] and the job traits: how the pallets reach each other (node profiles, the stake,
 //!   reward epochs, routing pools, receipt verification, settled work).
 
@@ -13,10 +14,12 @@
 
 mod ib;
 mod jobs;
+mod shares;
 mod stake;
 pub mod traits;
 
 pub use ib::Ib;
 pub use jobs::*;
+pub use shares::pro_rata;
 pub use stake::StakeRule;
 pub use traits::*;

@@ -3,6 +3,7 @@
 //! wrong (Inferix's rule). Shares are claimed; the last claim of an epoch takes what rounding
 //! left, so an epoch's claims add up to its pot exactly.
 
+use cinder_primitives::pro_rata;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
@@ -11,23 +12,13 @@ use frame_support::{
 	},
 };
 use sp_runtime::{
-	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{Saturating, Zero},
-	Rounding, SaturatedConversion,
+	SaturatedConversion,
 };
 
 use crate::{
 	pallet::*, BalanceOf, Credits, EpochPayout, RewardEpochIndex, RewardEpochs, WeightInfo,
 };
-
-/// `amount × part / whole`, rounded down; zero for an empty whole.
-fn pro_rata(amount: u128, part: u32, whole: u32) -> u128 {
-	if whole == 0 {
-		return 0;
-	}
-	multiply_by_rational_with_rounding(amount, part as u128, whole as u128, Rounding::Down)
-		.unwrap_or(0)
-}
 
 impl<T: Config> Pallet<T> {
 	/// Adds credits to `who` in the epoch in progress.
@@ -107,12 +98,15 @@ impl<T: Config> Pallet<T> {
 		if *credits == payout.unclaimed {
 			return payout.unpaid;
 		}
-		let from_verdicts =
-			pro_rata(payout.verifier_pot.saturated_into(), credits.matched, payout.credits.matched);
+		let from_verdicts = pro_rata(
+			payout.verifier_pot.saturated_into(),
+			credits.matched.into(),
+			payout.credits.matched.into(),
+		);
 		let from_disputes = pro_rata(
 			payout.disputer_pot.saturated_into(),
-			credits.disputes,
-			payout.credits.disputes,
+			credits.disputes.into(),
+			payout.credits.disputes.into(),
 		);
 		from_verdicts
 			.saturating_add(from_disputes)

@@ -267,6 +267,8 @@ pub enum AcceptReason {
 	Copy,
 	PartialEq,
 	Eq,
+	PartialOrd,
+	Ord,
 	Debug,
 )]
 pub enum VerifierFault {

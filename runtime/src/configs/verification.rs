@@ -47,22 +47,11 @@ pub struct VerifierOffence {
 	pub validator_set_count: u32,
 }
 
-impl VerifierOffence {
-	/// The fault's code in the offence's time slot.
-	fn fault_code(&self) -> u8 {
-		match self.fault {
-			VerifierFault::WrongVerdict => 0,
-			VerifierFault::Silent => 1,
-			VerifierFault::Equivocated => 2,
-		}
-	}
-}
-
 impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	const ID: Kind = *b"cinder:verifier:";
 	/// One slot per check and kind of fault: the same fault on the same check is reported
 	/// once, faults on different checks are separate offences.
-	type Slot = (Subject, u8);
+	type Slot = (Subject, VerifierFault);
 
 	fn offenders(&self) -> Vec<IdentificationTuple<Runtime>> {
 		vec![self.offender.clone()]
@@ -77,7 +66,7 @@ impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	}
 
 	fn slot(&self) -> Self::Slot {
-		(self.subject, self.fault_code())
+		(self.subject, self.fault)
 	}
 
 	fn slash_fraction(&self, _offenders_count: u32) -> Perbill {

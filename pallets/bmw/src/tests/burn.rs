@@ -4,7 +4,7 @@
 use super::*;
 use crate::{EpochTotals, EpochWork, Event, WorkerEpochs, WorkerWork};
 
-const PICO: u128 = crate::emission::PICO;
+const PICO: u128 = Ibm::RESOLUTION;
 
 #[test]
 fn a_settled_fee_is_burned_and_split_and_issuance_drops_by_exactly_the_burn() {

@@ -3,16 +3,16 @@
 use frame_support::{assert_noop, assert_ok};
 
 use super::*;
-use crate::{Error, Event, RewardForfeits, Rewards, Unpaid, WorkerEpochs};
+use crate::{Error, Event, RewardForfeits, Rewards, WorkerEpochs};
+
+/// A quarter at once, the rest over 4 epochs.
+fn vesting() -> BmwParams<u64, Balance> {
+	BmwParams { vest_immediately: Perbill::from_percent(25), vesting_epochs: 4, ..test_params() }
+}
 
 #[test]
 fn the_vesting_schedule_is_exact_and_a_claim_twice_pays_once() {
-	let params = BmwParams {
-		vest_immediately: Perbill::from_percent(25),
-		vesting_epochs: 4,
-		..test_params()
-	};
-	ExtBuilder::default().params(params).build_and_execute(|| {
+	ExtBuilder::default().params(vesting()).build_and_execute(|| {
 		pay_fee(10_000);
 		settle(1, 11, 1, 100, 10_000);
 		assert_noop!(Bmw::claim(RuntimeOrigin::signed(11), 0), Error::<Test>::NoReward);
@@ -37,7 +37,7 @@ fn the_vesting_schedule_is_exact_and_a_claim_twice_pays_once() {
 		assert_eq!(paid, vec![250, 187, 188, 187, 188]);
 		assert_eq!(paid.iter().sum::<Balance>(), 1_000);
 		assert_eq!(Rewards::<Test>::get(11, 0), None, "paid in full");
-		assert_eq!(Unpaid::<Test>::get(), 0);
+		assert_eq!(Bmw::unpaid(), 0);
 		assert_noop!(Bmw::claim(RuntimeOrigin::signed(11), 0), Error::<Test>::NoReward);
 		assert!(events().contains(&Event::RewardClaimed {
 			who: 11,
@@ -84,12 +84,7 @@ fn a_forfeit_before_any_work_in_the_epoch_covers_work_settled_after_it() {
 
 #[test]
 fn a_forfeit_after_settlement_burns_what_was_not_paid() {
-	let params = BmwParams {
-		vest_immediately: Perbill::from_percent(25),
-		vesting_epochs: 4,
-		..test_params()
-	};
-	ExtBuilder::default().params(params).build_and_execute(|| {
+	ExtBuilder::default().params(vesting()).build_and_execute(|| {
 		pay_fee(10_000);
 		settle(1, 11, 1, 100, 10_000);
 		run_to_epoch(1);
@@ -99,7 +94,7 @@ fn a_forfeit_after_settlement_burns_what_was_not_paid() {
 		Bmw::forfeit(&11, 0);
 		assert_eq!(issuance(), before - 750);
 		assert_eq!(events(), vec![Event::RewardsForfeited { who: 11, epoch: 0, burned: 750 }]);
-		assert_eq!(Unpaid::<Test>::get(), 0);
+		assert_eq!(Bmw::unpaid(), 0);
 		assert_noop!(Bmw::claim(RuntimeOrigin::signed(11), 0), Error::<Test>::NoReward);
 	});
 }

@@ -203,7 +203,7 @@ pub fn settle(job: JobId, worker: AccountId, ibm: u128, class: u32, fee: Balance
 		worker,
 		submitter: 7,
 		manager: None,
-		ibm: Ibm::from_pico(ibm * crate::emission::PICO),
+		ibm: Ibm::from_pico(ibm * Ibm::RESOLUTION),
 		class_multiplier_percent: class,
 		fee,
 		epoch: Bmw::current(),
