@@ -9,7 +9,6 @@ use frame_support::{
 		tokens::{Fortitude, Precision, Restriction},
 	},
 };
-use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	SaturatedConversion,
@@ -358,21 +357,5 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn jail(who: &T::AccountId, epochs: u32, evidence: EvidenceId) -> RewardEpochIndex {
 		Self::do_jail(who, epochs, evidence)
-	}
-}
-
-/// A reward-epoch clock from block numbers, for runtimes without the BMW pallet: epoch
-/// `block / Length`.
-pub struct EpochsByBlocks<T, Length>(core::marker::PhantomData<(T, Length)>);
-
-impl<T: frame_system::Config, Length: Get<BlockNumberFor<T>>> RewardEpochs
-	for EpochsByBlocks<T, Length>
-{
-	fn current() -> RewardEpochIndex {
-		let length = Length::get();
-		if length.is_zero() {
-			return 0;
-		}
-		(frame_system::Pallet::<T>::block_number() / length).saturated_into()
 	}
 }

@@ -47,7 +47,6 @@ pub use cinder_primitives::{
 	ComputeStake, EvidenceId, NodeProfile, NodeProfiles, RewardEpochIndex, RewardEpochs,
 	SlashAmount, SlashReason,
 };
-pub use impls::EpochsByBlocks;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
