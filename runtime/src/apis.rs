@@ -281,6 +281,21 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_bmw::runtime_api::BmwApi<Block, AccountId, Balance> for Runtime {
+		fn reward_breakdown(
+			who: AccountId,
+			epoch: pallet_bmw::RewardEpochIndex,
+		) -> pallet_bmw::RewardBreakdown<Balance> {
+			let mut breakdown = crate::Bmw::reward_breakdown(&who, epoch);
+			breakdown.penalty_share = crate::Verification::penalty_share(epoch, &who);
+			breakdown
+		}
+
+		fn ibme(epoch: pallet_bmw::RewardEpochIndex) -> Option<sp_runtime::Perbill> {
+			crate::Bmw::ibme(epoch)
+		}
+	}
+
 	impl pallet_jobs::runtime_api::JobsApi<Block, AccountId, pallet_jobs::Job<Runtime>> for Runtime {
 		fn job(id: pallet_jobs::JobId) -> Option<pallet_jobs::Job<Runtime>> {
 			crate::Jobs::job(id)

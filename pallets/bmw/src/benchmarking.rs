@@ -15,13 +15,14 @@ use sp_runtime::{
 
 use crate::*;
 
-/// One stage of `worker` for 1 IBM at `fee`, with the fee in the fee collector (and the
-/// foundation in existence), ready to settle.
+/// One stage of `worker` for 1 IBM at `fee`, brought in by a manager of its own, with the fee
+/// in the fee collector (and the foundation in existence), ready to settle.
 fn prepared_work<T: Config>(
 	worker: &T::AccountId,
 	job: u64,
 	fee: BalanceOf<T>,
 ) -> SettledWork<T::AccountId, BalanceOf<T>> {
+	let manager: T::AccountId = account("manager", job as u32, 0);
 	let existential = T::Currency::minimum_balance();
 	let _ = T::Currency::mint_into(&T::FeeCollector::get(), fee.saturating_add(existential));
 	let _ = T::Currency::mint_into(&T::Foundation::get(), existential);
@@ -30,7 +31,7 @@ fn prepared_work<T: Config>(
 		stage: 0,
 		worker: worker.clone(),
 		submitter: worker.clone(),
-		manager: None,
+		manager: Some(manager),
 		ibm: cinder_primitives::Ibm::from_pico(cinder_primitives::Ibm::RESOLUTION),
 		class_multiplier_percent: 100,
 		fee,
@@ -38,12 +39,16 @@ fn prepared_work<T: Config>(
 	}
 }
 
-/// Work of `n` workers settled in the epoch in progress, with room in the allocation for all
-/// of it; returns the workers.
+/// `n` accounts that worked, were online and verified in the epoch in progress, with room in
+/// the allocation for all of it; returns them.
 fn work_of<T: Config>(n: u32) -> Vec<T::AccountId> {
 	let workers: Vec<T::AccountId> = (0..n).map(|i| account("worker", i, 0)).collect();
 	for (i, worker) in workers.iter().enumerate() {
-		Pallet::<T>::work_settled(&prepared_work::<T>(worker, i as u64, 1_000_000u32.into()));
+		let mut work = prepared_work::<T>(worker, i as u64, 1_000_000u32.into());
+		work.manager = None;
+		Pallet::<T>::work_settled(&work);
+		Pallet::<T>::node_online(worker, cinder_primitives::Ib::ONE, 1_024, 10);
+		Pallet::<T>::verifications_matched(worker, 1);
 	}
 	RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
 	workers
@@ -105,7 +110,7 @@ mod benchmarks {
 		assert_eq!(CurrentEpoch::<T>::get(), 1);
 	}
 
-	/// A settlement step that opens the epoch's settlement and finds no worker.
+	/// A settlement step that opens the epoch's settlement and finds no account.
 	#[benchmark]
 	fn settle_base() {
 		ended_epoch_with::<T>(0);
@@ -118,9 +123,10 @@ mod benchmarks {
 		assert_eq!(NextToSettle::<T>::get(), 1);
 	}
 
-	/// A block's worth of workers paid (the weight is per worker).
+	/// A block's worth of accounts paid from every pool but the managers' (the weight is per
+	/// account).
 	#[benchmark]
-	fn settle_worker() {
+	fn settle_account() {
 		let n = T::MaxSettlementsPerBlock::get();
 		ended_epoch_with::<T>(n);
 
@@ -132,20 +138,37 @@ mod benchmarks {
 		assert_eq!(NextToSettle::<T>::get(), 1);
 	}
 
+	/// A stage settled for a new worker, brought in by a new manager: two new records.
 	#[benchmark]
 	fn work_settled() {
 		let worker: T::AccountId = account("worker", 0, 0);
 		let work = prepared_work::<T>(&worker, 1, 1_000_000u32.into());
+		let manager = work.manager.clone().expect("a manager");
 
 		#[block]
 		{
 			Pallet::<T>::work_settled(&work);
 		}
 
-		assert!(WorkerEpochs::<T>::get(0, &worker).is_some());
+		assert!(Contributions::<T>::get(0, &worker).is_some());
+		assert!(Contributions::<T>::get(0, &manager).is_some());
 	}
 
-	/// The hook in a block that ends an epoch and pays a block's worth of workers.
+	/// A new node's online time (a new record); a verifier's matched verifications cost the
+	/// same.
+	#[benchmark]
+	fn record_contribution() {
+		let node: T::AccountId = account("node", 0, 0);
+
+		#[block]
+		{
+			Pallet::<T>::node_online(&node, cinder_primitives::Ib::ONE, 1_024, 10);
+		}
+
+		assert!(Contributions::<T>::get(0, &node).unwrap().availability > 0);
+	}
+
+	/// The hook in a block that ends an epoch and pays a block's worth of accounts.
 	#[benchmark]
 	fn on_initialize_worst_case() {
 		work_of::<T>(T::MaxSettlementsPerBlock::get());

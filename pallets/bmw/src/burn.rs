@@ -1,5 +1,5 @@
 //! The burn: a settled stage's fee is burned or paid to the foundation, and its work counts for
-//! its worker's epoch.
+//! its epoch's emission, its worker and its manager.
 
 use frame_support::traits::{
 	fungible::Mutate,
@@ -8,12 +8,12 @@ use frame_support::traits::{
 };
 use sp_runtime::{
 	traits::{Saturating, Zero},
-	Perbill,
+	Perbill, SaturatedConversion,
 };
 
 use crate::{
-	pallet::*, BalanceOf, EpochWork, SettledWork, WeightInfo, WorkRewards, WorkerDirectory,
-	WorkerWork,
+	emission::job_emission, pallet::*, BalanceOf, EpochWork, SettledWork, WeightInfo, WorkRewards,
+	WorkerDirectory,
 };
 
 impl<T: Config> Pallet<T> {
@@ -63,8 +63,10 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
-	/// Burns `burn_share` of the fee and pays the rest to the foundation; the work counts in
-	/// the reward epoch in progress (this pallet's clock).
+	/// Burns `burn_share` of the fee and pays the rest to the foundation. In the reward epoch
+	/// in progress (this pallet's clock) the job adds `ibm · E_p` to the emission, at most
+	/// `max_mint_per_burn` of what it burned; its IBM counts as work for its worker and as
+	/// management for its manager, each capped at its pool's share of that cap.
 	fn work_settled(work: &SettledWork<T::AccountId, BalanceOf<T>>) {
 		let params = Self::params();
 		let burn = params.burn_share.mul_floor(work.fee);
@@ -81,25 +83,39 @@ impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			params.reliability_bonus,
 		);
 		let mint_cap = params.max_mint_per_burn.mul_floor(burned);
-		let new_worker = WorkerEpochs::<T>::mutate(epoch, &work.worker, |record| {
-			let new = record.is_none();
-			let record = record.get_or_insert_with(WorkerWork::default);
+		let mut new_accounts = 0u32;
+		if Self::record_contribution(epoch, &work.worker, |record| {
 			record.ibm.saturating_accrue(ibm);
-			if !record.forfeited {
-				record.points.saturating_accrue(points);
-				record.mint_cap.saturating_accrue(mint_cap);
+			record.points.saturating_accrue(points);
+			record.work_cap.saturating_accrue(params.pools.work.mul_floor(mint_cap));
+		}) {
+			new_accounts.saturating_inc();
+		}
+		if let Some(manager) = &work.manager {
+			if Self::record_contribution(epoch, manager, |record| {
+				record.managed_ibm.saturating_accrue(ibm);
+				record.manager_cap.saturating_accrue(params.pools.managers.mul_floor(mint_cap));
+			}) {
+				new_accounts.saturating_inc();
 			}
-			new
-		});
-		// A forfeited worker's points still count in the total, so its share is withheld.
+		}
+		// A forfeited account's work still counts in the totals, so its share is withheld.
 		EpochTotals::<T>::mutate(epoch, |totals: &mut EpochWork<BalanceOf<T>>| {
+			let emission = job_emission(
+				ibm,
+				totals.emission_per_ibm.saturated_into(),
+				burned.saturated_into(),
+				params.max_mint_per_burn,
+			);
+			totals.emission.saturating_accrue(emission.saturated_into());
 			totals.ibm.saturating_accrue(ibm);
 			totals.points.saturating_accrue(points);
+			if work.manager.is_some() {
+				totals.managed_ibm.saturating_accrue(ibm);
+			}
 			totals.burned.saturating_accrue(burned);
 			totals.to_foundation.saturating_accrue(to_foundation);
-			if new_worker {
-				totals.workers.saturating_inc();
-			}
+			totals.accounts.saturating_accrue(new_accounts);
 		});
 		Self::deposit_event(Event::FeeBurned {
 			job: work.job,

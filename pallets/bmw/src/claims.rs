@@ -13,7 +13,7 @@ use sp_runtime::{
 	Rounding, SaturatedConversion,
 };
 
-use crate::{pallet::*, BalanceOf, Reward, RewardEpochIndex, RewardForfeits, WorkerWork};
+use crate::{pallet::*, BalanceOf, Contribution, Reward, RewardEpochIndex, RewardForfeits};
 
 impl<T: Config> Pallet<T> {
 	/// What has vested of `reward`, earned in `epoch`, while epoch `now` is in progress:
@@ -30,10 +30,11 @@ impl<T: Config> Pallet<T> {
 		let params = Self::params();
 		let elapsed = now.saturating_sub(epoch).saturating_sub(1);
 		if elapsed >= params.vesting_epochs {
-			return reward.amount;
+			return reward.amount();
 		}
-		let immediate = params.vest_immediately.mul_floor(reward.amount);
-		let rest: u128 = reward.amount.saturating_sub(immediate).saturated_into();
+		let amount = reward.amount();
+		let immediate = params.vest_immediately.mul_floor(amount);
+		let rest: u128 = amount.saturating_sub(immediate).saturated_into();
 		let linear = multiply_by_rational_with_rounding(
 			rest,
 			elapsed as u128,
@@ -51,7 +52,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!due.is_zero(), Error::<T>::NothingVested);
 		T::Currency::transfer(&Self::pot(), &who, due, Preservation::Preserve)?;
 		reward.paid.saturating_accrue(due);
-		let left = reward.amount.saturating_sub(reward.paid);
+		let left = reward.amount().saturating_sub(reward.paid);
 		if left.is_zero() {
 			Rewards::<T>::remove(&who, epoch);
 		} else {
@@ -63,27 +64,27 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> RewardForfeits<T::AccountId> for Pallet<T> {
-	/// Work of `who` in `epoch` not yet settled stops counting, and so does any it settles
-	/// later in the epoch (its share of the work pool is withheld); a reward already minted and
-	/// not paid is burned from the pot.
+	/// `who`'s contributions to `epoch` not yet settled stop counting, and so does any it
+	/// makes later in the epoch (its shares of the pools are withheld); a reward already
+	/// minted and not paid is burned from the pot.
 	fn forfeit(who: &T::AccountId, epoch: RewardEpochIndex) {
 		let mut burned: BalanceOf<T> = Zero::zero();
 		let in_progress = epoch == CurrentEpoch::<T>::get();
-		WorkerEpochs::<T>::mutate(epoch, who, |record| match record {
+		Contributions::<T>::mutate(epoch, who, |record| match record {
 			// Its points stay in the epoch's total, so its share is withheld, not handed to
 			// the others (whose shares may already be paid).
 			Some(work) => {
-				*work = WorkerWork { ibm: work.ibm, forfeited: true, ..Default::default() }
+				*work = Contribution { ibm: work.ibm, forfeited: true, ..Default::default() }
 			}
 			// No work yet in the epoch in progress: none it settles later counts either.
 			None if in_progress => {
-				*record = Some(WorkerWork { forfeited: true, ..Default::default() });
-				EpochTotals::<T>::mutate(epoch, |totals| totals.workers.saturating_inc());
+				*record = Some(Contribution { forfeited: true, ..Default::default() });
+				EpochTotals::<T>::mutate(epoch, |totals| totals.accounts.saturating_inc());
 			}
 			None => {}
 		});
 		if let Some(reward) = Rewards::<T>::take(who, epoch) {
-			let unpaid = reward.amount.saturating_sub(reward.paid);
+			let unpaid = reward.amount().saturating_sub(reward.paid);
 			let pot = Self::pot();
 			match T::Currency::burn_from(
 				&pot,

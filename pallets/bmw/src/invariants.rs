@@ -3,14 +3,14 @@
 use frame_support::{ensure, traits::fungible::Inspect};
 use sp_runtime::traits::{Saturating, Zero};
 
-use crate::{pallet::*, BalanceOf};
+use crate::{pallet::*, BalanceOf, EpochWork};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; epochs settle in order and none ahead of the
-	/// clock; a settled epoch minted and withheld exactly its work pool, one in progress at
-	/// most that, and every pool is within its emission; an unsettled epoch's worker records
-	/// match its count, with no more points than its total; no reward paid in full is kept,
-	/// and the pot holds the unpaid rest above its existential deposit.
+	/// clock; the pools add up to at most the emission; a settled epoch minted and withheld
+	/// exactly its emission, one in progress at most that; an unsettled epoch's contribution
+	/// records match its count, with no more of any contribution than its total; no reward paid
+	/// in full is kept, and the pot holds the unpaid rest above its existential deposit.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored BMW params are invalid");
@@ -18,14 +18,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(next <= CurrentEpoch::<T>::get(), "an epoch settled before it ended");
 
 		for (epoch, settlement) in Settlements::<T>::iter() {
-			ensure!(settlement.work_pool <= settlement.emission, "work pool above the emission");
+			ensure!(settlement.pools.total() <= settlement.emission, "pools above the emission");
 			let accounted = settlement.minted.saturating_add(settlement.withheld);
 			if epoch < next {
-				ensure!(accounted == settlement.work_pool, "a settled pool not fully accounted");
-				ensure!(settlement.remaining == 0, "a settled epoch with workers left");
+				ensure!(accounted == settlement.emission, "a settled emission not fully accounted");
+				ensure!(settlement.remaining == 0, "a settled epoch with accounts left");
 			} else {
 				ensure!(epoch == next, "a settlement opened out of order");
-				ensure!(accounted <= settlement.work_pool, "more paid than the pool");
+				ensure!(accounted <= settlement.emission, "more paid than the emission");
 			}
 		}
 
@@ -34,18 +34,29 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			let mut count = 0u32;
-			let mut points = 0u128;
-			for (_, work) in WorkerEpochs::<T>::iter_prefix(epoch) {
+			let mut sum = EpochWork::<BalanceOf<T>>::default();
+			for (_, contribution) in Contributions::<T>::iter_prefix(epoch) {
 				count.saturating_inc();
-				points.saturating_accrue(work.points);
+				sum.ibm.saturating_accrue(contribution.ibm);
+				sum.points.saturating_accrue(contribution.points);
+				sum.managed_ibm.saturating_accrue(contribution.managed_ibm);
+				sum.availability.saturating_accrue(contribution.availability);
+				sum.verifications.saturating_accrue(contribution.verifications.into());
 			}
-			let expected = Settlements::<T>::get(epoch).map_or(totals.workers, |s| s.remaining);
-			ensure!(count == expected, "worker records differ from the epoch's count");
-			ensure!(points <= totals.points, "worker points above the epoch's total");
+			let expected = Settlements::<T>::get(epoch).map_or(totals.accounts, |s| s.remaining);
+			ensure!(count == expected, "contribution records differ from the epoch's count");
+			ensure!(
+				sum.ibm <= totals.ibm
+					&& sum.points <= totals.points
+					&& sum.managed_ibm <= totals.managed_ibm
+					&& sum.availability <= totals.availability
+					&& sum.verifications <= totals.verifications,
+				"contributions above the epoch's totals"
+			);
 		}
 
 		ensure!(
-			Rewards::<T>::iter_values().all(|reward| reward.paid < reward.amount),
+			Rewards::<T>::iter_values().all(|reward| reward.paid < reward.amount()),
 			"a reward paid in full is still stored"
 		);
 		let unpaid = Self::unpaid();
@@ -62,7 +73,7 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn unpaid() -> BalanceOf<T> {
 		Rewards::<T>::iter_values().fold(Zero::zero(), |sum: BalanceOf<T>, reward| {
-			sum.saturating_add(reward.amount.saturating_sub(reward.paid))
+			sum.saturating_add(reward.amount().saturating_sub(reward.paid))
 		})
 	}
 }

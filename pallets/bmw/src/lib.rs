@@ -13,27 +13,51 @@
 //! When the jobs pallet settles a stage ([`WorkRewards::work_settled`]), its fee is in the fee
 //! collector: `burn_share` of it is burned there (total issuance drops by exactly that) and the
 //! rest goes to the foundation. The stage's IBM counts for its worker and epoch, as work points
-//! (IBM × the class multiplier × up to `reliability_bonus` for a reliable worker), and so does
-//! its mint cap, `max_mint_per_burn` × what it burned.
+//! (IBM × the class multiplier × up to `reliability_bonus` for a reliable worker), and for
+//! the manager that brought the job in, if any; so does its mint cap, `max_mint_per_burn` ×
+//! what it burned.
 //!
 //! ## Mint
-//! When an epoch ends, its settlement runs in the blocks that follow, at most
-//! `MaxSettlementsPerBlock` workers a block:
-//! - `E_p = base_emission_per_ibm · (1 − emission_decay)^p`, a declining schedule;
-//! - `T = min(W_p · E_p, what is left of the ecosystem allocation)`;
-//! - the work pool, `work_share` of `T`, is paid pro rata to work points, each worker at most
-//!   its mint cap. What the caps withhold, and rounding dust, is never minted: it stays in the
-//!   allocation. So self-dealing (paying yourself for fake demand) mints at most
-//!   `max_mint_per_burn ≤ 100 %` of what it burns, and loses the foundation's share on top.
+//! Each epoch's emission rate is fixed as it starts, from the emission plan:
+//! `E_p = base_emission_per_ibm · (1 − emission_decay)^p`, nudged by the last epoch's IBME by
+//! at most `ibme_adjust_max` either way (up below `ibme_target`: idle capacity, so paid work
+//! is made to earn more; down above it). Each settled job adds `ibm · E_p` to the epoch's
+//! emission, at most `max_mint_per_burn` of what it burned.
+//!
+//! When an epoch ends, `T` = that emission, capped by what is left of the ecosystem
+//! allocation, is split into pools (`pools`), and its settlement pays them in the blocks that
+//! follow, at most `MaxSettlementsPerBlock` accounts a block:
+//! - **work**: pro rata to work points, each worker at most the work pool's share of its
+//!   jobs' caps;
+//! - **availability**: pro rata to availability points, IB × online minutes of worker nodes
+//!   eligible for work (each heartbeat counts one interval), up to `memory_bonus` more for
+//!   committed memory; an offline node earns none;
+//! - **verifiers**: pro rata to verifications that matched the outcome (the verification
+//!   pallet's penalty pool pays them on top, there);
+//! - **managers**: pro rata to the verified IBM of the jobs a manager brought in, each at most
+//!   the manager pool's share of those jobs' caps.
+//!
+//! What the caps withhold, forfeited shares, pools nobody earned and rounding dust are never
+//! minted: they stay in the allocation, and `minted + withheld = T` exactly. So self-dealing
+//! (paying yourself for fake demand) adds at most `max_mint_per_burn ≤ 100 %` of what it
+//! burns to `T` and to its own work and manager rewards together, and loses the foundation's
+//! share on top.
 //!
 //! Rewards are minted into the pallet's pot when the epoch settles, so total issuance after an
 //! epoch is the issuance before, plus what was minted, minus what was burned, exactly.
 //!
+//! ## IBME
+//! IBM Efficiency = paid IBM / apparent IBM, the apparent IBM being IB × online minutes of
+//! the epoch's eligible worker nodes. It is kept per epoch (`EpochTotals`, `Settlements`),
+//! drives the next epoch's emission rate, and [`runtime_api::BmwApi::ibme`] exposes it.
+//!
 //! ## Claims
 //! A reward accrues per account and epoch; `claim(epoch)` pays what has vested:
 //! `vest_immediately` at once, the rest linearly over `vesting_epochs` epochs. A fault proven
-//! against a worker forfeits its rewards of the epoch ([`RewardForfeits`]): its work no longer
-//! counts if the epoch has not settled, and what it has not been paid is burned if it has.
+//! against an account forfeits its rewards of the epoch ([`RewardForfeits`]): its
+//! contributions no longer count if the epoch has not settled, and what it has not been paid
+//! is burned if it has. [`runtime_api::BmwApi::reward_breakdown`] gives an account's rewards of
+//! an epoch by pool, with the reason for any zero, and an estimate for the epoch in progress.
 //!
 //! ## Defaults, and why
 //! | parameter | default |
@@ -41,9 +65,11 @@
 //! | `burn_share` | 80 % (Inferix: 80 % buy-and-burn, 20 % foundation) |
 //! | `base_emission_per_ibm` | 1 CNDR per IBM in epoch 0 |
 //! | `emission_decay` | 0.285 % per epoch: the base halves in 243 epochs, about two years of 72 h epochs (Helium HIP-20's halving period) |
+//! | `ibme_target` / `ibme_adjust_max` | 50 % / 10 %: an epoch moves the rate by at most a tenth, so ten idle epochs cannot much more than double it |
 //! | `max_mint_per_burn` | 100 %: a job mints at most what it burned |
-//! | `work_share` | 64.86 %: Inferix's worker share 37.5 / (37.5 + 7.5 + 1.25) of the node-reward supply, four fifths of it for work (the rest for availability) |
+//! | `pools` | Inferix's node-reward supply split, workers 37.5 %, verifiers 7.5 %, managers 1.25 %, scaled to 100 %: work 64.86 % and availability 16.22 % (the workers' part, four fifths and one fifth), verifiers 16.22 %, managers 2.70 % |
 //! | `reliability_bonus` | up to 20 % more points for a fully reliable worker |
+//! | `memory_bonus` / `memory_bonus_full_mib` | up to 25 % more availability points for 24 GiB committed (an RTX 4090's memory); tied to the benchmarked IB, so declaring memory alone earns nothing |
 //! | `vest_immediately` / `vesting_epochs` | 25 % now, the rest over 60 epochs (180 days: Inferix testnet and Filecoin-style vesting) |
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -54,18 +80,23 @@ extern crate alloc;
 pub mod benchmarking;
 mod burn;
 mod claims;
+pub mod contributions;
 pub mod emission;
 mod epochs;
 mod invariants;
 mod params;
+pub mod pools;
+pub mod runtime_api;
 mod settlement;
+mod statement;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
 
 pub use cinder_primitives::{
-	RewardEpochIndex, RewardEpochs, RewardForfeits, SettledWork, WorkRewards, WorkerDirectory,
+	AvailabilityRewards, RewardEpochIndex, RewardEpochs, RewardForfeits, SettledWork,
+	VerifierRewards, WorkRewards, WorkerDirectory,
 };
 pub use pallet::*;
 pub use types::*;
@@ -88,6 +119,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::Perbill;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -115,9 +147,13 @@ pub mod pallet {
 		/// Who sets the parameters (root or governance).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Workers an epoch's settlement pays at most per block.
+		/// Accounts an epoch's settlement pays at most per block.
 		#[pallet::constant]
 		type MaxSettlementsPerBlock: Get<u32>;
+
+		/// Milliseconds a block takes, to turn heartbeat intervals into online minutes.
+		#[pallet::constant]
+		type MillisecsPerBlock: Get<u64>;
 
 		/// Weights of the calls and the block hook.
 		type WeightInfo: WeightInfo;
@@ -140,20 +176,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RemainingAllocation<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-	/// The settled work of each epoch.
+	/// Each epoch's emission rate and what its contributions added up to (its IBME's parts).
 	#[pallet::storage]
 	pub type EpochTotals<T: Config> =
 		StorageMap<_, Twox64Concat, RewardEpochIndex, EpochWork<BalanceOf<T>>, ValueQuery>;
 
-	/// Each worker's settled work per epoch, until the epoch's settlement pays it.
+	/// Each account's contributions per epoch (work, availability, verifications,
+	/// management), until the epoch's settlement pays them.
 	#[pallet::storage]
-	pub type WorkerEpochs<T: Config> = StorageDoubleMap<
+	pub type Contributions<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		RewardEpochIndex,
 		Blake2_128Concat,
 		T::AccountId,
-		WorkerWork<BalanceOf<T>>,
+		Contribution<BalanceOf<T>>,
 		OptionQuery,
 	>;
 
@@ -193,6 +230,7 @@ pub mod pallet {
 			let params = self.params.unwrap_or_else(Pallet::<T>::default_params);
 			assert!(Pallet::<T>::params_are_valid(&params), "invalid BMW params");
 			Params::<T>::put(params);
+			Pallet::<T>::start_epoch(0, None);
 			EpochEnd::<T>::put(params.epoch_length);
 			RemainingAllocation::<T>::put(self.ecosystem_allocation);
 			// The pot must exist to receive any mint, however small.
@@ -220,22 +258,26 @@ pub mod pallet {
 			burned: BalanceOf<T>,
 			to_foundation: BalanceOf<T>,
 		},
-		/// Reward epoch `epoch` ended at block `at`; its settlement begins.
-		EpochEnded { epoch: RewardEpochIndex, at: BlockNumberFor<T> },
-		/// `worker` earned `reward` for its work in `epoch` (`withheld` more was over its mint
-		/// cap).
-		WorkRewarded {
+		/// Reward epoch `epoch` ended at block `at` with IBM Efficiency `ibme` (`None`: no
+		/// node online); its settlement begins.
+		EpochEnded { epoch: RewardEpochIndex, at: BlockNumberFor<T>, ibme: Option<Perbill> },
+		/// `who` earned `earned` from the pools of `epoch` (`over_cap` more was over its
+		/// work and manager caps).
+		Rewarded {
 			epoch: RewardEpochIndex,
-			worker: T::AccountId,
-			reward: BalanceOf<T>,
-			withheld: BalanceOf<T>,
+			who: T::AccountId,
+			earned: Pools<BalanceOf<T>>,
+			over_cap: BalanceOf<T>,
 		},
-		/// Epoch `epoch` is settled: `minted` of its work pool went to workers; `withheld`
-		/// (caps, forfeits and rounding) was not minted.
+		/// Epoch `epoch` is settled: of its emission, split into `pools`, `minted` went to
+		/// accounts and `withheld` (caps, forfeits, pools nobody earned, rounding) was not
+		/// minted; the two add up to `emission`.
 		EpochSettled {
 			epoch: RewardEpochIndex,
 			emission_per_ibm: BalanceOf<T>,
+			ibme: Option<Perbill>,
 			emission: BalanceOf<T>,
+			pools: Pools<BalanceOf<T>>,
 			minted: BalanceOf<T>,
 			withheld: BalanceOf<T>,
 		},
@@ -253,8 +295,8 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// Parameters out of range: a zero epoch length, or `max_mint_per_burn`, `work_share`
-		/// above 100 %.
+		/// Parameters out of range: a zero epoch length or `memory_bonus_full_mib`, pool
+		/// shares adding up to more than 100 %, or an IBME target of 0 or 100 %.
 		InvalidParams,
 		/// No reward of this account for this epoch (none earned, or all paid).
 		NoReward,
@@ -265,7 +307,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Ends the reward epoch when its length has passed, then settles ended epochs, at most
-		/// `MaxSettlementsPerBlock` workers a block.
+		/// `MaxSettlementsPerBlock` accounts a block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = Self::roll_epoch(now);
 			weight.saturating_accrue(Self::settle_step());
@@ -292,7 +334,8 @@ pub mod pallet {
 		///
 		/// - `origin`: `AdminOrigin`.
 		///
-		/// A new `epoch_length` applies from the next epoch on.
+		/// A new `epoch_length` and emission plan apply from the next epoch on; the rest at
+		/// once.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: ParamsOf<T>) -> DispatchResult {

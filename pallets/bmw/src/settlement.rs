@@ -1,21 +1,15 @@
-//! Settling an ended epoch: its emission, and the work pool paid to its workers pro rata to
-//! their work points, each at most its mint cap, a bounded number per block.
+//! Settling an ended epoch: its emission, split into pools, paid to the accounts that
+//! contributed, pro rata in each pool, a bounded number of accounts per block.
 
 use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::Mutate, Get},
 };
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	SaturatedConversion,
-};
-
-use cinder_primitives::pro_rata;
+use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-	emission::{emission_for, emission_per_ibm},
-	pallet::*,
-	BalanceOf, EpochSettlement, RewardEpochIndex, WeightInfo, WorkerWork,
+	pallet::*, pools::shares_of, BalanceOf, Contribution, EpochSettlement, Reward,
+	RewardEpochIndex, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -25,69 +19,58 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
-	/// The emission of `epoch` and its work pool, from its verified IBM, the emission plan
-	/// and what is left of the allocation.
-	fn open_settlement(epoch: RewardEpochIndex) -> EpochSettlement<BalanceOf<T>> {
-		let params = Self::params();
+	/// The emission of `epoch` (what its jobs earned, capped by what is left of the
+	/// allocation) and its pools.
+	pub(crate) fn open_settlement(epoch: RewardEpochIndex) -> EpochSettlement<BalanceOf<T>> {
 		let totals = EpochTotals::<T>::get(epoch);
-		let per_ibm = emission_per_ibm(
-			params.base_emission_per_ibm.saturated_into(),
-			params.emission_decay,
-			epoch,
-		);
-		let planned = emission_for(totals.ibm, per_ibm);
-		let left: u128 = RemainingAllocation::<T>::get().saturated_into();
-		let emission: BalanceOf<T> = planned.min(left).saturated_into();
+		let emission = totals.emission.min(RemainingAllocation::<T>::get());
 		EpochSettlement {
-			emission_per_ibm: per_ibm.saturated_into(),
+			emission_per_ibm: totals.emission_per_ibm,
+			ibme: totals.ibme(),
 			emission,
-			work_pool: params.work_share.mul_floor(emission),
+			pools: Self::params().pools.split(emission),
 			minted: Zero::zero(),
 			withheld: Zero::zero(),
-			remaining: totals.workers,
+			remaining: totals.accounts,
 		}
 	}
 
-	/// Pays `worker` its share of the work pool of `epoch`, at most its mint cap; returns
-	/// `(reward, withheld)`.
-	fn pay_work(
+	/// Mints `who`'s shares of `epoch`'s pools into the pot as its reward; returns `(minted,
+	/// over its caps)`.
+	fn pay_shares(
 		epoch: RewardEpochIndex,
-		worker: &T::AccountId,
-		work: &WorkerWork<BalanceOf<T>>,
+		who: &T::AccountId,
+		contribution: &Contribution<BalanceOf<T>>,
 		settlement: &EpochSettlement<BalanceOf<T>>,
-		total_points: u128,
+		totals: &crate::EpochWork<BalanceOf<T>>,
 	) -> (BalanceOf<T>, BalanceOf<T>) {
-		let share: BalanceOf<T> =
-			pro_rata(settlement.work_pool.saturated_into(), work.points, total_points)
-				.saturated_into();
-		let reward = share.min(work.mint_cap);
-		let minted = if reward.is_zero() {
-			Zero::zero()
-		} else {
-			T::Currency::mint_into(&Self::pot(), reward).unwrap_or_else(|error| {
-				log::error!(target: "runtime::bmw", "minting {reward:?} for {worker:?} failed: {error:?}");
-				Zero::zero()
-			})
-		};
-		if !minted.is_zero() {
-			Rewards::<T>::mutate(worker, epoch, |record| {
-				record.get_or_insert_with(Default::default).amount.saturating_accrue(minted)
-			});
-			RemainingAllocation::<T>::mutate(|left| left.saturating_reduce(minted));
+		let shares = shares_of(contribution, totals, &settlement.pools);
+		let amount = shares.earned.total();
+		if amount.is_zero() {
+			return (Zero::zero(), shares.over_cap);
 		}
-		let withheld = share.saturating_sub(minted);
-		Self::deposit_event(Event::WorkRewarded {
+		if let Err(error) = T::Currency::mint_into(&Self::pot(), amount) {
+			log::error!(target: "runtime::bmw", "minting {amount:?} for {who:?} failed: {error:?}");
+			return (Zero::zero(), shares.over_cap);
+		}
+		Rewards::<T>::insert(
+			who,
 			epoch,
-			worker: worker.clone(),
-			reward: minted,
-			withheld,
+			Reward { earned: shares.earned, bonus: shares.bonus, paid: Zero::zero() },
+		);
+		RemainingAllocation::<T>::mutate(|left| left.saturating_reduce(amount));
+		Self::deposit_event(Event::Rewarded {
+			epoch,
+			who: who.clone(),
+			earned: shares.earned,
+			over_cap: shares.over_cap,
 		});
-		(minted, withheld)
+		(amount, shares.over_cap)
 	}
 
-	/// Settles the oldest ended epoch by at most `MaxSettlementsPerBlock` workers; when the
-	/// last is paid, the rest of the work pool (rounding dust) is withheld and the epoch is
-	/// settled.
+	/// Settles the oldest ended epoch by at most `MaxSettlementsPerBlock` accounts; when the
+	/// last is paid, what the pools did not pay (forfeits, pools nobody earned, rounding) is
+	/// withheld, so `minted + withheld = emission`, and the epoch is settled.
 	pub(crate) fn settle_step() -> Weight {
 		let epoch = NextToSettle::<T>::get();
 		if epoch >= CurrentEpoch::<T>::get() {
@@ -96,24 +79,26 @@ impl<T: Config> Pallet<T> {
 		let mut weight = T::WeightInfo::settle_base();
 		let mut settlement =
 			Settlements::<T>::get(epoch).unwrap_or_else(|| Self::open_settlement(epoch));
-		let total_points = EpochTotals::<T>::get(epoch).points;
+		let totals = EpochTotals::<T>::get(epoch);
 		let budget = T::MaxSettlementsPerBlock::get() as usize;
-		for (worker, work) in WorkerEpochs::<T>::drain_prefix(epoch).take(budget) {
-			let (minted, withheld) =
-				Self::pay_work(epoch, &worker, &work, &settlement, total_points);
+		for (who, contribution) in Contributions::<T>::drain_prefix(epoch).take(budget) {
+			let (minted, over_cap) =
+				Self::pay_shares(epoch, &who, &contribution, &settlement, &totals);
 			settlement.minted.saturating_accrue(minted);
-			settlement.withheld.saturating_accrue(withheld);
+			settlement.withheld.saturating_accrue(over_cap);
 			settlement.remaining.saturating_dec();
-			weight.saturating_accrue(T::WeightInfo::settle_worker());
+			weight.saturating_accrue(T::WeightInfo::settle_account());
 		}
 		if settlement.remaining == 0 {
-			let paid = settlement.minted.saturating_add(settlement.withheld);
-			settlement.withheld.saturating_accrue(settlement.work_pool.saturating_sub(paid));
+			let accounted = settlement.minted.saturating_add(settlement.withheld);
+			settlement.withheld.saturating_accrue(settlement.emission.saturating_sub(accounted));
 			NextToSettle::<T>::put(epoch.saturating_add(1));
 			Self::deposit_event(Event::EpochSettled {
 				epoch,
 				emission_per_ibm: settlement.emission_per_ibm,
+				ibme: settlement.ibme,
 				emission: settlement.emission,
+				pools: settlement.pools,
 				minted: settlement.minted,
 				withheld: settlement.withheld,
 			});

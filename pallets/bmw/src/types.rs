@@ -1,8 +1,9 @@
 //! Records of the BMW pallet.
 
+use cinder_primitives::RewardEpochIndex;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
 
 /// The BMW parameters, set by the admin origin. The defaults and why are in the crate docs.
 #[derive(
@@ -28,20 +29,114 @@ pub struct BmwParams<BlockNumber, Balance> {
 	pub base_emission_per_ibm: Balance,
 	/// The base emission falls by this share every epoch: `E_p = E_0 · (1 − decay)^p`.
 	pub emission_decay: Perbill,
-	/// A job earns at most this share of what was burned for it (`≤ 100 %`), so paying
+	/// The IBME the emission plan aims at: below it the next epoch's emission per IBM rises,
+	/// above it it falls.
+	pub ibme_target: Perbill,
+	/// The most one epoch's IBME moves the next epoch's emission per IBM, either way.
+	pub ibme_adjust_max: Perbill,
+	/// A job adds at most this share of what was burned for it to the emission, and its
+	/// worker and manager earn at most their pools' shares of that (`≤ 100 %`), so paying
 	/// yourself for fake demand burns more than it mints.
 	pub max_mint_per_burn: Perbill,
-	/// Share of an epoch's emission that goes to the work pool (pro rata to work points).
-	pub work_share: Perbill,
+	/// How an epoch's emission is split into pools; what the shares leave is not minted.
+	pub pools: PoolShares,
 	/// Bonus on work points for a fully reliable worker (scaled by its reliability).
 	pub reliability_bonus: Perbill,
+	/// Bonus on availability points for a node committing `memory_bonus_full_mib` or more.
+	pub memory_bonus: Perbill,
+	/// Committed memory (MiB) that earns the whole `memory_bonus` (less earns it pro rata).
+	pub memory_bonus_full_mib: u32,
 	/// Share of a reward paid at once; the rest vests linearly.
 	pub vest_immediately: Perbill,
 	/// Epochs over which the rest of a reward vests (0: all at once).
 	pub vesting_epochs: u32,
 }
 
-/// What an epoch's settled work added up to.
+/// How an epoch's emission `T` is split: each pool is a share of `T`, and the shares add up
+/// to at most 100 %.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct PoolShares {
+	/// Workers, pro rata to work points (verified IBM × class multiplier × reliability bonus).
+	pub work: Perbill,
+	/// Worker nodes online, pro rata to IB × online minutes (with the committed-memory bonus).
+	pub availability: Perbill,
+	/// Verifiers, pro rata to verifications that matched the outcome.
+	pub verifiers: Perbill,
+	/// Managers (gateways), pro rata to the verified IBM of the jobs they brought in.
+	pub managers: Perbill,
+}
+
+impl PoolShares {
+	/// Whether the shares add up to at most 100 %.
+	pub fn is_valid(&self) -> bool {
+		let parts = [self.work, self.availability, self.verifiers, self.managers]
+			.iter()
+			.map(|share| u64::from(share.deconstruct()))
+			.sum::<u64>();
+		parts <= u64::from(Perbill::one().deconstruct())
+	}
+
+	/// The pools of an emission of `emission`, each rounded down.
+	pub fn split<Balance: AtLeast32BitUnsigned + Copy>(&self, emission: Balance) -> Pools<Balance> {
+		Pools {
+			work: self.work.mul_floor(emission),
+			availability: self.availability.mul_floor(emission),
+			verifiers: self.verifiers.mul_floor(emission),
+			managers: self.managers.mul_floor(emission),
+		}
+	}
+}
+
+/// An amount per reward pool.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct Pools<Balance> {
+	/// From the work pool.
+	pub work: Balance,
+	/// From the availability pool.
+	pub availability: Balance,
+	/// From the verifier pool.
+	pub verifiers: Balance,
+	/// From the manager pool.
+	pub managers: Balance,
+}
+
+impl<Balance: AtLeast32BitUnsigned + Copy> Pools<Balance> {
+	/// The amounts added up.
+	pub fn total(&self) -> Balance {
+		self.work
+			.saturating_add(self.availability)
+			.saturating_add(self.verifiers)
+			.saturating_add(self.managers)
+	}
+}
+
+/// What an epoch's contributions added up to, and its emission rate.
 #[derive(
 	Encode,
 	Decode,
@@ -56,19 +151,41 @@ pub struct BmwParams<BlockNumber, Balance> {
 	Default,
 )]
 pub struct EpochWork<Balance> {
-	/// Verified IBM, in pico-IBM: `W_p`.
+	/// Emission per verified IBM, `E_p`, fixed when the epoch starts.
+	pub emission_per_ibm: Balance,
+	/// Verified IBM, in pico-IBM: `W_p`, the IBME's numerator (paid IBM).
 	pub ibm: u128,
+	/// The emission its jobs earned: each job's `ibm · E_p`, at most `max_mint_per_burn` of
+	/// what it burned (`T` before the cap of the remaining allocation).
+	pub emission: Balance,
 	/// Work points: IBM weighted by class multiplier and reliability bonus.
 	pub points: u128,
+	/// Verified IBM of jobs that managers brought in, in pico-IBM.
+	pub managed_ibm: u128,
+	/// IB × online minutes of eligible worker nodes, in pico-IBM: the IBME's denominator
+	/// (apparent IBM).
+	pub apparent_ibm: u128,
+	/// Availability points: apparent IBM with the committed-memory bonus.
+	pub availability: u128,
+	/// Verifications that matched the outcome.
+	pub verifications: u64,
 	/// Fees burned.
 	pub burned: Balance,
 	/// Fees paid to the foundation.
 	pub to_foundation: Balance,
-	/// Workers with work in the epoch.
-	pub workers: u32,
+	/// Accounts with a contribution record in the epoch.
+	pub accounts: u32,
 }
 
-/// One worker's work in one epoch.
+impl<Balance> EpochWork<Balance> {
+	/// IBM Efficiency: paid IBM / apparent IBM (at most 100 %); `None` with no node online.
+	pub fn ibme(&self) -> Option<Perbill> {
+		(self.apparent_ibm > 0)
+			.then(|| Perbill::from_rational(self.ibm.min(self.apparent_ibm), self.apparent_ibm))
+	}
+}
+
+/// One account's contributions in one epoch, as worker, node online, verifier and manager.
 #[derive(
 	Encode,
 	Decode,
@@ -82,15 +199,25 @@ pub struct EpochWork<Balance> {
 	Debug,
 	Default,
 )]
-pub struct WorkerWork<Balance> {
-	/// Verified IBM, in pico-IBM.
+pub struct Contribution<Balance> {
+	/// Verified IBM it worked, in pico-IBM.
 	pub ibm: u128,
 	/// Work points.
 	pub points: u128,
-	/// The most its work may be paid: `max_mint_per_burn` of what its jobs burned.
-	pub mint_cap: Balance,
-	/// Its rewards of the epoch are forfeited (a proven fault): its work earns no points, so
-	/// its share of the pool is withheld.
+	/// The most its work may be paid: the work pool's share of `max_mint_per_burn` of what
+	/// its jobs burned.
+	pub work_cap: Balance,
+	/// Verified IBM of the jobs it brought in as a manager, in pico-IBM.
+	pub managed_ibm: u128,
+	/// The most its management may be paid: the manager pool's share of `max_mint_per_burn`
+	/// of what those jobs burned.
+	pub manager_cap: Balance,
+	/// Availability points: IB × online minutes, with the committed-memory bonus.
+	pub availability: u128,
+	/// Verifications of it that matched the outcome.
+	pub verifications: u32,
+	/// Its rewards of the epoch are forfeited (a proven fault): nothing more counts for it,
+	/// and its shares of the pools are withheld.
 	pub forfeited: bool,
 }
 
@@ -111,20 +238,23 @@ pub struct WorkerWork<Balance> {
 pub struct EpochSettlement<Balance> {
 	/// Emission per verified IBM: `E_p`.
 	pub emission_per_ibm: Balance,
-	/// Emission `T = W_p · E_p`, capped by what was left of the ecosystem allocation.
-	pub emission: Balance,
-	/// The work pool's share of it.
-	pub work_pool: Balance,
-	/// Minted to workers so far (at most `work_pool`).
-	pub minted: Balance,
-	/// Withheld by the per-job caps or forfeited, so far: never minted, it stays in the
+	/// The epoch's IBME, if any node was online.
+	pub ibme: Option<Perbill>,
+	/// Emission `T`: what its jobs earned, capped by what was left of the ecosystem
 	/// allocation.
+	pub emission: Balance,
+	/// `T` split into pools; what the shares leave of it is withheld.
+	pub pools: Pools<Balance>,
+	/// Minted to accounts so far.
+	pub minted: Balance,
+	/// Withheld so far: over a cap, forfeited, a pool nobody earned, rounding. Never minted,
+	/// it stays in the allocation. Once settled, `minted + withheld = emission` exactly.
 	pub withheld: Balance,
-	/// Workers still to settle.
+	/// Accounts still to settle.
 	pub remaining: u32,
 }
 
-/// A reward of one account for one epoch, and what of it was paid.
+/// A reward of one account for one epoch, by pool, and what of it was paid.
 #[derive(
 	Encode,
 	Decode,
@@ -139,8 +269,91 @@ pub struct EpochSettlement<Balance> {
 	Default,
 )]
 pub struct Reward<Balance> {
-	/// The reward.
-	pub amount: Balance,
+	/// What each pool paid it.
+	pub earned: Pools<Balance>,
+	/// The part of `earned.work` that class multipliers and the reliability bonus added.
+	pub bonus: Balance,
 	/// Paid so far.
 	pub paid: Balance,
+}
+
+impl<Balance: AtLeast32BitUnsigned + Copy> Reward<Balance> {
+	/// The whole reward.
+	pub fn amount(&self) -> Balance {
+		self.earned.total()
+	}
+}
+
+/// Where an epoch's rewards stand.
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum EpochStatus {
+	/// The epoch is in progress: amounts are estimates, as if it ended now.
+	Running,
+	/// The epoch ended and is not settled yet: amounts are what its settlement will pay, if
+	/// no forfeit comes first.
+	Settling,
+	/// The epoch is settled: amounts are what was minted.
+	Settled,
+}
+
+/// Why a pool pays an account nothing for an epoch.
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ZeroReason {
+	/// A fault was proven against it: its rewards of the epoch are forfeited.
+	Forfeited,
+	/// The epoch emits nothing: no verified work, or the ecosystem allocation is spent.
+	NoEmission,
+	/// It settled no verified work as a worker.
+	NoWork,
+	/// Its jobs burned nothing (price zero), so they may mint nothing.
+	NothingBurned,
+	/// It was not online as a worker node eligible for work (no heartbeat counted).
+	Offline,
+	/// None of its verdicts matched an outcome.
+	NoVerifications,
+	/// It brought in no job as a manager.
+	NoManagedJobs,
+	/// Its share rounds down to nothing.
+	RoundedDown,
+	/// Nothing is outstanding for a settled epoch: none earned, forfeited, or claimed in
+	/// full (the events tell which).
+	NoneOutstanding,
+}
+
+/// What one pool pays an account for an epoch.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default,
+)]
+pub struct PoolReward<Balance> {
+	/// The amount.
+	pub amount: Balance,
+	/// Why it is zero, when it is.
+	pub zero_because: Option<ZeroReason>,
+}
+
+/// An account's rewards of one epoch, by pool (the `BmwApi` runtime API's answer).
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct RewardBreakdown<Balance> {
+	/// The epoch.
+	pub epoch: RewardEpochIndex,
+	/// Estimate, due or minted.
+	pub status: EpochStatus,
+	/// From the work pool (bonuses included).
+	pub work: PoolReward<Balance>,
+	/// The part of `work` that class multipliers and the reliability bonus added.
+	pub bonus: Balance,
+	/// From the availability pool.
+	pub availability: PoolReward<Balance>,
+	/// From the verifier pool.
+	pub verification: PoolReward<Balance>,
+	/// From the manager pool.
+	pub management: PoolReward<Balance>,
+	/// Its rewards of the epoch are forfeited.
+	pub forfeited: bool,
+	/// The four pools added up.
+	pub total: Balance,
+	/// What `claim` would pay now.
+	pub claimable: Balance,
+	/// Its share of the verification pallet's penalty pool for the epoch, claimed there.
+	pub penalty_share: Balance,
 }

@@ -15,15 +15,17 @@ pub trait WeightInfo {
 	fn end_epoch() -> Weight;
 	/// A settlement step's fixed part: the epoch, its settlement and totals.
 	fn settle_base() -> Weight;
-	/// One worker paid from the work pool.
-	fn settle_worker() -> Weight;
+	/// One account paid its shares of the pools.
+	fn settle_account() -> Weight;
+	/// A node's online time or a verifier's matched verifications recorded.
+	fn record_contribution() -> Weight;
 	/// One settled stage's fee burned and its work recorded.
 	fn work_settled() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a step's own logic, besides storage access.
 const CALL_BASE: u64 = 20_000_000;
-/// Proof size of a worker's records (work, reward).
+/// Proof size of an account's records (contribution, reward).
 const RECORD_PROOF: u64 = 256;
 
 /// Weights for a runtime, priced with its `DbWeight`.
@@ -39,27 +41,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE, RECORD_PROOF + 512)
 			.saturating_add(T::DbWeight::get().reads_writes(5, 3))
 	}
-	// Reads: EpochEnd, Params, CurrentEpoch. Writes: CurrentEpoch, EpochEnd.
+	// Reads: EpochEnd, Params, CurrentEpoch, the ended and the next epoch's totals. Writes:
+	// CurrentEpoch, EpochEnd, the next epoch's totals.
 	fn end_epoch() -> Weight {
-		Weight::from_parts(CALL_BASE, 256).saturating_add(T::DbWeight::get().reads_writes(3, 2))
+		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(5, 3))
 	}
 	// Reads: NextToSettle, CurrentEpoch, Settlements, EpochTotals, Params, RemainingAllocation.
 	// Writes: Settlements, NextToSettle.
 	fn settle_base() -> Weight {
 		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(6, 2))
 	}
-	// Reads and removes the worker's work; mints into the pot (pot, total issuance); writes its
-	// reward and RemainingAllocation.
-	fn settle_worker() -> Weight {
+	// Reads and removes the account's contribution; mints into the pot (pot, total issuance);
+	// writes its reward and RemainingAllocation.
+	fn settle_account() -> Weight {
 		Weight::from_parts(CALL_BASE, 2 * RECORD_PROOF)
 			.saturating_add(T::DbWeight::get().reads_writes(4, 5))
 	}
-	// Reads: Params, CurrentEpoch, the worker's record (reliability), its work, the epoch's
-	// totals, the fee collector, the foundation, total issuance. Writes: the worker's work, the
-	// totals, the fee collector, the foundation, total issuance.
+	// Reads: Params, CurrentEpoch, the contribution, the epoch's totals. Writes: the
+	// contribution, the totals.
+	fn record_contribution() -> Weight {
+		Weight::from_parts(CALL_BASE, RECORD_PROOF + 512)
+			.saturating_add(T::DbWeight::get().reads_writes(4, 2))
+	}
+	// Reads: Params, CurrentEpoch, the worker's record (reliability), its and the manager's
+	// contributions, the epoch's totals, the fee collector, the foundation, total issuance.
+	// Writes: both contributions, the totals, the fee collector, the foundation, total
+	// issuance.
 	fn work_settled() -> Weight {
-		Weight::from_parts(CALL_BASE, RECORD_PROOF + 1_024)
-			.saturating_add(T::DbWeight::get().reads_writes(8, 5))
+		Weight::from_parts(CALL_BASE, 2 * RECORD_PROOF + 1_024)
+			.saturating_add(T::DbWeight::get().reads_writes(9, 6))
 	}
 }
 
@@ -77,7 +87,10 @@ impl WeightInfo for () {
 	fn settle_base() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
 	}
-	fn settle_worker() -> Weight {
+	fn settle_account() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn record_contribution() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
 	}
 	fn work_settled() -> Weight {

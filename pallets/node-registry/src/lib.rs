@@ -48,9 +48,9 @@ pub mod benchmarking;
 mod tests;
 
 pub use cinder_primitives::{
-	BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake, Ib, JobsInFlight, NodeProfile,
-	NodeProfiles, ProofCheck, ProofPlan, ReliabilityEvents, RewardEpochs, ValidatorControllers,
-	VerifierDirectory, WorkerDirectory, WorkerInfo, WorkerPool,
+	AvailabilityRewards, BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake, Ib,
+	JobsInFlight, NodeProfile, NodeProfiles, ProofCheck, ProofPlan, ReliabilityEvents,
+	RewardEpochs, ValidatorControllers, VerifierDirectory, WorkerDirectory, WorkerInfo, WorkerPool,
 };
 pub use pallet::*;
 pub use types::*;
@@ -99,6 +99,10 @@ pub mod pallet {
 
 		/// The current compute reward epoch, for uptime counting.
 		type Epochs: RewardEpochs;
+
+		/// The availability reward pool (bmw), told of each heartbeat interval an eligible
+		/// worker node was online.
+		type Availability: AvailabilityRewards<Self::AccountId>;
 
 		/// The model registry (the jobs pallet): hosted models must exist.
 		type Models: Contains<ModelId>;
@@ -400,8 +404,12 @@ pub mod pallet {
 			Self::do_deregister(who)
 		}
 
-		/// Prove liveness; due every `heartbeat_interval` blocks.
+		/// Prove liveness; due every `heartbeat_interval` blocks. Each heartbeat of a worker
+		/// node eligible for work counts one interval online for availability rewards.
 		#[pallet::call_index(10)]
+		#[pallet::weight(
+			T::WeightInfo::heartbeat().saturating_add(T::Availability::node_online_weight())
+		)]
 		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_heartbeat(who)

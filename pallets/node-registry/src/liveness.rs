@@ -3,7 +3,10 @@
 use frame_support::pallet_prelude::*;
 use sp_runtime::traits::{Saturating, Zero};
 
-use crate::{pallet::*, ComputeStake, EpochUptime, NodeRecord, NodeStatus, RewardEpochs};
+use crate::{
+	pallet::*, AvailabilityRewards, ComputeStake, EpochUptime, NodeRecord, NodeRole, NodeStatus,
+	RewardEpochs,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Whether `node` has missed `offline_after` heartbeat intervals by now.
@@ -38,12 +41,30 @@ impl<T: Config> Pallet<T> {
 		if was_offline {
 			node.status = NodeStatus::Active;
 		}
-		Nodes::<T>::insert(&who, node);
+		Nodes::<T>::insert(&who, &node);
 		if was_offline {
 			Self::deposit_event(Event::BackOnline { who: who.clone() });
 		}
 		T::Stake::profile_changed(&who);
+		Self::report_online(&who, &node, params.heartbeat_interval);
 		Ok(())
+	}
+
+	/// Reports the interval a heartbeat covers to the availability pool, for a worker node
+	/// eligible for work (confirmed, active, bonded to S(n), not jailed): an offline, paused
+	/// or ineligible node earns no availability reward.
+	fn report_online(who: &T::AccountId, node: &NodeRecord<T>, interval: crate::BlockNumberFor<T>) {
+		let Some(confirmed) = node.confirmed_ib else { return };
+		if node.role != NodeRole::Worker || !T::Stake::is_eligible(who) {
+			return;
+		}
+		let blocks: u32 = interval.try_into().unwrap_or(u32::MAX);
+		T::Availability::node_online(
+			who,
+			confirmed.ib,
+			node.availability.committed_memory_mib,
+			blocks,
+		);
 	}
 
 	pub(crate) fn do_mark_offline(who: T::AccountId) -> DispatchResult {

@@ -14,12 +14,14 @@
 
 mod ib;
 mod jobs;
+mod rewards;
 mod shares;
 mod stake;
 pub mod traits;
 
 pub use ib::Ib;
 pub use jobs::*;
+pub use rewards::{AvailabilityRewards, VerifierRewards};
 pub use shares::pro_rata;
 pub use stake::StakeRule;
 pub use traits::*;

@@ -11,7 +11,7 @@ use crate::{
 	committee::draw_committee, pallet::*, AcceptReason, BenchmarkOutcomes, CheckOf, ComputeStake,
 	IntakeEntryOf, JobSettlement, Member, ProofCheck, ReliabilityEvents, RewardEpochs,
 	RewardForfeits, Round, Subject, Verdict, VerifierDirectory, VerifierFault, VerifierOffences,
-	Vote, WeightInfo,
+	VerifierRewards, Vote, WeightInfo,
 };
 use cinder_primitives::{SlashAmount, SlashReason};
 
@@ -133,10 +133,12 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::submit_verdict_dispute(size))
 	}
 
-	/// The most the fault reports of a check with `size` members a round cost: every member
-	/// of both rounds reported.
+	/// The most the fault reports and reward credits of a check with `size` members a round
+	/// cost: every member of both rounds reported and credited.
 	pub(crate) fn reports_weight(size: u32) -> Weight {
-		T::Offences::report_weight().saturating_mul(2u64.saturating_mul(size.into()))
+		T::Offences::report_weight()
+			.saturating_add(T::Rewards::verifications_matched_weight())
+			.saturating_mul(2u64.saturating_mul(size.into()))
 	}
 
 	pub(crate) fn do_submit_verdict(

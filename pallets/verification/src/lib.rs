@@ -106,7 +106,7 @@ pub mod weights;
 pub use cinder_primitives::{
 	BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake, JobId, JobSettlement,
 	ProofCheck, ReceiptVerifier, ReliabilityEvents, RewardEpochIndex, RewardEpochs, RewardForfeits,
-	StageIndex, VerifierDirectory, WorkerDirectory,
+	StageIndex, VerifierDirectory, VerifierRewards, WorkerDirectory,
 };
 pub use pallet::*;
 pub use types::*;
@@ -180,6 +180,10 @@ pub mod pallet {
 
 		/// Takes a faulty worker's unpaid rewards of the epoch (the BMW pallet).
 		type Forfeits: RewardForfeits<Self::AccountId>;
+
+		/// The verifier pool of the epoch's emission (bmw), told of verdicts that matched the
+		/// outcome.
+		type Rewards: VerifierRewards<Self::AccountId>;
 
 		/// The verifiers committees are drawn from: Verifier nodes of active validators.
 		type Verifiers: VerifierDirectory<Self::AccountId>;

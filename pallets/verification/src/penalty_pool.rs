@@ -17,12 +17,15 @@ use sp_runtime::{
 };
 
 use crate::{
-	pallet::*, BalanceOf, Credits, EpochPayout, RewardEpochIndex, RewardEpochs, WeightInfo,
+	pallet::*, BalanceOf, Credits, EpochPayout, RewardEpochIndex, RewardEpochs, VerifierRewards,
+	WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
-	/// Adds credits to `who` in the epoch in progress.
+	/// Adds credits to `who` in the epoch in progress; verdicts that matched the outcome also
+	/// count for the verifier pool of the epoch's emission.
 	pub fn credit(who: &T::AccountId, matched: u32, disputes: u32) {
+		T::Rewards::verifications_matched(who, matched);
 		let epoch = CreditEpoch::<T>::get();
 		let add = |credits: &mut Credits| {
 			credits.matched = credits.matched.saturating_add(matched);

@@ -75,6 +75,8 @@ impl pallet_node_registry::Config for Runtime {
 	type BenchmarkProofs = crate::Verification;
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type Epochs = RewardEpochClock;
+	// Each heartbeat of an eligible worker node counts for the availability pool.
+	type Availability = crate::Bmw;
 	type Models = Jobs;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxTextLen = ConstU32<64>;
@@ -236,7 +238,8 @@ impl pallet_bmw::Config for Runtime {
 	type Foundation = Foundation;
 	type PalletId = RewardPotPalletId;
 	type AdminOrigin = EnsureRoot<AccountId>;
-	// About 0.35 ms of weight each: 256 workers take under a twentieth of a block.
+	// About 0.35 ms of weight each: 256 accounts take under a twentieth of a block.
 	type MaxSettlementsPerBlock = ConstU32<256>;
+	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
 	type WeightInfo = pallet_bmw::weights::SubstrateWeight<Runtime>;
 }

@@ -142,6 +142,8 @@ impl pallet_verification::Config for Runtime {
 	type Reliability = NodeRegistry;
 	// A worker proven wrong forfeits its rewards of the epoch.
 	type Forfeits = crate::Bmw;
+	// Verdicts that matched the outcome earn from the epoch's verifier pool.
+	type Rewards = crate::Bmw;
 	type Verifiers = NodeRegistry;
 	type Offences = StakingOffences;
 	// BABE's VRF output of the parent block: from a block after any receipt decided in it.
@@ -151,14 +153,15 @@ impl pallet_verification::Config for Runtime {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxCommitteeSize = ConstU32<9>;
 	type IntakePageSize = ConstU32<256>;
-	// 16,384 receipts waiting for their sampling decision: 64 blocks of decisions.
+	// 16,384 receipts waiting for their sampling decision: about 85 blocks of decisions.
 	type MaxIntakePages = ConstU32<64>;
 	// Sized so the hook at its worst stays within a quarter of a block (tests/config.rs): a
 	// decision costs up to a settlement (~0.5 ms), a check decided against its worker with
-	// nine members a round reported up to ~16 ms. At the default rates (≤ 2.5 %) 256
-	// decisions open about 6 checks a block; more wait for a free deadline slot.
-	type MaxDecisionsPerBlock = ConstU32<256>;
-	type MaxChecksPerBlock = ConstU32<16>;
+	// nine members a round reported and credited to the verifier pool up to ~21 ms. At the
+	// default rates (≤ 2.5 %) 192 decisions open about 5 checks a block; more wait for a free
+	// deadline slot.
+	type MaxDecisionsPerBlock = ConstU32<192>;
+	type MaxChecksPerBlock = ConstU32<12>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkHelper;

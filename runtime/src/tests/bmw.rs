@@ -1,5 +1,6 @@
-//! BMW as wired into the runtime: a settled job's fee is burned and split, the 40-block dev
-//! epoch ends and settles, the worker's reward is minted into the pot and its first claim pays
+//! BMW as wired into the runtime: a settled job's fee is burned and split, the worker's
+//! heartbeat counts for availability, the 40-block dev epoch ends and settles its pools, the
+//! worker's reward is minted into the pot as the runtime API foretold and its first claim pays
 //! the immediate share; issuance moves by exactly minted − burned.
 
 use frame_support::assert_ok;
@@ -7,11 +8,11 @@ use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 
 use super::{deliver_gemm, new_test_ext, run_to, submit_gemm_job};
-use crate::{Balances, Bmw, Runtime, RuntimeOrigin, System, Verification, CNDR};
+use crate::{Balances, Bmw, NodeRegistry, Runtime, RuntimeOrigin, System, Verification, CNDR};
 use cinder_primitives::RewardEpochs;
 
 #[test]
-fn a_settled_job_burns_its_fee_and_the_epoch_mints_its_workers_reward() {
+fn a_settled_job_burns_its_fee_and_the_epoch_mints_its_workers_rewards() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let eve = Sr25519Keyring::Eve.to_account_id();
 		let ferdie = Sr25519Keyring::Ferdie.to_account_id();
@@ -21,9 +22,20 @@ fn a_settled_job_burns_its_fee_and_the_epoch_mints_its_workers_reward() {
 		assert_ok!(deliver_gemm(&eve, 0, 4096, [7; 32]));
 		let issuance = Balances::total_issuance();
 		run_to(System::block_number() + Verification::params().challenge_window);
+		// Eve's heartbeat counts one interval online at her confirmed IB.
+		let node = pallet_node_registry::Nodes::<Runtime>::get(&eve).unwrap();
+		let interval = NodeRegistry::params().heartbeat_interval;
+		run_to(node.last_heartbeat + interval);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(eve.clone())));
 		let totals = pallet_bmw::EpochTotals::<Runtime>::get(0);
-		assert_eq!(totals.workers, 1);
+		let ib = node.confirmed_ib.unwrap().ib;
+		let online =
+			pallet_bmw::contributions::online_ibm(ib, interval, crate::MILLI_SECS_PER_BLOCK);
+		assert_eq!(totals.apparent_ibm, online);
+		assert_eq!(totals.accounts, 1);
 		assert!(totals.burned > 0);
+		assert_eq!(Bmw::ibme(0), Some(sp_runtime::Perbill::from_rational(totals.ibm, online)));
+		let estimate = Bmw::reward_breakdown(&eve, 0);
 
 		// The 40-block epoch ends and settles.
 		let end = Bmw::epoch_ends_at();
@@ -38,10 +50,24 @@ fn a_settled_job_burns_its_fee_and_the_epoch_mints_its_workers_reward() {
 			params.emission_decay,
 			0,
 		);
-		assert_eq!(settlement.emission, pallet_bmw::emission::emission_for(totals.ibm, per_ibm));
-		let cap = params.max_mint_per_burn.mul_floor(totals.burned);
-		let reward = params.work_share.mul_floor(settlement.emission).min(cap);
+		assert_eq!(
+			settlement.emission,
+			pallet_bmw::emission::job_emission(
+				totals.ibm,
+				per_ibm,
+				totals.burned,
+				params.max_mint_per_burn
+			)
+		);
+		// Eve alone worked and was online: the work pool up to her cap, the whole availability
+		// pool; nobody verified or managed, so those pools are withheld.
+		let pools = params.pools.split(settlement.emission);
+		let cap = params.pools.work.mul_floor(params.max_mint_per_burn.mul_floor(totals.burned));
+		let reward = pools.work.min(cap) + pools.availability;
+		assert!(pools.availability > 0);
 		assert_eq!(settlement.minted, reward);
+		assert_eq!(settlement.minted + settlement.withheld, settlement.emission);
+		assert_eq!(estimate.total, reward, "the running estimate was right");
 		assert_eq!(Balances::total_issuance(), issuance - totals.burned + reward);
 
 		// The first claim pays the immediate share.

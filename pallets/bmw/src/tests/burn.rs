@@ -2,7 +2,7 @@
 //! worker's reliability.
 
 use super::*;
-use crate::{EpochTotals, EpochWork, Event, WorkerEpochs, WorkerWork};
+use crate::{Contribution, Contributions, EpochTotals, EpochWork, Event};
 
 const PICO: u128 = Ibm::RESOLUTION;
 
@@ -31,16 +31,25 @@ fn a_settled_fee_is_burned_and_split_and_issuance_drops_by_exactly_the_burn() {
 		assert_eq!(
 			EpochTotals::<Test>::get(0),
 			EpochWork {
+				emission_per_ibm: E0,
 				ibm: 2 * PICO,
+				// 2 IBM × 1,000 = 2,000, capped at the 800 the job burned.
+				emission: 800,
 				points: 2 * PICO,
 				burned: 800,
 				to_foundation: 201,
-				workers: 1
+				accounts: 1,
+				..Default::default()
 			}
 		);
 		assert_eq!(
-			WorkerEpochs::<Test>::get(0, 11),
-			Some(WorkerWork { ibm: 2 * PICO, points: 2 * PICO, mint_cap: 800, forfeited: false })
+			Contributions::<Test>::get(0, 11),
+			Some(Contribution {
+				ibm: 2 * PICO,
+				points: 2 * PICO,
+				work_cap: 800,
+				..Default::default()
+			})
 		);
 	});
 }
@@ -54,10 +63,10 @@ fn work_points_weigh_the_class_and_the_reliability_bonus() {
 		settle(1, 11, 2, 150, 100);
 		settle(2, 12, 2, 100, 100);
 		// 2 IBM × 150 % = 3, plus 20 % × 50 % = 10 % of it; the unlisted worker has no bonus.
-		assert_eq!(WorkerEpochs::<Test>::get(0, 11).unwrap().points, 33 * PICO / 10);
-		assert_eq!(WorkerEpochs::<Test>::get(0, 12).unwrap().points, 2 * PICO);
+		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().points, 33 * PICO / 10);
+		assert_eq!(Contributions::<Test>::get(0, 12).unwrap().points, 2 * PICO);
 		let totals = EpochTotals::<Test>::get(0);
-		assert_eq!((totals.ibm, totals.points, totals.workers), (4 * PICO, 53 * PICO / 10, 2));
+		assert_eq!((totals.ibm, totals.points, totals.accounts), (4 * PICO, 53 * PICO / 10, 2));
 	});
 }
 
@@ -68,7 +77,7 @@ fn a_worker_counts_once_per_epoch_however_many_jobs() {
 		for job in 0..3 {
 			settle(job, 11, 1, 100, 100);
 		}
-		assert_eq!(EpochTotals::<Test>::get(0).workers, 1);
-		assert_eq!(WorkerEpochs::<Test>::get(0, 11).unwrap().mint_cap, 240);
+		assert_eq!(EpochTotals::<Test>::get(0).accounts, 1);
+		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().work_cap, 240);
 	});
 }

@@ -3,7 +3,7 @@
 use frame_support::{assert_noop, assert_ok};
 
 use super::*;
-use crate::{Error, Event, RewardForfeits, Rewards, WorkerEpochs};
+use crate::{Contributions, Error, Event, RewardForfeits, Rewards};
 
 /// A quarter at once, the rest over 4 epochs.
 fn vesting() -> BmwParams<u64, Balance> {
@@ -55,14 +55,14 @@ fn a_forfeit_before_settlement_withholds_the_workers_share() {
 		settle(1, 11, 1, 100, 10_000);
 		settle(2, 12, 1, 100, 10_000);
 		Bmw::forfeit(&11, 0);
-		assert!(WorkerEpochs::<Test>::get(0, 11).unwrap().forfeited);
+		assert!(Contributions::<Test>::get(0, 11).unwrap().forfeited);
 		// Work it settles later in the epoch does not count either.
 		pay_fee(10_000);
 		settle(3, 11, 1, 100, 10_000);
-		assert_eq!(WorkerEpochs::<Test>::get(0, 11).unwrap().points, 0);
+		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().points, 0);
 		run_to_epoch(1);
 		assert_eq!(Rewards::<Test>::get(11, 0), None, "a jailed worker's work is not paid");
-		assert_eq!(Rewards::<Test>::get(12, 0).unwrap().amount, 1_000, "others keep their share");
+		assert_eq!(reward_of(12, 0), 1_000, "others keep their share");
 		// 3 IBM emitted 3,000; the forfeited worker's 2,000 share is withheld, never minted.
 		let settlement = crate::Settlements::<Test>::get(0).unwrap();
 		assert_eq!((settlement.minted, settlement.withheld), (1_000, 2_000));
@@ -78,7 +78,7 @@ fn a_forfeit_before_any_work_in_the_epoch_covers_work_settled_after_it() {
 		settle(2, 12, 1, 100, 10_000);
 		run_to_epoch(1);
 		assert_eq!(Rewards::<Test>::get(11, 0), None);
-		assert_eq!(Rewards::<Test>::get(12, 0).unwrap().amount, 1_000);
+		assert_eq!(reward_of(12, 0), 1_000);
 	});
 }
 

@@ -14,7 +14,7 @@ fn an_epoch_ends_every_epoch_length_blocks() {
 		run_to(EPOCH);
 		assert_eq!(Bmw::current(), 1);
 		assert_eq!(Bmw::epoch_ends_at(), 2 * EPOCH);
-		assert!(events().contains(&Event::EpochEnded { epoch: 0, at: EPOCH }));
+		assert!(events().contains(&Event::EpochEnded { epoch: 0, at: EPOCH, ibme: None }));
 		run_to(2 * EPOCH);
 		assert_eq!(Bmw::current(), 2);
 	});

@@ -1,11 +1,14 @@
 //! Tests by topic around a mock runtime with the real balances (burns, mints, issuance) and a
 //! mock worker directory (reliability).
 
+mod availability;
 mod burn;
 mod claims;
 mod epochs;
 mod params;
+mod pools;
 mod settlement;
+mod statement;
 
 use core::cell::RefCell;
 use std::collections::BTreeMap;
@@ -15,13 +18,13 @@ use cinder_primitives::{
 };
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
-	traits::{fungible::Inspect, ConstU32, Hooks},
+	traits::{fungible::Inspect, ConstU32, ConstU64, Hooks},
 	PalletId,
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{BuildStorage, Perbill};
 
-use crate::{self as pallet_bmw, BmwParams};
+use crate::{self as pallet_bmw, BmwParams, PoolShares};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -81,8 +84,10 @@ pub const ED: Balance = 1;
 pub const EPOCH: u64 = 10;
 /// Emission per IBM in epoch 0 in the tests.
 pub const E0: Balance = 1_000;
-/// Workers one block settles.
+/// Accounts one block settles.
 pub const PER_BLOCK: u32 = 2;
+/// Milliseconds per block in the tests: a heartbeat interval of 10 blocks is one minute.
+pub const BLOCK_MILLIS: u64 = 6_000;
 
 parameter_types! {
 	pub const FeeCollector: AccountId = FEE_COLLECTOR;
@@ -98,20 +103,25 @@ impl pallet_bmw::Config for Test {
 	type PalletId = BmwPalletId;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxSettlementsPerBlock = ConstU32<PER_BLOCK>;
+	type MillisecsPerBlock = ConstU64<BLOCK_MILLIS>;
 	type WeightInfo = ();
 }
 
-/// The test parameters: 10-block epochs, 1,000 planck per IBM at first, no decay, no bonus,
-/// everything to work, paid at once unless a test asks for vesting.
+/// The test parameters: 10-block epochs, 1,000 planck per IBM at first, no decay, no IBME
+/// adjustment, no bonus, everything to work, paid at once unless a test asks for vesting.
 pub fn test_params() -> BmwParams<u64, Balance> {
 	BmwParams {
 		epoch_length: EPOCH,
 		burn_share: Perbill::from_percent(80),
 		base_emission_per_ibm: E0,
 		emission_decay: Perbill::zero(),
+		ibme_target: Perbill::from_percent(50),
+		ibme_adjust_max: Perbill::zero(),
 		max_mint_per_burn: Perbill::one(),
-		work_share: Perbill::one(),
+		pools: PoolShares { work: Perbill::one(), ..Default::default() },
 		reliability_bonus: Perbill::zero(),
+		memory_bonus: Perbill::zero(),
+		memory_bonus_full_mib: 1_024,
 		vest_immediately: Perbill::one(),
 		vesting_epochs: 0,
 	}
@@ -197,17 +207,64 @@ pub fn pay_fee(fee: Balance) {
 /// The jobs pallet settles `job` for `worker`: `ibm` whole IBM at `class` percent with `fee`,
 /// already in the fee collector.
 pub fn settle(job: JobId, worker: AccountId, ibm: u128, class: u32, fee: Balance) {
+	settle_managed(job, worker, None, ibm, class, fee)
+}
+
+/// As [`settle`], the job brought in by `manager`.
+pub fn settle_managed(
+	job: JobId,
+	worker: AccountId,
+	manager: Option<AccountId>,
+	ibm: u128,
+	class: u32,
+	fee: Balance,
+) {
 	Bmw::work_settled(&SettledWork {
 		job,
 		stage: 0,
 		worker,
 		submitter: 7,
-		manager: None,
+		manager,
 		ibm: Ibm::from_pico(ibm * Ibm::RESOLUTION),
 		class_multiplier_percent: class,
 		fee,
 		epoch: Bmw::current(),
 	});
+}
+
+/// The registry reports `who` online for `minutes` (10 blocks each) at `ib_micro` micro-IB
+/// with `memory_mib` committed.
+pub fn online(who: AccountId, ib_micro: u64, memory_mib: u32, minutes: u32) {
+	use cinder_primitives::AvailabilityRewards;
+	for _ in 0..minutes {
+		Bmw::node_online(&who, Ib::from_micro(ib_micro), memory_mib, 10);
+	}
+}
+
+/// `verifier`'s verdicts matched `n` outcomes.
+pub fn verified(verifier: AccountId, n: u32) {
+	use cinder_primitives::VerifierRewards;
+	Bmw::verifications_matched(&verifier, n);
+}
+
+/// The reward of `who` for `epoch`, all pools (0 if none).
+pub fn reward_of(who: AccountId, epoch: u32) -> Balance {
+	crate::Rewards::<Test>::get(who, epoch).map_or(0, |r| r.amount())
+}
+
+/// The `EpochSettled` event of `epoch` among `events`: `(emission, minted, withheld)`.
+pub fn settled(events: &[crate::Event<Test>], epoch: u32) -> (Balance, Balance, Balance) {
+	events
+		.iter()
+		.find_map(|event| match event {
+			crate::Event::EpochSettled { epoch: e, emission, minted, withheld, .. }
+				if *e == epoch =>
+			{
+				Some((*emission, *minted, *withheld))
+			}
+			_ => None,
+		})
+		.expect("the epoch settled")
 }
 
 /// Total issuance.

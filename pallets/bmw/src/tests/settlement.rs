@@ -2,24 +2,7 @@
 //! fully accounted for; the per-job cap, the allocation and the decay bind; bounded per block.
 
 use super::*;
-use crate::{emission::emission_per_ibm, Event, RemainingAllocation, Rewards, Settlements};
-
-/// The `EpochSettled` event of `epoch` among `events`.
-fn settled(events: &[crate::Event<Test>], epoch: u32) -> (Balance, Balance, Balance) {
-	events
-		.iter()
-		.find_map(|event| match event {
-			Event::EpochSettled { epoch: e, emission, minted, withheld, .. } if *e == epoch => {
-				Some((*emission, *minted, *withheld))
-			}
-			_ => None,
-		})
-		.expect("the epoch settled")
-}
-
-fn reward_of(who: AccountId, epoch: u32) -> Balance {
-	Rewards::<Test>::get(who, epoch).map_or(0, |r| r.amount)
-}
+use crate::{emission::emission_per_ibm, Event, Pools, RemainingAllocation, Settlements};
 
 #[test]
 fn issuance_after_an_epoch_is_before_plus_minted_minus_burned() {
@@ -40,7 +23,10 @@ fn issuance_after_an_epoch_is_before_plus_minted_minus_burned() {
 
 #[test]
 fn the_pool_is_paid_pro_rata_and_rounding_dust_is_withheld_not_created() {
-	let params = BmwParams { work_share: Perbill::from_percent(50), ..test_params() };
+	let params = BmwParams {
+		pools: PoolShares { work: Perbill::from_percent(50), ..Default::default() },
+		..test_params()
+	};
 	ExtBuilder::default().params(params).build_and_execute(|| {
 		pay_fee(30_000);
 		for worker in [11, 12, 13] {
@@ -48,10 +34,12 @@ fn the_pool_is_paid_pro_rata_and_rounding_dust_is_withheld_not_created() {
 		}
 		run_to_epoch(1);
 		let (emission, minted, withheld) = settled(&events(), 0);
-		// 3,000 emitted, half of it the work pool: 1,500 / 3 = 500 each, no dust.
-		assert_eq!((emission, minted, withheld), (3_000, 1_500, 0));
+		// 3,000 emitted, half of it the work pool: 1,500 / 3 = 500 each; the other half, no
+		// pool's, is withheld.
+		assert_eq!((emission, minted, withheld), (3_000, 1_500, 1_500));
+		assert_eq!((reward_of(11, 0), reward_of(12, 0), reward_of(13, 0)), (500, 500, 500));
 		let settlement = Settlements::<Test>::get(0).unwrap();
-		assert_eq!(settlement.minted + settlement.withheld, settlement.work_pool);
+		assert_eq!(settlement.minted + settlement.withheld, settlement.emission);
 	});
 	ExtBuilder::default().build_and_execute(|| {
 		pay_fee(30_000);
@@ -72,20 +60,22 @@ fn the_pool_is_paid_pro_rata_and_rounding_dust_is_withheld_not_created() {
 #[test]
 fn the_wash_trade_cap_binds_so_self_dealing_loses() {
 	ExtBuilder::default().build_and_execute(|| {
-		// A worker pays itself a 10-planck fee for 100 IBM of claimed work.
+		// A worker pays itself a 10-planck fee for 100 IBM of claimed work: the job adds the
+		// 8 it burned to the emission, not 100 IBM's 100,000.
 		pay_fee(10);
 		let before = issuance();
 		let own = balance(7);
 		settle(1, 7, 100, 100, 10);
+		assert_eq!(crate::EpochTotals::<Test>::get(0).emission, 8);
 		run_to_epoch(1);
 		let events = events();
-		assert!(events.contains(&Event::WorkRewarded {
+		assert!(events.contains(&Event::Rewarded {
 			epoch: 0,
-			worker: 7,
-			reward: 8,
-			withheld: 100_000 - 8
+			who: 7,
+			earned: Pools { work: 8, ..Default::default() },
+			over_cap: 0
 		}));
-		assert_eq!(settled(&events, 0), (100_000, 8, 99_992));
+		assert_eq!(settled(&events, 0), (8, 8, 0));
 		assert_eq!(issuance(), before, "it mints no more than its job burned");
 		assert_ok!(Bmw::claim(RuntimeOrigin::signed(7), 0));
 		assert_eq!(balance(7), own + 8, "8 back for a fee of 10: a loss");
@@ -126,7 +116,7 @@ fn the_base_emission_declines_every_epoch() {
 }
 
 #[test]
-fn an_epoch_settles_a_bounded_number_of_workers_per_block() {
+fn an_epoch_settles_a_bounded_number_of_accounts_per_block() {
 	ExtBuilder::default().build_and_execute(|| {
 		pay_fee(50_000);
 		for worker in 11..16 {
@@ -136,7 +126,7 @@ fn an_epoch_settles_a_bounded_number_of_workers_per_block() {
 		events();
 		let paid_in_block = |block| {
 			run_to(block);
-			events().iter().filter(|e| matches!(e, Event::WorkRewarded { .. })).count()
+			events().iter().filter(|e| matches!(e, Event::Rewarded { .. })).count()
 		};
 		// 5 workers, 2 a block: the epoch's last block ends it and pays 2, then 2, then 1.
 		assert_eq!(paid_in_block(EPOCH), 2);

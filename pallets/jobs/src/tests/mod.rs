@@ -147,6 +147,7 @@ impl pallet_node_registry::Config for Test {
 	type BenchmarkProofs = AcceptUnchecked;
 	type Randomness = TestRandomness;
 	type Epochs = MockEpochs;
+	type Availability = ();
 	type Models = Jobs;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxTextLen = ConstU32<32>;

@@ -87,3 +87,36 @@ fn pause_and_resume() {
 		assert!(profile.active, "resuming counts as a heartbeat, so the node is not overdue");
 	});
 }
+
+#[test]
+fn only_an_eligible_worker_nodes_heartbeats_count_for_availability() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Registered, not yet confirmed nor bonded: its heartbeat counts for uptime only.
+		register_worker(1);
+		run_to(11);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(online_reports(), vec![]);
+		// Confirmed but short of S(n): still nothing.
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [7; 32]));
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), S_HALF_IB - 1));
+		run_to(21);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(online_reports(), vec![]);
+		// Bonded to S(n): each heartbeat counts one 10-block interval, at the confirmed IB
+		// and the memory it committed.
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 1));
+		run_to(31);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(online_reports(), vec![(1, HALF_IB, 4_096, 10)]);
+		// Paused: not available for work, so no availability reward.
+		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
+		run_to(41);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(online_reports(), vec![]);
+		// Back at work; a heartbeat after missed intervals still counts one interval only.
+		assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(1)));
+		run_to(71);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+		assert_eq!(online_reports(), vec![(1, HALF_IB, 4_096, 10)]);
+	});
+}

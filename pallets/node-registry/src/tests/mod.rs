@@ -64,6 +64,24 @@ thread_local! {
 	/// Answers handed to the verifiers: (who, challenge, result).
 	static ANSWERS: RefCell<Vec<(AccountId, ChallengeId, [u8; 32])>> = RefCell::new(Vec::new());
 	static EPOCH: RefCell<RewardEpochIndex> = RefCell::new(0);
+	/// Online intervals reported to the availability pool: (who, micro-IB, memory, blocks).
+	static ONLINE: RefCell<Vec<(AccountId, u64, u32, u32)>> = RefCell::new(Vec::new());
+}
+
+/// Records what the registry reports to the availability pool.
+pub struct MockAvailability;
+impl cinder_primitives::AvailabilityRewards<AccountId> for MockAvailability {
+	fn node_online(who: &AccountId, ib: Ib, committed_memory_mib: u32, blocks: u32) {
+		ONLINE.with(|o| o.borrow_mut().push((*who, ib.micro(), committed_memory_mib, blocks)));
+	}
+	fn node_online_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+/// The online intervals reported since the last call, cleared.
+pub fn online_reports() -> Vec<(AccountId, u64, u32, u32)> {
+	ONLINE.with(|o| core::mem::take(&mut *o.borrow_mut()))
 }
 
 pub struct MockJobs;
@@ -156,6 +174,7 @@ impl pallet_node_registry::Config for Test {
 	type BenchmarkProofs = MockProofs;
 	type Randomness = TestRandomness;
 	type Epochs = MockEpochs;
+	type Availability = MockAvailability;
 	type Models = KnownModels;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxTextLen = frame_support::traits::ConstU32<32>;
@@ -290,6 +309,7 @@ impl ExtBuilder {
 		NOT_ELECTED.with(|n| n.borrow_mut().clear());
 		set_proof_check(ProofCheck::AcceptedUnchecked);
 		ANSWERS.with(|a| a.borrow_mut().clear());
+		ONLINE.with(|o| o.borrow_mut().clear());
 		set_epoch(0);
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> {

@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use cinder_primitives::{
 	BenchmarkOutcomes, ChallengeId, Ib, JobId, JobSettlement, NodeProfile, NodeProfiles,
 	ProofCheck, ReceiptSubmitted, ReceiptVerifier, ReliabilityEvents, RewardEpochIndex,
-	RewardEpochs, RewardForfeits, StageIndex, VerifierDirectory, WorkerDirectory, WorkerInfo,
-	WorkerPool,
+	RewardEpochs, RewardForfeits, StageIndex, VerifierDirectory, VerifierRewards, WorkerDirectory,
+	WorkerInfo, WorkerPool,
 };
 use frame_support::{
 	assert_ok, derive_impl, parameter_types,
@@ -74,6 +74,8 @@ pub struct World {
 	/// The word on benchmark answers given to the registry.
 	pub benchmarks: Vec<(AccountId, ChallengeId, ProofCheck)>,
 	pub forfeits: Vec<(AccountId, RewardEpochIndex)>,
+	/// Verdicts reported to the verifier pool as matching: (verifier, count).
+	pub matched: Vec<(AccountId, u32)>,
 	pub verification_results: Vec<(AccountId, bool)>,
 }
 
@@ -164,6 +166,18 @@ impl RewardForfeits<AccountId> for MockForfeits {
 	}
 }
 
+pub struct MockRewards;
+impl VerifierRewards<AccountId> for MockRewards {
+	fn verifications_matched(verifier: &AccountId, matched: u32) {
+		if matched > 0 {
+			world(|w| w.matched.push((*verifier, matched)));
+		}
+	}
+	fn verifications_matched_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
 pub struct MockVerifiers;
 impl VerifierDirectory<AccountId> for MockVerifiers {
 	fn verifier_count() -> u32 {
@@ -245,6 +259,7 @@ impl pallet_verification::Config for Test {
 	type Stake = ComputeStaking;
 	type Reliability = MockReliability;
 	type Forfeits = MockForfeits;
+	type Rewards = MockRewards;
 	type Verifiers = MockVerifiers;
 	type Offences = MockOffences;
 	type Randomness = ParentRandomness;

@@ -79,6 +79,8 @@ fn a_unanimous_committee_accepts_and_earns_credits() {
 		for who in &members {
 			assert_eq!(credits(*who), Credits { matched: 1, disputes: 0 });
 		}
+		let to_the_pool: Vec<_> = members.iter().map(|who| (*who, 1)).collect();
+		assert_eq!(world(|w| w.matched.clone()), to_the_pool, "each counts for the verifier pool");
 		assert!(Checks::<Test>::get(CHECKED).is_none());
 		assert_eq!(bond_of(WORKER), BOND);
 		assert!(offences().is_empty());
