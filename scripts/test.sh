@@ -16,10 +16,12 @@
 #      scripts/js/jobs.mjs (a worker hosting the demo model; a job submitted with escrow is
 #      routed to it, its receipt recorded, and verification accepts it when its challenge window
 #      ends (no verifier yet) so it settles: fee to the fee collector, the rest of the escrow
-#      refunded), scripts/js/bmw.mjs (a job's fee burned 80 % and paid 20 % to the foundation,
-#      issuance down by exactly the burn; the 40-block reward epoch settles and mints the worker's
-#      reward as computed from W_p · E_p, the work share and its points, issuance up by exactly
-#      that; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
+#      refunded), scripts/js/bmw.mjs (a heartbeat counts for availability; a job's fee burned
+#      80 % and paid 20 % to the foundation, issuance down by exactly the burn, the job's
+#      emission min(IBM · E_p, burn); the BmwApi estimate; the 40-block reward epoch settles its
+#      four pools, minted + withheld = emission, the worker's work and availability shares as
+#      computed, issuance up by exactly the mint, the breakdown settled with reasons for empty
+#      pools; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
 #      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
 #      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
 #      the job).

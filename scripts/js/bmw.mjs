@@ -1,17 +1,26 @@
 // polkadot.js test of Burn-Mint-Work against a running Cinder dev node (after jobs.mjs, whose
 // worker Dave hosts the demo model 0):
 //   node bmw.mjs [ws://127.0.0.1:9944]
-// Charlie submits an MLP job of batch 8192, routed to Dave. When it settles, 80 % of its fee is
-// burned and 20 % paid to the foundation: the foundation's balance and the total issuance move by
-// exactly that. When the 40-block reward epoch ends, it settles: the emission is the epoch's
-// verified IBM times E_p, the work pool its work share, Dave's reward his pro-rata share (at most
-// his mint cap), minted into the pot: the issuance grows by exactly that. Dave's first claim pays
-// the immediate 25 % of it.
-import { CNDR, check, connect, feesBurned, nextEvent, run, send } from './lib.mjs';
+// With at least 25 blocks of the 40-block reward epoch left, Dave sends a heartbeat: one interval
+// online at his confirmed IB counts for the availability pool (the IBME's denominator). Charlie
+// submits an MLP job of batch 8192, routed to Dave. When it settles, 80 % of its fee is burned and
+// 20 % paid to the foundation: the foundation's balance and the total issuance move by exactly
+// that, and the job adds min(IBM × E_p, burned) to the epoch's emission. The running estimate
+// of BmwApi.rewardBreakdown is read. When the epoch ends it settles: its emission is split into
+// the four pools, Dave's reward is his pro-rata work share (at most his cap) plus his
+// availability share, minted into the pot; minted + withheld = emission; the issuance grows by
+// exactly what was minted. The breakdown then reads as settled, with a reason for each empty
+// pool, and Dave's first claim pays the immediate 25 % of his reward.
+import { CNDR, check, connect, feesBurned, heartbeat, nextEvent, run, send } from './lib.mjs';
 
-/** Parts per billion of a Perbill; pico-IBM per IBM. */
+/** Parts per billion of a Perbill; pico-IBM per IBM and per micro-IB. */
 const BILLION = 1_000_000_000n;
 const PICO = 1_000_000_000_000n;
+const PICO_PER_MICRO = 1_000_000n;
+
+const min = (a, b) => (a < b ? a : b);
+const proRata = (amount, part, whole) => (whole === 0n ? 0n : (amount * part) / whole);
+const perbill = (share, amount) => (amount * share.toBigInt()) / BILLION;
 
 async function main() {
   const { api, keyring } = await connect();
@@ -22,6 +31,25 @@ async function main() {
   const issuanceAt = async (hash) => (await api.query.balances.totalIssuance.at(hash)).toBigInt();
   const params = (await api.query.bmw.params()).unwrap();
 
+  // Room in the epoch for a heartbeat (≤ 10 blocks away) and the job (a few blocks).
+  const blocksLeft = (await api.query.bmw.epochEnd()).toNumber() - (await api.rpc.chain.getHeader()).number.toNumber();
+  if (blocksLeft < 25) await nextEvent(api, (e) => api.events.bmw.EpochEnded.is(e), 400_000);
+  const epoch = (await api.query.bmw.currentEpoch()).toNumber();
+
+  // Dave's heartbeat: one interval online for availability.
+  const node = (await api.query.nodeRegistry.nodes(dave.address)).unwrap();
+  const ib = node.confirmedIb.unwrap().ib.toBigInt();
+  const interval = (await api.query.nodeRegistry.params()).unwrap().heartbeatInterval.toBigInt();
+  const before = await api.query.bmw.epochTotals(epoch);
+  await heartbeat(api, dave);
+  const after = await api.query.bmw.epochTotals(epoch);
+  const online = (ib * PICO_PER_MICRO * interval * api.consts.bmw.millisecsPerBlock.toBigInt()) / 60_000n;
+  const apparent = after.apparentIbm.toBigInt() - before.apparentIbm.toBigInt();
+  check(apparent === online, `Dave's heartbeat counts ${interval} blocks online at ${ib} µIB: ${online} pico-IBM of apparent IBM`);
+  const committed = node.availability.committedMemoryMib.toNumber();
+  const points = after.availability.toBigInt() - before.availability.toBigInt();
+  check(committed === 0 && points === online, `and as many availability points: Dave committed no memory, so no memory bonus`);
+
   // Charlie: an MLP job of batch 8192 on model 0, which only Dave hosts.
   const batch = 8192;
   const submitted = await send(api, api.tx.jobs.submitJob(1, { Int8Mlp: { model: 0, batch } }, { Seed: '0x' + '07'.repeat(32) }, 2n * CNDR, 'Standard', null, 'Fail'), charlie);
@@ -31,46 +59,66 @@ async function main() {
   const outputLen = batch * 10;
   await send(api, api.tx.jobs.submitReceipts([{ job, stage: 0, outputRoot: '0x' + 'cd'.repeat(32), outputLen, tileCount: Math.ceil(outputLen / 16384), elapsedMs: 50 }]), dave);
 
-  // Settlement: the fee is burned and split.
+  // Settlement: the fee is burned and split; the job adds to the emission.
   const { event: burnedEvent, events: settledEvents, hash, parentHash } = await nextEvent(api, (e) => api.events.bmw.FeeBurned.is(e) && e.data.job.toNumber() === job, 120_000);
+  check(burnedEvent.data.epoch.toNumber() === epoch, `the job settled in reward epoch ${epoch}`);
   const fee = (await api.call.jobsApi.job(job)).unwrap().stages[0].state.asSettled.fee.toBigInt();
   const burned = burnedEvent.data.burned.toBigInt();
   const toFoundation = burnedEvent.data.toFoundation.toBigInt();
-  check(burned === (fee * params.burnShare.toBigInt()) / BILLION && toFoundation === fee - burned, `bmw.FeeBurned: fee ${fee} planck → ${burned} burned (80 %), ${toFoundation} to the foundation`);
+  check(burned === perbill(params.burnShare, fee) && toFoundation === fee - burned, `bmw.FeeBurned: fee ${fee} planck → ${burned} burned (80 %), ${toFoundation} to the foundation`);
   check(await balanceOf(foundation, hash) - await balanceOf(foundation, parentHash) === toFoundation, `the foundation's balance grew by ${toFoundation} planck`);
   const issuanceDrop = await issuanceAt(parentHash) - await issuanceAt(hash);
   check(issuanceDrop === burned + feesBurned(api, settledEvents), `total issuance fell by exactly the burn (+ that block's transaction fees): ${issuanceDrop} planck`);
+  const [was, is] = [await api.query.bmw.epochTotals.at(parentHash, epoch), await api.query.bmw.epochTotals.at(hash, epoch)];
+  const perIbm = is.emissionPerIbm.toBigInt();
+  const ibm = burnedEvent.data.ibm.toBigInt();
+  const jobEmission = min((ibm * perIbm) / PICO, perbill(params.maxMintPerBurn, burned));
+  check(is.emission.toBigInt() - was.emission.toBigInt() === jobEmission, `the job adds ${jobEmission} planck to the emission: min(${ibm} pico-IBM × E_p ${perIbm}, its burn)`);
 
-  // The epoch's work, as it stands (no other job settles in it).
-  const epoch = burnedEvent.data.epoch.toNumber();
-  const totals = await api.query.bmw.epochTotals(epoch);
-  const work = (await api.query.bmw.workerEpochs(epoch, dave.address)).unwrap();
-  check(work.ibm.toBigInt() > 0n, `Dave's work in reward epoch ${epoch}: ${work.ibm} pico-IBM, ${work.points} points, mint cap ${work.mintCap} planck`);
+  const estimate = await api.call.bmwApi.rewardBreakdown(dave.address, epoch);
+  check(estimate.status.isRunning && estimate.work.amount.toBigInt() > 0n && estimate.availability.amount.toBigInt() > 0n, `BmwApi.rewardBreakdown, running: Dave ${estimate.total} planck so far (work ${estimate.work.amount}, availability ${estimate.availability.amount})`);
+  const ibme = await api.call.bmwApi.ibme(epoch);
+  check(ibme.isSome, `BmwApi.ibme: reward epoch ${epoch} at ${ibme.unwrap().toNumber() / 1e7} % so far`);
 
-  // The epoch ends and settles.
+  // The epoch ends and settles (one block pays everyone).
   const { event: settledEvent, events: mintEvents, hash: mintHash, parentHash: mintParent } = await nextEvent(api, (e) => api.events.bmw.EpochSettled.is(e) && e.data.epoch.toNumber() === epoch, 400_000);
-  const perIbm = settledEvent.data.emissionPerIbm.toBigInt();
+  const totals = await api.query.bmw.epochTotals.at(mintParent, epoch);
+  const mine = (await api.query.bmw.contributions.at(mintParent, epoch, dave.address)).unwrap();
   const emission = settledEvent.data.emission.toBigInt();
-  check(emission === (totals.ibm.toBigInt() * perIbm) / PICO, `bmw.EpochSettled: emission ${emission} planck = W_p ${totals.ibm} pico-IBM × E_p ${perIbm} planck per IBM`);
-  const settlement = (await api.query.bmw.settlements(epoch)).unwrap();
-  const pool = settlement.workPool.toBigInt();
-  check(pool === (emission * params.workShare.toBigInt()) / BILLION, `work pool ${pool} planck = work share × emission`);
-  const share = (pool * work.points.toBigInt()) / totals.points.toBigInt();
-  const expected = share < work.mintCap.toBigInt() ? share : work.mintCap.toBigInt();
-  const rewarded = mintEvents.find((e) => api.events.bmw.WorkRewarded.is(e) && e.data.worker.toString() === dave.address);
-  check(rewarded && rewarded.data.reward.toBigInt() === expected, `bmw.WorkRewarded: Dave ${rewarded?.data.reward} planck = min(pro-rata share ${share}, mint cap ${work.mintCap})`);
+  check(emission === totals.emission.toBigInt(), `bmw.EpochSettled: emission ${emission} planck, what the epoch's jobs earned`);
+  const pools = settledEvent.data.pools;
+  for (const name of ['work', 'availability', 'verifiers', 'managers']) {
+    check(pools[name].toBigInt() === perbill(params.pools[name], emission), `${name} pool ${pools[name]} planck = its share of the emission`);
+  }
   const minted = settledEvent.data.minted.toBigInt();
+  const withheld = settledEvent.data.withheld.toBigInt();
+  check(minted + withheld === emission, `minted ${minted} + withheld ${withheld} = the emission exactly`);
+  const rewards = mintEvents.filter((e) => api.events.bmw.Rewarded.is(e) && e.data.epoch.toNumber() === epoch);
+  const sum = rewards.reduce((total, e) => total + ['work', 'availability', 'verifiers', 'managers'].reduce((s, n) => s + e.data.earned[n].toBigInt(), 0n), 0n);
+  check(sum === minted, `the ${rewards.length} bmw.Rewarded events add up to what was minted`);
+  const work = min(proRata(pools.work.toBigInt(), mine.points.toBigInt(), totals.points.toBigInt()), mine.workCap.toBigInt());
+  const availability = proRata(pools.availability.toBigInt(), mine.availability.toBigInt(), totals.availability.toBigInt());
+  const rewarded = rewards.find((e) => e.data.who.toString() === dave.address);
+  check(rewarded && rewarded.data.earned.work.toBigInt() === work && rewarded.data.earned.availability.toBigInt() === availability, `bmw.Rewarded: Dave ${work} planck for work (pro rata, at most his cap ${mine.workCap}) and ${availability} for availability`);
+  const finalIbme = settledEvent.data.ibme.unwrap();
+  check(finalIbme.eq((await api.call.bmwApi.ibme(epoch)).unwrap()) && finalIbme.toBigInt() <= BILLION, `the epoch's IBME, paid IBM ${totals.ibm} / apparent IBM ${totals.apparentIbm}: ${finalIbme.toNumber() / 1e7} %, as BmwApi.ibme says`);
   const issuanceRise = await issuanceAt(mintHash) - await issuanceAt(mintParent);
   check(issuanceRise === minted - feesBurned(api, mintEvents), `total issuance rose by exactly the ${minted} planck minted (− that block's transaction fees)`);
 
+  const reward = work + availability;
+  const settled = await api.call.bmwApi.rewardBreakdown(dave.address, epoch);
+  check(settled.status.isSettled && settled.total.toBigInt() === reward, `BmwApi.rewardBreakdown, settled: ${settled.total} planck`);
+  const why = (pool) => (pool.amount.toBigInt() === 0n && pool.zeroBecause.isSome ? pool.zeroBecause.unwrap().type : 'paid');
+  check(why(settled.verification) === 'NoVerifications' && why(settled.management) === 'NoManagedJobs', `empty pools say why: verification ${why(settled.verification)}, management ${why(settled.management)}`);
+
   // Dave claims: 25 % at once, the rest over 60 epochs.
-  const before = await balanceOf(dave.address);
+  const balance = await balanceOf(dave.address);
   const claimEvents = await send(api, api.tx.bmw.claim(epoch), dave);
   const claimed = claimEvents.find((e) => api.events.bmw.RewardClaimed.is(e));
-  const immediate = (expected * params.vestImmediately.toBigInt()) / BILLION;
+  const immediate = perbill(params.vestImmediately, reward);
   check(claimed && claimed.data.amount.toBigInt() === immediate, `bmw.RewardClaimed: ${claimed?.data.amount} planck now (25 %), ${claimed?.data.left} to vest`);
-  const after = await balanceOf(dave.address);
-  check(after - before === immediate - feesBurned(api, claimEvents), `Dave's balance grew by the claim less its transaction fee`);
+  const after2 = await balanceOf(dave.address);
+  check(after2 - balance === immediate - feesBurned(api, claimEvents), `Dave's balance grew by the claim less its transaction fee`);
 
   await api.disconnect();
 }

@@ -97,6 +97,19 @@ export function nextEvent(api, match, timeoutMs) {
   });
 }
 
+/** Sends `who`'s heartbeat, waiting out `HeartbeatTooEarly` block by block (one is due every
+ * heartbeat interval); its events. */
+export async function heartbeat(api, who, maxBlocks = 30) {
+  for (let waited = 0; ; waited++) {
+    try {
+      return await send(api, api.tx.nodeRegistry.heartbeat(), who);
+    } catch (error) {
+      if (!/HeartbeatTooEarly/.test(error.message) || waited >= maxBlocks) throw error;
+      await nextEvent(api, () => true, 30_000);
+    }
+  }
+}
+
 /** The transaction fees paid in a block's `events`, which this chain burns. */
 export function feesBurned(api, events) {
   return events
