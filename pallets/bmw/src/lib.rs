@@ -65,7 +65,7 @@
 //! | `burn_share` | 80 % (Inferix: 80 % buy-and-burn, 20 % foundation) |
 //! | `base_emission_per_ibm` | 1 CNDR per IBM in epoch 0 |
 //! | `emission_decay` | 0.285 % per epoch: the base halves in 243 epochs, about two years of 72 h epochs (Helium HIP-20's halving period) |
-//! | `ibme_target` / `ibme_adjust_max` | 50 % / 10 %: an epoch moves the rate by at most a tenth, so ten idle epochs cannot much more than double it |
+//! | `ibme_target` / `ibme_adjust_max` | 50 % / 10 %: one epoch moves the next rate by at most a tenth either way, so a run of idle epochs raises it gradually, not at once |
 //! | `max_mint_per_burn` | 100 %: a job mints at most what it burned |
 //! | `pools` | Inferix's node-reward supply split, workers 37.5 %, verifiers 7.5 %, managers 1.25 %, scaled to 100 %: work 64.86 % and availability 16.22 % (the workers' part, four fifths and one fifth), verifiers 16.22 %, managers 2.70 % |
 //! | `reliability_bonus` | up to 20 % more points for a fully reliable worker |
