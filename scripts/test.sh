@@ -8,8 +8,10 @@
 #   3. the receipts bench (runtime/benches/receipts.rs) for one round in the dev profile: real
 #      signed extrinsics through Executive, every receipt accepted both batched and one per
 #      extrinsic (the measured numbers come from scripts/bench-receipts.sh, in release);
-#   4. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
-#   5. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
+#   4. the worker's GEMM bench at n = 256 (naive, CPU twin, Freivalds; the twin must match the
+#      naive kernel and Freivalds accept it; the figures come from the full run, n up to 1024);
+#   5. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
+#   6. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
 #      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice),
 #      scripts/js/worker_stake.mjs (register a worker, confirm its IB, bond exactly S(n) read
 #      through the runtime API → eligible; one planck short → ineligible with the reason) and
@@ -45,6 +47,10 @@ done_step
 step "receipts bench, one quick round in the dev profile (every receipt accepted in both modes)"
 # Same profile and features as the workspace build above, so the runtime is not rebuilt.
 cargo bench -p cinder-runtime --bench receipts --profile dev -- --rounds 1
+done_step
+
+step "worker GEMM bench at n = 256 (naive vs CPU twin vs Freivalds; asserts they agree)"
+cargo bench -p cinder-worker --bench gemm -- 256
 done_step
 
 step "pallet benchmarks as tests (runtime-benchmarks)"

@@ -12,8 +12,11 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 mod ib;
 mod jobs;
+pub mod merkle;
 mod rewards;
 mod shares;
 mod stake;

@@ -1,0 +1,17 @@
+//! # cinder-worker
+//!
+//! The operator's compute side of Cinder. This crate holds what does not depend on the chain:
+//! - [`inputs`]: a job's inputs generated from its seed, identically by worker and verifier;
+//! - [`gemm`]: the int8 GEMM (i8 × i8 → i32) as a CPU twin, blocked and threaded, with the
+//!   naive kernel it must match bit for bit;
+//! - [`freivalds`]: checking a claimed GEMM output in O(n²) instead of recomputing it;
+//! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root.
+//!
+//! Every kernel is integer only: integer sums do not depend on their order, so any GPU,
+//! lavapipe and the CPU give the same bits, and a verifier can recompute a worker's output
+//! exactly.
+
+pub mod freivalds;
+pub mod gemm;
+pub mod inputs;
+pub mod output;

@@ -1,0 +1,45 @@
+//! A job's output as the chain sees it: bytes (i32 outputs little-endian), cut into the
+//! workload's tiles, under the binary Merkle root a receipt carries
+//! ([`cinder_primitives::merkle`]).
+
+use cinder_primitives::merkle::{self, Hash};
+
+/// The bytes of i32 outputs, little-endian, in order.
+pub fn i32_bytes(values: &[i32]) -> Vec<u8> {
+	values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The Merkle root over `bytes` cut into tiles of `tile_bytes`, and the tile count.
+pub fn commitment(bytes: &[u8], tile_bytes: u32) -> (Hash, u32) {
+	let leaves = merkle::tile_leaves(bytes, tile_bytes);
+	let count = u32::try_from(leaves.len()).unwrap_or(u32::MAX);
+	(merkle::root(&leaves), count)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// The vectors pinned next to the chain's Merkle code: the worker commits exactly as the
+	/// runtime hashes.
+	#[test]
+	fn the_worker_commits_to_the_chains_vectors() {
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../../pallets/primitives/merkle_vectors.json"))
+				.unwrap();
+		for vector in vectors["vectors"].as_array().unwrap() {
+			let len = vector["output_len"].as_u64().unwrap() as usize;
+			let tile_bytes = vector["tile_bytes"].as_u64().unwrap() as u32;
+			let bytes: Vec<u8> = (0..len).map(|i| i as u8).collect();
+			let (root, count) = commitment(&bytes, tile_bytes);
+			let hex: String = root.iter().map(|b| format!("{b:02x}")).collect();
+			assert_eq!(hex, vector["root"].as_str().unwrap(), "{len} bytes in {tile_bytes}");
+			assert_eq!(u64::from(count), merkle::tile_count(len as u64, tile_bytes));
+		}
+	}
+
+	#[test]
+	fn i32_outputs_are_little_endian() {
+		assert_eq!(i32_bytes(&[1, -1]), vec![1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+	}
+}
