@@ -51,7 +51,7 @@ impl pallet_balances::Config for Test {
 
 thread_local! {
 	/// Workers' reliability (a worker not listed has none).
-	pub static RELIABILITY: RefCell<BTreeMap<AccountId, Perbill>> = RefCell::new(BTreeMap::new());
+	pub static RELIABILITY: RefCell<BTreeMap<AccountId, Perbill>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Workers with the reliability set in `RELIABILITY`.
