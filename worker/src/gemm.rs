@@ -1,8 +1,9 @@
 //! The int8 GEMM, C (m×n, i32) = A (m×k, i8) · B (k×n, i8), all row-major, on the CPU.
 //!
 //! [`naive`] is the definition: one wrapping i32 sum of products per output. [`cpu`] is the CPU
-//! twin the worker runs: B transposed so both operands stream along k, 4×4 blocks of outputs
-//! sharing their loads, rows split over threads. Integer sums do not depend on their order, so
+//! twin the worker runs: B transposed so both operands stream along k, blocks of outputs sharing
+//! their loads (2×4 with AVX2 16-bit multiply-add, else 4×4 in plain Rust), rows split over
+//! threads. Integer sums do not depend on their order, so
 //! the two agree bit for bit, as does every GPU kernel.
 
 use std::thread;
@@ -64,44 +65,74 @@ fn dot(x: &[i8], y: &[i8]) -> i32 {
 	x.iter().zip(y).fold(0i32, |acc, (a, b)| acc.wrapping_add(i32::from(*a) * i32::from(*b)))
 }
 
-/// Rows `rows` of C into `out` (those rows only), from A and Bᵀ.
-fn block_rows(a: &[i8], bt: &[i8], shape: Shape, rows: std::ops::Range<usize>, out: &mut [i32]) {
+/// A micro-kernel: the R×S block of dot products of R rows of A with S rows of Bᵀ over `k`.
+trait Block<const R: usize, const S: usize> {
+	fn block(&self, a: [&[i8]; R], bt: [&[i8]; S], k: usize) -> [[i32; S]; R];
+}
+
+/// Portable: each A and Bᵀ value read once for a 4×4 block of outputs.
+struct Portable;
+impl Block<4, 4> for Portable {
+	fn block(&self, a: [&[i8]; 4], bt: [&[i8]; 4], k: usize) -> [[i32; 4]; 4] {
+		let mut acc = [[0i32; 4]; 4];
+		for p in 0..k {
+			let bs: [i32; 4] = core::array::from_fn(|s| i32::from(bt[s][p]));
+			for r in 0..4 {
+				let x = i32::from(a[r][p]);
+				for s in 0..4 {
+					acc[r][s] = acc[r][s].wrapping_add(x * bs[s]);
+				}
+			}
+		}
+		acc
+	}
+}
+
+/// AVX2 `vpmaddwd` on 2×4 blocks; only built once the CPU is known to have AVX2.
+#[cfg(target_arch = "x86_64")]
+struct Avx2(());
+#[cfg(target_arch = "x86_64")]
+impl Block<{ crate::gemm_avx2::ROWS }, { crate::gemm_avx2::COLS }> for Avx2 {
+	fn block(&self, a: [&[i8]; 2], bt: [&[i8]; 4], k: usize) -> [[i32; 4]; 2] {
+		// SAFETY: an `Avx2` exists only where AVX2 was detected; every row holds k values.
+		unsafe { crate::gemm_avx2::block(a, bt, k) }
+	}
+}
+
+/// Rows `rows` of C into `out` (those rows only), from A and Bᵀ, in R×S blocks by `kernel`
+/// and the ragged edges by [`dot`].
+fn block_rows<const R: usize, const S: usize>(
+	kernel: &impl Block<R, S>,
+	a: &[i8],
+	bt: &[i8],
+	shape: Shape,
+	rows: std::ops::Range<usize>,
+	out: &mut [i32],
+) {
 	let Shape { n, k, .. } = shape;
-	const R: usize = 4;
 	let first = rows.start;
+	let a_row = |i: usize| &a[i * k..(i + 1) * k];
+	let bt_row = |j: usize| &bt[j * k..(j + 1) * k];
 	let mut i = rows.start;
 	while i < rows.end {
 		let height = R.min(rows.end - i);
 		let mut j = 0;
 		while j < n {
-			let width = R.min(n - j);
-			if height == R && width == R {
-				// A 4×4 block: each A and Bᵀ row read once for 16 outputs.
-				let mut acc = [[0i32; R]; R];
-				let a_rows: [&[i8]; R] = core::array::from_fn(|r| &a[(i + r) * k..(i + r + 1) * k]);
-				let b_rows: [&[i8]; R] =
-					core::array::from_fn(|s| &bt[(j + s) * k..(j + s + 1) * k]);
-				for p in 0..k {
-					let bs: [i32; R] = core::array::from_fn(|s| i32::from(b_rows[s][p]));
-					for r in 0..R {
-						let x = i32::from(a_rows[r][p]);
-						for s in 0..R {
-							acc[r][s] = acc[r][s].wrapping_add(x * bs[s]);
-						}
-					}
-				}
-				for r in 0..R {
-					for s in 0..R {
-						out[(i + r - first) * n + j + s] = acc[r][s];
-					}
+			let width = S.min(n - j);
+			if height == R && width == S {
+				let block = kernel.block(
+					core::array::from_fn(|r| a_row(i + r)),
+					core::array::from_fn(|s| bt_row(j + s)),
+					k,
+				);
+				for (r, values) in block.iter().enumerate() {
+					let start = (i + r - first) * n + j;
+					out[start..start + S].copy_from_slice(values);
 				}
 			} else {
 				for r in 0..height {
 					for s in 0..width {
-						out[(i + r - first) * n + j + s] = dot(
-							&a[(i + r) * k..(i + r + 1) * k],
-							&bt[(j + s) * k..(j + s + 1) * k],
-						);
+						out[(i + r - first) * n + j + s] = dot(a_row(i + r), bt_row(j + s));
 					}
 				}
 			}
@@ -111,9 +142,45 @@ fn block_rows(a: &[i8], bt: &[i8], shape: Shape, rows: std::ops::Range<usize>, o
 	}
 }
 
+/// Which micro-kernel the CPU twin runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kernel {
+	/// Plain Rust, any CPU.
+	Portable,
+	/// AVX2 16-bit multiply-add (x86-64 with AVX2).
+	Avx2,
+}
+
+impl Kernel {
+	/// The fastest this CPU runs.
+	pub fn best() -> Self {
+		if Self::Avx2.available() {
+			Kernel::Avx2
+		} else {
+			Kernel::Portable
+		}
+	}
+
+	/// Whether this CPU runs it.
+	pub fn available(self) -> bool {
+		match self {
+			Kernel::Portable => true,
+			#[cfg(target_arch = "x86_64")]
+			Kernel::Avx2 => std::is_x86_feature_detected!("avx2"),
+			#[cfg(not(target_arch = "x86_64"))]
+			Kernel::Avx2 => false,
+		}
+	}
+}
+
 /// The CPU twin: the same bits as [`naive`], blocked and spread over `threads` threads (at
-/// least one).
+/// least one), with the best micro-kernel this CPU runs.
 pub fn cpu(a: &[i8], b: &[i8], shape: Shape, threads: usize) -> Vec<i32> {
+	cpu_with(Kernel::best(), a, b, shape, threads)
+}
+
+/// [`cpu`] with a chosen micro-kernel; one this CPU lacks falls back to the portable one.
+pub fn cpu_with(kernel: Kernel, a: &[i8], b: &[i8], shape: Shape, threads: usize) -> Vec<i32> {
 	shape.check(a, b);
 	let Shape { m, n, k } = shape;
 	let bt = transpose(b, k, n);
@@ -121,7 +188,8 @@ pub fn cpu(a: &[i8], b: &[i8], shape: Shape, threads: usize) -> Vec<i32> {
 	if m == 0 || n == 0 {
 		return c;
 	}
-	// Whole 4-row blocks per thread, so only the last thread has a ragged edge.
+	// Whole 4-row blocks per thread (4 is a multiple of every kernel's height), so only the
+	// last thread has a ragged edge.
 	let blocks = m.div_ceil(4);
 	let per_thread = blocks.div_ceil(threads.max(1)) * 4;
 	thread::scope(|scope| {
@@ -129,7 +197,11 @@ pub fn cpu(a: &[i8], b: &[i8], shape: Shape, threads: usize) -> Vec<i32> {
 			let start = index * per_thread;
 			let rows = start..(start + out.len() / n);
 			let bt = &bt[..];
-			scope.spawn(move || block_rows(a, bt, shape, rows, out));
+			scope.spawn(move || match kernel {
+				#[cfg(target_arch = "x86_64")]
+				Kernel::Avx2 if kernel.available() => block_rows(&Avx2(()), a, bt, shape, rows, out),
+				_ => block_rows(&Portable, a, bt, shape, rows, out),
+			});
 		}
 	});
 	c
@@ -157,8 +229,18 @@ mod tests {
 		) {
 			let shape = Shape { m, n, k };
 			let (a, b) = gemm_inputs(seed, m, n, k);
-			prop_assert_eq!(cpu(&a, &b, shape, threads), naive(&a, &b, shape));
+			let expected = naive(&a, &b, shape);
+			for kernel in [Kernel::Portable, Kernel::Avx2].into_iter().filter(|k| k.available()) {
+				prop_assert_eq!(cpu_with(kernel, &a, &b, shape, threads), expected.clone());
+			}
 		}
+	}
+
+	/// The development and CI machines have AVX2: its kernel must run there, not fall back.
+	#[test]
+	#[cfg(target_arch = "x86_64")]
+	fn the_avx2_kernel_runs_on_an_avx2_machine() {
+		assert_eq!(Kernel::best() == Kernel::Avx2, std::is_x86_feature_detected!("avx2"));
 	}
 
 	#[test]
@@ -167,8 +249,9 @@ mod tests {
 		let shape = Shape { m: 5, n: 6, k: 4_096 };
 		let a = vec![-128i8; shape.m * shape.k];
 		let b = vec![-128i8; shape.k * shape.n];
-		let c = cpu(&a, &b, shape, 2);
-		assert!(c.iter().all(|&x| x == 1 << 26));
-		assert_eq!(c, naive(&a, &b, shape));
+		for kernel in [Kernel::Portable, Kernel::Avx2].into_iter().filter(|k| k.available()) {
+			let c = cpu_with(kernel, &a, &b, shape, 2);
+			assert!(c.iter().all(|&x| x == 1 << 26), "{kernel:?}");
+		}
 	}
 }

@@ -13,5 +13,7 @@
 
 pub mod freivalds;
 pub mod gemm;
+#[cfg(target_arch = "x86_64")]
+mod gemm_avx2;
 pub mod inputs;
 pub mod output;
