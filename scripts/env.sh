@@ -1,5 +1,13 @@
 # Sourced by the scripts: one shared cargo target dir, so CI and every script reuse one build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cinder/target}"
+# The worker's GPU kernels run on the machine's Vulkan adapter: lavapipe (software Vulkan)
+# where there is no GPU, with a thread per core. Mesa's window-system probe wants a runtime dir.
+export WGPU_BACKEND="${WGPU_BACKEND:-vulkan}"
+export LP_NUM_THREADS="${LP_NUM_THREADS:-$(nproc)}"
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "${XDG_RUNTIME_DIR}" ]; then
+	XDG_RUNTIME_DIR=$(mktemp -d -t cinder-xdg.XXXXXX)
+	export XDG_RUNTIME_DIR
+fi
 [ -f "$HOME/.cargo/env" ] && source "$HOME/.cargo/env"
 CINDER_NODE="$CARGO_TARGET_DIR/debug/cinder-node"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Cinder needs on a Debian machine, skipping what is there:
 #   - apt: protobuf-compiler (litep2p's build script runs protoc), build-essential, git, curl,
-#     pkg-config, nodejs + npm (for the polkadot.js scripts; Node >= 18);
+#     pkg-config, nodejs + npm (for the polkadot.js scripts; Node >= 18), mesa-vulkan-drivers +
+#     libvulkan1 (lavapipe: software Vulkan, so the worker's GPU kernels run without a GPU);
 #   - rustup's stable toolchain, the wasm targets and rust-src (for the runtime wasm);
 #   - the npm packages of scripts/js (from its lockfile).
 # No clang/libclang: there is no RocksDB and no bindgen in the build.
@@ -11,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_packages=(protobuf-compiler build-essential git curl pkg-config ca-certificates)
+apt_packages=(protobuf-compiler build-essential git curl pkg-config ca-certificates mesa-vulkan-drivers libvulkan1)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 missing=()

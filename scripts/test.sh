@@ -8,8 +8,9 @@
 #   3. the receipts bench (runtime/benches/receipts.rs) for one round in the dev profile: real
 #      signed extrinsics through Executive, every receipt accepted both batched and one per
 #      extrinsic (the measured numbers come from scripts/bench-receipts.sh, in release);
-#   4. the worker's GEMM bench at n = 256 (naive, CPU twin, Freivalds; the twin must match the
-#      naive kernel and Freivalds accept it; the figures come from the full run, n up to 1024);
+#   4. the worker's GEMM bench at n = 256 (naive, CPU twin, the WGSL kernels on lavapipe,
+#      Freivalds; every kernel must match the naive one and Freivalds accept it; the figures
+#      come from the full run, n up to 1024);
 #   5. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
 #   6. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
 #      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice),
@@ -49,7 +50,7 @@ step "receipts bench, one quick round in the dev profile (every receipt accepted
 cargo bench -p cinder-runtime --bench receipts --profile dev -- --rounds 1
 done_step
 
-step "worker GEMM bench at n = 256 (naive vs CPU twin vs Freivalds; asserts they agree)"
+step "worker GEMM bench at n = 256 (CPU naive, CPU twin, WGSL naive and tiled on lavapipe, Freivalds; asserts they agree)"
 cargo bench -p cinder-worker --bench gemm -- 256
 done_step
 

@@ -1,7 +1,8 @@
-//! The int8 GEMM kernels against each other, in one run: the naive definition (the baseline),
-//! the CPU twin, and Freivalds' check of the twin's output, at n = 256, 512, 1024 (square).
-//! Prints GOPS (2 ops per multiply-add) and ratios to the naive kernel measured in the same
-//! run, best of 3.
+//! The int8 GEMM kernels against each other, in one run: the naive CPU definition (the
+//! baseline), the CPU twin, the naive and the tiled WGSL kernels on the machine's adapter
+//! (lavapipe where there is no GPU), and Freivalds' check of the twin's output, at n = 256,
+//! 512, 1024 (square). Prints GOPS (2 ops per multiply-add) and ratios measured in the same
+//! run, best of 3. Every kernel's output must equal the definition's, or the bench fails.
 //!
 //!   cargo bench -p cinder-worker --bench gemm [-- SIZE ...]
 
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 use cinder_worker::{
 	freivalds,
 	gemm::{self, Shape},
+	gpu::{Gpu, GpuGemm},
 	inputs::gemm_inputs,
 };
 
@@ -32,10 +34,20 @@ fn main() {
 		std::env::args().skip(1).filter_map(|arg| arg.parse().ok()).collect::<Vec<_>>();
 	let sizes = if sizes.is_empty() { vec![256, 512, 1024] } else { sizes };
 	let threads = gemm::default_threads();
-	println!("int8 GEMM, {threads} thread(s) for the CPU twin; GOPS = 2·n³ / time");
+	let gpu = Gpu::new().unwrap_or_else(|error| panic!("{error}"));
+	let adapter = gpu.info();
 	println!(
-		"{:>6} {:>12} {:>12} {:>8} {:>14} {:>10}",
-		"n", "naive GOPS", "twin GOPS", "twin ×", "Freivalds ms", "check ×"
+		"int8 GEMM: CPU twin on {threads} thread(s); GPU kernels on {} ({:?}, {})",
+		adapter.name, adapter.backend, adapter.driver_info
+	);
+	println!("GOPS = 2·n³ / time, best of 3");
+	println!(
+		"{:>6} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10} {:>9}",
+		"n", "naive", "twin", "GPU", "GPU", "tiled ÷", "Freivalds", "twin ÷"
+	);
+	println!(
+		"{:>6} {:>8} {:>8} {:>8} {:>9} {:>8} {:>10} {:>9}",
+		"", "CPU", "CPU", "naive", "tiled", "GPU naive", "ms", "check"
 	);
 	for n in sizes {
 		let shape = Shape { m: n, n, k: n };
@@ -44,18 +56,27 @@ fn main() {
 		let (naive_time, expected) = best_of_3(|| gemm::naive(&a, &b, shape));
 		let (twin_time, c) = best_of_3(|| gemm::cpu(&a, &b, shape, threads));
 		assert_eq!(c, expected, "the twin agrees with the definition at n = {n}");
+		let gpu_run = |kernel| {
+			let (time, out) = best_of_3(|| gpu.gemm(kernel, &a, &b, shape));
+			let out = out.unwrap_or_else(|error| panic!("{error}"));
+			assert_eq!(out, expected, "the GPU's {kernel:?} kernel agrees at n = {n}");
+			time
+		};
+		let (gpu_naive, gpu_tiled) = (gpu_run(GpuGemm::Naive), gpu_run(GpuGemm::Tiled));
 		let (check_time, ok) =
 			best_of_3(|| freivalds::check(&a, &b, &c, shape, [2; 32], freivalds::ROUNDS));
 		assert!(ok, "Freivalds accepts the right output at n = {n}");
 		let gops = |t: Duration| ops / t.as_secs_f64() / 1e9;
+		let ratio = |slow: Duration, fast: Duration| slow.as_secs_f64() / fast.as_secs_f64();
 		println!(
-			"{n:>6} {:>12.2} {:>12.2} {:>8.1} {:>14.2} {:>10.1}",
+			"{n:>6} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>8.1}× {:>10.2} {:>8.1}×",
 			gops(naive_time),
 			gops(twin_time),
-			naive_time.as_secs_f64() / twin_time.as_secs_f64(),
+			gops(gpu_naive),
+			gops(gpu_tiled),
+			ratio(gpu_naive, gpu_tiled),
 			check_time.as_secs_f64() * 1e3,
-			twin_time.as_secs_f64() / check_time.as_secs_f64(),
+			ratio(twin_time, check_time),
 		);
 	}
-	println!("twin × = naive time / twin time; check × = twin time / Freivalds time");
 }

@@ -4,6 +4,8 @@
 //! - [`inputs`]: a job's inputs generated from its seed, identically by worker and verifier;
 //! - [`gemm`]: the int8 GEMM (i8 × i8 → i32) as a CPU twin, blocked and threaded, with the
 //!   naive kernel it must match bit for bit;
+//! - [`gpu`]: the same kernels in WGSL on any WebGPU adapter through wgpu (lavapipe on a
+//!   machine without a GPU), equal to the CPU twin bit for bit;
 //! - [`freivalds`]: checking a claimed GEMM output in O(n²) instead of recomputing it;
 //! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root.
 //!
@@ -15,5 +17,6 @@ pub mod freivalds;
 pub mod gemm;
 #[cfg(target_arch = "x86_64")]
 mod gemm_avx2;
+pub mod gpu;
 pub mod inputs;
 pub mod output;
