@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test of Cinder:
 #   1. formatting (cargo fmt --check);
-#   2. cargo test --workspace: pallet and primitives unit tests, runtime unit tests (genesis
-#      presets, configuration, transfer and bond flows) and node tests (CLI errors, chain specs,
+#   2. cargo test --workspace --exclude cinder-worker, then cargo test -p cinder-worker (kept
+#      apart so the node's features match scripts/dev.sh's build): pallet and primitives unit
+#      tests, the worker's kernel tests, runtime unit tests (genesis presets, configuration, transfer and bond flows) and node tests (CLI errors, chain specs,
 #      and a real `cinder-node --dev --tmp` that must finalize block #3, serve RPC and metrics, and
 #      stop cleanly on SIGTERM);
 #   3. the receipts bench (runtime/benches/receipts.rs) for one round in the dev profile: real
@@ -41,8 +42,14 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 done_step
 
-step "cargo test --workspace (primitives, pallets, runtime, node)"
-cargo test --workspace
+step "cargo test --workspace except the worker (primitives, pallets, runtime, node)"
+# The worker's wgpu would unify features into the node's dependencies and make this build
+# differ from scripts/dev.sh's `cargo build -p cinder-node`: built apart, each stays cached.
+cargo test --workspace --exclude cinder-worker
+done_step
+
+step "cargo test -p cinder-worker (CPU twin, WGSL kernels on the machine's Vulkan adapter, Freivalds, Merkle vectors)"
+cargo test -p cinder-worker
 done_step
 
 step "receipts bench, one quick round in the dev profile (every receipt accepted in both modes)"
