@@ -4,8 +4,9 @@
 #   2. cargo test --workspace --exclude cinder-worker, then cargo test -p cinder-worker (kept
 #      apart so the node's features match scripts/dev.sh's build): pallet and primitives unit
 #      tests, the worker's kernel tests, runtime unit tests (genesis presets, configuration,
-#      transfer and bond flows) and node tests (CLI errors, chain specs, and a real `cinder-node --dev --tmp` that must finalize block #3, serve RPC and metrics, and
-#      stop cleanly on SIGTERM);
+#      transfer and bond flows) and node tests (CLI errors, chain specs, and a real
+#      `cinder-node --dev --tmp` that must finalize block #3, serve RPC and metrics, and stop
+#      cleanly on SIGTERM);
 #   3. the receipts bench (runtime/benches/receipts.rs) for one round in the dev profile: real
 #      signed extrinsics through Executive, every receipt accepted both batched and one per
 #      extrinsic (the measured numbers come from scripts/bench-receipts.sh, in release);
