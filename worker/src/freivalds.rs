@@ -37,18 +37,22 @@ pub fn check(a: &[i8], b: &[i8], c: &[i32], shape: Shape, seed: [u8; 32], rounds
 		(0..m).all(|i| {
 			let (a_row, c_row) = (&a[i * k..(i + 1) * k], &c[i * n..(i + 1) * n]);
 			if fits_i64 {
-				let abr: i64 = a_row.iter().zip(&br).map(|(x, y)| i64::from(*x) * y).sum();
-				let cr: i64 = c_row.iter().zip(&r).map(|(x, y)| i64::from(*x) * y).sum();
-				abr == cr
+				row_holds::<i64>(a_row, &br, c_row, &r)
 			} else {
-				let abr: i128 =
-					a_row.iter().zip(&br).map(|(x, y)| i128::from(*x) * i128::from(*y)).sum();
-				let cr: i128 =
-					c_row.iter().zip(&r).map(|(x, y)| i128::from(*x) * i128::from(*y)).sum();
-				abr == cr
+				row_holds::<i128>(a_row, &br, c_row, &r)
 			}
 		})
 	})
+}
+
+/// Whether row `i` of A·(B·r) equals row `i` of C·r, summed exactly in `T`.
+fn row_holds<T>(a_row: &[i8], br: &[i64], c_row: &[i32], r: &[i64]) -> bool
+where
+	T: From<i8> + From<i32> + From<i64> + core::ops::Mul<Output = T> + core::iter::Sum + Eq,
+{
+	let abr: T = a_row.iter().zip(br).map(|(x, y)| T::from(*x) * T::from(*y)).sum();
+	let cr: T = c_row.iter().zip(r).map(|(x, y)| T::from(*x) * T::from(*y)).sum();
+	abr == cr
 }
 
 #[cfg(test)]

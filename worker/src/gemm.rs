@@ -25,7 +25,8 @@ impl Shape {
 		(self.m as u64) * (self.n as u64) * (self.k as u64)
 	}
 
-	fn check(&self, a: &[i8], b: &[i8]) {
+	/// Panics unless A is m×k and B is k×n.
+	pub(crate) fn check(&self, a: &[i8], b: &[i8]) {
 		assert_eq!(a.len(), self.m * self.k, "A is m×k");
 		assert_eq!(b.len(), self.k * self.n, "B is k×n");
 	}
@@ -49,7 +50,7 @@ pub fn naive(a: &[i8], b: &[i8], shape: Shape) -> Vec<i32> {
 }
 
 /// B (k×n) transposed to n×k.
-fn transpose(b: &[i8], k: usize, n: usize) -> Vec<i8> {
+pub(crate) fn transpose(b: &[i8], k: usize, n: usize) -> Vec<i8> {
 	let mut t = vec![0i8; n * k];
 	for p in 0..k {
 		for j in 0..n {

@@ -5,7 +5,7 @@ use std::{fmt, sync::mpsc};
 
 use wgpu::util::DeviceExt;
 
-use crate::gemm::Shape;
+use crate::gemm::{self, Shape};
 
 /// The WGSL of the GEMM kernels (`gemm_naive`, `gemm_tiled`).
 pub const GEMM_WGSL: &str = include_str!("gemm.wgsl");
@@ -130,17 +130,11 @@ impl Gpu {
 		shape: Shape,
 	) -> Result<Vec<i32>, GpuError> {
 		let Shape { m, n, k } = shape;
-		assert_eq!(a.len(), m * k, "A is m×k");
-		assert_eq!(b.len(), k * n, "B is k×n");
+		shape.check(a, b);
 		if m == 0 || n == 0 {
 			return Ok(vec![0; m * n]);
 		}
-		let mut bt = vec![0i8; n * k];
-		for p in 0..k {
-			for j in 0..n {
-				bt[j * k + p] = b[p * n + j];
-			}
-		}
+		let bt = gemm::transpose(b, k, n);
 		let (a_words, bt_words) = (pack_rows(a, m, k), pack_rows(&bt, n, k));
 		let out_bytes = (m * n * 4) as u64;
 		for bytes in [a_words.len() as u64 * 4, bt_words.len() as u64 * 4, out_bytes] {

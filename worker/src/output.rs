@@ -11,9 +11,8 @@ pub fn i32_bytes(values: &[i32]) -> Vec<u8> {
 
 /// The Merkle root over `bytes` cut into tiles of `tile_bytes`, and the tile count.
 pub fn commitment(bytes: &[u8], tile_bytes: u32) -> (Hash, u32) {
-	let leaves = merkle::tile_leaves(bytes, tile_bytes);
-	let count = u32::try_from(leaves.len()).unwrap_or(u32::MAX);
-	(merkle::root(&leaves), count)
+	let count = merkle::tile_count(bytes.len() as u64, tile_bytes);
+	(merkle::tiles_root(bytes, tile_bytes), u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]

@@ -47,13 +47,9 @@ impl<T: Config> Pallet<T> {
 		} else {
 			EpochStatus::Settled
 		};
-		let pools = Settlements::<T>::get(epoch).map_or_else(
-			|| {
-				let totals = EpochTotals::<T>::get(epoch);
-				Self::params().pools.split(totals.emission.min(RemainingAllocation::<T>::get()))
-			},
-			|settlement| settlement.pools,
-		);
+		// The pools as settled, or as a settlement opened now would set them.
+		let pools =
+			Settlements::<T>::get(epoch).unwrap_or_else(|| Self::open_settlement(epoch)).pools;
 
 		if let Some(reward) = Rewards::<T>::get(who, epoch) {
 			// Minted: the contribution behind a zero share is gone, so it reads as none.
