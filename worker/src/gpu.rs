@@ -5,10 +5,16 @@ use std::{fmt, sync::mpsc};
 
 use wgpu::util::DeviceExt;
 
-use crate::gemm::{self, Shape};
+use crate::{
+	gemm::{self, Shape},
+	mlp::Layer,
+	render::Tile,
+};
 
-/// The WGSL of the GEMM kernels (`gemm_naive`, `gemm_tiled`).
-pub const GEMM_WGSL: &str = include_str!("gemm.wgsl");
+/// The WGSL of the GEMM and MLP kernels (`gemm_naive`, `gemm_tiled`, `mlp_layer`).
+pub const GEMM_WGSL: &str = concat!(include_str!("wide.wgsl"), include_str!("gemm.wgsl"));
+/// The WGSL of the render kernel (`render_tile`).
+pub const RENDER_WGSL: &str = concat!(include_str!("wide.wgsl"), include_str!("render.wgsl"));
 
 /// Why a GPU kernel could not run.
 #[derive(Debug)]
@@ -60,7 +66,15 @@ pub struct Gpu {
 	info: wgpu::AdapterInfo,
 	naive: wgpu::ComputePipeline,
 	tiled: wgpu::ComputePipeline,
+	mlp: wgpu::ComputePipeline,
+	render: wgpu::ComputePipeline,
 	max_binding: u64,
+}
+
+/// A storage buffer a kernel reads: its binding and its words.
+struct Input<'a> {
+	binding: u32,
+	words: &'a [u32],
 }
 
 /// Packs `rows` rows of `len` i8 values four to a u32 (little-endian bytes), each row padded
@@ -97,23 +111,27 @@ impl Gpu {
 			..Default::default()
 		}))
 		.map_err(|error| GpuError::NoDevice(error.to_string()))?;
-		let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-			label: Some("gemm"),
-			source: wgpu::ShaderSource::Wgsl(GEMM_WGSL.into()),
-		});
-		let pipeline = |entry: &str| {
+		let module = |label: &str, wgsl: &'static str| {
+			device.create_shader_module(wgpu::ShaderModuleDescriptor {
+				label: Some(label),
+				source: wgpu::ShaderSource::Wgsl(wgsl.into()),
+			})
+		};
+		let (gemm, render) = (module("gemm", GEMM_WGSL), module("render", RENDER_WGSL));
+		let pipeline = |module: &wgpu::ShaderModule, entry: &str| {
 			device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
 				label: Some(entry),
 				layout: None,
-				module: &module,
+				module,
 				entry_point: Some(entry),
 				compilation_options: Default::default(),
 				cache: None,
 			})
 		};
-		let (naive, tiled) = (pipeline("gemm_naive"), pipeline("gemm_tiled"));
+		let (naive, tiled) = (pipeline(&gemm, "gemm_naive"), pipeline(&gemm, "gemm_tiled"));
+		let (mlp, render) = (pipeline(&gemm, "mlp_layer"), pipeline(&render, "render_tile"));
 		let max_binding = device.limits().max_storage_buffer_binding_size;
-		Ok(Gpu { info: adapter.get_info(), device, queue, naive, tiled, max_binding })
+		Ok(Gpu { info: adapter.get_info(), device, queue, naive, tiled, mlp, render, max_binding })
 	}
 
 	/// The adapter: name, driver, device type, backend.
@@ -136,28 +154,107 @@ impl Gpu {
 		}
 		let bt = gemm::transpose(b, k, n);
 		let (a_words, bt_words) = (pack_rows(a, m, k), pack_rows(&bt, n, k));
-		let out_bytes = (m * n * 4) as u64;
-		for bytes in [a_words.len() as u64 * 4, bt_words.len() as u64 * 4, out_bytes] {
+		let dims = [m as u32, n as u32, k.div_ceil(4) as u32, 0, 0, 0, 0, 0];
+		let (pipeline, groups) = match kernel {
+			GpuGemm::Naive => (&self.naive, ((n as u32).div_ceil(8), (m as u32).div_ceil(8))),
+			GpuGemm::Tiled => (&self.tiled, blocks_of_4x4(m, n)),
+		};
+		let inputs =
+			[Input { binding: 1, words: &a_words }, Input { binding: 2, words: &bt_words }];
+		let c = self.dispatch(pipeline, &dims, &inputs, 4, m * n, groups)?;
+		Ok(c.into_iter().map(|word| word as i32).collect())
+	}
+
+	/// One MLP layer on `batch` rows `x`: the bits of [`crate::mlp::layer_naive`].
+	pub fn mlp_layer(&self, layer: &Layer, x: &[i8], batch: usize) -> Result<Vec<i8>, GpuError> {
+		let shape = layer.shape(batch);
+		let Shape { m, n, k } = shape;
+		shape.check(x, &layer.weights);
+		assert_eq!(layer.biases.len(), n, "one bias per output");
+		if m == 0 || n == 0 {
+			return Ok(Vec::new());
+		}
+		let wt = gemm::transpose(&layer.weights, k, n);
+		let (x_words, wt_words) = (pack_rows(x, m, k), pack_rows(&wt, n, k));
+		let bias_words: Vec<u32> = layer.biases.iter().map(|b| *b as u32).collect();
+		let requant = layer.requant;
+		let dims = [
+			m as u32,
+			n as u32,
+			k.div_ceil(4) as u32,
+			requant.multiplier as u32,
+			requant.shift,
+			requant.floor() as u32,
+			0,
+			0,
+		];
+		let inputs = [
+			Input { binding: 1, words: &x_words },
+			Input { binding: 2, words: &wt_words },
+			Input { binding: 3, words: &bias_words },
+		];
+		let out = self.dispatch(&self.mlp, &dims, &inputs, 4, m * n, blocks_of_4x4(m, n))?;
+		Ok(out.into_iter().map(|word| word as i32 as i8).collect())
+	}
+
+	/// Every layer of `layers` in turn: the bits of [`crate::mlp::Model::forward_cpu`].
+	pub fn mlp(&self, layers: &[Layer], x: &[i8], batch: usize) -> Result<Vec<i8>, GpuError> {
+		layers.iter().try_fold(x.to_vec(), |rows, layer| self.mlp_layer(layer, &rows, batch))
+	}
+
+	/// A render tile: the bits of [`crate::render::cpu`].
+	pub fn render(&self, tile: &Tile) -> Result<Vec<u32>, GpuError> {
+		if tile.pixels() == 0 {
+			return Ok(Vec::new());
+		}
+		let uniform = [
+			tile.width,
+			tile.height,
+			tile.max_iterations,
+			tile.center_re as u32,
+			tile.center_im as u32,
+			tile.step as u32,
+			0,
+			0,
+		];
+		let groups = (tile.width.div_ceil(8), tile.height.div_ceil(8));
+		self.dispatch(&self.render, &uniform, &[], 1, tile.pixels(), groups)
+	}
+
+	/// Runs `pipeline` over `groups` workgroups with `uniform` at binding 0, `inputs` and an
+	/// output of `out_words` words at binding `out_binding`; the output read back.
+	fn dispatch(
+		&self,
+		pipeline: &wgpu::ComputePipeline,
+		uniform: &[u32],
+		inputs: &[Input<'_>],
+		out_binding: u32,
+		out_words: usize,
+		groups: (u32, u32),
+	) -> Result<Vec<u32>, GpuError> {
+		let out_bytes = out_words as u64 * 4;
+		for bytes in inputs.iter().map(|input| input.words.len() as u64 * 4).chain([out_bytes]) {
 			if bytes > self.max_binding {
 				return Err(GpuError::TooLarge { bytes, limit: self.max_binding });
 			}
 		}
-		let k4 = k.div_ceil(4) as u32;
-		let dims = [m as u32, n as u32, k4, 0];
-		// A zero-length storage binding is invalid: k = 0 still binds one word.
-		let nonempty = |words: Vec<u32>| if words.is_empty() { vec![0u32] } else { words };
-		let init = |label: &str, contents: &[u8], usage| {
+		let init = |label: &str, words: &[u32], usage| {
+			// A zero-length storage binding is invalid: an empty operand (k = 0) binds one
+			// word.
+			let bytes = if words.is_empty() { vec![0u8; 4] } else { words_bytes(words) };
 			self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
 				label: Some(label),
-				contents,
+				contents: &bytes,
 				usage,
 			})
 		};
-		let dims_buffer = init("dims", &words_bytes(&dims), wgpu::BufferUsages::UNIFORM);
-		let a_buffer = init("a", &words_bytes(&nonempty(a_words)), wgpu::BufferUsages::STORAGE);
-		let bt_buffer = init("bt", &words_bytes(&nonempty(bt_words)), wgpu::BufferUsages::STORAGE);
-		let c_buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
-			label: Some("c"),
+		let uniform_buffer = init("uniform", uniform, wgpu::BufferUsages::UNIFORM);
+		let input_buffers: Vec<(u32, wgpu::Buffer)> = inputs
+			.iter()
+			.map(|input| (input.binding, init("input", input.words, wgpu::BufferUsages::STORAGE)))
+			.collect();
+		let out_buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
+			label: Some("output"),
 			size: out_bytes,
 			usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
 			mapped_at_creation: false,
@@ -168,22 +265,20 @@ impl Gpu {
 			usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
 			mapped_at_creation: false,
 		});
-		let (pipeline, groups) = match kernel {
-			GpuGemm::Naive => (&self.naive, ((n as u32).div_ceil(8), (m as u32).div_ceil(8))),
-			GpuGemm::Tiled => (
-				&self.tiled,
-				((n as u32).div_ceil(4).div_ceil(8), (m as u32).div_ceil(4).div_ceil(8)),
-			),
-		};
+		let mut entries =
+			vec![wgpu::BindGroupEntry { binding: 0, resource: uniform_buffer.as_entire_binding() }];
+		entries.extend(input_buffers.iter().map(|(binding, buffer)| wgpu::BindGroupEntry {
+			binding: *binding,
+			resource: buffer.as_entire_binding(),
+		}));
+		entries.push(wgpu::BindGroupEntry {
+			binding: out_binding,
+			resource: out_buffer.as_entire_binding(),
+		});
 		let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
-			label: Some("gemm"),
+			label: None,
 			layout: &pipeline.get_bind_group_layout(0),
-			entries: &[
-				wgpu::BindGroupEntry { binding: 0, resource: dims_buffer.as_entire_binding() },
-				wgpu::BindGroupEntry { binding: 1, resource: a_buffer.as_entire_binding() },
-				wgpu::BindGroupEntry { binding: 2, resource: bt_buffer.as_entire_binding() },
-				wgpu::BindGroupEntry { binding: 3, resource: c_buffer.as_entire_binding() },
-			],
+			entries: &entries,
 		});
 		let mut encoder = self.device.create_command_encoder(&Default::default());
 		{
@@ -192,7 +287,7 @@ impl Gpu {
 			pass.set_bind_group(0, &bind_group, &[]);
 			pass.dispatch_workgroups(groups.0, groups.1, 1);
 		}
-		encoder.copy_buffer_to_buffer(&c_buffer, 0, &readback, 0, out_bytes);
+		encoder.copy_buffer_to_buffer(&out_buffer, 0, &readback, 0, out_bytes);
 		self.queue.submit([encoder.finish()]);
 		let (sender, receiver) = mpsc::channel();
 		readback.map_async(wgpu::MapMode::Read, .., move |result| {
@@ -207,14 +302,19 @@ impl Gpu {
 			.map_err(|error| GpuError::Readback(error.to_string()))?;
 		let view =
 			readback.get_mapped_range(..).map_err(|error| GpuError::Readback(error.to_string()))?;
-		let c = view
+		let words = view
 			.chunks_exact(4)
-			.map(|bytes| i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+			.map(|bytes| u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
 			.collect();
 		drop(view);
 		readback.unmap();
-		Ok(c)
+		Ok(words)
 	}
+}
+
+/// Workgroups of 8×8 invocations, each a 4×4 block of an m×n output.
+fn blocks_of_4x4(m: usize, n: usize) -> (u32, u32) {
+	((n as u32).div_ceil(4).div_ceil(8), (m as u32).div_ceil(4).div_ceil(8))
 }
 
 /// u32 words as little-endian bytes.

@@ -7,13 +7,13 @@ use sp_crypto_hashing::blake2_256;
 /// `i` a little-endian u64.
 pub struct SeedStream {
 	seed: [u8; 32],
-	label: &'static [u8],
+	label: Vec<u8>,
 }
 
 impl SeedStream {
 	/// The stream of input `label` (e.g. `b"A"`) of the job seeded with `seed`.
-	pub fn new(seed: [u8; 32], label: &'static [u8]) -> Self {
-		SeedStream { seed, label }
+	pub fn new(seed: [u8; 32], label: impl AsRef<[u8]>) -> Self {
+		SeedStream { seed, label: label.as_ref().to_vec() }
 	}
 
 	/// The first `len` bytes of the stream.
@@ -24,7 +24,7 @@ impl SeedStream {
 		while out.len() < len {
 			preimage.clear();
 			preimage.extend_from_slice(&self.seed);
-			preimage.extend_from_slice(self.label);
+			preimage.extend_from_slice(&self.label);
 			preimage.extend_from_slice(&block.to_le_bytes());
 			out.extend_from_slice(&blake2_256(&preimage));
 			block += 1;
@@ -37,11 +37,25 @@ impl SeedStream {
 	pub fn i8s(&self, len: usize) -> Vec<i8> {
 		self.bytes(len).into_iter().map(|b| b as i8).collect()
 	}
+
+	/// `len` i32 values: the stream's bytes, four at a time, read as little-endian.
+	pub fn i32s(&self, len: usize) -> Vec<i32> {
+		self.bytes(len * 4)
+			.chunks_exact(4)
+			.map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+			.collect()
+	}
 }
 
 /// The inputs of an int8 GEMM job seeded with `seed`: A (m×k) and B (k×n), row-major.
 pub fn gemm_inputs(seed: [u8; 32], m: usize, n: usize, k: usize) -> (Vec<i8>, Vec<i8>) {
 	(SeedStream::new(seed, b"A").i8s(m * k), SeedStream::new(seed, b"B").i8s(k * n))
+}
+
+/// The input rows of an int8 MLP job seeded with `seed`: `batch` rows of `inputs` i8 values
+/// (X, batch × inputs, row-major).
+pub fn mlp_inputs(seed: [u8; 32], batch: usize, inputs: usize) -> Vec<i8> {
+	SeedStream::new(seed, b"X").i8s(batch * inputs)
 }
 
 #[cfg(test)]

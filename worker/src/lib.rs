@@ -4,8 +4,11 @@
 //! - [`inputs`]: a job's inputs generated from its seed, identically by worker and verifier;
 //! - [`gemm`]: the int8 GEMM (i8 × i8 → i32) as a CPU twin, blocked and threaded, with the
 //!   naive kernel it must match bit for bit;
-//! - [`gpu`]: the same kernels in WGSL on any WebGPU adapter through wgpu (lavapipe on a
+//! - [`gpu`]: every kernel in WGSL on any WebGPU adapter through wgpu (lavapipe on a
 //!   machine without a GPU), equal to the CPU twin bit for bit;
+//! - [`mlp`]: int8 MLP inference (the GEMM, a bias, requantization by integer multiply and
+//!   shift, integer ReLU) and the models seeded on-chain;
+//! - [`render`]: the render tile, an escape-time fractal in Q16.16 fixed point;
 //! - [`freivalds`]: checking a claimed GEMM output in O(n²) instead of recomputing it;
 //! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root.
 //!
@@ -19,4 +22,6 @@ pub mod gemm;
 mod gemm_avx2;
 pub mod gpu;
 pub mod inputs;
+pub mod mlp;
 pub mod output;
+pub mod render;

@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 use cinder_worker::{
 	gemm::{self, Shape},
 	gpu::{Gpu, GpuGemm},
-	inputs::gemm_inputs,
+	inputs::{gemm_inputs, mlp_inputs},
+	mlp::{self, Model, Requant},
+	render::{self, Tile},
 };
 use proptest::prelude::*;
 
@@ -49,4 +51,62 @@ fn extreme_values_and_a_long_k_sum_exactly_on_the_gpu() {
 	let (a, b) = (vec![127i8; 3 * 64], vec![-128i8; 64 * 5]);
 	let shape = Shape { m: 3, n: 5, k: 64 };
 	assert_eq!(gpu().gemm(GpuGemm::Tiled, &a, &b, shape).unwrap(), gemm::naive(&a, &b, shape));
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(24))]
+	/// Fresh layers, ragged shapes, every requantization the convention gives and extreme
+	/// ones: the WGSL layer equals the definition on every output.
+	#[test]
+	fn the_gpu_mlp_layer_matches_the_definition_bit_for_bit(
+		batch in 1usize..20, inputs in 1usize..70, outputs in 1usize..40,
+		seed in any::<[u8; 32]>(), multiplier in 1i32..=i32::MAX, shift in 1u32..=62,
+		relu in any::<bool>(),
+	) {
+		let mut layer = Model::seeded(seed, &[(inputs, outputs)]).layers.remove(0);
+		let x = mlp_inputs(seed, batch, inputs);
+		prop_assert_eq!(
+			gpu().mlp_layer(&layer, &x, batch).unwrap(),
+			mlp::layer_naive(&layer, &x, batch)
+		);
+		layer.requant = Requant { multiplier, shift, relu };
+		prop_assert_eq!(
+			gpu().mlp_layer(&layer, &x, batch).unwrap(),
+			mlp::layer_naive(&layer, &x, batch)
+		);
+	}
+
+	/// Any tile, extreme centres and steps included: the WGSL kernel equals the CPU twin.
+	#[test]
+	fn the_gpu_render_tile_matches_the_cpu_twin_bit_for_bit(
+		width in 1u32..40, height in 1u32..40, max_iterations in 0u32..100,
+		center_re in any::<i32>(), center_im in any::<i32>(), step in any::<i32>(),
+	) {
+		let tile = Tile { width, height, max_iterations, center_re, center_im, step };
+		prop_assert_eq!(gpu().render(&tile).unwrap(), render::cpu(&tile, 2));
+	}
+}
+
+#[test]
+fn the_demo_model_runs_identically_on_the_gpu() {
+	let shapes = [(256, 512), (512, 512), (512, 256), (256, 10)];
+	let model = Model::seeded([11; 32], &shapes);
+	let x = mlp_inputs([12; 32], 16, 256);
+	assert_eq!(gpu().mlp(&model.layers, &x, 16).unwrap(), model.forward_cpu(&x, 16, 0..4, 2));
+}
+
+#[test]
+fn the_set_renders_identically_on_the_gpu() {
+	let one = render::ONE;
+	let tile = Tile {
+		width: 96,
+		height: 64,
+		max_iterations: 256,
+		center_re: -one / 2,
+		center_im: 0,
+		step: one / 32,
+	};
+	let image = gpu().render(&tile).unwrap();
+	assert_eq!(image, render::cpu(&tile, 2));
+	assert!(image.contains(&256) && image.iter().any(|i| *i < 4), "inside and outside both show");
 }
