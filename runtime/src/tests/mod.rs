@@ -7,6 +7,7 @@ mod config;
 mod flows;
 mod genesis;
 mod jobs;
+mod metadata;
 mod verification;
 
 use sp_runtime::BuildStorage;
