@@ -197,7 +197,7 @@ impl Gpu {
 		Ok(out.into_iter().map(|word| word as i32 as i8).collect())
 	}
 
-	/// Every layer of `layers` in turn: the bits of [`crate::mlp::Model::forward_cpu`].
+	/// Every layer of `layers` in turn: the bits of [`crate::mlp::forward_cpu`].
 	pub fn mlp(&self, layers: &[Layer], x: &[i8], batch: usize) -> Result<Vec<i8>, GpuError> {
 		layers.iter().try_fold(x.to_vec(), |rows, layer| self.mlp_layer(layer, &rows, batch))
 	}

@@ -1,6 +1,7 @@
 //! # cinder-worker
 //!
-//! The operator's compute side of Cinder. This crate holds what does not depend on the chain:
+//! The operator's compute side of Cinder: the `cinder-worker` binary and, in this library, the
+//! kernels and what surrounds them:
 //! - [`inputs`]: a job's inputs generated from its seed, identically by worker and verifier;
 //! - [`gemm`]: the int8 GEMM (i8 × i8 → i32) as a CPU twin, blocked and threaded, with the
 //!   naive kernel it must match bit for bit;
@@ -10,18 +11,27 @@
 //!   shift, integer ReLU) and the models seeded on-chain;
 //! - [`render`]: the render tile, an escape-time fractal in Q16.16 fixed point;
 //! - [`freivalds`]: checking a claimed GEMM output in O(n²) instead of recomputing it;
-//! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root.
+//! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root;
+//! - [`work`]: a job's work as the worker runs it, on a [`backend`] (the GPU or the CPU twin);
+//! - [`bench`]: each kernel's throughput and the IB it amounts to;
+//! - [`chain`]: the subxt client, typed from the runtime's metadata.
 //!
 //! Every kernel is integer only: integer sums do not depend on their order, so any GPU,
 //! lavapipe and the CPU give the same bits, and a verifier can recompute a worker's output
 //! exactly.
 
+pub mod backend;
+pub mod bench;
+pub mod chain;
+pub mod challenge;
 pub mod freivalds;
 pub mod gemm;
 #[cfg(target_arch = "x86_64")]
 mod gemm_avx2;
 pub mod gpu;
+pub mod hardware;
 pub mod inputs;
 pub mod mlp;
 pub mod output;
 pub mod render;
+pub mod work;

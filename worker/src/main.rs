@@ -1,0 +1,237 @@
+//! `cinder-worker`: the operator's compute binary. See `cinder-worker --help`.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use cinder_primitives::Ib;
+use cinder_worker::{
+	backend::{Backend, BackendKind},
+	bench,
+	chain::{self, Chain},
+	challenge, hardware,
+	work::Kernel,
+};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Cinder's compute worker: runs verifiable integer kernels (int8 GEMM, int8 MLP inference,
+/// fixed-point render tiles) on any GPU, on lavapipe where there is none, or on the CPU, and
+/// talks to a Cinder node.
+///
+/// Every kernel gives the same bits on every backend, so verifiers can recompute a worker's
+/// output exactly. Logs go to stderr; set RUST_LOG (e.g. `RUST_LOG=debug`) for more.
+#[derive(Parser)]
+#[command(name = "cinder-worker", version, propagate_version = true)]
+struct Cli {
+	/// The node's RPC endpoint.
+	#[arg(long, global = true, env = "CINDER_URL", default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Where kernels run: `gpu` (the adapter wgpu picks: a GPU, else Mesa's lavapipe) or `cpu`
+	/// (the CPU twin on every core; the same bits).
+	#[arg(long, global = true, env = "CINDER_BACKEND", default_value = "gpu")]
+	backend: BackendKind,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Measure each kernel's throughput on this machine and the IB it amounts to (what
+	/// `register` claims). Reads the chain's calibration from the node unless `--offline`.
+	Bench {
+		/// Seconds to time each kernel for (after one untimed run).
+		#[arg(long, default_value_t = 3.0)]
+		seconds: f64,
+		/// Do not ask the node: use the development presets' calibration.
+		#[arg(long)]
+		offline: bool,
+	},
+	/// Register this machine as a worker node: detect the hardware, claim the benchmarked IB
+	/// (or `--ib-micro`), bond S(n) for it, then do the chain's timed benchmark challenge and
+	/// answer it.
+	Register(RegisterArgs),
+}
+
+#[derive(clap::Args)]
+struct RegisterArgs {
+	/// The worker account's secret URI (`//Alice` on a dev chain, or a mnemonic).
+	#[arg(long, env = "CINDER_SURI")]
+	suri: String,
+	/// Price per IBM (IB-minute) in CNDR, e.g. `0.5`.
+	#[arg(long, default_value = "1")]
+	price: String,
+	/// IB to claim in µIB (10⁻⁶ IB); measured by `bench` when left out.
+	#[arg(long)]
+	ib_micro: Option<u64>,
+	/// Seconds to time each kernel for when measuring the IB.
+	#[arg(long, default_value_t = 3.0)]
+	bench_seconds: f64,
+	/// The URL of this worker's data server, where others fetch its outputs.
+	#[arg(long, default_value = "http://127.0.0.1:8080")]
+	endpoint: String,
+	/// Models this worker hosts (ids, comma separated).
+	#[arg(long, value_delimiter = ',', default_value = "0")]
+	models: Vec<u32>,
+	/// Where the machine is.
+	#[arg(long, default_value = "local")]
+	region: String,
+	/// Adapter memory in MiB (wgpu cannot read it; 0 for lavapipe or the CPU).
+	#[arg(long, default_value_t = 0)]
+	vram_mib: u32,
+	/// Disk kept for outputs and models, GiB.
+	#[arg(long, default_value_t = 50)]
+	storage_gib: u32,
+	/// Memory committed to the network, MiB (earns the availability bonus).
+	#[arg(long, default_value_t = 0)]
+	committed_memory_mib: u32,
+	/// Take background-class jobs when idle.
+	#[arg(long)]
+	background_jobs: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+		)
+		.with_writer(std::io::stderr)
+		.init();
+	let cli = Cli::parse();
+	match cli.command {
+		Command::Bench { seconds, offline } => {
+			let calibration = if offline {
+				Kernel::ALL.map(|kernel| (kernel, bench::dev_calibration(kernel))).to_vec()
+			} else {
+				let chain = connect(&cli.url).await?;
+				chain::calibration(&chain).await?
+			};
+			run_bench(cli.backend, Duration::from_secs_f64(seconds), &calibration)?;
+		}
+		Command::Register(args) => register(&cli.url, cli.backend, args).await?,
+	}
+	Ok(())
+}
+
+/// `register`: claim, bond S(n), answer the challenge.
+async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::Result<()> {
+	let key = chain::keypair(&args.suri)?;
+	let who = chain::account(&key);
+	let price = hardware::parse_cndr(&args.price).map_err(anyhow::Error::msg)?;
+	let chain = connect(url).await?;
+	let claimed_ib = match args.ib_micro {
+		Some(micro) => Ib::from_micro(micro),
+		None => {
+			let calibration = chain::calibration(&chain).await?;
+			run_bench(kind, Duration::from_secs_f64(args.bench_seconds), &calibration)?
+		}
+	};
+	let backend = Backend::open(kind)?;
+	let node = chain::Registration {
+		cpu_cores: hardware::cpu_cores(),
+		ram_mib: hardware::ram_mib(),
+		adapter: backend.describe(),
+		vram_mib: args.vram_mib,
+		storage_gib: args.storage_gib,
+		region: args.region,
+		endpoint: args.endpoint,
+		price,
+		claimed_ib,
+		models: args.models,
+		committed_memory_mib: args.committed_memory_mib,
+		background_jobs: args.background_jobs,
+	};
+	tracing::info!(%who, ib_micro = claimed_ib.micro(), adapter = %node.adapter, "registering");
+	let challenge = chain::register(&chain, &key, &node).await?;
+	println!(
+		"registered {who}: challenge of {} work units, answer by block {}",
+		challenge.work_units, challenge.deadline
+	);
+	let stake = chain::stake(&chain, &who).await?;
+	println!(
+		"S(n) = {} for {} µIB at {} per IBM (until the IB is confirmed: the minimum bond, {}); \
+		 bonded {}",
+		hardware::format_cndr(stake.minimum_stake),
+		claimed_ib.micro(),
+		hardware::format_cndr(price),
+		hardware::format_cndr(stake.minimum_bond),
+		hardware::format_cndr(stake.active)
+	);
+	let shortfall = stake.shortfall();
+	if shortfall > 0 {
+		chain::bond(&chain, &key, shortfall, !stake.bonded).await?;
+		println!("bonded {} more", hardware::format_cndr(shortfall));
+	}
+	let bar = ProgressBar::new(challenge::gemm_count(challenge.work_units));
+	bar.set_style(
+		ProgressStyle::with_template("challenge [{bar:30}] {pos}/{len} GEMMs {elapsed}")
+			.expect("a valid template")
+			.progress_chars("=> "),
+	);
+	let answer = challenge::answer(&backend, &challenge.seed, challenge.work_units, |done, _| {
+		bar.set_position(done)
+	})?;
+	bar.finish_and_clear();
+	match chain::submit_benchmark(&chain, &key, answer).await? {
+		chain::AnswerOutcome::UnderCheck => {
+			println!("answered: verifiers are checking it; the IB is confirmed when they agree")
+		}
+		chain::AnswerOutcome::Confirmed { ib, independently_checked } => println!(
+			"IB confirmed: {ib} µIB ({})",
+			if independently_checked { "checked by verifiers" } else { "no verifier to check it" }
+		),
+		chain::AnswerOutcome::Rejected(reason) => anyhow::bail!("the claim was rejected: {reason}"),
+	}
+	Ok(())
+}
+
+/// Connects to the node at `url`, with the fix in the error.
+async fn connect(url: &str) -> anyhow::Result<Chain> {
+	Chain::connect(url).await.with_context(|| {
+		format!(
+			"no Cinder node answers at {url}: start one (`scripts/dev.sh`, or `cinder-node \
+			 --dev`), pass `--url`, or run `bench --offline`"
+		)
+	})
+}
+
+/// Times every kernel with a progress bar and prints the IB estimate.
+fn run_bench(
+	kind: BackendKind,
+	budget: Duration,
+	calibration: &[(Kernel, u64)],
+) -> anyhow::Result<Ib> {
+	let backend = Backend::open(kind)?;
+	println!("benchmarking on {}", backend.describe());
+	let mut per_kernel = Vec::new();
+	for &(kernel, reference) in calibration {
+		let work = bench::bench_work(kernel);
+		let bar = ProgressBar::new(1000).with_message(kernel.name());
+		bar.set_style(
+			ProgressStyle::with_template("{msg:>12} [{bar:30}] {elapsed}")
+				.expect("a valid template")
+				.progress_chars("=> "),
+		);
+		let measurement =
+			bench::measure(&backend, &work, budget, |f| bar.set_position((f * 1000.0) as u64))?;
+		bar.finish_and_clear();
+		let ib = measurement.ib(reference);
+		println!(
+			"{:>12}: {:.3e} units/min over {} runs, {:.6} IB (1 IB = {:.3e} units/min)",
+			kernel.name(),
+			measurement.units_per_minute(),
+			measurement.runs,
+			ib,
+			reference as f64,
+		);
+		per_kernel.push(ib);
+	}
+	let ib = bench::combined_ib(&per_kernel);
+	println!(
+		"IB estimate: {} µIB ({:.6} IB), the geometric mean over the kernels",
+		ib.micro(),
+		ib.micro() as f64 / Ib::RESOLUTION as f64
+	);
+	Ok(ib)
+}
