@@ -1,6 +1,18 @@
 //! The chain client: subxt, typed from the runtime metadata checked in at
 //! `metadata/cinder.scale` (the runtime's tests fail when that copy is stale).
 
+use api::runtime_types::{
+	bounded_collections::bounded_vec::BoundedVec,
+	cinder_primitives::ib::Ib as ChainIb,
+	pallet_jobs::types::WorkloadKind,
+	pallet_node_registry::types::{Availability, HardwareProfile, NodeRole},
+};
+use cinder_primitives::Ib;
+use subxt::{transactions::Payload, utils::AccountId32};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+use crate::work::Kernel;
+
 /// The calls, storage, events, constants and runtime APIs of the Cinder runtime.
 #[subxt::subxt(runtime_metadata_path = "metadata/cinder.scale")]
 pub mod api {}
@@ -38,10 +50,6 @@ impl Chain {
 	}
 }
 
-use api::runtime_types::pallet_jobs::types::WorkloadKind;
-
-use crate::work::Kernel;
-
 /// The kernel of a chain workload kind.
 pub fn kernel_of(kind: &WorkloadKind) -> Kernel {
 	match kind {
@@ -66,15 +74,6 @@ pub async fn calibration(chain: &Chain) -> Result<Vec<(Kernel, u64)>, subxt::Err
 	}
 	Ok(found.into_iter().collect())
 }
-
-use api::runtime_types::{
-	bounded_collections::bounded_vec::BoundedVec,
-	cinder_primitives::ib::Ib as ChainIb,
-	pallet_node_registry::types::{Availability, HardwareProfile, NodeRole},
-};
-use cinder_primitives::Ib;
-use subxt::{transactions::Payload, utils::AccountId32};
-use subxt_signer::{sr25519::Keypair, SecretUri};
 
 /// An account's key from a secret URI: a dev name (`//Alice`), a mnemonic with an optional
 /// derivation path, or a hex seed.
@@ -220,13 +219,13 @@ pub async fn stake(chain: &Chain, who: &AccountId32) -> anyhow::Result<StakeNeed
 	let at = chain.client.at_current_block().await?;
 	let status = at
 		.runtime_apis()
-		.call(api::runtime_apis().compute_staking_api().stake_status(who.clone()))
+		.call(api::runtime_apis().compute_staking_api().stake_status(*who))
 		.await?;
 	let minimum_bond = at.constants().entry(api::constants().compute_staking().minimum_bond())?;
 	let bonded = at
 		.storage()
 		.entry(api::storage().compute_staking().bonds())?
-		.try_fetch((who.clone(),))
+		.try_fetch((*who,))
 		.await?
 		.is_some();
 	Ok(StakeNeed {
@@ -279,4 +278,24 @@ pub async fn submit_benchmark(
 		return Ok(AnswerOutcome::Rejected(format!("{:?}", rejected.reason)));
 	}
 	Ok(AnswerOutcome::UnderCheck)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_first_bond_is_at_least_the_minimum_bond_and_later_ones_top_up_to_s_n() {
+		let need = |minimum_stake, active, bonded| StakeNeed {
+			minimum_stake,
+			minimum_bond: 10,
+			active,
+			bonded,
+		};
+		assert_eq!(need(0, 0, false).shortfall(), 10, "S(n) is 0 before the IB is confirmed");
+		assert_eq!(need(25, 0, false).shortfall(), 25);
+		assert_eq!(need(25, 10, true).shortfall(), 15);
+		assert_eq!(need(5, 0, true).shortfall(), 5, "an unbonded record tops up to S(n) only");
+		assert_eq!(need(25, 30, true).shortfall(), 0);
+	}
 }

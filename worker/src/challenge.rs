@@ -73,14 +73,13 @@ mod tests {
 		}
 		let mut calls = Vec::new();
 		let backend = Backend::Cpu { threads: 2 };
-		let answer =
-			answer(&backend, &seed, 2 * GEMM.macs() + 1, |done, of| calls.push((done, of)))
-				.unwrap();
-		assert_eq!(answer, merkle::root(&roots));
+		let root = answer(&backend, &seed, 2 * GEMM.macs() + 1, |done, of| calls.push((done, of)))
+			.unwrap();
+		assert_eq!(root, merkle::root(&roots));
 		assert_eq!(calls, vec![(1, 3), (2, 3), (3, 3)]);
 		assert_ne!(
-			super::answer(&backend, &[6; 32], 1, |_, _| ()).unwrap(),
-			super::answer(&backend, &seed, 1, |_, _| ()).unwrap()
+			answer(&backend, &[6; 32], 1, |_, _| ()).unwrap(),
+			answer(&backend, &seed, 1, |_, _| ()).unwrap()
 		);
 	}
 }

@@ -68,15 +68,9 @@ fn block_sums(row0: u32, col0: u32) -> array<vec4<i32>, 4> {
 	return acc;
 }
 
-// A 4×4 block of outputs per invocation.
-@compute @workgroup_size(8, 8)
-fn gemm_tiled(@builtin(global_invocation_id) id: vec3<u32>) {
-	let row0 = id.y * 4u;
-	let col0 = id.x * 4u;
-	if (row0 >= dims.m || col0 >= dims.n) {
-		return;
-	}
-	let acc = block_sums(row0, col0);
+// Writes the 4×4 block whose top-left output is (row0, col0) to C, dropping what lies past the
+// edges.
+fn store_block(row0: u32, col0: u32, block: array<vec4<i32>, 4>) {
 	for (var r = 0u; r < 4u; r++) {
 		let i = row0 + r;
 		if (i >= dims.m) {
@@ -85,10 +79,21 @@ fn gemm_tiled(@builtin(global_invocation_id) id: vec3<u32>) {
 		for (var s = 0u; s < 4u; s++) {
 			let j = col0 + s;
 			if (j < dims.n) {
-				c[i * dims.n + j] = acc[r][s];
+				c[i * dims.n + j] = block[r][s];
 			}
 		}
 	}
+}
+
+// A 4×4 block of outputs per invocation.
+@compute @workgroup_size(8, 8)
+fn gemm_tiled(@builtin(global_invocation_id) id: vec3<u32>) {
+	let row0 = id.y * 4u;
+	let col0 = id.x * 4u;
+	if (row0 >= dims.m || col0 >= dims.n) {
+		return;
+	}
+	store_block(row0, col0, block_sums(row0, col0));
 }
 
 // One MLP layer, a 4×4 block of outputs per invocation: clamp((bias + sum) · multiplier +
@@ -101,20 +106,16 @@ fn mlp_layer(@builtin(global_invocation_id) id: vec3<u32>) {
 	if (row0 >= dims.m || col0 >= dims.n) {
 		return;
 	}
-	let acc = block_sums(row0, col0);
+	var block = block_sums(row0, col0);
 	let half = pow2_wide(dims.shift - 1u);
-	for (var r = 0u; r < 4u; r++) {
-		let i = row0 + r;
-		if (i >= dims.m) {
-			break;
-		}
-		for (var s = 0u; s < 4u; s++) {
-			let j = col0 + s;
-			if (j < dims.n) {
-				let product = mul_wide(acc[r][s] + bias[j], dims.multiplier);
-				let scaled = shr_wide(add_wide(product, half), dims.shift);
-				c[i * dims.n + j] = clamp_wide(scaled, dims.floor, 127);
-			}
+	for (var s = 0u; s < 4u; s++) {
+		// Columns past the edge take the last bias (their outputs are dropped).
+		let b = bias[min(col0 + s, dims.n - 1u)];
+		for (var r = 0u; r < 4u; r++) {
+			let product = mul_wide(block[r][s] + b, dims.multiplier);
+			let scaled = shr_wide(add_wide(product, half), dims.shift);
+			block[r][s] = clamp_wide(scaled, dims.floor, 127);
 		}
 	}
+	store_block(row0, col0, block);
 }

@@ -94,6 +94,14 @@ fn pack_rows(values: &[i8], rows: usize, len: usize) -> Vec<u32> {
 	packed
 }
 
+/// A GEMM's operands as the kernels read them: A's rows and Bᵀ's rows packed, and the words
+/// per row.
+fn packed_operands(a: &[i8], b: &[i8], shape: Shape) -> (Vec<u32>, Vec<u32>, u32) {
+	let Shape { m, n, k } = shape;
+	let bt = gemm::transpose(b, k, n);
+	(pack_rows(a, m, k), pack_rows(&bt, n, k), k.div_ceil(4) as u32)
+}
+
 impl Gpu {
 	/// The adapter wgpu picks (`WGPU_BACKEND`, `WGPU_ADAPTER_NAME` and the other `WGPU_*`
 	/// variables apply), with a device at the default limits and the kernels compiled.
@@ -147,14 +155,13 @@ impl Gpu {
 		b: &[i8],
 		shape: Shape,
 	) -> Result<Vec<i32>, GpuError> {
-		let Shape { m, n, k } = shape;
+		let Shape { m, n, .. } = shape;
 		shape.check(a, b);
 		if m == 0 || n == 0 {
 			return Ok(vec![0; m * n]);
 		}
-		let bt = gemm::transpose(b, k, n);
-		let (a_words, bt_words) = (pack_rows(a, m, k), pack_rows(&bt, n, k));
-		let dims = [m as u32, n as u32, k.div_ceil(4) as u32, 0, 0, 0, 0, 0];
+		let (a_words, bt_words, k4) = packed_operands(a, b, shape);
+		let dims = [m as u32, n as u32, k4, 0, 0, 0, 0, 0];
 		let (pipeline, groups) = match kernel {
 			GpuGemm::Naive => (&self.naive, ((n as u32).div_ceil(8), (m as u32).div_ceil(8))),
 			GpuGemm::Tiled => (&self.tiled, blocks_of_4x4(m, n)),
@@ -168,20 +175,19 @@ impl Gpu {
 	/// One MLP layer on `batch` rows `x`: the bits of [`crate::mlp::layer_naive`].
 	pub fn mlp_layer(&self, layer: &Layer, x: &[i8], batch: usize) -> Result<Vec<i8>, GpuError> {
 		let shape = layer.shape(batch);
-		let Shape { m, n, k } = shape;
+		let Shape { m, n, .. } = shape;
 		shape.check(x, &layer.weights);
 		assert_eq!(layer.biases.len(), n, "one bias per output");
 		if m == 0 || n == 0 {
 			return Ok(Vec::new());
 		}
-		let wt = gemm::transpose(&layer.weights, k, n);
-		let (x_words, wt_words) = (pack_rows(x, m, k), pack_rows(&wt, n, k));
+		let (x_words, wt_words, k4) = packed_operands(x, &layer.weights, shape);
 		let bias_words: Vec<u32> = layer.biases.iter().map(|b| *b as u32).collect();
 		let requant = layer.requant;
 		let dims = [
 			m as u32,
 			n as u32,
-			k.div_ceil(4) as u32,
+			k4,
 			requant.multiplier as u32,
 			requant.shift,
 			requant.floor() as u32,

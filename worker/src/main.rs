@@ -107,7 +107,8 @@ async fn main() -> anyhow::Result<()> {
 				let chain = connect(&cli.url).await?;
 				chain::calibration(&chain).await?
 			};
-			run_bench(cli.backend, Duration::from_secs_f64(seconds), &calibration)?;
+			let backend = Backend::open(cli.backend)?;
+			run_bench(&backend, Duration::from_secs_f64(seconds), &calibration)?;
 		}
 		Command::Register(args) => register(&cli.url, cli.backend, args).await?,
 	}
@@ -120,14 +121,14 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 	let who = chain::account(&key);
 	let price = hardware::parse_cndr(&args.price).map_err(anyhow::Error::msg)?;
 	let chain = connect(url).await?;
+	let backend = Backend::open(kind)?;
 	let claimed_ib = match args.ib_micro {
 		Some(micro) => Ib::from_micro(micro),
 		None => {
 			let calibration = chain::calibration(&chain).await?;
-			run_bench(kind, Duration::from_secs_f64(args.bench_seconds), &calibration)?
+			run_bench(&backend, Duration::from_secs_f64(args.bench_seconds), &calibration)?
 		}
 	};
-	let backend = Backend::open(kind)?;
 	let node = chain::Registration {
 		cpu_cores: hardware::cpu_cores(),
 		ram_mib: hardware::ram_mib(),
@@ -163,11 +164,9 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		chain::bond(&chain, &key, shortfall, !stake.bonded).await?;
 		println!("bonded {} more", hardware::format_cndr(shortfall));
 	}
-	let bar = ProgressBar::new(challenge::gemm_count(challenge.work_units));
-	bar.set_style(
-		ProgressStyle::with_template("challenge [{bar:30}] {pos}/{len} GEMMs {elapsed}")
-			.expect("a valid template")
-			.progress_chars("=> "),
+	let bar = progress_bar(
+		challenge::gemm_count(challenge.work_units),
+		"challenge [{bar:30}] {pos}/{len} GEMMs {elapsed}",
 	);
 	let answer = challenge::answer(&backend, &challenge.seed, challenge.work_units, |done, _| {
 		bar.set_position(done)
@@ -196,25 +195,28 @@ async fn connect(url: &str) -> anyhow::Result<Chain> {
 	})
 }
 
-/// Times every kernel with a progress bar and prints the IB estimate.
+/// A progress bar of `len` steps drawn by `template`.
+fn progress_bar(len: u64, template: &str) -> ProgressBar {
+	let bar = ProgressBar::new(len);
+	bar.set_style(
+		ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "),
+	);
+	bar
+}
+
+/// Times every kernel on `backend` with a progress bar and prints the IB estimate.
 fn run_bench(
-	kind: BackendKind,
+	backend: &Backend,
 	budget: Duration,
 	calibration: &[(Kernel, u64)],
 ) -> anyhow::Result<Ib> {
-	let backend = Backend::open(kind)?;
 	println!("benchmarking on {}", backend.describe());
 	let mut per_kernel = Vec::new();
 	for &(kernel, reference) in calibration {
 		let work = bench::bench_work(kernel);
-		let bar = ProgressBar::new(1000).with_message(kernel.name());
-		bar.set_style(
-			ProgressStyle::with_template("{msg:>12} [{bar:30}] {elapsed}")
-				.expect("a valid template")
-				.progress_chars("=> "),
-		);
+		let bar = progress_bar(1000, "{msg:>12} [{bar:30}] {elapsed}").with_message(kernel.name());
 		let measurement =
-			bench::measure(&backend, &work, budget, |f| bar.set_position((f * 1000.0) as u64))?;
+			bench::measure(backend, &work, budget, |f| bar.set_position((f * 1000.0) as u64))?;
 		bar.finish_and_clear();
 		let ib = measurement.ib(reference);
 		println!(

@@ -189,8 +189,7 @@ mod tests {
 	/// layer (neither all saturated nor all zero), so a wrong bit anywhere shows.
 	#[test]
 	fn a_seeded_model_keeps_its_activations_spread() {
-		let shapes = [(256, 512), (512, 512), (512, 256), (256, 10)];
-		let model = Model::seeded([3; 32], &shapes);
+		let model = Model::seeded([3; 32], &crate::bench::DEMO_MODEL);
 		let batch = 32;
 		let mut rows = mlp_inputs([4; 32], batch, 256);
 		for (index, layer) in model.layers.iter().enumerate() {

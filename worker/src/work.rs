@@ -6,7 +6,7 @@ use crate::{
 	gemm::Shape,
 	gpu::GpuError,
 	inputs::{gemm_inputs, mlp_inputs},
-	mlp::{self, Layer, Model},
+	mlp::{self, Layer},
 	output,
 	render::{self, Tile},
 };
@@ -101,11 +101,6 @@ impl Work {
 		Ok(Work::Mlp { layers, x: bytes.iter().map(|b| *b as i8).collect(), batch })
 	}
 
-	/// The seeded model's layers `first..first + count` (a pipeline stage).
-	pub fn model_layers(model: &Model, first: usize, count: usize) -> Vec<Layer> {
-		model.layers.iter().skip(first).take(count).cloned().collect()
-	}
-
 	/// Its kernel.
 	pub fn kernel(&self) -> Kernel {
 		match self {
@@ -139,6 +134,7 @@ impl Work {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::mlp::Model;
 
 	#[test]
 	fn inline_inputs_must_have_the_specs_size() {

@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use cinder_worker::{
+	bench,
 	gemm::{self, Shape},
 	gpu::{Gpu, GpuGemm},
 	inputs::{gemm_inputs, mlp_inputs},
@@ -89,8 +90,7 @@ proptest! {
 
 #[test]
 fn the_demo_model_runs_identically_on_the_gpu() {
-	let shapes = [(256, 512), (512, 512), (512, 256), (256, 10)];
-	let model = Model::seeded([11; 32], &shapes);
+	let model = Model::seeded([11; 32], &bench::DEMO_MODEL);
 	let x = mlp_inputs([12; 32], 16, 256);
 	assert_eq!(
 		gpu().mlp(&model.layers, &x, 16).unwrap(),

@@ -121,7 +121,7 @@ async fn register_claims_bonds_and_answers_the_challenge() {
 			.storage()
 			.entry(api::storage().node_registry().nodes())
 			.unwrap()
-			.fetch((who.clone(),))
+			.fetch((who,))
 			.await
 			.unwrap()
 			.decode()
