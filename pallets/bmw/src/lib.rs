@@ -83,6 +83,7 @@ mod claims;
 pub mod contributions;
 pub mod emission;
 mod epochs;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
 mod params;
 pub mod pools;

@@ -93,6 +93,7 @@ pub mod benchmarking;
 pub mod checks;
 pub mod committee;
 pub mod intake;
+#[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
 mod params;
 pub mod penalty_pool;
