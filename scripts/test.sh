@@ -49,7 +49,7 @@ step "cargo test --workspace except the worker (primitives, pallets, runtime, no
 cargo test --workspace --exclude cinder-worker
 done_step
 
-step "cargo test -p cinder-worker (CPU twins, WGSL kernels on the machine's Vulkan adapter, Freivalds, Merkle vectors, register against the dev node built above)"
+step "cargo test -p cinder-worker (CPU twins, WGSL kernels on the machine's Vulkan adapter, Freivalds, Merkle vectors, end to end against the dev node built above: a verifier, an honest worker doing three workloads, a lying worker caught)"
 cargo test -p cinder-worker
 done_step
 

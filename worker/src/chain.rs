@@ -1,17 +1,26 @@
 //! The chain client: subxt, typed from the runtime metadata checked in at
 //! `metadata/cinder.scale` (the runtime's tests fail when that copy is stale).
 
+use std::ops::Range;
+
 use api::runtime_types::{
 	bounded_collections::bounded_vec::BoundedVec,
 	cinder_primitives::ib::Ib as ChainIb,
-	pallet_jobs::types::WorkloadKind,
+	pallet_jobs::types::{JobInput, JobSpec, ModelWeights, ReceiptEntry, StageState, WorkloadKind},
 	pallet_node_registry::types::{Availability, HardwareProfile, NodeRole},
+	pallet_verification::types::{Subject, Verdict},
 };
-use cinder_primitives::Ib;
+use cinder_primitives::{Ib, StakeRule};
 use subxt::{transactions::Payload, utils::AccountId32};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
-use crate::work::Kernel;
+use crate::{
+	gemm::Shape,
+	render::Tile,
+	stage::{Input, ModelInfo, Spec},
+	store::Delivery,
+	work::Kernel,
+};
 
 /// The calls, storage, events, constants and runtime APIs of the Cinder runtime.
 #[subxt::subxt(runtime_metadata_path = "metadata/cinder.scale")]
@@ -23,6 +32,9 @@ pub type CinderConfig = subxt::SubstrateConfig;
 
 /// A client connected to a node.
 pub type Client = subxt::OnlineClient<CinderConfig>;
+
+/// The client at one block.
+pub type At = subxt::client::OnlineClientAtBlock<CinderConfig>;
 
 type Rpc = subxt::rpcs::LegacyRpcMethods<subxt::config::RpcConfigFor<CinderConfig>>;
 
@@ -42,6 +54,16 @@ impl Chain {
 			.map_err(|error| subxt::Error::Other(Box::new(error)))?;
 		let client = Client::from_rpc_client(rpc.clone()).await?;
 		Ok(Chain { client, rpc: Rpc::new(rpc) })
+	}
+
+	/// The client at the node's best block (the chain as it stands, not yet final).
+	pub async fn at_best(&self) -> anyhow::Result<At> {
+		let hash = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await?
+			.ok_or_else(|| anyhow::anyhow!("the node has no best block"))?;
+		Ok(self.client.at_block(hash).await?)
 	}
 
 	/// The nonce `who`'s next transaction takes, counting those in the pool.
@@ -111,9 +133,20 @@ pub async fn submit<Call: Payload>(
 	anyhow::bail!("the node dropped the transaction before a block included it")
 }
 
+/// What a node does.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+	/// Runs jobs (bonds S(n) and proves its IB by a benchmark challenge).
+	Worker,
+	/// Checks sampled receipts and benchmark answers, for the validator `stash`.
+	Verifier { stash: AccountId32 },
+}
+
 /// What a node declares when it registers.
 #[derive(Clone, Debug)]
 pub struct Registration {
+	/// What the node does.
+	pub role: Role,
 	/// CPU cores.
 	pub cpu_cores: u16,
 	/// Memory, MiB.
@@ -151,15 +184,19 @@ pub struct IssuedChallenge {
 	pub deadline: u32,
 }
 
-/// Registers `key`'s account as a worker node: the challenge the chain issued.
+/// Registers `key`'s account as a node: the challenge the chain issued for its claim.
 pub async fn register(
 	chain: &Chain,
 	key: &Keypair,
 	node: &Registration,
-) -> anyhow::Result<IssuedChallenge> {
+) -> anyhow::Result<Option<IssuedChallenge>> {
 	let text = |s: &str| BoundedVec(s.as_bytes().to_vec());
+	let role = match node.role {
+		Role::Worker => NodeRole::Worker,
+		Role::Verifier { stash } => NodeRole::Verifier { stash },
+	};
 	let call = api::tx().node_registry().register(
-		NodeRole::Worker,
+		role,
 		HardwareProfile {
 			cpu_cores: node.cpu_cores,
 			ram_mib: node.ram_mib,
@@ -178,15 +215,12 @@ pub async fn register(
 		},
 	);
 	let events = submit(chain, &call, key).await?;
-	let issued = events
-		.find_first::<api::node_registry::events::ChallengeIssued>()
-		.transpose()?
-		.ok_or_else(|| anyhow::anyhow!("registered, but the chain issued no challenge"))?;
-	Ok(IssuedChallenge {
+	let issued = events.find_first::<api::node_registry::events::ChallengeIssued>().transpose()?;
+	Ok(issued.map(|issued| IssuedChallenge {
 		seed: issued.seed,
 		work_units: issued.work_units,
 		deadline: issued.deadline,
-	})
+	}))
 }
 
 /// Where `who`'s bond stands against what its node needs.
@@ -194,6 +228,8 @@ pub async fn register(
 pub struct StakeNeed {
 	/// S(n) for the node as registered (zero until its IB is confirmed).
 	pub minimum_stake: u128,
+	/// S(n) for the IB claimed, in force once the chain confirms it.
+	pub claimed_stake: u128,
 	/// The smallest first bond the chain takes.
 	pub minimum_bond: u128,
 	/// Bonded and active now.
@@ -203,20 +239,25 @@ pub struct StakeNeed {
 }
 
 impl StakeNeed {
-	/// What to bond now: up to S(n), and at least the minimum first bond.
+	/// What to bond now: up to S(n) for the claimed IB (so the node is eligible the moment
+	/// the claim is confirmed), and at least the minimum first bond.
 	pub fn shortfall(&self) -> u128 {
-		let target = if self.bonded {
-			self.minimum_stake
-		} else {
-			self.minimum_stake.max(self.minimum_bond)
-		};
+		let target = self.minimum_stake.max(self.claimed_stake);
+		let target = if self.bonded { target } else { target.max(self.minimum_bond) };
 		target.saturating_sub(self.active)
 	}
 }
 
-/// Where `who`'s bond stands.
-pub async fn stake(chain: &Chain, who: &AccountId32) -> anyhow::Result<StakeNeed> {
-	let at = chain.client.at_current_block().await?;
+/// Where `who`'s bond stands, and S(n) for `claim` (IB, price per IBM).
+pub async fn stake(
+	chain: &Chain,
+	who: &AccountId32,
+	claim: (Ib, u128),
+) -> anyhow::Result<StakeNeed> {
+	let at = chain.at_best().await?;
+	let params = at.storage().entry(api::storage().compute_staking().params())?;
+	let rule = params.fetch(()).await?.decode()?.rule;
+	let rule = StakeRule { multiplier: rule.multiplier, epoch_minutes: rule.epoch_minutes };
 	let status = at
 		.runtime_apis()
 		.call(api::runtime_apis().compute_staking_api().stake_status(*who))
@@ -230,6 +271,7 @@ pub async fn stake(chain: &Chain, who: &AccountId32) -> anyhow::Result<StakeNeed
 		.is_some();
 	Ok(StakeNeed {
 		minimum_stake: status.minimum_stake,
+		claimed_stake: rule.minimum_stake(claim.0, claim.1),
 		minimum_bond,
 		active: status.active,
 		bonded,
@@ -280,22 +322,281 @@ pub async fn submit_benchmark(
 	Ok(AnswerOutcome::UnderCheck)
 }
 
+/// The chain's `JobSpec` as the worker's.
+pub fn spec_of(spec: &JobSpec) -> Spec {
+	match *spec {
+		JobSpec::Int8Gemm { m, n, k } => {
+			Spec::Gemm(Shape { m: m as usize, n: n as usize, k: k as usize })
+		}
+		JobSpec::Int8Mlp { model, batch } => Spec::Mlp { model, batch: batch as usize },
+		JobSpec::RenderTile { width, height, max_iterations, center_re, center_im, step } => {
+			Spec::Render(Tile { width, height, max_iterations, center_re, center_im, step })
+		}
+	}
+}
+
+/// The chain's `JobInput` as the worker's.
+pub fn input_of(input: &JobInput) -> Input {
+	match input {
+		JobInput::Seed(seed) => Input::Seed(*seed),
+		JobInput::Inline(bytes) => Input::Bytes(bytes.0.clone()),
+		JobInput::Content { hash, uri } => {
+			Input::Content { hash: *hash, uri: String::from_utf8_lossy(&uri.0).into_owned() }
+		}
+	}
+}
+
+/// Model `id` as registered, or `None`.
+pub async fn model(at: &At, id: u32) -> anyhow::Result<Option<ModelInfo>> {
+	let Some(model) = at.storage().entry(api::storage().jobs().models())?.try_fetch((id,)).await?
+	else {
+		return Ok(None);
+	};
+	let model = model.decode()?;
+	Ok(Some(ModelInfo {
+		shapes: model.layers.0.iter().map(|l| (l.inputs as usize, l.outputs as usize)).collect(),
+		seed: match model.weights {
+			ModelWeights::Seeded(seed) => Some(seed),
+			ModelWeights::Hosted => None,
+		},
+	}))
+}
+
+/// Where a stage stands, for its worker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StagePhase {
+	/// Waiting for the previous stage's output.
+	Waiting,
+	/// To compute; the receipt is due by this block.
+	Running { deadline: u32 },
+	/// Delivered, settled, or not assigned.
+	Done,
+}
+
+/// One stage of a job, with what computing or checking it needs.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StageTask {
+	/// The job.
+	pub job: u64,
+	/// The stage.
+	pub stage: u8,
+	/// The job's spec.
+	pub spec: Spec,
+	/// The job's input (a later pipeline stage takes the previous stage's output instead).
+	pub input: Input,
+	/// The stage's model layers (empty for jobs without a model).
+	pub layers: Range<usize>,
+	/// The job's model, if it has one.
+	pub model: Option<ModelInfo>,
+	/// Tile size of the output commitment.
+	pub tile_bytes: u32,
+	/// Output bytes the chain expects.
+	pub output_len: u64,
+	/// Where the stage is.
+	pub phase: StagePhase,
+}
+
+/// Stage `stage` of job `job` as the chain shows it at `at`, or `None` if there is no such
+/// stage.
+pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<StageTask>> {
+	let Some(record) = at.runtime_apis().call(api::runtime_apis().jobs_api().job(job)).await?
+	else {
+		return Ok(None);
+	};
+	let Some(entry) = record.stages.0.get(stage as usize) else {
+		return Ok(None);
+	};
+	let spec = spec_of(&record.spec);
+	let model = match spec {
+		Spec::Mlp { model: id, .. } => model(at, id).await?,
+		_ => None,
+	};
+	let first = entry.first_layer as usize;
+	let layers = match (&spec, &model) {
+		// A job that is not a pipeline runs every layer.
+		(Spec::Mlp { .. }, Some(model)) if entry.layers == 0 => 0..model.shapes.len(),
+		_ => first..first + entry.layers as usize,
+	};
+	Ok(Some(StageTask {
+		job,
+		stage,
+		spec,
+		input: input_of(&record.input),
+		layers,
+		model,
+		tile_bytes: record.tile_bytes,
+		output_len: entry.output_len,
+		phase: match entry.state {
+			StageState::Waiting => StagePhase::Waiting,
+			StageState::Running { deadline } => StagePhase::Running { deadline },
+			_ => StagePhase::Done,
+		},
+	}))
+}
+
+/// The stages assigned to `who` at `at`, each with whether its receipt is delivered.
+pub async fn assignments(at: &At, who: &AccountId32) -> anyhow::Result<Vec<(u64, u8, bool)>> {
+	let held = at.storage().entry(api::storage().jobs().assignments())?.try_fetch((*who,)).await?;
+	let Some(held) = held else { return Ok(Vec::new()) };
+	Ok(held.decode()?.0.iter().map(|a| (a.job, a.stage, a.delivered.is_some())).collect())
+}
+
+/// `who`'s node record at `at`, or `None` if it runs no node.
+pub async fn node(
+	at: &At,
+	who: &AccountId32,
+) -> anyhow::Result<Option<api::runtime_types::pallet_node_registry::types::NodeRecord>> {
+	let entry = at.storage().entry(api::storage().node_registry().nodes())?;
+	match entry.try_fetch((*who,)).await? {
+		Some(record) => Ok(Some(record.decode()?)),
+		None => Ok(None),
+	}
+}
+
+/// Blocks between heartbeats.
+pub async fn heartbeat_interval(at: &At) -> anyhow::Result<u32> {
+	let params = at.storage().entry(api::storage().node_registry().params())?;
+	let params = params.try_fetch(()).await?;
+	Ok(match params {
+		Some(params) => params.decode()?.heartbeat_interval,
+		None => anyhow::bail!("the node registry has no parameters"),
+	})
+}
+
+/// Records a heartbeat for `key`'s node.
+pub async fn heartbeat(chain: &Chain, key: &Keypair) -> anyhow::Result<()> {
+	submit(chain, &api::tx().node_registry().heartbeat(), key).await?;
+	Ok(())
+}
+
+/// A receipt of the batch, as the chain judged it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ReceiptOutcome {
+	/// Recorded; accepted at that block unless sampled (or when verifiers decide: `None`).
+	Accepted { accept_at: Option<u32> },
+	/// Rejected, with the chain's reason.
+	Rejected(String),
+}
+
+/// Submits the receipts of `deliveries` (`(job, stage, delivery)`) in one call: each one's
+/// outcome, in order (a receipt the events do not mention is reported rejected).
+pub async fn submit_receipts(
+	chain: &Chain,
+	key: &Keypair,
+	deliveries: &[(u64, u8, Delivery)],
+) -> anyhow::Result<Vec<ReceiptOutcome>> {
+	let entries = deliveries
+		.iter()
+		.map(|(job, stage, d)| ReceiptEntry {
+			job: *job,
+			stage: *stage,
+			output_root: d.output_root,
+			output_len: d.output_len,
+			tile_count: d.tile_count,
+			elapsed_ms: d.elapsed_ms,
+		})
+		.collect();
+	let events = submit(chain, &api::tx().jobs().submit_receipts(BoundedVec(entries)), key).await?;
+	let mut outcomes = vec![None; deliveries.len()];
+	let index = |job: u64, stage: u8| deliveries.iter().position(|d| d.0 == job && d.1 == stage);
+	for accepted in events.find::<api::jobs::events::ReceiptAccepted>() {
+		let accepted = accepted?;
+		if let Some(i) = index(accepted.job, accepted.stage) {
+			outcomes[i] = Some(ReceiptOutcome::Accepted { accept_at: accepted.accept_at });
+		}
+	}
+	for rejected in events.find::<api::jobs::events::ReceiptRejected>() {
+		let rejected = rejected?;
+		if let Some(i) = index(rejected.job, rejected.stage) {
+			outcomes[i] = Some(ReceiptOutcome::Rejected(format!("{:?}", rejected.reason)));
+		}
+	}
+	Ok(outcomes
+		.into_iter()
+		.map(|o| o.unwrap_or_else(|| ReceiptOutcome::Rejected("no event for it".into())))
+		.collect())
+}
+
+/// What a verifier is asked to check.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
+pub enum CheckSubject {
+	/// A worker's receipt for a job's stage.
+	Stage { job: u64, stage: u8 },
+	/// A node's answer to benchmark challenge `challenge`.
+	Benchmark { challenge: u64 },
+}
+
+/// A check awaiting this verifier's verdict.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PendingCheck {
+	/// What is checked.
+	pub subject: CheckSubject,
+	/// Who claims it.
+	pub worker: AccountId32,
+	/// The claimed output root (or answer).
+	pub output_root: [u8; 32],
+	/// The verdict must come before this block.
+	pub deadline: u32,
+}
+
+/// The checks awaiting `verifier`'s verdict at `at`.
+pub async fn pending_checks(at: &At, verifier: &AccountId32) -> anyhow::Result<Vec<PendingCheck>> {
+	let pending = at
+		.runtime_apis()
+		.call(api::runtime_apis().verification_api().pending_checks(*verifier))
+		.await?;
+	Ok(pending
+		.into_iter()
+		.map(|check| PendingCheck {
+			subject: match check.subject {
+				Subject::Stage { job, stage } => CheckSubject::Stage { job, stage },
+				Subject::Benchmark { challenge } => CheckSubject::Benchmark { challenge },
+			},
+			worker: check.worker,
+			output_root: check.output_root,
+			deadline: check.deadline,
+		})
+		.collect())
+}
+
+/// Submits `verifier`'s verdict on `subject`: its own output root.
+pub async fn submit_verdict(
+	chain: &Chain,
+	key: &Keypair,
+	subject: CheckSubject,
+	root: [u8; 32],
+) -> anyhow::Result<()> {
+	let subject = match subject {
+		CheckSubject::Stage { job, stage } => Subject::Stage { job, stage },
+		CheckSubject::Benchmark { challenge } => Subject::Benchmark { challenge },
+	};
+	let call = api::tx().verification().submit_verdict(subject, Verdict::Commitment(root));
+	submit(chain, &call, key).await?;
+	Ok(())
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 
 	#[test]
 	fn a_first_bond_is_at_least_the_minimum_bond_and_later_ones_top_up_to_s_n() {
-		let need = |minimum_stake, active, bonded| StakeNeed {
+		let need = |minimum_stake, claimed_stake, active, bonded| StakeNeed {
 			minimum_stake,
+			claimed_stake,
 			minimum_bond: 10,
 			active,
 			bonded,
 		};
-		assert_eq!(need(0, 0, false).shortfall(), 10, "S(n) is 0 before the IB is confirmed");
-		assert_eq!(need(25, 0, false).shortfall(), 25);
-		assert_eq!(need(25, 10, true).shortfall(), 15);
-		assert_eq!(need(5, 0, true).shortfall(), 5, "an unbonded record tops up to S(n) only");
-		assert_eq!(need(25, 30, true).shortfall(), 0);
+		assert_eq!(need(0, 0, 0, false).shortfall(), 10, "nothing claimed: the minimum bond");
+		assert_eq!(
+			need(0, 25, 0, false).shortfall(),
+			25,
+			"S(n) of the claim before it is in force"
+		);
+		assert_eq!(need(25, 0, 0, false).shortfall(), 25);
+		assert_eq!(need(25, 40, 10, true).shortfall(), 30, "the larger of the two");
+		assert_eq!(need(5, 0, 0, true).shortfall(), 5, "an unbonded record tops up to S(n) only");
+		assert_eq!(need(25, 0, 30, true).shortfall(), 0);
 	}
 }

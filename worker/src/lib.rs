@@ -14,7 +14,11 @@
 //! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root;
 //! - [`work`]: a job's work as the worker runs it, on a [`backend`] (the GPU or the CPU twin);
 //! - [`bench`]: each kernel's throughput and the IB it amounts to;
-//! - [`chain`]: the subxt client, typed from the runtime's metadata.
+//! - [`chain`]: the subxt client, typed from the runtime's metadata;
+//! - [`stage`]: a job's stage (spec, input, layers) as work, the same for worker and verifier;
+//! - [`store`]: outputs and receipts on disk, so a restart loses no finished work;
+//! - [`runner`]: the `run` loop (heartbeats, challenges, stages, batched receipts) and
+//!   [`verifier`] the `verify` loop, both driven by [`rounds`] (reconnecting with backoff).
 //!
 //! Every kernel is integer only: integer sums do not depend on their order, so any GPU,
 //! lavapipe and the CPU give the same bits, and a verifier can recompute a worker's output
@@ -34,4 +38,9 @@ pub mod inputs;
 pub mod mlp;
 pub mod output;
 pub mod render;
+pub mod rounds;
+pub mod runner;
+pub mod stage;
+pub mod store;
+pub mod verifier;
 pub mod work;

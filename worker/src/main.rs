@@ -8,7 +8,10 @@ use cinder_worker::{
 	backend::{Backend, BackendKind},
 	bench,
 	chain::{self, Chain},
-	challenge, hardware,
+	challenge, hardware, rounds,
+	runner::{RunOptions, Runner},
+	store::Store,
+	verifier::Verifier,
 	work::Kernel,
 };
 use clap::{Parser, Subcommand};
@@ -46,17 +49,67 @@ enum Command {
 		#[arg(long)]
 		offline: bool,
 	},
-	/// Register this machine as a worker node: detect the hardware, claim the benchmarked IB
-	/// (or `--ib-micro`), bond S(n) for it, then do the chain's timed benchmark challenge and
-	/// answer it.
+	/// Register this machine as a node: detect the hardware, claim the benchmarked IB (or
+	/// `--ib-micro`), bond S(n) for it (a worker; a verifier, `--role verifier`, is bound to
+	/// a validator stash instead), then do the chain's timed benchmark challenge and answer
+	/// it.
 	Register(RegisterArgs),
+	/// Run the worker: heartbeats, benchmark challenges, and every stage the chain assigns
+	/// it, computed, kept in `--data-dir` and receipted in batches. Runs until Ctrl-C; a
+	/// restart resumes where it stopped.
+	Run(RunArgs),
+	/// Run a validator's verifier: recompute every receipt and benchmark answer the chain
+	/// samples for this verifier and submit the verdicts. Runs until Ctrl-C.
+	Verify(VerifyArgs),
+}
+
+/// The node's role, as `register` takes it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+enum RoleArg {
+	/// Runs jobs.
+	Worker,
+	/// Checks sampled receipts for a validator.
+	Verifier,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+	/// The worker account's secret URI (`//Alice` on a dev chain, or a mnemonic).
+	#[arg(long, env = "CINDER_SURI")]
+	suri: String,
+	/// Where outputs and receipts are kept (created if missing); default
+	/// `$XDG_DATA_HOME/cinder-worker/<account>` or `~/.local/share/cinder-worker/<account>`.
+	#[arg(long, env = "CINDER_DATA_DIR")]
+	data_dir: Option<std::path::PathBuf>,
+	/// Milliseconds between rounds (each reads the best block).
+	#[arg(long, default_value_t = 1000)]
+	poll_ms: u64,
+	/// Test only: commit to corrupted outputs, so that verifiers catch this worker.
+	#[arg(long, hide = true)]
+	lie: bool,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+	/// The verifier account's secret URI (its Verifier node's account).
+	#[arg(long, env = "CINDER_SURI")]
+	suri: String,
+	/// Milliseconds between rounds (each reads the best block).
+	#[arg(long, default_value_t = 1000)]
+	poll_ms: u64,
 }
 
 #[derive(clap::Args)]
 struct RegisterArgs {
-	/// The worker account's secret URI (`//Alice` on a dev chain, or a mnemonic).
+	/// The node account's secret URI (`//Alice` on a dev chain, or a mnemonic).
 	#[arg(long, env = "CINDER_SURI")]
 	suri: String,
+	/// What the node does.
+	#[arg(long, value_enum, default_value = "worker")]
+	role: RoleArg,
+	/// A verifier's validator stash (SS58); default: the node's own account.
+	#[arg(long)]
+	stash: Option<String>,
 	/// Price per IBM (IB-minute) in CNDR, e.g. `0.5`.
 	#[arg(long, default_value = "1")]
 	price: String,
@@ -97,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
 				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
 		)
 		.with_writer(std::io::stderr)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.init();
 	let cli = Cli::parse();
 	match cli.command {
@@ -111,15 +165,66 @@ async fn main() -> anyhow::Result<()> {
 			run_bench(&backend, Duration::from_secs_f64(seconds), &calibration)?;
 		}
 		Command::Register(args) => register(&cli.url, cli.backend, args).await?,
+		Command::Run(args) => {
+			let key = chain::keypair(&args.suri)?;
+			let who = chain::account(&key);
+			let dir = match args.data_dir {
+				Some(dir) => dir,
+				None => default_data_dir()?.join(who.to_string()),
+			};
+			let store = Store::open(&dir)
+				.with_context(|| format!("cannot open the data dir {}", dir.display()))?;
+			let backend = Backend::open(cli.backend)?;
+			tracing::info!(%who, backend = %backend.describe(), dir = %dir.display(), "running");
+			let mut runner = Runner::new(key, backend, store, RunOptions { lie: args.lie });
+			rounds::run(&mut runner, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c()).await;
+		}
+		Command::Verify(args) => {
+			let key = chain::keypair(&args.suri)?;
+			let backend = Backend::open(cli.backend)?;
+			tracing::info!(who = %chain::account(&key), backend = %backend.describe(), "verifying");
+			let mut verifier = Verifier::new(key, backend);
+			rounds::run(&mut verifier, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c())
+				.await;
+		}
 	}
 	Ok(())
 }
 
-/// `register`: claim, bond S(n), answer the challenge.
+/// Resolves on Ctrl-C.
+async fn ctrl_c() {
+	if tokio::signal::ctrl_c().await.is_err() {
+		std::future::pending::<()>().await
+	}
+}
+
+/// `$XDG_DATA_HOME/cinder-worker`, else `~/.local/share/cinder-worker`.
+fn default_data_dir() -> anyhow::Result<std::path::PathBuf> {
+	let base = match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
+		(Some(data), _) => std::path::PathBuf::from(data),
+		(None, Some(home)) => std::path::PathBuf::from(home).join(".local/share"),
+		(None, None) => anyhow::bail!("no HOME to keep data in: pass `--data-dir`"),
+	};
+	Ok(base.join("cinder-worker"))
+}
+
+/// `register`: claim, bond S(n), answer the challenge (a worker); or a verifier's node.
 async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::Result<()> {
 	let key = chain::keypair(&args.suri)?;
 	let who = chain::account(&key);
 	let price = hardware::parse_cndr(&args.price).map_err(anyhow::Error::msg)?;
+	let role = match (args.role, &args.stash) {
+		(RoleArg::Worker, None) => chain::Role::Worker,
+		(RoleArg::Worker, Some(_)) => anyhow::bail!("`--stash` is for `--role verifier`"),
+		(RoleArg::Verifier, stash) => chain::Role::Verifier {
+			stash: match stash {
+				Some(stash) => stash.parse().map_err(|error| {
+					anyhow::anyhow!("`--stash {stash}` is not an SS58 account: {error:?}")
+				})?,
+				None => who,
+			},
+		},
+	};
 	let chain = connect(url).await?;
 	let backend = Backend::open(kind)?;
 	let claimed_ib = match args.ib_micro {
@@ -130,6 +235,7 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		}
 	};
 	let node = chain::Registration {
+		role,
 		cpu_cores: hardware::cpu_cores(),
 		ram_mib: hardware::ram_mib(),
 		adapter: backend.describe(),
@@ -143,26 +249,29 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		committed_memory_mib: args.committed_memory_mib,
 		background_jobs: args.background_jobs,
 	};
-	tracing::info!(%who, ib_micro = claimed_ib.micro(), adapter = %node.adapter, "registering");
-	let challenge = chain::register(&chain, &key, &node).await?;
+	tracing::info!(%who, ?role, ib_micro = claimed_ib.micro(), adapter = %node.adapter, "registering");
+	let challenge = chain::register(&chain, &key, &node)
+		.await?
+		.ok_or_else(|| anyhow::anyhow!("registered, but the chain issued no challenge"))?;
 	println!(
-		"registered {who}: challenge of {} work units, answer by block {}",
+		"registered {who} as {role:?}: challenge of {} work units, answer by block {}",
 		challenge.work_units, challenge.deadline
 	);
-	let stake = chain::stake(&chain, &who).await?;
-	println!(
-		"S(n) = {} for {} µIB at {} per IBM (until the IB is confirmed: the minimum bond, {}); \
-		 bonded {}",
-		hardware::format_cndr(stake.minimum_stake),
-		claimed_ib.micro(),
-		hardware::format_cndr(price),
-		hardware::format_cndr(stake.minimum_bond),
-		hardware::format_cndr(stake.active)
-	);
-	let shortfall = stake.shortfall();
-	if shortfall > 0 {
-		chain::bond(&chain, &key, shortfall, !stake.bonded).await?;
-		println!("bonded {} more", hardware::format_cndr(shortfall));
+	if role == chain::Role::Worker {
+		let stake = chain::stake(&chain, &who, (claimed_ib, price)).await?;
+		println!(
+			"S(n) = {} for {} µIB at {} per IBM (the minimum first bond is {}); bonded {}",
+			hardware::format_cndr(stake.claimed_stake),
+			claimed_ib.micro(),
+			hardware::format_cndr(price),
+			hardware::format_cndr(stake.minimum_bond),
+			hardware::format_cndr(stake.active)
+		);
+		let shortfall = stake.shortfall();
+		if shortfall > 0 {
+			chain::bond(&chain, &key, shortfall, !stake.bonded).await?;
+			println!("bonded {} more", hardware::format_cndr(shortfall));
+		}
 	}
 	let bar = progress_bar(
 		challenge::gemm_count(challenge.work_units),

@@ -31,7 +31,7 @@ mod tests {
 			let tile_bytes = vector["tile_bytes"].as_u64().unwrap() as u32;
 			let bytes: Vec<u8> = (0..len).map(|i| i as u8).collect();
 			let (root, count) = commitment(&bytes, tile_bytes);
-			let hex: String = root.iter().map(|b| format!("{b:02x}")).collect();
+			let hex = crate::store::hex(&root);
 			assert_eq!(hex, vector["root"].as_str().unwrap(), "{len} bytes in {tile_bytes}");
 			assert_eq!(u64::from(count), merkle::tile_count(len as u64, tile_bytes));
 		}

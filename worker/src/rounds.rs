@@ -1,0 +1,103 @@
+//! What `run` and `verify` share: the loop (connect to the node, run a round, wait, and
+//! again; when a round fails, because the node is away or a transaction failed, reconnect
+//! with exponential backoff, up to [`MAX_BACKOFF`] between attempts, until told to stop), and
+//! the heartbeats that keep a node online (a worker to be routed jobs, a verifier to be
+//! drawn for committees).
+
+use std::{future::Future, time::Duration};
+
+use subxt::utils::AccountId32;
+use subxt_signer::sr25519::Keypair;
+
+use crate::chain::{self, At, Chain};
+
+/// Blocks to wait for a sent heartbeat to show before sending another.
+pub const HEARTBEAT_RESEND_BLOCKS: u64 = 3;
+
+/// Sends a node's heartbeats when they are due.
+#[derive(Default)]
+pub struct Heartbeats {
+	/// The best block a heartbeat was last sent at.
+	sent: Option<u64>,
+}
+
+impl Heartbeats {
+	/// Sends `key`'s heartbeat if `heartbeat_interval` blocks passed at `at` since the last
+	/// one recorded (`last`), and none was sent in the last few blocks.
+	pub async fn beat_if_due(
+		&mut self,
+		chain: &Chain,
+		key: &Keypair,
+		at: &At,
+		last: u32,
+	) -> anyhow::Result<()> {
+		let block = at.block_number();
+		let interval = u64::from(chain::heartbeat_interval(at).await?);
+		let last = u64::from(last);
+		let waiting =
+			self.sent.is_some_and(|sent| sent >= last && block < sent + HEARTBEAT_RESEND_BLOCKS);
+		if block >= last + interval && !waiting {
+			self.sent = Some(block);
+			chain::heartbeat(chain, key).await?;
+			tracing::info!(block, "heartbeat");
+		}
+		Ok(())
+	}
+}
+
+/// Longest wait between reconnection attempts.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// A loop body run against the chain.
+pub trait Rounds {
+	/// The account it acts for.
+	fn who(&self) -> &AccountId32;
+
+	/// One round.
+	fn round(&mut self, chain: &Chain) -> impl Future<Output = anyhow::Result<()>>;
+}
+
+/// Runs `rounds` against the node at `url` every `poll` until `stop` resolves, reconnecting
+/// with backoff whenever a round fails.
+pub async fn run<R: Rounds>(
+	rounds: &mut R,
+	url: &str,
+	poll: Duration,
+	stop: impl Future<Output = ()>,
+) {
+	tokio::pin!(stop);
+	let mut backoff = Duration::from_secs(1);
+	let mut connection: Option<Chain> = None;
+	loop {
+		let round = async {
+			let chain = match connection.take() {
+				Some(chain) => chain,
+				None => {
+					let chain = Chain::connect(url).await?;
+					tracing::info!(%url, who = %rounds.who(), "connected");
+					chain
+				}
+			};
+			let result = rounds.round(&chain).await;
+			connection = Some(chain);
+			result
+		};
+		let wait = match round.await {
+			Ok(()) => {
+				backoff = Duration::from_secs(1);
+				poll
+			}
+			Err(error) => {
+				tracing::warn!("round failed, retrying in {backoff:?}: {error:#}");
+				connection = None;
+				let wait = backoff;
+				backoff = (backoff * 2).min(MAX_BACKOFF);
+				wait
+			}
+		};
+		tokio::select! {
+			_ = &mut stop => return,
+			_ = tokio::time::sleep(wait) => {}
+		}
+	}
+}

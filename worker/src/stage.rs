@@ -1,0 +1,180 @@
+//! A job's stage as the worker and the verifier run it: the chain's spec, input and layer range
+//! turned into [`Work`]. Kept apart from the chain's types ([`crate::chain`] converts them),
+//! so that worker and verifier build the same work from the same record.
+
+use std::ops::Range;
+
+use crate::{
+	gemm::Shape,
+	mlp::Model,
+	render::Tile,
+	work::{BadInput, Work},
+};
+
+/// What a job computes (the chain's `JobSpec`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Spec {
+	/// C (M×N, i32) = A (M×K, i8) · B (K×N, i8).
+	Gemm(Shape),
+	/// `batch` rows through the layers of model `model`.
+	Mlp { model: u32, batch: usize },
+	/// A render tile (its only input is the spec).
+	Render(Tile),
+}
+
+/// A stage's input (the chain's `JobInput`, or the previous pipeline stage's output).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Input {
+	/// Generated from the seed, identically by worker and verifier.
+	Seed([u8; 32]),
+	/// The bytes themselves.
+	Bytes(Vec<u8>),
+	/// Bytes at `uri` whose blake2-256 hash is `hash` (fetched before the stage runs).
+	Content { hash: [u8; 32], uri: String },
+}
+
+/// A registered model: its layers and, for a seeded one, the seed of its weights.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ModelInfo {
+	/// `(inputs, outputs)` of each layer, in order.
+	pub shapes: Vec<(usize, usize)>,
+	/// The weights' seed; `None` for weights hosted as a file.
+	pub seed: Option<[u8; 32]>,
+}
+
+/// Why a stage cannot be turned into work.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StageError {
+	/// The input's size is not what the spec needs.
+	BadInput(BadInput),
+	/// The job's model is not registered.
+	UnknownModel(u32),
+	/// The model's weights are a hosted file, which this worker does not fetch yet.
+	HostedWeights(u32),
+	/// The stage's layers are not within the model.
+	Layers { range: Range<usize>, model_layers: usize },
+	/// The input must be fetched first.
+	NotFetched,
+}
+
+impl std::fmt::Display for StageError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			StageError::BadInput(bad) => bad.fmt(f),
+			StageError::UnknownModel(model) => write!(f, "model {model} is not registered"),
+			StageError::HostedWeights(model) => write!(
+				f,
+				"model {model}'s weights are a hosted file: this worker runs seeded models only"
+			),
+			StageError::Layers { range, model_layers } => {
+				write!(f, "layers {range:?} are not within the model's {model_layers}")
+			}
+			StageError::NotFetched => write!(f, "the input is remote and was not fetched"),
+		}
+	}
+}
+
+impl std::error::Error for StageError {}
+
+impl From<BadInput> for StageError {
+	fn from(bad: BadInput) -> Self {
+		StageError::BadInput(bad)
+	}
+}
+
+/// The work of a stage: `spec` on `input`; for an MLP, through the model's `layers` (the whole
+/// model, or a pipeline stage's range, whose input is the previous stage's output).
+pub fn work(
+	spec: &Spec,
+	input: &Input,
+	layers: Range<usize>,
+	model: Option<&ModelInfo>,
+) -> Result<Work, StageError> {
+	match *spec {
+		Spec::Gemm(shape) => match input {
+			Input::Seed(seed) => Ok(Work::seeded_gemm(*seed, shape)),
+			Input::Bytes(bytes) => Ok(Work::gemm_from_bytes(shape, bytes)?),
+			Input::Content { .. } => Err(StageError::NotFetched),
+		},
+		Spec::Mlp { model: id, batch } => {
+			let model = model.ok_or(StageError::UnknownModel(id))?;
+			let seed = model.seed.ok_or(StageError::HostedWeights(id))?;
+			let model_layers = model.shapes.len();
+			if layers.is_empty() || layers.end > model_layers {
+				return Err(StageError::Layers { range: layers, model_layers });
+			}
+			// Seeded whole: a layer's requantization depends on its place in the model.
+			let mut all = Model::seeded(seed, &model.shapes).layers;
+			all.truncate(layers.end);
+			let stage_layers = all.split_off(layers.start);
+			match input {
+				Input::Seed(seed) if layers.start == 0 => {
+					Ok(Work::seeded_mlp(*seed, stage_layers, batch))
+				}
+				Input::Bytes(bytes) => Ok(Work::mlp_from_bytes(stage_layers, batch, bytes)?),
+				// A later stage's input is the previous stage's output, fetched.
+				Input::Seed(_) | Input::Content { .. } => Err(StageError::NotFetched),
+			}
+		}
+		Spec::Render(tile) => Ok(Work::Render(tile)),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::backend::Backend;
+
+	fn demo() -> ModelInfo {
+		ModelInfo { shapes: vec![(6, 8), (8, 5), (5, 3)], seed: Some([9; 32]) }
+	}
+
+	#[test]
+	fn pipeline_stages_compose_to_the_whole_model() {
+		let backend = Backend::Cpu { threads: 2 };
+		let spec = Spec::Mlp { model: 0, batch: 4 };
+		let seed = Input::Seed([5; 32]);
+		let model = demo();
+		let whole = work(&spec, &seed, 0..3, Some(&model)).unwrap().run(&backend).unwrap();
+		let first = work(&spec, &seed, 0..1, Some(&model)).unwrap().run(&backend).unwrap();
+		let rest = work(&spec, &Input::Bytes(first), 1..3, Some(&model)).unwrap();
+		assert_eq!(rest.run(&backend).unwrap(), whole);
+		assert_eq!(whole.len(), 4 * 3);
+	}
+
+	#[test]
+	fn a_stage_that_cannot_run_says_why() {
+		let spec = Spec::Mlp { model: 7, batch: 2 };
+		let seed = Input::Seed([1; 32]);
+		assert_eq!(work(&spec, &seed, 0..1, None), Err(StageError::UnknownModel(7)));
+		let hosted = ModelInfo { seed: None, ..demo() };
+		assert_eq!(work(&spec, &seed, 0..1, Some(&hosted)), Err(StageError::HostedWeights(7)));
+		assert_eq!(
+			work(&spec, &seed, 2..4, Some(&demo())),
+			Err(StageError::Layers { range: 2..4, model_layers: 3 })
+		);
+		assert_eq!(work(&spec, &seed, 1..3, Some(&demo())), Err(StageError::NotFetched));
+		let remote = Input::Content { hash: [0; 32], uri: "http://x".into() };
+		assert_eq!(work(&spec, &remote, 0..3, Some(&demo())), Err(StageError::NotFetched));
+		let short = Input::Bytes(vec![0; 11]);
+		assert_eq!(
+			work(&spec, &short, 0..3, Some(&demo())),
+			Err(StageError::BadInput(BadInput { needed: 12, given: 11 }))
+		);
+	}
+
+	#[test]
+	fn gemm_and_render_take_their_spec() {
+		let shape = Shape { m: 2, n: 3, k: 4 };
+		let gemm = work(&Spec::Gemm(shape), &Input::Seed([3; 32]), 0..0, None).unwrap();
+		assert_eq!(gemm, Work::seeded_gemm([3; 32], shape));
+		let bytes = Input::Bytes(vec![1; 20]);
+		assert!(matches!(work(&Spec::Gemm(shape), &bytes, 0..0, None), Ok(Work::Gemm { .. })));
+		let tile =
+			Tile { width: 3, height: 2, max_iterations: 9, center_re: 0, center_im: 0, step: 1 };
+		assert_eq!(
+			work(&Spec::Render(tile), &Input::Seed([0; 32]), 0..0, None),
+			Ok(Work::Render(tile))
+		);
+	}
+}

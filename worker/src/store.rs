@@ -1,0 +1,183 @@
+//! The worker's local state on disk: output blobs by Merkle root, and the receipt of every
+//! stage it computed, written before the receipt is submitted. A restart finds both, so a
+//! kill at any point loses no finished work: an undelivered stage whose receipt is stored is
+//! submitted again without recomputing, and its output is still served.
+//!
+//! Every file is written to a temporary name and renamed into place, so a reader never sees
+//! a partial file, even after a crash mid-write.
+
+use std::{
+	fs, io,
+	path::{Path, PathBuf},
+};
+
+/// What a receipt commits to (the chain's `ReceiptEntry` without the job).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Delivery {
+	/// Merkle root over the output tiles.
+	pub output_root: [u8; 32],
+	/// Output bytes.
+	pub output_len: u64,
+	/// Output tiles.
+	pub tile_count: u32,
+	/// Milliseconds the stage took here.
+	pub elapsed_ms: u32,
+}
+
+impl Delivery {
+	fn to_line(self) -> String {
+		format!(
+			"{} {} {} {}\n",
+			hex(&self.output_root),
+			self.output_len,
+			self.tile_count,
+			self.elapsed_ms
+		)
+	}
+
+	fn from_line(line: &str) -> Option<Self> {
+		let mut fields = line.split_whitespace();
+		let output_root = unhex(fields.next()?)?;
+		let output_len = fields.next()?.parse().ok()?;
+		let tile_count = fields.next()?.parse().ok()?;
+		let elapsed_ms = fields.next()?.parse().ok()?;
+		fields.next().is_none().then_some(Delivery {
+			output_root,
+			output_len,
+			tile_count,
+			elapsed_ms,
+		})
+	}
+}
+
+/// Lower-case hex of a hash.
+pub fn hex(hash: &[u8; 32]) -> String {
+	hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A hash from 64 hex digits (an optional `0x` first).
+pub fn unhex(text: &str) -> Option<[u8; 32]> {
+	let text = text.strip_prefix("0x").unwrap_or(text);
+	if text.len() != 64 || !text.is_ascii() {
+		return None;
+	}
+	let mut hash = [0u8; 32];
+	for (byte, pair) in hash.iter_mut().zip(text.as_bytes().chunks(2)) {
+		*byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+	}
+	Some(hash)
+}
+
+/// The worker's directory: `outputs/<root>` and `receipts/<job>-<stage>`.
+#[derive(Clone, Debug)]
+pub struct Store {
+	dir: PathBuf,
+}
+
+impl Store {
+	/// Opens (creating it if needed) the store in `dir`.
+	pub fn open(dir: impl Into<PathBuf>) -> io::Result<Self> {
+		let dir = dir.into();
+		for sub in ["outputs", "receipts", "tmp"] {
+			fs::create_dir_all(dir.join(sub))?;
+		}
+		Ok(Store { dir })
+	}
+
+	/// Its directory.
+	pub fn dir(&self) -> &Path {
+		&self.dir
+	}
+
+	fn write(&self, path: PathBuf, bytes: &[u8]) -> io::Result<()> {
+		let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+		let tmp = self.dir.join("tmp").join(name);
+		fs::write(&tmp, bytes)?;
+		fs::File::open(&tmp)?.sync_all()?;
+		fs::rename(&tmp, path)
+	}
+
+	fn output_path(&self, root: &[u8; 32]) -> PathBuf {
+		self.dir.join("outputs").join(hex(root))
+	}
+
+	fn receipt_path(&self, job: u64, stage: u8) -> PathBuf {
+		self.dir.join("receipts").join(format!("{job}-{stage}"))
+	}
+
+	/// Keeps an output under its Merkle root.
+	pub fn put_output(&self, root: &[u8; 32], bytes: &[u8]) -> io::Result<()> {
+		self.write(self.output_path(root), bytes)
+	}
+
+	/// The output committed to by `root`, if kept.
+	pub fn output(&self, root: &[u8; 32]) -> io::Result<Option<Vec<u8>>> {
+		match fs::read(self.output_path(root)) {
+			Ok(bytes) => Ok(Some(bytes)),
+			Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+			Err(error) => Err(error),
+		}
+	}
+
+	/// Records what stage `stage` of job `job` delivers (its output kept first).
+	pub fn put_receipt(&self, job: u64, stage: u8, delivery: Delivery) -> io::Result<()> {
+		self.write(self.receipt_path(job, stage), delivery.to_line().as_bytes())
+	}
+
+	/// What stage `stage` of job `job` delivers, if it was computed here. A damaged record
+	/// reads as none, so the stage is computed again.
+	pub fn receipt(&self, job: u64, stage: u8) -> io::Result<Option<Delivery>> {
+		match fs::read_to_string(self.receipt_path(job, stage)) {
+			Ok(line) => Ok(Delivery::from_line(&line)),
+			Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+			Err(error) => Err(error),
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn temp_store(name: &str) -> Store {
+		let dir = std::env::temp_dir().join(format!(
+			"cinder-store-{name}-{}-{:?}",
+			std::process::id(),
+			std::thread::current().id()
+		));
+		let _ = fs::remove_dir_all(&dir);
+		Store::open(dir).unwrap()
+	}
+
+	#[test]
+	fn receipts_and_outputs_survive_reopening() {
+		let store = temp_store("reopen");
+		let delivery =
+			Delivery { output_root: [7; 32], output_len: 40, tile_count: 3, elapsed_ms: 12 };
+		store.put_output(&delivery.output_root, b"out").unwrap();
+		store.put_receipt(5, 1, delivery).unwrap();
+		let again = Store::open(store.dir()).unwrap();
+		assert_eq!(again.receipt(5, 1).unwrap(), Some(delivery));
+		assert_eq!(again.receipt(5, 0).unwrap(), None);
+		assert_eq!(again.output(&[7; 32]).unwrap(), Some(b"out".to_vec()));
+		assert_eq!(again.output(&[8; 32]).unwrap(), None);
+		fs::remove_dir_all(store.dir()).unwrap();
+	}
+
+	#[test]
+	fn a_damaged_receipt_reads_as_none() {
+		let store = temp_store("damaged");
+		fs::write(store.receipt_path(1, 0), "zz 1 2").unwrap();
+		assert_eq!(store.receipt(1, 0).unwrap(), None);
+		fs::remove_dir_all(store.dir()).unwrap();
+	}
+
+	#[test]
+	fn hashes_round_trip_through_hex() {
+		let hash: [u8; 32] = std::array::from_fn(|i| (i * 37) as u8);
+		assert_eq!(unhex(&hex(&hash)), Some(hash));
+		assert_eq!(unhex(&format!("0x{}", hex(&hash))), Some(hash));
+		assert_eq!(unhex("abc"), None);
+		assert_eq!(unhex(&"g".repeat(64)), None);
+	}
+}

@@ -1,0 +1,122 @@
+//! `cinder-worker verify`: a validator's verifier loop.
+//!
+//! Each round sends the node's heartbeat when due (an overdue verifier is drawn for no
+//! committee), asks the chain (at its best block) for the checks awaiting this verifier's
+//! verdict, recomputes each claim on this machine's backend and submits its own commitment:
+//! - a job's stage: the stage's output from the job's own input (a later pipeline stage is
+//!   recomputed through every layer up to its last, so no worker's output is trusted), cut
+//!   into the job's tiles under the Merkle root;
+//! - a benchmark answer: the challenge's GEMMs from its seed, under the answer's root.
+//!
+//! The chain compares the commitment with the claim: equal roots accept it, different ones
+//! open a dispute (and the loop answers the dispute round too, as its committee member).
+
+use std::collections::BTreeSet;
+
+use subxt::utils::AccountId32;
+use subxt_signer::sr25519::Keypair;
+
+use crate::{
+	backend::Backend,
+	chain::{self, At, Chain, CheckSubject, PendingCheck},
+	challenge, output,
+	rounds::{Heartbeats, Rounds},
+	stage,
+	store::hex,
+};
+
+/// The verifier's state across rounds.
+pub struct Verifier {
+	key: Keypair,
+	who: AccountId32,
+	backend: Backend,
+	/// Checks answered, by subject and round deadline (a dispute is a new round).
+	answered: BTreeSet<(CheckSubject, u32)>,
+	/// The node's heartbeats: an overdue verifier is drawn for no committee.
+	heartbeats: Heartbeats,
+}
+
+impl Verifier {
+	/// A verifier for `key`'s Verifier node, recomputing on `backend`.
+	pub fn new(key: Keypair, backend: Backend) -> Self {
+		Verifier {
+			who: chain::account(&key),
+			key,
+			backend,
+			answered: BTreeSet::new(),
+			heartbeats: Heartbeats::default(),
+		}
+	}
+
+	/// What this verifier commits to for `check`: its own root of the claimed work.
+	pub async fn recompute(&self, at: &At, check: &PendingCheck) -> anyhow::Result<[u8; 32]> {
+		match check.subject {
+			CheckSubject::Stage { job, stage } => {
+				let task = chain::stage_task(at, job, stage)
+					.await?
+					.ok_or_else(|| anyhow::anyhow!("job {job} has no stage {stage}"))?;
+				// From the job's input through every layer up to the stage's last one.
+				let layers = 0..task.layers.end;
+				let work = stage::work(&task.spec, &task.input, layers, task.model.as_ref())?;
+				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
+				Ok(output::commitment(&bytes, task.tile_bytes).0)
+			}
+			CheckSubject::Benchmark { challenge: id } => {
+				let node = chain::node(at, &check.worker).await?;
+				let issued = node
+					.and_then(|node| node.challenge)
+					.filter(|c| c.id == id)
+					.ok_or_else(|| anyhow::anyhow!("challenge {id} is not pending"))?;
+				Ok(tokio::task::block_in_place(|| {
+					challenge::answer(&self.backend, &issued.seed, issued.work_units, |_, _| {})
+				})?)
+			}
+		}
+	}
+}
+
+impl Rounds for Verifier {
+	fn who(&self) -> &AccountId32 {
+		&self.who
+	}
+
+	async fn round(&mut self, chain: &Chain) -> anyhow::Result<()> {
+		let at = chain.at_best().await?;
+		let Some(node) = chain::node(&at, &self.who).await? else {
+			anyhow::bail!(
+				"{} runs no node: register it first (`cinder-worker register --role verifier`)",
+				self.who
+			);
+		};
+		self.heartbeats.beat_if_due(chain, &self.key, &at, node.last_heartbeat).await?;
+		let pending = chain::pending_checks(&at, &self.who).await?;
+		self.answered.retain(|(subject, deadline)| {
+			pending.iter().any(|c| c.subject == *subject && c.deadline == *deadline)
+		});
+		for check in pending {
+			let round = (check.subject, check.deadline);
+			if self.answered.contains(&round) {
+				continue;
+			}
+			let root = match self.recompute(&at, &check).await {
+				Ok(root) => root,
+				Err(error) => {
+					tracing::error!(subject = ?check.subject, "cannot recompute: {error:#}");
+					self.answered.insert(round);
+					continue;
+				}
+			};
+			let agrees = root == check.output_root;
+			chain::submit_verdict(chain, &self.key, check.subject, root).await?;
+			self.answered.insert(round);
+			tracing::info!(
+				subject = ?check.subject,
+				worker = %check.worker,
+				agrees,
+				root = %hex(&root),
+				"verdict"
+			);
+		}
+		Ok(())
+	}
+}
