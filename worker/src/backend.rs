@@ -1,8 +1,6 @@
 //! Where the kernels run: the machine's WebGPU adapter (any GPU, or lavapipe) or the CPU twin.
 //! Both give the same bits; the choice only changes speed.
 
-use std::{fmt, str::FromStr};
-
 use crate::{
 	gemm::{self, Shape},
 	gpu::{Gpu, GpuError, GpuGemm},
@@ -11,34 +9,13 @@ use crate::{
 };
 
 /// Which backend to run on (`--backend`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, clap::ValueEnum)]
 pub enum BackendKind {
 	/// The WebGPU adapter wgpu picks (a GPU, else lavapipe).
 	#[default]
 	Gpu,
 	/// The CPU twin on every core.
 	Cpu,
-}
-
-impl FromStr for BackendKind {
-	type Err = String;
-
-	fn from_str(s: &str) -> Result<Self, Self::Err> {
-		match s {
-			"gpu" => Ok(BackendKind::Gpu),
-			"cpu" => Ok(BackendKind::Cpu),
-			other => Err(format!("unknown backend `{other}`: use `gpu` or `cpu`")),
-		}
-	}
-}
-
-impl fmt::Display for BackendKind {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		f.write_str(match self {
-			BackendKind::Gpu => "gpu",
-			BackendKind::Cpu => "cpu",
-		})
-	}
 }
 
 /// A backend ready to run kernels.

@@ -1,12 +1,12 @@
 //! The chain client: subxt, typed from the runtime metadata checked in at
 //! `metadata/cinder.scale` (the runtime's tests fail when that copy is stale).
 
-use std::ops::Range;
-
 use api::runtime_types::{
 	bounded_collections::bounded_vec::BoundedVec,
 	cinder_primitives::ib::Ib as ChainIb,
-	pallet_jobs::types::{JobInput, JobSpec, ModelWeights, ReceiptEntry, StageState, WorkloadKind},
+	pallet_jobs::types::{
+		JobInput, JobSpec, ModelWeights, ReceiptEntry, ReceiptRejection, StageState, WorkloadKind,
+	},
 	pallet_node_registry::types::{Availability, HardwareProfile, NodeRole},
 	pallet_verification::types::{Subject, Verdict},
 };
@@ -17,7 +17,7 @@ use subxt_signer::{sr25519::Keypair, SecretUri};
 use crate::{
 	gemm::Shape,
 	render::Tile,
-	stage::{Input, ModelInfo, Spec},
+	stage::{Input, ModelInfo, Spec, StagePhase, StageTask},
 	store::Delivery,
 	work::Kernel,
 };
@@ -362,40 +362,6 @@ pub async fn model(at: &At, id: u32) -> anyhow::Result<Option<ModelInfo>> {
 	}))
 }
 
-/// Where a stage stands, for its worker.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum StagePhase {
-	/// Waiting for the previous stage's output.
-	Waiting,
-	/// To compute; the receipt is due by this block.
-	Running { deadline: u32 },
-	/// Delivered, settled, or not assigned.
-	Done,
-}
-
-/// One stage of a job, with what computing or checking it needs.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct StageTask {
-	/// The job.
-	pub job: u64,
-	/// The stage.
-	pub stage: u8,
-	/// The job's spec.
-	pub spec: Spec,
-	/// The job's input (a later pipeline stage takes the previous stage's output instead).
-	pub input: Input,
-	/// The stage's model layers (empty for jobs without a model).
-	pub layers: Range<usize>,
-	/// The job's model, if it has one.
-	pub model: Option<ModelInfo>,
-	/// Tile size of the output commitment.
-	pub tile_bytes: u32,
-	/// Output bytes the chain expects.
-	pub output_len: u64,
-	/// Where the stage is.
-	pub phase: StagePhase,
-}
-
 /// Stage `stage` of job `job` as the chain shows it at `at`, or `None` if there is no such
 /// stage.
 pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<StageTask>> {
@@ -412,17 +378,12 @@ pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<S
 		_ => None,
 	};
 	let first = entry.first_layer as usize;
-	let layers = match (&spec, &model) {
-		// A job that is not a pipeline runs every layer.
-		(Spec::Mlp { .. }, Some(model)) if entry.layers == 0 => 0..model.shapes.len(),
-		_ => first..first + entry.layers as usize,
-	};
 	Ok(Some(StageTask {
 		job,
 		stage,
 		spec,
 		input: input_of(&record.input),
-		layers,
+		layers: first..first + entry.layers as usize,
 		model,
 		tile_bytes: record.tile_bytes,
 		output_len: entry.output_len,
@@ -474,6 +435,8 @@ pub async fn heartbeat(chain: &Chain, key: &Keypair) -> anyhow::Result<()> {
 pub enum ReceiptOutcome {
 	/// Recorded; accepted at that block unless sampled (or when verifiers decide: `None`).
 	Accepted { accept_at: Option<u32> },
+	/// Not recorded for lack of room in this block: send it again in a later one.
+	Congested,
 	/// Rejected, with the chain's reason.
 	Rejected(String),
 }
@@ -508,7 +471,10 @@ pub async fn submit_receipts(
 	for rejected in events.find::<api::jobs::events::ReceiptRejected>() {
 		let rejected = rejected?;
 		if let Some(i) = index(rejected.job, rejected.stage) {
-			outcomes[i] = Some(ReceiptOutcome::Rejected(format!("{:?}", rejected.reason)));
+			outcomes[i] = Some(match rejected.reason {
+				ReceiptRejection::Congested => ReceiptOutcome::Congested,
+				reason => ReceiptOutcome::Rejected(format!("{reason:?}")),
+			});
 		}
 	}
 	Ok(outcomes

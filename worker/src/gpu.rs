@@ -8,6 +8,7 @@ use wgpu::util::DeviceExt;
 use crate::{
 	gemm::{self, Shape},
 	mlp::Layer,
+	output,
 	render::Tile,
 };
 
@@ -247,7 +248,7 @@ impl Gpu {
 		let init = |label: &str, words: &[u32], usage| {
 			// A zero-length storage binding is invalid: an empty operand (k = 0) binds one
 			// word.
-			let bytes = if words.is_empty() { vec![0u8; 4] } else { words_bytes(words) };
+			let bytes = if words.is_empty() { vec![0u8; 4] } else { output::u32_bytes(words) };
 			self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
 				label: Some(label),
 				contents: &bytes,
@@ -321,9 +322,4 @@ impl Gpu {
 /// Workgroups of 8×8 invocations, each a 4×4 block of an m×n output.
 fn blocks_of_4x4(m: usize, n: usize) -> (u32, u32) {
 	((n as u32).div_ceil(4).div_ceil(8), (m as u32).div_ceil(4).div_ceil(8))
-}
-
-/// u32 words as little-endian bytes.
-fn words_bytes(words: &[u32]) -> Vec<u8> {
-	words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }

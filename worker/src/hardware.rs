@@ -1,8 +1,8 @@
 //! What the machine has, for the node's hardware profile.
 
-/// CPU cores the worker can use.
+/// CPU cores the worker can use (the CPU twin's default thread count).
 pub fn cpu_cores() -> u16 {
-	std::thread::available_parallelism().map_or(1, |n| n.get()).min(u16::MAX as usize) as u16
+	crate::gemm::default_threads().min(u16::MAX as usize) as u16
 }
 
 /// Total memory in MiB from `/proc/meminfo` (0 where it cannot be read).

@@ -31,7 +31,7 @@ struct Cli {
 	url: String,
 	/// Where kernels run: `gpu` (the adapter wgpu picks: a GPU, else Mesa's lavapipe) or `cpu`
 	/// (the CPU twin on every core; the same bits).
-	#[arg(long, global = true, env = "CINDER_BACKEND", default_value = "gpu")]
+	#[arg(long, global = true, env = "CINDER_BACKEND", value_enum, default_value = "gpu")]
 	backend: BackendKind,
 	#[command(subcommand)]
 	command: Command,

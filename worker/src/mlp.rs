@@ -147,11 +147,6 @@ fn epilogue(layer: &Layer, acc: Vec<i32>) -> Vec<i8> {
 		.collect()
 }
 
-/// Outputs as bytes (two's complement), in order: what a receipt commits to.
-pub fn i8_bytes(values: &[i8]) -> Vec<u8> {
-	values.iter().map(|v| *v as u8).collect()
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -1,12 +1,23 @@
-//! A job's output as the chain sees it: bytes (i32 outputs little-endian), cut into the
+//! A job's output as the chain sees it: bytes (integers little-endian), cut into the
 //! workload's tiles, under the binary Merkle root a receipt carries
 //! ([`cinder_primitives::merkle`]).
 
 use cinder_primitives::merkle::{self, Hash};
 
-/// The bytes of i32 outputs, little-endian, in order.
+/// The bytes of i32 outputs (a GEMM's), little-endian, in order.
 pub fn i32_bytes(values: &[i32]) -> Vec<u8> {
 	values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The bytes of u32 outputs (a render tile's iteration counts, or GPU words), little-endian,
+/// in order.
+pub fn u32_bytes(values: &[u32]) -> Vec<u8> {
+	values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The bytes of i8 outputs (an MLP's), two's complement, in order.
+pub fn i8_bytes(values: &[i8]) -> Vec<u8> {
+	values.iter().map(|v| *v as u8).collect()
 }
 
 /// The Merkle root over `bytes` cut into tiles of `tile_bytes`, and the tile count.
@@ -38,7 +49,9 @@ mod tests {
 	}
 
 	#[test]
-	fn i32_outputs_are_little_endian() {
+	fn outputs_are_little_endian_twos_complement() {
 		assert_eq!(i32_bytes(&[1, -1]), vec![1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+		assert_eq!(u32_bytes(&[0x0403_0201]), vec![1, 2, 3, 4]);
+		assert_eq!(i8_bytes(&[-1, 2, -128]), vec![0xff, 2, 0x80]);
 	}
 }

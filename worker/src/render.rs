@@ -108,11 +108,6 @@ pub fn cpu(tile: &Tile, threads: usize) -> Vec<u32> {
 	out
 }
 
-/// Iteration counts as bytes (u32 little-endian), in order: what a receipt commits to.
-pub fn u32_bytes(values: &[u32]) -> Vec<u8> {
-	values.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -23,10 +23,10 @@ use subxt_signer::sr25519::Keypair;
 
 use crate::{
 	backend::Backend,
-	chain::{self, At, Chain, ReceiptOutcome, StagePhase, StageTask},
+	chain::{self, At, Chain, ReceiptOutcome},
 	challenge, output,
 	rounds::{Heartbeats, Rounds},
-	stage::{self, StageError},
+	stage::{StageError, StagePhase, StageTask},
 	store::{hex, Delivery, Store},
 };
 
@@ -55,8 +55,9 @@ pub struct Runner {
 	unrunnable: BTreeSet<(u64, u8)>,
 	/// The node's heartbeats.
 	heartbeats: Heartbeats,
-	/// The challenge last answered.
-	answered: Option<u64>,
+	/// The answer computed for a challenge, by its id: sent again, not recomputed, if its
+	/// submission failed (the chain shows whether an answer is in).
+	answer: Option<(u64, [u8; 32])>,
 }
 
 impl Runner {
@@ -71,7 +72,7 @@ impl Runner {
 			sent: BTreeMap::new(),
 			unrunnable: BTreeSet::new(),
 			heartbeats: Heartbeats::default(),
-			answered: None,
+			answer: None,
 		}
 	}
 
@@ -88,25 +89,31 @@ impl Runner {
 
 		self.heartbeats.beat_if_due(chain, &self.key, &at, node.last_heartbeat).await?;
 
-		if let Some(challenge) = node.challenge.filter(|c| c.answer.is_none()) {
-			if u64::from(challenge.deadline) >= block && self.answered != Some(challenge.id) {
-				tracing::info!(
-					id = challenge.id,
-					work_units = challenge.work_units,
-					"answering the benchmark challenge"
-				);
-				let answer = tokio::task::block_in_place(|| {
-					challenge::answer(
-						&self.backend,
-						&challenge.seed,
-						challenge.work_units,
-						|_, _| {},
-					)
-				})?;
-				self.answered = Some(challenge.id);
-				let outcome = chain::submit_benchmark(chain, &self.key, answer).await?;
-				tracing::info!(?outcome, "benchmark answered");
-			}
+		let pending =
+			node.challenge.filter(|c| c.answer.is_none() && u64::from(c.deadline) >= block);
+		if let Some(challenge) = pending {
+			let answer = match self.answer {
+				Some((id, answer)) if id == challenge.id => answer,
+				_ => {
+					tracing::info!(
+						id = challenge.id,
+						work_units = challenge.work_units,
+						"answering the benchmark challenge"
+					);
+					let answer = tokio::task::block_in_place(|| {
+						challenge::answer(
+							&self.backend,
+							&challenge.seed,
+							challenge.work_units,
+							|_, _| {},
+						)
+					})?;
+					self.answer = Some((challenge.id, answer));
+					answer
+				}
+			};
+			let outcome = chain::submit_benchmark(chain, &self.key, answer).await?;
+			tracing::info!(?outcome, "benchmark answered");
 		}
 
 		self.deliver(chain, &at).await
@@ -116,7 +123,10 @@ impl Runner {
 	async fn deliver(&mut self, chain: &Chain, at: &At) -> anyhow::Result<()> {
 		let block = at.block_number();
 		let assigned = chain::assignments(at, &self.who).await?;
-		self.sent.retain(|key, _| assigned.iter().any(|a| (a.0, a.1) == *key && !a.2));
+		// Only what is still assigned and undelivered is tracked.
+		let open = |key: &(u64, u8)| assigned.iter().any(|a| (a.0, a.1) == *key && !a.2);
+		self.sent.retain(|key, _| open(key));
+		self.unrunnable.retain(open);
 		let mut batch = Vec::new();
 		for (job, stage, delivered) in assigned {
 			let key = (job, stage);
@@ -154,6 +164,13 @@ impl Runner {
 						);
 						self.sent.insert((*job, *stage), block);
 					}
+					ReceiptOutcome::Congested => {
+						tracing::info!(
+							job,
+							stage,
+							"receipt deferred (block congested): next round"
+						);
+					}
 					ReceiptOutcome::Rejected(reason) => {
 						tracing::warn!(job, stage, %reason, "receipt rejected");
 						self.unrunnable.insert((*job, *stage));
@@ -166,8 +183,7 @@ impl Runner {
 
 	/// Computes a stage, keeps its output and receipt, and returns the receipt.
 	fn compute(&self, task: &StageTask) -> anyhow::Result<Delivery> {
-		let work = stage::work(&task.spec, &task.input, task.layers.clone(), task.model.as_ref())
-			.map_err(|error| match error {
+		let work = task.work().map_err(|error| match error {
 			StageError::NotFetched => anyhow::anyhow!(
 				"its input is remote (a URI, or the previous pipeline stage's output): \
 					 fetching inputs comes with the data server"

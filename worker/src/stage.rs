@@ -42,6 +42,56 @@ pub struct ModelInfo {
 	pub seed: Option<[u8; 32]>,
 }
 
+/// Where a stage stands, for its worker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StagePhase {
+	/// Waiting for the previous stage's output.
+	Waiting,
+	/// To compute; the receipt is due by this block.
+	Running { deadline: u32 },
+	/// Delivered, settled, or not assigned.
+	Done,
+}
+
+/// One stage of a job, with what computing or checking it needs ([`crate::chain::stage_task`]
+/// reads it from the chain).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StageTask {
+	/// The job.
+	pub job: u64,
+	/// The stage.
+	pub stage: u8,
+	/// The job's spec.
+	pub spec: Spec,
+	/// The job's input; for a later pipeline stage, replace it by the previous stage's output
+	/// once fetched.
+	pub input: Input,
+	/// The stage's model layers (empty for jobs without a model).
+	pub layers: Range<usize>,
+	/// The job's model, if it has one.
+	pub model: Option<ModelInfo>,
+	/// Tile size of the output commitment.
+	pub tile_bytes: u32,
+	/// Output bytes the chain expects.
+	pub output_len: u64,
+	/// Where the stage is.
+	pub phase: StagePhase,
+}
+
+impl StageTask {
+	/// The stage's work on [`Self::input`] (what its worker runs).
+	pub fn work(&self) -> Result<Work, StageError> {
+		work(&self.spec, &self.input, self.layers.clone(), self.model.as_ref())
+	}
+
+	/// Work whose output is the stage's, from the job's own input: a later pipeline stage
+	/// through every layer up to its last, so no other worker's output is trusted (what a
+	/// verifier runs).
+	pub fn work_from_job_input(&self) -> Result<Work, StageError> {
+		work(&self.spec, &self.input, 0..self.layers.end, self.model.as_ref())
+	}
+}
+
 /// Why a stage cannot be turned into work.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum StageError {

@@ -21,7 +21,6 @@ use crate::{
 	chain::{self, At, Chain, CheckSubject, PendingCheck},
 	challenge, output,
 	rounds::{Heartbeats, Rounds},
-	stage,
 	store::hex,
 };
 
@@ -55,9 +54,7 @@ impl Verifier {
 				let task = chain::stage_task(at, job, stage)
 					.await?
 					.ok_or_else(|| anyhow::anyhow!("job {job} has no stage {stage}"))?;
-				// From the job's input through every layer up to the stage's last one.
-				let layers = 0..task.layers.end;
-				let work = stage::work(&task.spec, &task.input, layers, task.model.as_ref())?;
+				let work = task.work_from_job_input()?;
 				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
 				Ok(output::commitment(&bytes, task.tile_bytes).0)
 			}

@@ -6,9 +6,9 @@ use crate::{
 	gemm::Shape,
 	gpu::GpuError,
 	inputs::{gemm_inputs, mlp_inputs},
-	mlp::{self, Layer},
+	mlp::Layer,
 	output,
-	render::{self, Tile},
+	render::Tile,
 };
 
 /// Which kernel a piece of work runs (the chain's `WorkloadKind`).
@@ -125,8 +125,8 @@ impl Work {
 	pub fn run(&self, backend: &Backend) -> Result<Vec<u8>, GpuError> {
 		Ok(match self {
 			Work::Gemm { shape, a, b } => output::i32_bytes(&backend.gemm(a, b, *shape)?),
-			Work::Mlp { layers, x, batch } => mlp::i8_bytes(&backend.mlp(layers, x, *batch)?),
-			Work::Render(tile) => render::u32_bytes(&backend.render(tile)?),
+			Work::Mlp { layers, x, batch } => output::i8_bytes(&backend.mlp(layers, x, *batch)?),
+			Work::Render(tile) => output::u32_bytes(&backend.render(tile)?),
 		})
 	}
 }

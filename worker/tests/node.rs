@@ -15,7 +15,7 @@ use std::{
 use cinder_worker::{
 	backend::Backend,
 	chain::{self, api, At, Chain},
-	output, stage,
+	output,
 	store::hex,
 };
 use subxt::utils::AccountId32;
@@ -27,18 +27,46 @@ use api::runtime_types::{
 	sp_arithmetic::per_things::Perbill,
 };
 
-/// A dev node on free ports with a throwaway database, killed when dropped.
-struct DevNode {
+/// A process in the background with its stderr in a log file, killed when dropped.
+struct Background {
 	child: Child,
-	url: String,
 	log: PathBuf,
 }
 
-impl Drop for DevNode {
+impl Background {
+	/// Starts `command`, its stderr into `log`.
+	fn spawn(mut command: Command, log: PathBuf) -> Self {
+		let child = command
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(&log).unwrap())
+			.spawn()
+			.unwrap_or_else(|error| panic!("{command:?} does not start: {error}"));
+		Background { child, log }
+	}
+
+	fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	/// The last 30 lines of the log.
+	fn log_tail(&self) -> String {
+		let log = self.log();
+		let lines: Vec<&str> = log.lines().collect();
+		lines[lines.len().saturating_sub(30)..].join("\n")
+	}
+}
+
+impl Drop for Background {
 	fn drop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 	}
+}
+
+/// A dev node on free ports with a throwaway database, killed when dropped.
+struct DevNode {
+	process: Background,
+	url: String,
 }
 
 fn free_port() -> u16 {
@@ -61,79 +89,44 @@ impl DevNode {
 	fn start(name: &str) -> Self {
 		let rpc = free_port();
 		let log = std::env::temp_dir().join(format!("cinder-worker-test-{name}-{rpc}.log"));
-		let child = Command::new(node_binary())
+		let mut command = Command::new(node_binary());
+		command
 			.args(["--dev", "--tmp", "--no-mdns", "--rpc-port", &rpc.to_string()])
 			.args(["--port", &free_port().to_string()])
-			.args(["--prometheus-port", &free_port().to_string()])
-			.stdout(Stdio::null())
-			.stderr(std::fs::File::create(&log).unwrap())
-			.spawn()
-			.expect("the node starts");
-		let node = DevNode { child, url: format!("ws://127.0.0.1:{rpc}"), log };
+			.args(["--prometheus-port", &free_port().to_string()]);
+		let node = DevNode {
+			process: Background::spawn(command, log),
+			url: format!("ws://127.0.0.1:{rpc}"),
+		};
 		let start = Instant::now();
 		while TcpStream::connect(("127.0.0.1", rpc)).is_err() {
 			assert!(
 				start.elapsed() < Duration::from_secs(180),
 				"no RPC after 180 s:\n{}",
-				node.log_tail()
+				node.process.log_tail()
 			);
 			std::thread::sleep(Duration::from_millis(500));
 		}
 		node
 	}
 
-	fn log_tail(&self) -> String {
-		let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-		log.lines()
-			.rev()
-			.take(30)
-			.collect::<Vec<_>>()
-			.into_iter()
-			.rev()
-			.collect::<Vec<_>>()
-			.join("\n")
+	/// The worker binary with `args` against this node on the CPU backend.
+	fn worker_command(&self, args: &[&str]) -> Command {
+		let mut command = Command::new(env!("CARGO_BIN_EXE_cinder-worker"));
+		command.args(["--url", &self.url, "--backend", "cpu"]).args(args);
+		command
 	}
 
-	/// Runs the worker binary with `args` against this node on the CPU backend.
+	/// Runs the worker binary with `args` to its end.
 	fn worker(&self, args: &[&str]) -> Output {
-		Command::new(env!("CARGO_BIN_EXE_cinder-worker"))
-			.args(["--url", &self.url, "--backend", "cpu"])
-			.args(args)
-			.output()
-			.expect("the worker runs")
+		self.worker_command(args).output().expect("the worker runs")
 	}
 
-	/// Starts the worker binary with `args` in the background (killed when dropped), its
-	/// logs in a file named after `name`.
+	/// Starts the worker binary with `args` in the background, its logs in a file named after
+	/// `name`.
 	fn spawn_worker(&self, name: &str, args: &[&str]) -> Background {
-		let log = self.log.with_extension(format!("{name}.log"));
-		let child = Command::new(env!("CARGO_BIN_EXE_cinder-worker"))
-			.args(["--url", &self.url, "--backend", "cpu"])
-			.args(args)
-			.stdout(Stdio::null())
-			.stderr(std::fs::File::create(&log).unwrap())
-			.spawn()
-			.expect("the worker starts");
-		Background { child, log }
-	}
-}
-
-/// A worker process in the background, killed when dropped.
-struct Background {
-	child: Child,
-	log: PathBuf,
-}
-
-impl Background {
-	fn log(&self) -> String {
-		std::fs::read_to_string(&self.log).unwrap_or_default()
-	}
-}
-
-impl Drop for Background {
-	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		let log = self.process.log.with_extension(format!("{name}.log"));
+		Background::spawn(self.worker_command(args), log)
 	}
 }
 
@@ -230,8 +223,7 @@ async fn job_record(chain: &Chain, job: u64) -> api::runtime_types::pallet_jobs:
 /// The root the test computes itself for stage 0 of `job` on the CPU twin.
 async fn expected_root(at: &At, job: u64) -> [u8; 32] {
 	let task = chain::stage_task(at, job, 0).await.unwrap().unwrap();
-	let work = stage::work(&task.spec, &task.input, task.layers.clone(), task.model.as_ref());
-	let bytes = work.unwrap().run(&Backend::Cpu { threads: 2 }).unwrap();
+	let bytes = task.work().unwrap().run(&Backend::Cpu { threads: 2 }).unwrap();
 	assert_eq!(bytes.len() as u64, task.output_len);
 	output::commitment(&bytes, task.tile_bytes).0
 }
@@ -265,7 +257,7 @@ async fn a_verifier_settles_an_honest_workers_jobs_and_catches_a_liar() {
 		["register", "--suri", "//Ferdie", "--ib-micro", "1", "--price", "0.5", "--models", "0"];
 	let output = node.worker(&register);
 	let report = text(&output);
-	assert!(output.status.success(), "{report}\n--- node ---\n{}", node.log_tail());
+	assert!(output.status.success(), "{report}\n--- node ---\n{}", node.process.log_tail());
 	for line in ["registered", "S(n) =", "bonded", "answered"] {
 		assert!(report.contains(line), "no `{line}` in\n{report}");
 	}
