@@ -17,7 +17,7 @@ use subxt_signer::{sr25519::Keypair, SecretUri};
 use crate::{
 	gemm::Shape,
 	render::Tile,
-	stage::{Input, ModelInfo, Spec, StagePhase, StageTask},
+	stage::{Input, ModelInfo, RemoteOutput, Spec, StagePhase, StageTask},
 	store::Delivery,
 	work::Kernel,
 };
@@ -378,11 +378,22 @@ pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<S
 		_ => None,
 	};
 	let first = entry.first_layer as usize;
+	// A later stage's input: the previous stage's output, on its worker's data server.
+	let before = stage.checked_sub(1).and_then(|p| record.stages.0.get(p as usize));
+	let previous = match before.and_then(|b| Some((b.receipt.as_ref()?, b.worker.as_ref()?))) {
+		Some((receipt, worker)) => node(at, worker).await?.map(|node| RemoteOutput {
+			endpoint: String::from_utf8_lossy(&node.endpoint.0).into_owned(),
+			root: receipt.output_root,
+			len: receipt.output_len,
+		}),
+		None => None,
+	};
 	Ok(Some(StageTask {
 		job,
 		stage,
 		spec,
 		input: input_of(&record.input),
+		previous,
 		layers: first..first + entry.layers as usize,
 		model,
 		tile_bytes: record.tile_bytes,

@@ -17,6 +17,9 @@
 //! - [`chain`]: the subxt client, typed from the runtime's metadata;
 //! - [`stage`]: a job's stage (spec, input, layers) as work, the same for worker and verifier;
 //! - [`store`]: outputs and receipts on disk, so a restart loses no finished work;
+//! - [`server`]: the data server (outputs by Merkle root, tiles with proofs, `/health`,
+//!   `/metrics` from [`metrics`]), and [`fetch`] its client, which checks every byte it gets
+//!   against the chain's commitment;
 //! - [`runner`]: the `run` loop (heartbeats, challenges, stages, batched receipts) and
 //!   [`verifier`] the `verify` loop, both driven by [`rounds`] (reconnecting with backoff).
 //!
@@ -28,6 +31,7 @@ pub mod backend;
 pub mod bench;
 pub mod chain;
 pub mod challenge;
+pub mod fetch;
 pub mod freivalds;
 pub mod gemm;
 #[cfg(target_arch = "x86_64")]
@@ -35,11 +39,13 @@ mod gemm_avx2;
 pub mod gpu;
 pub mod hardware;
 pub mod inputs;
+pub mod metrics;
 pub mod mlp;
 pub mod output;
 pub mod render;
 pub mod rounds;
 pub mod runner;
+pub mod server;
 pub mod stage;
 pub mod store;
 pub mod verifier;

@@ -1,6 +1,6 @@
 //! `cinder-worker`: the operator's compute binary. See `cinder-worker --help`.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use cinder_primitives::Ib;
@@ -8,8 +8,11 @@ use cinder_worker::{
 	backend::{Backend, BackendKind},
 	bench,
 	chain::{self, Chain},
-	challenge, hardware, rounds,
+	challenge, hardware,
+	metrics::Metrics,
+	rounds,
 	runner::{RunOptions, Runner},
+	server::{self, DataServer},
 	store::Store,
 	verifier::Verifier,
 	work::Kernel,
@@ -84,9 +87,17 @@ struct RunArgs {
 	/// Milliseconds between rounds (each reads the best block).
 	#[arg(long, default_value_t = 1000)]
 	poll_ms: u64,
+	/// Where the data server listens: others fetch this worker's outputs there (register
+	/// its URL as `--endpoint`), and it serves `/metrics` and `/health`. `0.0.0.0:8080`
+	/// serves other machines.
+	#[arg(long, env = "CINDER_LISTEN", default_value = "127.0.0.1:8080")]
+	listen: String,
 	/// Test only: commit to corrupted outputs, so that verifiers catch this worker.
 	#[arg(long, hide = true)]
 	lie: bool,
+	/// Test only: store a round's receipts, then wait to be killed instead of submitting.
+	#[arg(long, hide = true)]
+	stop_before_submit: bool,
 }
 
 #[derive(clap::Args)]
@@ -97,6 +108,9 @@ struct VerifyArgs {
 	/// Milliseconds between rounds (each reads the best block).
 	#[arg(long, default_value_t = 1000)]
 	poll_ms: u64,
+	/// Where `/metrics` and `/health` are served.
+	#[arg(long, env = "CINDER_LISTEN", default_value = "127.0.0.1:8081")]
+	listen: String,
 }
 
 #[derive(clap::Args)]
@@ -175,15 +189,37 @@ async fn main() -> anyhow::Result<()> {
 			let store = Store::open(&dir)
 				.with_context(|| format!("cannot open the data dir {}", dir.display()))?;
 			let backend = Backend::open(cli.backend)?;
-			tracing::info!(%who, backend = %backend.describe(), dir = %dir.display(), "running");
-			let mut runner = Runner::new(key, backend, store, RunOptions { lie: args.lie });
+			let metrics = Arc::new(Metrics::new());
+			let server = DataServer::new(Some(store.clone()), metrics.clone(), who.to_string());
+			let address = server::start(&args.listen, server).await?;
+			tracing::info!(
+				%who,
+				backend = %backend.describe(),
+				dir = %dir.display(),
+				data_server = %format!("http://{address}"),
+				"running"
+			);
+			let options = RunOptions { lie: args.lie, stop_before_submit: args.stop_before_submit };
+			let mut runner = Runner::new(key, backend, store, options, metrics);
 			rounds::run(&mut runner, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c()).await;
 		}
 		Command::Verify(args) => {
 			let key = chain::keypair(&args.suri)?;
 			let backend = Backend::open(cli.backend)?;
-			tracing::info!(who = %chain::account(&key), backend = %backend.describe(), "verifying");
-			let mut verifier = Verifier::new(key, backend);
+			let who = chain::account(&key);
+			let metrics = Arc::new(Metrics::new());
+			let address = server::start(
+				&args.listen,
+				DataServer::new(None, metrics.clone(), who.to_string()),
+			)
+			.await?;
+			tracing::info!(
+				%who,
+				backend = %backend.describe(),
+				metrics = %format!("http://{address}/metrics"),
+				"verifying"
+			);
+			let mut verifier = Verifier::new(key, backend, metrics);
 			rounds::run(&mut verifier, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c())
 				.await;
 		}

@@ -9,7 +9,10 @@ use std::{future::Future, time::Duration};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
-use crate::chain::{self, At, Chain};
+use crate::{
+	chain::{self, At, Chain},
+	metrics::Metrics,
+};
 
 /// Blocks to wait for a sent heartbeat to show before sending another.
 pub const HEARTBEAT_RESEND_BLOCKS: u64 = 3;
@@ -53,6 +56,9 @@ pub trait Rounds {
 	/// The account it acts for.
 	fn who(&self) -> &AccountId32;
 
+	/// Where it counts (each round's result too).
+	fn metrics(&self) -> &Metrics;
+
 	/// One round.
 	fn round(&mut self, chain: &Chain) -> impl Future<Output = anyhow::Result<()>>;
 }
@@ -82,7 +88,9 @@ pub async fn run<R: Rounds>(
 			connection = Some(chain);
 			result
 		};
-		let wait = match round.await {
+		let result = round.await;
+		rounds.metrics().round(result.is_ok());
+		let wait = match result {
 			Ok(()) => {
 				backoff = Duration::from_secs(1);
 				poll

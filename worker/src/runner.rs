@@ -8,6 +8,12 @@
 //! - computes every stage assigned and running here, keeps its output and receipt in the
 //!   [`Store`] first, then submits all new receipts in one `submit_receipts` call.
 //!
+//! A stage whose input is elsewhere gets it first ([`Fetcher::stage_input`]): a later
+//! pipeline stage fetches the previous stage's output from that worker's data server, a
+//! `Content` input comes from its URI, and either is checked against the chain's commitment.
+//! Bytes that fail the check are reported and never computed on; a failed fetch is tried
+//! again [`FETCH_RETRY_BLOCKS`] later.
+//!
 //! A receipt stays "sent" until the chain shows it delivered; if a block does not include it
 //! within [`RESEND_AFTER_BLOCKS`] (a reorg, a dropped transaction) it is sent again, read
 //! back from the store rather than recomputed. When the node is away, rounds fail and the
@@ -15,6 +21,7 @@
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
 	time::Instant,
 };
 
@@ -24,9 +31,12 @@ use subxt_signer::sr25519::Keypair;
 use crate::{
 	backend::Backend,
 	chain::{self, At, Chain, ReceiptOutcome},
-	challenge, output,
+	challenge,
+	fetch::Fetcher,
+	metrics::Metrics,
+	output,
 	rounds::{Heartbeats, Rounds},
-	stage::{StageError, StagePhase, StageTask},
+	stage::{Input, StageError, StagePhase, StageTask},
 	store::{hex, Delivery, Store},
 };
 
@@ -34,12 +44,17 @@ use crate::{
 pub const RESEND_AFTER_BLOCKS: u64 = 10;
 /// Most receipts in one `submit_receipts` call (the runtime's `MaxReceiptsPerCall`).
 pub const MAX_BATCH: usize = 128;
+/// Blocks to wait before fetching an input again after a fetch failed.
+pub const FETCH_RETRY_BLOCKS: u64 = 2;
 
 /// How the loop runs.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
 	/// Test only: commit to a corrupted output (one bit flipped), to exercise verification.
 	pub lie: bool,
+	/// Test only: once a round's receipts are stored, stop before submitting them and wait
+	/// to be killed, to exercise a restart.
+	pub stop_before_submit: bool,
 }
 
 /// The worker's state across rounds.
@@ -49,6 +64,10 @@ pub struct Runner {
 	backend: Backend,
 	store: Store,
 	options: RunOptions,
+	fetcher: Fetcher,
+	metrics: Arc<Metrics>,
+	/// Stages whose input could not be fetched, with the block to try again at.
+	fetch_retry: BTreeMap<(u64, u8), u64>,
 	/// Receipts sent, by `(job, stage)`, with the best block when sent.
 	sent: BTreeMap<(u64, u8), u64>,
 	/// Stages that cannot run here, reported once.
@@ -61,14 +80,24 @@ pub struct Runner {
 }
 
 impl Runner {
-	/// A runner for `key`'s node, computing on `backend`, keeping its state in `store`.
-	pub fn new(key: Keypair, backend: Backend, store: Store, options: RunOptions) -> Self {
+	/// A runner for `key`'s node, computing on `backend`, keeping its state in `store`,
+	/// counting into `metrics`.
+	pub fn new(
+		key: Keypair,
+		backend: Backend,
+		store: Store,
+		options: RunOptions,
+		metrics: Arc<Metrics>,
+	) -> Self {
 		Runner {
 			who: chain::account(&key),
 			key,
 			backend,
 			store,
 			options,
+			fetcher: Fetcher::default(),
+			metrics,
+			fetch_retry: BTreeMap::new(),
 			sent: BTreeMap::new(),
 			unrunnable: BTreeSet::new(),
 			heartbeats: Heartbeats::default(),
@@ -80,6 +109,7 @@ impl Runner {
 	async fn round(&mut self, chain: &Chain) -> anyhow::Result<()> {
 		let at = chain.at_best().await?;
 		let block = at.block_number();
+		self.metrics.best_block.set(i64::try_from(block).unwrap_or(i64::MAX));
 		let Some(node) = chain::node(&at, &self.who).await? else {
 			anyhow::bail!(
 				"{} runs no node: register it first (`cinder-worker register --suri …`)",
@@ -113,6 +143,7 @@ impl Runner {
 				}
 			};
 			let outcome = chain::submit_benchmark(chain, &self.key, answer).await?;
+			self.metrics.challenges_answered.inc();
 			tracing::info!(?outcome, "benchmark answered");
 		}
 
@@ -127,6 +158,7 @@ impl Runner {
 		let open = |key: &(u64, u8)| assigned.iter().any(|a| (a.0, a.1) == *key && !a.2);
 		self.sent.retain(|key, _| open(key));
 		self.unrunnable.retain(open);
+		self.fetch_retry.retain(|key, _| open(key));
 		let mut batch = Vec::new();
 		for (job, stage, delivered) in assigned {
 			let key = (job, stage);
@@ -135,12 +167,41 @@ impl Runner {
 				continue;
 			}
 			if let Some(delivery) = self.store.receipt(job, stage)? {
+				if !self.sent.contains_key(&key) {
+					tracing::info!(job, stage, "receipt from the store: not computed again");
+					self.metrics.receipts_from_store.inc();
+				}
 				batch.push((job, stage, delivery));
 				continue;
 			}
-			let Some(task) = chain::stage_task(at, job, stage).await? else { continue };
+			if self.fetch_retry.get(&key).is_some_and(|retry| block < *retry) {
+				continue;
+			}
+			let Some(mut task) = chain::stage_task(at, job, stage).await? else { continue };
 			if !matches!(task.phase, StagePhase::Running { .. }) {
 				continue;
+			}
+			let remote =
+				task.takes_previous_output() || matches!(task.input, Input::Content { .. });
+			match self.fetcher.stage_input(&task, false).await {
+				Ok(input) => {
+					if let (true, Input::Bytes(bytes)) = (remote, &input) {
+						Metrics::count(&self.metrics.fetches, "result", "ok");
+						tracing::info!(
+							job,
+							stage,
+							bytes = bytes.len(),
+							"input fetched and checked against the chain"
+						);
+					}
+					task.input = input;
+				}
+				Err(error) => {
+					Metrics::count(&self.metrics.fetches, "result", error.kind());
+					tracing::warn!(job, stage, "cannot get the stage's input: {error}");
+					self.fetch_retry.insert(key, block + FETCH_RETRY_BLOCKS);
+					continue;
+				}
 			}
 			match self.compute(&task) {
 				Ok(delivery) => batch.push((job, stage, delivery)),
@@ -150,9 +211,22 @@ impl Runner {
 				}
 			}
 		}
+		if self.options.stop_before_submit && !batch.is_empty() {
+			tracing::warn!(
+				receipts = batch.len(),
+				"stored; stopping before submission as asked (--stop-before-submit): waiting to be killed"
+			);
+			std::future::pending::<()>().await;
+		}
 		for chunk in batch.chunks(MAX_BATCH) {
 			let outcomes = chain::submit_receipts(chain, &self.key, chunk).await?;
 			for ((job, stage, delivery), outcome) in chunk.iter().zip(outcomes) {
+				let counted = match &outcome {
+					ReceiptOutcome::Accepted { .. } => "accepted",
+					ReceiptOutcome::Congested => "congested",
+					ReceiptOutcome::Rejected(_) => "rejected",
+				};
+				Metrics::count(&self.metrics.receipts, "outcome", counted);
 				match outcome {
 					ReceiptOutcome::Accepted { accept_at } => {
 						tracing::info!(
@@ -185,14 +259,25 @@ impl Runner {
 	fn compute(&self, task: &StageTask) -> anyhow::Result<Delivery> {
 		let work = task.work().map_err(|error| match error {
 			StageError::NotFetched => anyhow::anyhow!(
-				"its input is remote (a URI, or the previous pipeline stage's output): \
-					 fetching inputs comes with the data server"
+				"its input is the previous pipeline stage's output, and that stage has no \
+				 receipt or its worker no node record"
 			),
 			other => other.into(),
 		})?;
+		tracing::info!(
+			job = task.job,
+			stage = task.stage,
+			kernel = work.kernel().name(),
+			work_units = work.work_units(),
+			"computing"
+		);
 		let started = Instant::now();
 		let mut bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
-		let elapsed_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+		let elapsed = started.elapsed();
+		let elapsed_ms = u32::try_from(elapsed.as_millis()).unwrap_or(u32::MAX);
+		Metrics::count(&self.metrics.stages_computed, "kernel", work.kernel().name());
+		self.metrics.work_units.inc_by(work.work_units());
+		self.metrics.compute_seconds.observe(elapsed.as_secs_f64());
 		if self.options.lie {
 			if let Some(first) = bytes.first_mut() {
 				*first ^= 1;
@@ -207,7 +292,7 @@ impl Runner {
 		let (output_root, tile_count) = output::commitment(&bytes, task.tile_bytes);
 		let delivery =
 			Delivery { output_root, output_len: bytes.len() as u64, tile_count, elapsed_ms };
-		self.store.put_output(&output_root, &bytes)?;
+		self.store.put_output(&output_root, &bytes, task.tile_bytes)?;
 		self.store.put_receipt(task.job, task.stage, delivery)?;
 		tracing::info!(
 			job = task.job,
@@ -224,6 +309,10 @@ impl Runner {
 impl Rounds for Runner {
 	fn who(&self) -> &AccountId32 {
 		&self.who
+	}
+
+	fn metrics(&self) -> &Metrics {
+		&self.metrics
 	}
 
 	async fn round(&mut self, chain: &Chain) -> anyhow::Result<()> {

@@ -42,6 +42,17 @@ pub struct ModelInfo {
 	pub seed: Option<[u8; 32]>,
 }
 
+/// An output kept on another worker's data server.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RemoteOutput {
+	/// The data server's URL (the worker's registered endpoint).
+	pub endpoint: String,
+	/// The Merkle root its receipt commits to.
+	pub root: [u8; 32],
+	/// Its bytes.
+	pub len: u64,
+}
+
 /// Where a stage stands, for its worker.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum StagePhase {
@@ -66,6 +77,8 @@ pub struct StageTask {
 	/// The job's input; for a later pipeline stage, replace it by the previous stage's output
 	/// once fetched.
 	pub input: Input,
+	/// A later pipeline stage's input: the previous stage's output, once its receipt is in.
+	pub previous: Option<RemoteOutput>,
 	/// The stage's model layers (empty for jobs without a model).
 	pub layers: Range<usize>,
 	/// The job's model, if it has one.
@@ -82,6 +95,24 @@ impl StageTask {
 	/// The stage's work on [`Self::input`] (what its worker runs).
 	pub fn work(&self) -> Result<Work, StageError> {
 		work(&self.spec, &self.input, self.layers.clone(), self.model.as_ref())
+	}
+
+	/// Bytes of the job's own input, for a `Content` input fetched from its URI (0 for a
+	/// render tile, and for an MLP whose model is unknown).
+	pub fn job_input_len(&self) -> u64 {
+		let bytes = match self.spec {
+			Spec::Gemm(shape) => shape.m * shape.k + shape.k * shape.n,
+			Spec::Mlp { batch, .. } => {
+				batch * self.model.as_ref().and_then(|m| m.shapes.first()).map_or(0, |s| s.0)
+			}
+			Spec::Render(_) => 0,
+		};
+		bytes as u64
+	}
+
+	/// Whether the stage's input is the previous pipeline stage's output.
+	pub fn takes_previous_output(&self) -> bool {
+		matches!(self.spec, Spec::Mlp { .. }) && self.layers.start > 0
 	}
 
 	/// Work whose output is the stage's, from the job's own input: a later pipeline stage

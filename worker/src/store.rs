@@ -1,7 +1,7 @@
-//! The worker's local state on disk: output blobs by Merkle root, and the receipt of every
-//! stage it computed, written before the receipt is submitted. A restart finds both, so a
-//! kill at any point loses no finished work: an undelivered stage whose receipt is stored is
-//! submitted again without recomputing, and its output is still served.
+//! The worker's local state on disk: output blobs by Merkle root (with their tile size), and
+//! the receipt of every stage it computed, written before the receipt is submitted. A restart
+//! finds both, so a kill at any point loses no finished work: an undelivered stage whose
+//! receipt is stored is submitted again without recomputing, and its output is still served.
 //!
 //! Every file is written to a temporary name and renamed into place, so a reader never sees
 //! a partial file, even after a crash mid-write.
@@ -68,7 +68,8 @@ pub fn unhex(text: &str) -> Option<[u8; 32]> {
 	Some(hash)
 }
 
-/// The worker's directory: `outputs/<root>` and `receipts/<job>-<stage>`.
+/// The worker's directory: `outputs/<root>` (and `<root>.tile_bytes`) and
+/// `receipts/<job>-<stage>`.
 #[derive(Clone, Debug)]
 pub struct Store {
 	dir: PathBuf,
@@ -105,9 +106,24 @@ impl Store {
 		self.dir.join("receipts").join(format!("{job}-{stage}"))
 	}
 
-	/// Keeps an output under its Merkle root.
-	pub fn put_output(&self, root: &[u8; 32], bytes: &[u8]) -> io::Result<()> {
+	fn tile_bytes_path(&self, root: &[u8; 32]) -> PathBuf {
+		self.dir.join("outputs").join(format!("{}.tile_bytes", hex(root)))
+	}
+
+	/// Keeps an output under its Merkle root over tiles of `tile_bytes` (kept too, for
+	/// serving tile proofs).
+	pub fn put_output(&self, root: &[u8; 32], bytes: &[u8], tile_bytes: u32) -> io::Result<()> {
+		self.write(self.tile_bytes_path(root), tile_bytes.to_string().as_bytes())?;
 		self.write(self.output_path(root), bytes)
+	}
+
+	/// The tile size of the output committed to by `root`, if kept.
+	pub fn tile_bytes(&self, root: &[u8; 32]) -> io::Result<Option<u32>> {
+		match fs::read_to_string(self.tile_bytes_path(root)) {
+			Ok(text) => Ok(text.trim().parse().ok()),
+			Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+			Err(error) => Err(error),
+		}
 	}
 
 	/// The output committed to by `root`, if kept.
@@ -154,13 +170,15 @@ mod tests {
 		let store = temp_store("reopen");
 		let delivery =
 			Delivery { output_root: [7; 32], output_len: 40, tile_count: 3, elapsed_ms: 12 };
-		store.put_output(&delivery.output_root, b"out").unwrap();
+		store.put_output(&delivery.output_root, b"out", 2).unwrap();
 		store.put_receipt(5, 1, delivery).unwrap();
 		let again = Store::open(store.dir()).unwrap();
 		assert_eq!(again.receipt(5, 1).unwrap(), Some(delivery));
 		assert_eq!(again.receipt(5, 0).unwrap(), None);
 		assert_eq!(again.output(&[7; 32]).unwrap(), Some(b"out".to_vec()));
 		assert_eq!(again.output(&[8; 32]).unwrap(), None);
+		assert_eq!(again.tile_bytes(&[7; 32]).unwrap(), Some(2));
+		assert_eq!(again.tile_bytes(&[8; 32]).unwrap(), None);
 		fs::remove_dir_all(store.dir()).unwrap();
 	}
 

@@ -3,15 +3,16 @@
 //! Each round sends the node's heartbeat when due (an overdue verifier is drawn for no
 //! committee), asks the chain (at its best block) for the checks awaiting this verifier's
 //! verdict, recomputes each claim on this machine's backend and submits its own commitment:
-//! - a job's stage: the stage's output from the job's own input (a later pipeline stage is
-//!   recomputed through every layer up to its last, so no worker's output is trusted), cut
-//!   into the job's tiles under the Merkle root;
+//! - a job's stage: the stage's output from the job's own input (fetched from its URI and
+//!   checked against its hash if it is `Content`; a later pipeline stage is recomputed through
+//!   every layer up to its last, so no worker's output is trusted), cut into the job's tiles
+//!   under the Merkle root;
 //! - a benchmark answer: the challenge's GEMMs from its seed, under the answer's root.
 //!
 //! The chain compares the commitment with the claim: equal roots accept it, different ones
 //! open a dispute (and the loop answers the dispute round too, as its committee member).
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
@@ -19,7 +20,10 @@ use subxt_signer::sr25519::Keypair;
 use crate::{
 	backend::Backend,
 	chain::{self, At, Chain, CheckSubject, PendingCheck},
-	challenge, output,
+	challenge,
+	fetch::Fetcher,
+	metrics::Metrics,
+	output,
 	rounds::{Heartbeats, Rounds},
 	store::hex,
 };
@@ -33,17 +37,23 @@ pub struct Verifier {
 	answered: BTreeSet<(CheckSubject, u32)>,
 	/// The node's heartbeats: an overdue verifier is drawn for no committee.
 	heartbeats: Heartbeats,
+	/// Fetches a job's `Content` input.
+	fetcher: Fetcher,
+	metrics: Arc<Metrics>,
 }
 
 impl Verifier {
-	/// A verifier for `key`'s Verifier node, recomputing on `backend`.
-	pub fn new(key: Keypair, backend: Backend) -> Self {
+	/// A verifier for `key`'s Verifier node, recomputing on `backend`, counting into
+	/// `metrics`.
+	pub fn new(key: Keypair, backend: Backend, metrics: Arc<Metrics>) -> Self {
 		Verifier {
 			who: chain::account(&key),
 			key,
 			backend,
 			answered: BTreeSet::new(),
 			heartbeats: Heartbeats::default(),
+			fetcher: Fetcher::default(),
+			metrics,
 		}
 	}
 
@@ -51,11 +61,14 @@ impl Verifier {
 	pub async fn recompute(&self, at: &At, check: &PendingCheck) -> anyhow::Result<[u8; 32]> {
 		match check.subject {
 			CheckSubject::Stage { job, stage } => {
-				let task = chain::stage_task(at, job, stage)
+				let mut task = chain::stage_task(at, job, stage)
 					.await?
 					.ok_or_else(|| anyhow::anyhow!("job {job} has no stage {stage}"))?;
+				task.input = self.fetcher.stage_input(&task, true).await?;
 				let work = task.work_from_job_input()?;
 				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
+				Metrics::count(&self.metrics.stages_computed, "kernel", work.kernel().name());
+				self.metrics.work_units.inc_by(work.work_units());
 				Ok(output::commitment(&bytes, task.tile_bytes).0)
 			}
 			CheckSubject::Benchmark { challenge: id } => {
@@ -77,8 +90,13 @@ impl Rounds for Verifier {
 		&self.who
 	}
 
+	fn metrics(&self) -> &Metrics {
+		&self.metrics
+	}
+
 	async fn round(&mut self, chain: &Chain) -> anyhow::Result<()> {
 		let at = chain.at_best().await?;
+		self.metrics.best_block.set(i64::try_from(at.block_number()).unwrap_or(i64::MAX));
 		let Some(node) = chain::node(&at, &self.who).await? else {
 			anyhow::bail!(
 				"{} runs no node: register it first (`cinder-worker register --role verifier`)",
@@ -106,6 +124,7 @@ impl Rounds for Verifier {
 			let agrees = root == check.output_root;
 			chain::submit_verdict(chain, &self.key, check.subject, root).await?;
 			self.answered.insert(round);
+			Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
 			tracing::info!(
 				subject = ?check.subject,
 				worker = %check.worker,

@@ -2,8 +2,9 @@
 //! builds, or `$CINDER_NODE`): without the node these tests fail with the fix in the message,
 //! they never pass without running.
 //!
-//! One scenario, end to end (about five minutes of 6-second blocks): a verifier, an honest
-//! worker doing three workloads, and a lying worker that the verifier catches.
+//! One scenario, end to end (about six minutes of 6-second blocks): a verifier, an honest
+//! worker doing three workloads across a kill and a restart, a pipeline over two workers'
+//! data servers, and a lying worker that the verifier catches.
 
 use std::{
 	net::{TcpListener, TcpStream},
@@ -15,6 +16,7 @@ use std::{
 use cinder_worker::{
 	backend::Backend,
 	chain::{self, api, At, Chain},
+	fetch::Fetcher,
 	output,
 	store::hex,
 };
@@ -193,24 +195,42 @@ async fn confirmed_ib(at: &At, who: &AccountId32) -> Option<(u64, bool)> {
 	node.confirmed_ib.map(|c| (c.ib.0, c.independently_checked))
 }
 
-/// Charlie submits a job on `workload` seeded with `seed`: its id and the worker it went to.
-async fn submit_job(chain: &Chain, workload: u32, spec: JobSpec, seed: u8) -> (u64, AccountId32) {
+/// Charlie submits a job of `class` on `workload` seeded with `seed`: its id and the worker of
+/// each stage.
+async fn submit_job_of(
+	chain: &Chain,
+	workload: u32,
+	spec: JobSpec,
+	seed: u8,
+	class: JobClass,
+) -> (u64, Vec<AccountId32>) {
 	let (charlie, _) = key("//Charlie");
 	let call = api::tx().jobs().submit_job(
 		workload,
 		spec,
 		JobInput::Seed([seed; 32]),
 		2_000_000_000_000,
-		JobClass::Standard,
+		class,
 		None,
 		WhenNoWorker::Fail,
 	);
 	let events = chain::submit(chain, &call, &charlie).await.unwrap();
 	let submitted =
 		events.find_first::<api::jobs::events::JobSubmitted>().transpose().unwrap().unwrap();
-	let assigned =
-		events.find_first::<api::jobs::events::StageAssigned>().transpose().unwrap().unwrap();
-	(submitted.job, assigned.worker)
+	let assigned = events.find::<api::jobs::events::StageAssigned>();
+	(submitted.job, assigned.map(|event| event.unwrap().worker).collect())
+}
+
+/// Charlie submits a standard job: its id and its worker.
+async fn submit_job(chain: &Chain, workload: u32, spec: JobSpec, seed: u8) -> (u64, AccountId32) {
+	let (job, workers) = submit_job_of(chain, workload, spec, seed, JobClass::Standard).await;
+	(job, workers[0])
+}
+
+/// The body at `path` of the data server at `port`.
+async fn served(port: u16, path: &str) -> String {
+	let body = Fetcher::default().get(&format!("http://127.0.0.1:{port}{path}"), 1 << 20).await;
+	String::from_utf8(body.unwrap()).unwrap()
 }
 
 /// Job `job` as the chain shows it at its best block.
@@ -220,25 +240,104 @@ async fn job_record(chain: &Chain, job: u64) -> api::runtime_types::pallet_jobs:
 	at.runtime_apis().call(call).await.unwrap().expect("the job exists")
 }
 
-/// The root the test computes itself for stage 0 of `job` on the CPU twin.
-async fn expected_root(at: &At, job: u64) -> [u8; 32] {
-	let task = chain::stage_task(at, job, 0).await.unwrap().unwrap();
-	let bytes = task.work().unwrap().run(&Backend::Cpu { threads: 2 }).unwrap();
+/// The root the test computes itself for stage `stage` of `job` on the CPU twin, from the
+/// job's input.
+async fn expected_root(at: &At, job: u64, stage: u8) -> [u8; 32] {
+	let task = chain::stage_task(at, job, stage).await.unwrap().unwrap();
+	let bytes = task.work_from_job_input().unwrap().run(&Backend::Cpu { threads: 2 }).unwrap();
 	assert_eq!(bytes.len() as u64, task.output_len);
 	output::commitment(&bytes, task.tile_bytes).0
 }
 
-/// A verifier, an honest worker and a lying one against one dev chain:
+/// Registers `suri` as a worker of 1 µIB at 0.5 CNDR per IBM hosting model 0, its data server
+/// at `port`; waits for Alice to confirm its IB.
+async fn register_worker(
+	node: &DevNode,
+	chain: &Chain,
+	verifier: &Background,
+	suri: &str,
+	port: u16,
+) -> String {
+	let endpoint = format!("http://127.0.0.1:{port}");
+	let register = [
+		"register",
+		"--suri",
+		suri,
+		"--ib-micro",
+		"1",
+		"--price",
+		"0.5",
+		"--models",
+		"0",
+		"--endpoint",
+		&endpoint,
+	];
+	let output = node.worker(&register);
+	let report = text(&output);
+	assert!(output.status.success(), "{report}\n--- node ---\n{}", node.process.log_tail());
+	let (_, who) = key(suri);
+	let confirmed = wait_for(150, &format!("{suri}'s IB confirmed"), &[verifier], || async {
+		confirmed_ib(&chain.at_best().await.unwrap(), &who).await
+	})
+	.await;
+	assert_eq!(confirmed, (1, true), "1 µIB, checked by Alice's recomputation");
+	report
+}
+
+/// `run` for `suri` with its data in `data` and its data server at `port`, plus `extra` flags.
+fn spawn_run(
+	node: &DevNode,
+	name: &str,
+	suri: &str,
+	data: &std::path::Path,
+	port: u16,
+	extra: &[&str],
+) -> Background {
+	let listen = format!("127.0.0.1:{port}");
+	let mut args = vec!["run", "--suri", suri, "--poll-ms", "500", "--listen", &listen];
+	args.extend(["--data-dir", data.to_str().unwrap()]);
+	args.extend(extra);
+	node.spawn_worker(name, &args)
+}
+
+/// Waits for job `job` to complete, each stage settled with a fee and under the root this
+/// test computes itself; returns the record.
+async fn settled(
+	chain: &Chain,
+	job: u64,
+	processes: &[&Background],
+) -> api::runtime_types::pallet_jobs::types::Job {
+	let record = wait_for(180, &format!("job {job} completed"), processes, || async {
+		let record = job_record(chain, job).await;
+		matches!(record.status, JobStatus::Completed).then_some(record)
+	})
+	.await;
+	let at = chain.at_best().await.unwrap();
+	for (index, stage) in record.stages.0.iter().enumerate() {
+		assert!(matches!(stage.state, StageState::Settled { fee } if fee > 0), "{:?}", stage.state);
+		let receipt = stage.receipt.as_ref().expect("a settled stage keeps its receipt");
+		let expected = expected_root(&at, job, index as u8).await;
+		assert_eq!(hex(&receipt.output_root), hex(&expected), "job {job} stage {index}");
+	}
+	record
+}
+
+/// A verifier, honest workers and a lying one against one dev chain:
 /// - Alice registers a Verifier node and runs `verify`; root samples every receipt;
 /// - Ferdie registers (claim, bond S(n), challenge answered), Alice recomputes the answer and
 ///   his IB is confirmed as independently checked; a second registration is refused;
-/// - Ferdie runs `run`: a GEMM, an MLP and a render job are routed to him, computed, receipted,
-///   checked by Alice and settled with a fee; each root is the one this test computes itself
-///   and his data dir keeps each output;
-/// - Dave runs `run --lie`: his MLP receipt's root is wrong, Alice disagrees, the dispute
-///   rejects it, Dave is jailed and the job fails.
+/// - a GEMM, an MLP and a render job are routed to Ferdie. His first `run` computes and
+///   stores all three, and is killed before submitting; the restarted `run` submits the
+///   stored receipts without computing again. Alice checks each, each settles with a fee,
+///   each root is the one this test computes itself, his data dir and data server keep each
+///   output, and `/metrics` counts the receipts from the store;
+/// - Dave registers; a two-stage pipeline job goes to Ferdie and Dave, and the second stage's
+///   worker fetches the first stage's output from the other's data server, checked against
+///   the chain's root, before computing on it;
+/// - Ferdie pauses; Dave runs `run --lie`: his MLP receipt's root is wrong, Alice disagrees,
+///   the dispute rejects it, Dave is jailed and the job fails.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_verifier_settles_an_honest_workers_jobs_and_catches_a_liar() {
+async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let node = DevNode::start("e2e");
 	let chain = Chain::connect(&node.url).await.unwrap();
 	let (alice, _) = key("//Alice");
@@ -249,23 +348,26 @@ async fn a_verifier_settles_an_honest_workers_jobs_and_catches_a_liar() {
 	let output =
 		node.worker(&["register", "--role", "verifier", "--suri", "//Alice", "--ib-micro", "1"]);
 	assert!(output.status.success(), "{}", text(&output));
-	let verifier =
-		node.spawn_worker("alice-verify", &["verify", "--suri", "//Alice", "--poll-ms", "500"]);
+	let verifier_port = free_port();
+	let verifier = node.spawn_worker(
+		"alice-verify",
+		&[
+			"verify",
+			"--suri",
+			"//Alice",
+			"--poll-ms",
+			"500",
+			"--listen",
+			&format!("127.0.0.1:{verifier_port}"),
+		],
+	);
 
 	// Ferdie: register, bond, answer; Alice checks the answer.
-	let register =
-		["register", "--suri", "//Ferdie", "--ib-micro", "1", "--price", "0.5", "--models", "0"];
-	let output = node.worker(&register);
-	let report = text(&output);
-	assert!(output.status.success(), "{report}\n--- node ---\n{}", node.process.log_tail());
+	let ferdie_port = free_port();
+	let report = register_worker(&node, &chain, &verifier, "//Ferdie", ferdie_port).await;
 	for line in ["registered", "S(n) =", "bonded", "answered"] {
 		assert!(report.contains(line), "no `{line}` in\n{report}");
 	}
-	let confirmed = wait_for(150, "Ferdie's IB confirmed", &[&verifier], || async {
-		confirmed_ib(&chain.at_best().await.unwrap(), &ferdie).await
-	})
-	.await;
-	assert_eq!(confirmed, (1, true), "1 µIB, checked by Alice's recomputation");
 	let at = chain.at_best().await.unwrap();
 	let record = chain::node(&at, &ferdie).await.unwrap().unwrap();
 	assert_eq!(record.price_per_ibm, 500_000_000_000);
@@ -275,17 +377,11 @@ async fn a_verifier_settles_an_honest_workers_jobs_and_catches_a_liar() {
 			.unwrap();
 	assert!(stake.active >= stake.minimum_stake.max(stake.minimum_bond), "{stake:?}");
 	assert!(stake.minimum_stake > 0, "S(n) is in force once the IB is confirmed");
-	let again = node.worker(&register);
+	let again = node.worker(&["register", "--suri", "//Ferdie", "--ib-micro", "1"]);
 	assert!(!again.status.success(), "a second registration is refused");
 	assert!(text(&again).contains("AlreadyRegistered"), "{}", text(&again));
 
-	// Ferdie runs; Charlie submits one job of each workload.
-	let data = std::env::temp_dir().join(format!("cinder-e2e-ferdie-{}", std::process::id()));
-	let _ = std::fs::remove_dir_all(&data);
-	let ferdie_run = node.spawn_worker(
-		"ferdie-run",
-		&["run", "--suri", "//Ferdie", "--poll-ms", "500", "--data-dir", data.to_str().unwrap()],
-	);
+	// Charlie submits one job of each workload, all routed to Ferdie.
 	let specs = [
 		(0, JobSpec::Int8Gemm { m: 96, n: 80, k: 64 }),
 		(1, JobSpec::Int8Mlp { model: 0, batch: 8 }),
@@ -307,59 +403,92 @@ async fn a_verifier_settles_an_honest_workers_jobs_and_catches_a_liar() {
 		assert_eq!(worker, ferdie, "job {job} (workload {workload}) goes to the only worker");
 		jobs.push(job);
 	}
-	for job in jobs {
-		let record =
-			wait_for(180, &format!("job {job} completed"), &[&ferdie_run, &verifier], || async {
-				let record = job_record(&chain, job).await;
-				matches!(record.status, JobStatus::Completed).then_some(record)
-			})
-			.await;
-		let stage = &record.stages.0[0];
-		assert!(matches!(stage.state, StageState::Settled { fee } if fee > 0), "{:?}", stage.state);
-		let receipt = stage.receipt.as_ref().expect("a settled stage keeps its receipt");
-		let at = chain.at_best().await.unwrap();
-		assert_eq!(hex(&receipt.output_root), hex(&expected_root(&at, job).await), "job {job}");
-		let kept = data.join("outputs").join(hex(&receipt.output_root));
-		assert_eq!(std::fs::metadata(&kept).unwrap().len(), receipt.output_len, "job {job}");
-	}
-	let log = ferdie_run.log();
-	assert!(log.contains("receipt recorded"), "{log}");
-	drop(ferdie_run);
 
-	// Ferdie pauses; Dave registers honestly, then lies about his jobs.
-	let (ferdie_key, _) = key("//Ferdie");
-	chain::submit(&chain, &api::tx().node_registry().pause(), &ferdie_key).await.unwrap();
-	let output = node.worker(&[
-		"register",
-		"--suri",
-		"//Dave",
-		"--ib-micro",
-		"1",
-		"--price",
-		"0.5",
-		"--models",
-		"0",
-	]);
-	assert!(output.status.success(), "{}", text(&output));
-	wait_for(150, "Dave's IB confirmed", &[&verifier], || async {
-		confirmed_ib(&chain.at_best().await.unwrap(), &dave).await
+	// Ferdie computes and stores all three, and is killed before submitting any.
+	let data = std::env::temp_dir().join(format!("cinder-e2e-ferdie-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&data);
+	let first_run = spawn_run(
+		&node,
+		"ferdie-run-killed",
+		"//Ferdie",
+		&data,
+		ferdie_port,
+		&["--stop-before-submit"],
+	);
+	wait_for(120, "Ferdie's receipts stored", &[&first_run], || async {
+		first_run.log().contains("stopping before submission").then_some(())
 	})
 	.await;
+	drop(first_run);
+	for &job in &jobs {
+		assert!(
+			data.join("receipts").join(format!("{job}-0")).exists(),
+			"job {job}'s receipt kept"
+		);
+		let record = job_record(&chain, job).await;
+		assert!(record.stages.0[0].receipt.is_none(), "job {job}: nothing was submitted");
+	}
+
+	// Restarted, Ferdie submits the stored receipts without computing again.
+	let ferdie_run = spawn_run(&node, "ferdie-run", "//Ferdie", &data, ferdie_port, &[]);
+	for &job in &jobs {
+		let record = settled(&chain, job, &[&ferdie_run, &verifier]).await;
+		let receipt = record.stages.0[0].receipt.as_ref().unwrap();
+		let kept = data.join("outputs").join(hex(&receipt.output_root));
+		assert_eq!(std::fs::metadata(&kept).unwrap().len(), receipt.output_len, "job {job}");
+		let blob = Fetcher::default()
+			.output(
+				&format!("http://127.0.0.1:{ferdie_port}"),
+				&receipt.output_root,
+				receipt.output_len,
+				record.tile_bytes,
+			)
+			.await;
+		assert_eq!(blob.map(|b| b.len() as u64), Ok(receipt.output_len), "job {job} served");
+	}
+	let log = ferdie_run.log();
+	assert_eq!(log.matches("receipt from the store").count(), 3, "{log}");
+	assert!(!log.contains("computing"), "nothing computed again:\n{log}");
+	assert!(log.contains("receipt recorded"), "{log}");
+	let metrics = served(ferdie_port, "/metrics").await;
+	assert!(metrics.contains("cinder_worker_receipts_from_store_total 3"), "{metrics}");
+	assert!(metrics.contains("cinder_worker_receipts_total{outcome=\"accepted\"} 3"), "{metrics}");
+	let health: serde_json::Value =
+		serde_json::from_str(&served(ferdie_port, "/health").await).unwrap();
+	assert_eq!(health["connected"], true, "{health}");
+	let verdicts = served(verifier_port, "/metrics").await;
+	assert!(verdicts.contains("cinder_worker_verdicts_total{agrees=\"true\"}"), "{verdicts}");
+
+	// Dave joins; a two-stage pipeline runs on Ferdie and Dave.
+	let dave_port = free_port();
+	register_worker(&node, &chain, &verifier, "//Dave", dave_port).await;
 	let dave_data = std::env::temp_dir().join(format!("cinder-e2e-dave-{}", std::process::id()));
 	let _ = std::fs::remove_dir_all(&dave_data);
-	let liar = node.spawn_worker(
-		"dave-run-lie",
-		&[
-			"run",
-			"--suri",
-			"//Dave",
-			"--poll-ms",
-			"500",
-			"--lie",
-			"--data-dir",
-			dave_data.to_str().unwrap(),
-		],
+	let dave_run = spawn_run(&node, "dave-run", "//Dave", &dave_data, dave_port, &[]);
+	let (job, workers) = submit_job_of(
+		&chain,
+		1,
+		JobSpec::Int8Mlp { model: 0, batch: 8 },
+		7,
+		JobClass::Pipeline { stages: 2 },
+	)
+	.await;
+	assert_eq!(workers.len(), 2, "a worker for each stage");
+	assert_ne!(workers[0], workers[1], "the stages go to distinct workers");
+	settled(&chain, job, &[&ferdie_run, &dave_run, &verifier]).await;
+	let second = if workers[1] == ferdie { &ferdie_run } else { &dave_run };
+	let log = second.log();
+	assert!(
+		log.contains("input fetched and checked against the chain"),
+		"the second stage's worker fetched the first stage's output:\n{log}"
 	);
+	drop(ferdie_run);
+	drop(dave_run);
+
+	// Ferdie pauses; Dave lies about his jobs.
+	let (ferdie_key, _) = key("//Ferdie");
+	chain::submit(&chain, &api::tx().node_registry().pause(), &ferdie_key).await.unwrap();
+	let liar = spawn_run(&node, "dave-run-lie", "//Dave", &dave_data, dave_port, &["--lie"]);
 	let (job, worker) = submit_job(&chain, 1, JobSpec::Int8Mlp { model: 0, batch: 4 }, 9).await;
 	assert_eq!(worker, dave, "Ferdie is paused: the job goes to Dave");
 	let failed =

@@ -1,0 +1,171 @@
+//! What `run` and `verify` count, in the Prometheus text format on the data server's
+//! `/metrics` (every name starts `cinder_worker_`), and the loop's health for `/health`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use prometheus_client::{
+	encoding::text::encode,
+	metrics::{
+		counter::Counter,
+		family::Family,
+		gauge::Gauge,
+		histogram::{exponential_buckets, Histogram},
+	},
+	registry::Registry,
+};
+
+/// One label: `[(name, value)]`.
+pub type Label = [(&'static str, &'static str); 1];
+
+/// The worker's metrics. Cloned handles count into the same series.
+pub struct Metrics {
+	registry: Registry,
+	/// Whether the last round reached the node.
+	connected: AtomicBool,
+	/// Rounds run, by `result` (`ok`, `failed`).
+	pub rounds: Family<Label, Counter>,
+	/// The best block the last round read.
+	pub best_block: Gauge,
+	/// Stages computed (worker) or recomputed (verifier), by `kernel`.
+	pub stages_computed: Family<Label, Counter>,
+	/// Work units computed.
+	pub work_units: Counter,
+	/// Seconds each stage's kernel took.
+	pub compute_seconds: Histogram,
+	/// Receipts submitted, by `outcome` (`accepted`, `congested`, `rejected`).
+	pub receipts: Family<Label, Counter>,
+	/// Receipts submitted again from the store, not recomputed.
+	pub receipts_from_store: Counter,
+	/// Benchmark challenges answered.
+	pub challenges_answered: Counter,
+	/// Verdicts submitted, by `agrees` (`true`, `false`): whether the recomputed root was the
+	/// worker's.
+	pub verdicts: Family<Label, Counter>,
+	/// Inputs fetched from other workers or URIs, by `result` (`ok`, `unreachable`,
+	/// `wrong_content`, …).
+	pub fetches: Family<Label, Counter>,
+	/// Requests the data server answered, by `route` (`blob`, `tile`, `health`, `metrics`,
+	/// `not_found`, `bad_request`).
+	pub requests: Family<Label, Counter>,
+	/// Blob and tile bytes served.
+	pub served_bytes: Counter,
+}
+
+impl Default for Metrics {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
+impl Metrics {
+	/// Fresh metrics, all zero.
+	pub fn new() -> Self {
+		let mut registry = Registry::with_prefix("cinder_worker");
+		let metrics = Metrics {
+			connected: AtomicBool::new(false),
+			rounds: Family::default(),
+			best_block: Gauge::default(),
+			stages_computed: Family::default(),
+			work_units: Counter::default(),
+			// 1 ms to about 65 s.
+			compute_seconds: Histogram::new(exponential_buckets(0.001, 2.0, 17)),
+			receipts: Family::default(),
+			receipts_from_store: Counter::default(),
+			challenges_answered: Counter::default(),
+			verdicts: Family::default(),
+			fetches: Family::default(),
+			requests: Family::default(),
+			served_bytes: Counter::default(),
+			registry: Registry::default(),
+		};
+		registry.register("rounds", "Rounds run, by result", metrics.rounds.clone());
+		registry.register(
+			"best_block",
+			"Best block the last round read",
+			metrics.best_block.clone(),
+		);
+		registry.register(
+			"stages_computed",
+			"Stages computed or recomputed, by kernel",
+			metrics.stages_computed.clone(),
+		);
+		registry.register("work_units", "Work units computed", metrics.work_units.clone());
+		registry.register(
+			"compute_seconds",
+			"Seconds a stage's kernel took",
+			metrics.compute_seconds.clone(),
+		);
+		registry.register("receipts", "Receipts submitted, by outcome", metrics.receipts.clone());
+		registry.register(
+			"receipts_from_store",
+			"Receipts submitted again from the store, not recomputed",
+			metrics.receipts_from_store.clone(),
+		);
+		registry.register(
+			"challenges_answered",
+			"Benchmark challenges answered",
+			metrics.challenges_answered.clone(),
+		);
+		registry.register(
+			"verdicts",
+			"Verdicts submitted, by whether the recomputed root was the worker's",
+			metrics.verdicts.clone(),
+		);
+		registry.register("fetches", "Inputs fetched, by result", metrics.fetches.clone());
+		registry.register("requests", "Data server requests, by route", metrics.requests.clone());
+		registry.register(
+			"served_bytes",
+			"Blob and tile bytes served",
+			metrics.served_bytes.clone(),
+		);
+		Metrics { registry, ..metrics }
+	}
+
+	/// Counts a round and whether it reached the node.
+	pub fn round(&self, ok: bool) {
+		self.connected.store(ok, Ordering::Relaxed);
+		self.rounds.get_or_create(&[("result", if ok { "ok" } else { "failed" })]).inc();
+	}
+
+	/// Whether the last round reached the node.
+	pub fn connected(&self) -> bool {
+		self.connected.load(Ordering::Relaxed)
+	}
+
+	/// Counts one event of a labelled counter.
+	pub fn count(family: &Family<Label, Counter>, name: &'static str, value: &'static str) {
+		family.get_or_create(&[(name, value)]).inc();
+	}
+
+	/// Everything, in the Prometheus text format.
+	pub fn encode(&self) -> String {
+		let mut text = String::new();
+		// Writing to a String cannot fail.
+		let _ = encode(&mut text, &self.registry);
+		text
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn counts_show_in_the_text_format() {
+		let metrics = Metrics::new();
+		metrics.round(true);
+		metrics.round(false);
+		Metrics::count(&metrics.receipts, "outcome", "accepted");
+		Metrics::count(&metrics.receipts, "outcome", "accepted");
+		metrics.compute_seconds.observe(0.5);
+		metrics.best_block.set(42);
+		let text = metrics.encode();
+		assert!(text.contains("cinder_worker_rounds_total{result=\"ok\"} 1"), "{text}");
+		assert!(text.contains("cinder_worker_rounds_total{result=\"failed\"} 1"), "{text}");
+		assert!(text.contains("cinder_worker_receipts_total{outcome=\"accepted\"} 2"), "{text}");
+		assert!(text.contains("cinder_worker_compute_seconds_count 1"), "{text}");
+		assert!(text.contains("cinder_worker_best_block 42"), "{text}");
+		assert!(text.contains("# HELP cinder_worker_work_units Work units computed"), "{text}");
+		assert!(!metrics.connected(), "the last round failed");
+	}
+}
