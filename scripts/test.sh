@@ -49,7 +49,7 @@ step "cargo test --workspace except the worker (primitives, pallets, runtime, no
 cargo test --workspace --exclude cinder-worker
 done_step
 
-step "cargo test -p cinder-worker (CPU twins, WGSL kernels on the machine's Vulkan adapter, Freivalds, Merkle vectors, end to end against the dev node built above: a verifier, an honest worker doing three workloads, a lying worker caught)"
+step "cargo test -p cinder-worker (CPU twins, WGSL kernels on the machine's Vulkan adapter, Freivalds, Merkle vectors, data server and fetcher, end to end against the dev node built above: a verifier, an honest worker doing three workloads across a kill and restart, a pipeline job submitted with job submit over two workers' data servers, a lying worker caught and shown by status)"
 cargo test -p cinder-worker
 done_step
 

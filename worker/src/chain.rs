@@ -23,7 +23,11 @@ use crate::{
 };
 
 /// The calls, storage, events, constants and runtime APIs of the Cinder runtime.
-#[subxt::subxt(runtime_metadata_path = "metadata/cinder.scale")]
+#[subxt::subxt(
+	runtime_metadata_path = "metadata/cinder.scale",
+	derive_for_type(path = "pallet_jobs::types::JobSpec", derive = "Clone"),
+	derive_for_type(path = "pallet_jobs::types::JobClass", derive = "Clone")
+)]
 pub mod api {}
 
 /// The chain's configuration: Substrate's defaults (sr25519 `MultiSignature`, blake2 hashing,
@@ -63,6 +67,16 @@ impl Chain {
 			.chain_get_block_hash(None)
 			.await?
 			.ok_or_else(|| anyhow::anyhow!("the node has no best block"))?;
+		Ok(self.client.at_block(hash).await?)
+	}
+
+	/// The client at block `number` of the node's best chain.
+	pub async fn at_number(&self, number: u64) -> anyhow::Result<At> {
+		let hash = self
+			.rpc
+			.chain_get_block_hash(Some(subxt::rpcs::methods::legacy::NumberOrHex::Number(number)))
+			.await?
+			.ok_or_else(|| anyhow::anyhow!("the node has no block {number}"))?;
 		Ok(self.client.at_block(hash).await?)
 	}
 

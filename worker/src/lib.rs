@@ -20,6 +20,9 @@
 //! - [`server`]: the data server (outputs by Merkle root, tiles with proofs, `/health`,
 //!   `/metrics` from [`metrics`]), and [`fetch`] its client, which checks every byte it gets
 //!   against the chain's commitment;
+//! - [`status`]: where a node stands (stake against S(n), eligibility, jobs, rewards,
+//!   slashes);
+//! - [`job`]: the user's side: submitting a job, following it, downloading its output;
 //! - [`runner`]: the `run` loop (heartbeats, challenges, stages, batched receipts) and
 //!   [`verifier`] the `verify` loop, both driven by [`rounds`] (reconnecting with backoff).
 //!
@@ -39,6 +42,7 @@ mod gemm_avx2;
 pub mod gpu;
 pub mod hardware;
 pub mod inputs;
+pub mod job;
 pub mod metrics;
 pub mod mlp;
 pub mod output;
@@ -47,6 +51,7 @@ pub mod rounds;
 pub mod runner;
 pub mod server;
 pub mod stage;
+pub mod status;
 pub mod store;
 pub mod verifier;
 pub mod work;

@@ -7,12 +7,16 @@ use cinder_primitives::Ib;
 use cinder_worker::{
 	backend::{Backend, BackendKind},
 	bench,
+	chain::api::runtime_types::pallet_jobs::types::{JobClass, JobSpec},
 	chain::{self, Chain},
-	challenge, hardware,
+	challenge,
+	fetch::Fetcher,
+	hardware, job,
 	metrics::Metrics,
 	rounds,
 	runner::{RunOptions, Runner},
 	server::{self, DataServer},
+	status,
 	store::Store,
 	verifier::Verifier,
 	work::Kernel,
@@ -64,6 +68,95 @@ enum Command {
 	/// Run a validator's verifier: recompute every receipt and benchmark answer the chain
 	/// samples for this verifier and submit the verdicts. Runs until Ctrl-C.
 	Verify(VerifyArgs),
+	/// Where a node stands: its record, bond against S(n), eligibility (or why not, and the
+	/// fix), assigned stages, rewards per epoch by pool, and slashes with their reasons.
+	Status(StatusArgs),
+	/// The user's side: submit a job, or get a job's output, checked against the chain.
+	#[command(subcommand)]
+	Job(JobCommand),
+}
+
+#[derive(Subcommand)]
+enum JobCommand {
+	/// Submit a job: the chain escrows its price and routes it to workers. With `--wait`,
+	/// follow it and download its output as `result` does.
+	Submit(JobSubmitArgs),
+	/// Wait for a job to complete, download its output from the worker that computed it,
+	/// check it against the receipt's Merkle root on chain and write it out.
+	Result(JobResultArgs),
+}
+
+#[derive(clap::Args)]
+struct JobSubmitArgs {
+	/// The paying account's secret URI (`//Charlie` on a dev chain, or a mnemonic).
+	#[arg(long, env = "CINDER_SURI")]
+	suri: String,
+	/// What to compute: `gemm:MxNxK` (int8 A·B), `mlp:MODEL:BATCH` (rows through a registered
+	/// model) or `render:WxH:ITERATIONS` (a fractal tile).
+	#[arg(long, value_parser = job::parse_spec)]
+	spec: JobSpec,
+	/// Seed of a generated input (64 hex digits, or any text, hashed); default: a fresh one.
+	#[arg(long, conflicts_with_all = ["input", "input_uri"])]
+	seed: Option<String>,
+	/// A file holding the input (A then B for a GEMM, the rows for an MLP), sent inline: at
+	/// most 4096 bytes.
+	#[arg(long, conflicts_with = "input_uri")]
+	input: Option<std::path::PathBuf>,
+	/// An http:// URI serving the input (any size): fetched here once to hash it; workers
+	/// fetch it and check the hash.
+	#[arg(long)]
+	input_uri: Option<String>,
+	/// The most to pay per IBM (IB-minute), in CNDR.
+	#[arg(long, default_value = "2")]
+	max_price: String,
+	/// `standard`, `background` (cheaper, runs when workers are idle) or `pipeline:STAGES`
+	/// (an MLP's layers split over distinct workers).
+	#[arg(long, default_value = "standard", value_parser = job::parse_class)]
+	class: JobClass,
+	/// The block it must be done by.
+	#[arg(long)]
+	deadline: Option<u32>,
+	/// Wait in the queue when no worker is free (the default fails the call instead).
+	#[arg(long)]
+	queue: bool,
+	/// Follow the job and download its output.
+	#[arg(long)]
+	wait: bool,
+	/// With `--wait`: where to write the output; default `job-<id>.out`.
+	#[arg(long)]
+	out: Option<std::path::PathBuf>,
+	/// With `--wait`: seconds to wait at most.
+	#[arg(long, default_value_t = 600)]
+	timeout: u64,
+}
+
+#[derive(clap::Args)]
+struct StatusArgs {
+	/// The node's account (SS58).
+	#[arg(long, conflicts_with = "suri", required_unless_present = "suri")]
+	account: Option<String>,
+	/// Or the node's secret URI (`//Alice` on a dev chain), to name the account.
+	#[arg(long, env = "CINDER_SURI")]
+	suri: Option<String>,
+	/// Reward epochs to show, the current one first.
+	#[arg(long, default_value_t = 3)]
+	epochs: u32,
+	/// Blocks back to search for slashes (600 is an hour of 6-second blocks).
+	#[arg(long, default_value_t = 600)]
+	slash_blocks: u64,
+}
+
+#[derive(clap::Args)]
+struct JobResultArgs {
+	/// The job's id.
+	#[arg(long)]
+	job: u64,
+	/// Where to write the output; default `job-<id>.out`.
+	#[arg(long)]
+	out: Option<std::path::PathBuf>,
+	/// Seconds to wait at most for the job to complete.
+	#[arg(long, default_value_t = 600)]
+	timeout: u64,
 }
 
 /// The node's role, as `register` takes it.
@@ -223,6 +316,28 @@ async fn main() -> anyhow::Result<()> {
 			rounds::run(&mut verifier, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c())
 				.await;
 		}
+		Command::Status(args) => {
+			let who = match (args.account, args.suri) {
+				(Some(account), _) => account.parse().map_err(|error| {
+					anyhow::anyhow!("`--account {account}` is not an SS58 account: {error:?}")
+				})?,
+				(None, Some(suri)) => chain::account(&chain::keypair(&suri)?),
+				(None, None) => anyhow::bail!("name the node: `--account` or `--suri`"),
+			};
+			let chain = connect(&cli.url).await?;
+			let bar = progress_bar(args.slash_blocks, "slashes [{bar:30}] {pos}/{len} blocks");
+			let status = status::read(&chain, &who, args.epochs, args.slash_blocks, |done| {
+				bar.set_position(done)
+			})
+			.await;
+			bar.finish_and_clear();
+			print!("{}", status?);
+		}
+		Command::Job(JobCommand::Submit(args)) => submit_job(&cli.url, args).await?,
+		Command::Job(JobCommand::Result(args)) => {
+			let chain = connect(&cli.url).await?;
+			job_result(&chain, args.job, args.out, Duration::from_secs(args.timeout)).await?;
+		}
 	}
 	Ok(())
 }
@@ -327,6 +442,81 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		),
 		chain::AnswerOutcome::Rejected(reason) => anyhow::bail!("the claim was rejected: {reason}"),
 	}
+	Ok(())
+}
+
+/// `job submit`: the job, and with `--wait` its output.
+async fn submit_job(url: &str, args: JobSubmitArgs) -> anyhow::Result<()> {
+	let key = chain::keypair(&args.suri)?;
+	let max_price = hardware::parse_cndr(&args.max_price).map_err(anyhow::Error::msg)?;
+	let chain = connect(url).await?;
+	let at = chain.at_best().await?;
+	let fetcher = Fetcher::default();
+	let input = job::input(
+		&at,
+		&args.spec,
+		args.seed.as_deref(),
+		args.input.as_deref(),
+		args.input_uri.as_deref(),
+		&fetcher,
+	)
+	.await?;
+	let request = job::Request {
+		spec: args.spec,
+		input,
+		max_price_per_ibm: max_price,
+		class: args.class,
+		deadline: args.deadline,
+		queue: args.queue,
+	};
+	let submitted = job::submit(&chain, &key, request).await?;
+	println!(
+		"job {}: {} work units, {} CNDR escrowed",
+		submitted.job,
+		submitted.work_units,
+		hardware::format_cndr(submitted.escrow)
+	);
+	for (stage, worker) in &submitted.workers {
+		println!("  stage {stage} → {worker}");
+	}
+	if let Some(until) = submitted.queued_until {
+		println!("  queued: no worker is free; it waits until block {until}");
+	}
+	if args.wait {
+		job_result(&chain, submitted.job, args.out, Duration::from_secs(args.timeout)).await?;
+	} else {
+		println!("get its output with `cinder-worker job result --job {}`", submitted.job);
+	}
+	Ok(())
+}
+
+/// `job result`: waits for job `id`, downloads and checks its output, writes it to `out`.
+async fn job_result(
+	chain: &Chain,
+	id: u64,
+	out: Option<std::path::PathBuf>,
+	timeout: Duration,
+) -> anyhow::Result<()> {
+	let spinner = ProgressBar::new_spinner();
+	spinner.enable_steady_tick(Duration::from_millis(120));
+	let record = job::wait(chain, id, timeout, |now| {
+		spinner.set_message(format!("job {id}: {now}"));
+		tracing::info!(job = id, "{now}");
+	})
+	.await;
+	spinner.finish_and_clear();
+	let record = record?;
+	let at = chain.at_best().await?;
+	let bytes = job::download(&at, &record, &Fetcher::default()).await?;
+	let out = out.unwrap_or_else(|| format!("job-{id}.out").into());
+	std::fs::write(&out, &bytes)
+		.with_context(|| format!("cannot write the output to {}", out.display()))?;
+	println!(
+		"job {id} {}\noutput: {} bytes in {}, equal to the receipt's Merkle root",
+		job::describe(&record),
+		bytes.len(),
+		out.display()
+	);
 	Ok(())
 }
 

@@ -100,14 +100,7 @@ impl StageTask {
 	/// Bytes of the job's own input, for a `Content` input fetched from its URI (0 for a
 	/// render tile, and for an MLP whose model is unknown).
 	pub fn job_input_len(&self) -> u64 {
-		let bytes = match self.spec {
-			Spec::Gemm(shape) => shape.m * shape.k + shape.k * shape.n,
-			Spec::Mlp { batch, .. } => {
-				batch * self.model.as_ref().and_then(|m| m.shapes.first()).map_or(0, |s| s.0)
-			}
-			Spec::Render(_) => 0,
-		};
-		bytes as u64
+		input_len(&self.spec, self.model.as_ref())
 	}
 
 	/// Whether the stage's input is the previous pipeline stage's output.
@@ -161,6 +154,17 @@ impl From<BadInput> for StageError {
 	fn from(bad: BadInput) -> Self {
 		StageError::BadInput(bad)
 	}
+}
+
+/// Bytes of a job's own input for `spec` (0 for a render tile, which takes none, and for an
+/// MLP whose `model` is unknown): A then B for a GEMM, the batch's rows for an MLP.
+pub fn input_len(spec: &Spec, model: Option<&ModelInfo>) -> u64 {
+	let bytes = match *spec {
+		Spec::Gemm(shape) => shape.m * shape.k + shape.k * shape.n,
+		Spec::Mlp { batch, .. } => batch * model.and_then(|m| m.shapes.first()).map_or(0, |s| s.0),
+		Spec::Render(_) => 0,
+	};
+	bytes as u64
 }
 
 /// The work of a stage: `spec` on `input`; for an MLP, through the model's `layers` (the whole

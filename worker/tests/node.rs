@@ -195,36 +195,24 @@ async fn confirmed_ib(at: &At, who: &AccountId32) -> Option<(u64, bool)> {
 	node.confirmed_ib.map(|c| (c.ib.0, c.independently_checked))
 }
 
-/// Charlie submits a job of `class` on `workload` seeded with `seed`: its id and the worker of
-/// each stage.
-async fn submit_job_of(
-	chain: &Chain,
-	workload: u32,
-	spec: JobSpec,
-	seed: u8,
-	class: JobClass,
-) -> (u64, Vec<AccountId32>) {
+/// Charlie submits a standard job on `workload` seeded with `seed`: its id and its worker.
+async fn submit_job(chain: &Chain, workload: u32, spec: JobSpec, seed: u8) -> (u64, AccountId32) {
 	let (charlie, _) = key("//Charlie");
 	let call = api::tx().jobs().submit_job(
 		workload,
 		spec,
 		JobInput::Seed([seed; 32]),
 		2_000_000_000_000,
-		class,
+		JobClass::Standard,
 		None,
 		WhenNoWorker::Fail,
 	);
 	let events = chain::submit(chain, &call, &charlie).await.unwrap();
 	let submitted =
 		events.find_first::<api::jobs::events::JobSubmitted>().transpose().unwrap().unwrap();
-	let assigned = events.find::<api::jobs::events::StageAssigned>();
-	(submitted.job, assigned.map(|event| event.unwrap().worker).collect())
-}
-
-/// Charlie submits a standard job: its id and its worker.
-async fn submit_job(chain: &Chain, workload: u32, spec: JobSpec, seed: u8) -> (u64, AccountId32) {
-	let (job, workers) = submit_job_of(chain, workload, spec, seed, JobClass::Standard).await;
-	(job, workers[0])
+	let assigned =
+		events.find_first::<api::jobs::events::StageAssigned>().transpose().unwrap().unwrap();
+	(submitted.job, assigned.worker)
 }
 
 /// The body at `path` of the data server at `port`.
@@ -240,13 +228,15 @@ async fn job_record(chain: &Chain, job: u64) -> api::runtime_types::pallet_jobs:
 	at.runtime_apis().call(call).await.unwrap().expect("the job exists")
 }
 
-/// The root the test computes itself for stage `stage` of `job` on the CPU twin, from the
-/// job's input.
-async fn expected_root(at: &At, job: u64, stage: u8) -> [u8; 32] {
-	let task = chain::stage_task(at, job, stage).await.unwrap().unwrap();
+/// The output the test computes itself for stage `stage` of `job` on the CPU twin, from the
+/// job's input (fetched if it is a URI), and its root.
+async fn expected_output(at: &At, job: u64, stage: u8) -> (Vec<u8>, [u8; 32]) {
+	let mut task = chain::stage_task(at, job, stage).await.unwrap().unwrap();
+	task.input = Fetcher::default().stage_input(&task, true).await.unwrap();
 	let bytes = task.work_from_job_input().unwrap().run(&Backend::Cpu { threads: 2 }).unwrap();
 	assert_eq!(bytes.len() as u64, task.output_len);
-	output::commitment(&bytes, task.tile_bytes).0
+	let root = output::commitment(&bytes, task.tile_bytes).0;
+	(bytes, root)
 }
 
 /// Registers `suri` as a worker of 1 µIB at 0.5 CNDR per IBM hosting model 0, its data server
@@ -316,7 +306,7 @@ async fn settled(
 	for (index, stage) in record.stages.0.iter().enumerate() {
 		assert!(matches!(stage.state, StageState::Settled { fee } if fee > 0), "{:?}", stage.state);
 		let receipt = stage.receipt.as_ref().expect("a settled stage keeps its receipt");
-		let expected = expected_root(&at, job, index as u8).await;
+		let (_, expected) = expected_output(&at, job, index as u8).await;
 		assert_eq!(hex(&receipt.output_root), hex(&expected), "job {job} stage {index}");
 	}
 	record
@@ -331,11 +321,15 @@ async fn settled(
 ///   stored receipts without computing again. Alice checks each, each settles with a fee,
 ///   each root is the one this test computes itself, his data dir and data server keep each
 ///   output, and `/metrics` counts the receipts from the store;
-/// - Dave registers; a two-stage pipeline job goes to Ferdie and Dave, and the second stage's
-///   worker fetches the first stage's output from the other's data server, checked against
-///   the chain's root, before computing on it;
+/// - Dave registers; Charlie's `job submit --wait` sends a two-stage pipeline job whose input
+///   is a URI (the render job's output on Ferdie's data server). The first stage's worker
+///   fetches it and checks its hash; the second fetches the first stage's output from the
+///   other's data server, checked against the chain's root; Alice recomputes both from the
+///   URI; Charlie downloads the output, checked against the last receipt, and it is the
+///   model's output, as `job result` downloads it again;
 /// - Ferdie pauses; Dave runs `run --lie`: his MLP receipt's root is wrong, Alice disagrees,
-///   the dispute rejects it, Dave is jailed and the job fails.
+///   the dispute rejects it, Dave is jailed and the job fails, and `status` shows him jailed
+///   and slashed for the job.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let node = DevNode::start("e2e");
@@ -465,21 +459,72 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let dave_data = std::env::temp_dir().join(format!("cinder-e2e-dave-{}", std::process::id()));
 	let _ = std::fs::remove_dir_all(&dave_data);
 	let dave_run = spawn_run(&node, "dave-run", "//Dave", &dave_data, dave_port, &[]);
-	let (job, workers) = submit_job_of(
-		&chain,
-		1,
-		JobSpec::Int8Mlp { model: 0, batch: 8 },
-		7,
-		JobClass::Pipeline { stages: 2 },
-	)
-	.await;
+	// Charlie submits it with `job submit`: its input is the render job's output (48 rows of
+	// 256 bytes), fetched from Ferdie's data server by URI and hash.
+	let render = job_record(&chain, jobs[2]).await;
+	let render_root = render.stages.0[0].receipt.as_ref().unwrap().output_root;
+	let input_uri = format!("http://127.0.0.1:{ferdie_port}/blobs/{}", hex(&render_root));
+	let out = data.with_extension("pipeline.out");
+	let submit = node.worker(&[
+		"job",
+		"submit",
+		"--suri",
+		"//Charlie",
+		"--spec",
+		"mlp:0:48",
+		"--input-uri",
+		&input_uri,
+		"--class",
+		"pipeline:2",
+		"--wait",
+		"--out",
+		out.to_str().unwrap(),
+	]);
+	let report = text(&submit);
+	assert!(
+		submit.status.success(),
+		"{report}\n{}\n{}",
+		ferdie_run.log_tail(),
+		dave_run.log_tail()
+	);
+	let job: u64 = report
+		.split_once("job ")
+		.and_then(|(_, rest)| rest.split_once(':'))
+		.and_then(|(id, _)| id.parse().ok())
+		.unwrap_or_else(|| panic!("no job id in\n{report}"));
+	assert!(report.contains("equal to the receipt's Merkle root"), "{report}");
+	let record = settled(&chain, job, &[&ferdie_run, &dave_run, &verifier]).await;
+	let workers: Vec<AccountId32> =
+		record.stages.0.iter().map(|stage| stage.worker.unwrap()).collect();
 	assert_eq!(workers.len(), 2, "a worker for each stage");
 	assert_ne!(workers[0], workers[1], "the stages go to distinct workers");
-	settled(&chain, job, &[&ferdie_run, &dave_run, &verifier]).await;
-	let second = if workers[1] == ferdie { &ferdie_run } else { &dave_run };
+	let at = chain.at_best().await.unwrap();
+	let (expected, _) = expected_output(&at, job, 1).await;
+	assert_eq!(std::fs::read(&out).unwrap(), expected, "the downloaded output is the model's");
+	// `job result` downloads it again.
+	let again = data.with_extension("pipeline.again");
+	let result = node.worker(&[
+		"job",
+		"result",
+		"--job",
+		&job.to_string(),
+		"--out",
+		again.to_str().unwrap(),
+	]);
+	assert!(result.status.success(), "{}", text(&result));
+	assert_eq!(std::fs::read(&again).unwrap(), expected);
+	let (first, second) =
+		if workers[0] == ferdie { (&ferdie_run, &dave_run) } else { (&dave_run, &ferdie_run) };
+	let log = first.log();
+	assert!(
+		log.contains(&format!(
+			"input fetched and checked against the chain job={job} stage=0 bytes=12288"
+		)),
+		"the first stage's worker fetched the URI:\n{log}"
+	);
 	let log = second.log();
 	assert!(
-		log.contains("input fetched and checked against the chain"),
+		log.contains(&format!("input fetched and checked against the chain job={job} stage=1")),
 		"the second stage's worker fetched the first stage's output:\n{log}"
 	);
 	drop(ferdie_run);
@@ -512,6 +557,13 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 		"Dave is jailed: {:?}",
 		status.ineligible_because
 	);
+	let report = node.worker(&["status", "--suri", "//Dave", "--slash-blocks", "200"]);
+	let shown = text(&report);
+	assert!(report.status.success(), "{shown}");
+	for line in ["node: worker,", "not eligible: jailed", "for WrongResult (evidence {job})"] {
+		let line = line.replace("{job}", &job.to_string());
+		assert!(shown.contains(&line), "no `{line}` in\n{shown}");
+	}
 	let verdicts = verifier.log();
 	assert!(verdicts.contains("agrees=false"), "Alice disagreed with Dave:\n{verdicts}");
 	let lies = liar.log();
