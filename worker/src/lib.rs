@@ -22,6 +22,7 @@
 //!   against the chain's commitment;
 //! - [`status`]: where a node stands (stake against S(n), eligibility, jobs, rewards,
 //!   slashes);
+//! - [`config`]: the config file, TOML of the binary's flags;
 //! - [`job`]: the user's side: submitting a job, following it, downloading its output;
 //! - [`runner`]: the `run` loop (heartbeats, challenges, stages, batched receipts) and
 //!   [`verifier`] the `verify` loop, both driven by [`rounds`] (reconnecting with backoff).
@@ -34,6 +35,7 @@ pub mod backend;
 pub mod bench;
 pub mod chain;
 pub mod challenge;
+pub mod config;
 pub mod fetch;
 pub mod freivalds;
 pub mod gemm;

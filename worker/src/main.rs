@@ -9,7 +9,7 @@ use cinder_worker::{
 	bench,
 	chain::api::runtime_types::pallet_jobs::types::{JobClass, JobSpec},
 	chain::{self, Chain},
-	challenge,
+	challenge, config,
 	fetch::Fetcher,
 	hardware, job,
 	metrics::Metrics,
@@ -21,7 +21,7 @@ use cinder_worker::{
 	verifier::Verifier,
 	work::Kernel,
 };
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Cinder's compute worker: runs verifiable integer kernels (int8 GEMM, int8 MLP inference,
@@ -33,6 +33,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 #[derive(Parser)]
 #[command(name = "cinder-worker", version, propagate_version = true)]
 struct Cli {
+	/// A TOML file of flags: top-level keys for every command (`url`, `backend`), a table per
+	/// command (`[run]`, `[register]`, `[job.submit]`, …). Flags and CINDER_* variables win
+	/// over it. Default: $XDG_CONFIG_HOME/cinder-worker/config.toml (or
+	/// ~/.config/cinder-worker/config.toml) if it exists.
+	#[arg(long, global = true, env = "CINDER_CONFIG")]
+	config: Option<std::path::PathBuf>,
 	/// The node's RPC endpoint.
 	#[arg(long, global = true, env = "CINDER_URL", default_value = "ws://127.0.0.1:9944")]
 	url: String,
@@ -259,7 +265,12 @@ async fn main() -> anyhow::Result<()> {
 		.with_writer(std::io::stderr)
 		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.init();
-	let cli = Cli::parse();
+	let args = config::with_config_file(
+		Cli::command(),
+		std::env::args_os().collect(),
+		config::default_path(),
+	)?;
+	let cli = Cli::parse_from(args);
 	match cli.command {
 		Command::Bench { seconds, offline } => {
 			let calibration = if offline {

@@ -313,7 +313,8 @@ async fn settled(
 }
 
 /// A verifier, honest workers and a lying one against one dev chain:
-/// - Alice registers a Verifier node and runs `verify`; root samples every receipt;
+/// - Alice registers a Verifier node and runs `verify`, its flags in a config file; root
+///   samples every receipt;
 /// - Ferdie registers (claim, bond S(n), challenge answered), Alice recomputes the answer and
 ///   his IB is confirmed as independently checked; a second registration is refused;
 /// - a GEMM, an MLP and a render job are routed to Ferdie. His first `run` computes and
@@ -342,19 +343,18 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let output =
 		node.worker(&["register", "--role", "verifier", "--suri", "//Alice", "--ib-micro", "1"]);
 	assert!(output.status.success(), "{}", text(&output));
+	// Alice's verifier takes its flags from a config file.
 	let verifier_port = free_port();
-	let verifier = node.spawn_worker(
-		"alice-verify",
-		&[
-			"verify",
-			"--suri",
-			"//Alice",
-			"--poll-ms",
-			"500",
-			"--listen",
-			&format!("127.0.0.1:{verifier_port}"),
-		],
-	);
+	let config = std::env::temp_dir().join(format!("cinder-e2e-alice-{}.toml", std::process::id()));
+	std::fs::write(
+		&config,
+		format!(
+			"[verify]\nsuri = \"//Alice\"\npoll-ms = 500\nlisten = \"127.0.0.1:{verifier_port}\"\n"
+		),
+	)
+	.unwrap();
+	let verifier =
+		node.spawn_worker("alice-verify", &["verify", "--config", config.to_str().unwrap()]);
 
 	// Ferdie: register, bond, answer; Alice checks the answer.
 	let ferdie_port = free_port();
@@ -570,4 +570,5 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	assert!(lies.contains("receipt recorded"), "{lies}");
 	let _ = std::fs::remove_dir_all(&data);
 	let _ = std::fs::remove_dir_all(&dave_data);
+	let _ = std::fs::remove_file(&config);
 }
