@@ -571,4 +571,6 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let _ = std::fs::remove_dir_all(&data);
 	let _ = std::fs::remove_dir_all(&dave_data);
 	let _ = std::fs::remove_file(&config);
+	let _ = std::fs::remove_file(&out);
+	let _ = std::fs::remove_file(&again);
 }
