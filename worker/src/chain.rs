@@ -122,6 +122,11 @@ pub fn keypair(suri: &str) -> anyhow::Result<Keypair> {
 	Keypair::from_uri(&uri).map_err(|error| anyhow::anyhow!("no key from `{suri}`: {error:?}"))
 }
 
+/// An account from its SS58 address (a clap value parser: the error says what is wrong).
+pub fn parse_account(text: &str) -> Result<AccountId32, String> {
+	text.parse().map_err(|error| format!("`{text}` is not an SS58 account: {error:?}"))
+}
+
 /// The account of a key.
 pub fn account(key: &Keypair) -> AccountId32 {
 	key.public_key().to_account_id()

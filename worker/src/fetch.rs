@@ -15,9 +15,8 @@ use hyper_util::{
 
 use crate::{
 	output,
-	server::bytes_hex,
 	stage::{Input, StageTask},
-	store::hex,
+	store::{hex, unhex, unhex_bytes},
 };
 
 /// How long one fetch may take, connecting included.
@@ -74,6 +73,11 @@ impl std::fmt::Display for FetchError {
 }
 
 impl std::error::Error for FetchError {}
+
+/// Where the data server at `endpoint` serves the output under `root`.
+pub fn blob_uri(endpoint: &str, root: &[u8; 32]) -> String {
+	format!("{}/blobs/{}", endpoint.trim_end_matches('/'), hex(root))
+}
 
 /// An HTTP client for inputs.
 #[derive(Clone)]
@@ -134,7 +138,7 @@ impl Fetcher {
 		len: u64,
 		tile_bytes: u32,
 	) -> Result<Vec<u8>, FetchError> {
-		let uri = format!("{}/blobs/{}", endpoint.trim_end_matches('/'), hex(root));
+		let uri = blob_uri(endpoint, root);
 		let bytes = self.get(&uri, len).await?;
 		let (got, _) = output::commitment(&bytes, tile_bytes);
 		if bytes.len() as u64 != len || got != *root {
@@ -162,27 +166,28 @@ impl Fetcher {
 		Ok(bytes)
 	}
 
-	/// The input `task` computes on, with what is remote fetched and checked: a later
-	/// pipeline stage's is the previous stage's output (unless `from_job_input`, as a verifier
-	/// recomputes), a `Content` job input is fetched from its URI; any other is the job's own.
-	pub async fn stage_input(
+	/// The bytes `task` computes on when they are remote, fetched and checked (`None` when its
+	/// input is local): a later pipeline stage's is the previous stage's output (unless
+	/// `from_job_input`, as a verifier recomputes), a `Content` job input comes from its URI.
+	/// Put them in `task.input` as `Input::Bytes`.
+	pub async fn remote_input(
 		&self,
 		task: &StageTask,
 		from_job_input: bool,
-	) -> Result<Input, FetchError> {
+	) -> Result<Option<Vec<u8>>, FetchError> {
 		if task.takes_previous_output() && !from_job_input {
 			if let Some(previous) = &task.previous {
 				let bytes = self
 					.output(&previous.endpoint, &previous.root, previous.len, task.tile_bytes)
 					.await?;
-				return Ok(Input::Bytes(bytes));
+				return Ok(Some(bytes));
 			}
 		}
 		match &task.input {
 			Input::Content { hash, uri } => {
-				Ok(Input::Bytes(self.content(uri, hash, task.job_input_len()).await?))
+				Ok(Some(self.content(uri, hash, task.job_input_len()).await?))
 			}
-			local => Ok(local.clone()),
+			_ => Ok(None),
 		}
 	}
 
@@ -195,7 +200,7 @@ impl Fetcher {
 		index: u64,
 		tile_count: u64,
 	) -> Result<Vec<u8>, FetchError> {
-		let uri = format!("{}/blobs/{}/tiles/{index}", endpoint.trim_end_matches('/'), hex(root));
+		let uri = format!("{}/tiles/{index}", blob_uri(endpoint, root));
 		// A tile and a proof of at most 64 levels, in hex, with room for the field names.
 		let body = self.get(&uri, 16 << 20).await?;
 		let wrong = |got: &str| FetchError::WrongContent {
@@ -207,29 +212,18 @@ impl Fetcher {
 			serde_json::from_slice(&body).map_err(|_| wrong("an answer that is not JSON"))?;
 		let field = |name: &str| answer[name].as_str().and_then(unhex_bytes);
 		let tile = field("tile").ok_or_else(|| wrong("an answer without a tile"))?;
-		let proof: Option<Vec<[u8; 32]>> = answer["proof"].as_array().and_then(|steps| {
-			steps.iter().map(|step| crate::store::unhex(step.as_str()?)).collect()
-		});
+		let proof: Option<Vec<[u8; 32]>> = answer["proof"]
+			.as_array()
+			.and_then(|steps| steps.iter().map(|step| unhex(step.as_str()?)).collect());
 		let proof = proof.ok_or_else(|| wrong("an answer without a proof"))?;
 		if !merkle::verify(root, index, tile_count, &tile, &proof) {
 			return Err(wrong(&format!(
 				"a tile {} whose proof fails",
-				bytes_hex(&tile[..tile.len().min(8)])
+				hex(&tile[..tile.len().min(8)])
 			)));
 		}
 		Ok(tile)
 	}
-}
-
-/// Bytes from hex digits.
-fn unhex_bytes(text: &str) -> Option<Vec<u8>> {
-	if !text.len().is_multiple_of(2) || !text.is_ascii() {
-		return None;
-	}
-	text.as_bytes()
-		.chunks(2)
-		.map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-		.collect()
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub fn parse_seed(text: &str) -> [u8; 32] {
 
 /// The first enabled workload that runs `spec`'s kernel.
 pub async fn workload_for(at: &At, spec: &JobSpec) -> anyhow::Result<u32> {
-	let wanted = stage_kernel(spec);
+	let wanted = chain::spec_of(spec).kernel();
 	let entry = at.storage().entry(api::storage().jobs().workloads())?;
 	let mut workloads = entry.iter(()).await?;
 	while let Some(workload) = workloads.next().await {
@@ -102,15 +102,6 @@ pub async fn workload_for(at: &At, spec: &JobSpec) -> anyhow::Result<u32> {
 		}
 	}
 	anyhow::bail!("the chain has no enabled workload for {}", wanted.name())
-}
-
-fn stage_kernel(spec: &JobSpec) -> crate::work::Kernel {
-	use crate::work::Kernel;
-	match spec {
-		JobSpec::Int8Gemm { .. } => Kernel::Gemm,
-		JobSpec::Int8Mlp { .. } => Kernel::Mlp,
-		JobSpec::RenderTile { .. } => Kernel::Render,
-	}
 }
 
 /// Bytes of the input `spec` takes, read from the chain's model for an MLP.

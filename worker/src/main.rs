@@ -23,6 +23,7 @@ use cinder_worker::{
 };
 use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use subxt::utils::AccountId32;
 
 /// Cinder's compute worker: runs verifiable integer kernels (int8 GEMM, int8 MLP inference,
 /// fixed-point render tiles) on any GPU, on lavapipe where there is none, or on the CPU, and
@@ -139,8 +140,8 @@ struct JobSubmitArgs {
 #[derive(clap::Args)]
 struct StatusArgs {
 	/// The node's account (SS58).
-	#[arg(long, conflicts_with = "suri", required_unless_present = "suri")]
-	account: Option<String>,
+	#[arg(long, conflicts_with = "suri", required_unless_present = "suri", value_parser = chain::parse_account)]
+	account: Option<AccountId32>,
 	/// Or the node's secret URI (`//Alice` on a dev chain), to name the account.
 	#[arg(long, env = "CINDER_SURI")]
 	suri: Option<String>,
@@ -221,8 +222,8 @@ struct RegisterArgs {
 	#[arg(long, value_enum, default_value = "worker")]
 	role: RoleArg,
 	/// A verifier's validator stash (SS58); default: the node's own account.
-	#[arg(long)]
-	stash: Option<String>,
+	#[arg(long, value_parser = chain::parse_account)]
+	stash: Option<AccountId32>,
 	/// Price per IBM (IB-minute) in CNDR, e.g. `0.5`.
 	#[arg(long, default_value = "1")]
 	price: String,
@@ -329,9 +330,7 @@ async fn main() -> anyhow::Result<()> {
 		}
 		Command::Status(args) => {
 			let who = match (args.account, args.suri) {
-				(Some(account), _) => account.parse().map_err(|error| {
-					anyhow::anyhow!("`--account {account}` is not an SS58 account: {error:?}")
-				})?,
+				(Some(account), _) => account,
 				(None, Some(suri)) => chain::account(&chain::keypair(&suri)?),
 				(None, None) => anyhow::bail!("name the node: `--account` or `--suri`"),
 			};
@@ -378,14 +377,7 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 	let role = match (args.role, &args.stash) {
 		(RoleArg::Worker, None) => chain::Role::Worker,
 		(RoleArg::Worker, Some(_)) => anyhow::bail!("`--stash` is for `--role verifier`"),
-		(RoleArg::Verifier, stash) => chain::Role::Verifier {
-			stash: match stash {
-				Some(stash) => stash.parse().map_err(|error| {
-					anyhow::anyhow!("`--stash {stash}` is not an SS58 account: {error:?}")
-				})?,
-				None => who,
-			},
-		},
+		(RoleArg::Verifier, stash) => chain::Role::Verifier { stash: stash.unwrap_or(who) },
 	};
 	let chain = connect(url).await?;
 	let backend = Backend::open(kind)?;

@@ -78,46 +78,26 @@ impl Metrics {
 			served_bytes: Counter::default(),
 			registry: Registry::default(),
 		};
-		registry.register("rounds", "Rounds run, by result", metrics.rounds.clone());
-		registry.register(
-			"best_block",
-			"Best block the last round read",
-			metrics.best_block.clone(),
-		);
-		registry.register(
-			"stages_computed",
-			"Stages computed or recomputed, by kernel",
-			metrics.stages_computed.clone(),
-		);
-		registry.register("work_units", "Work units computed", metrics.work_units.clone());
-		registry.register(
-			"compute_seconds",
-			"Seconds a stage's kernel took",
-			metrics.compute_seconds.clone(),
-		);
-		registry.register("receipts", "Receipts submitted, by outcome", metrics.receipts.clone());
-		registry.register(
-			"receipts_from_store",
-			"Receipts submitted again from the store, not recomputed",
-			metrics.receipts_from_store.clone(),
-		);
-		registry.register(
-			"challenges_answered",
-			"Benchmark challenges answered",
-			metrics.challenges_answered.clone(),
-		);
-		registry.register(
-			"verdicts",
-			"Verdicts submitted, by whether the recomputed root was the worker's",
-			metrics.verdicts.clone(),
-		);
-		registry.register("fetches", "Inputs fetched, by result", metrics.fetches.clone());
-		registry.register("requests", "Data server requests, by route", metrics.requests.clone());
-		registry.register(
-			"served_bytes",
-			"Blob and tile bytes served",
-			metrics.served_bytes.clone(),
-		);
+		// Each series is named after its field.
+		macro_rules! register {
+			($($field:ident: $help:literal),* $(,)?) => {
+				$(registry.register(stringify!($field), $help, metrics.$field.clone());)*
+			};
+		}
+		register! {
+			rounds: "Rounds run, by result",
+			best_block: "Best block the last round read",
+			stages_computed: "Stages computed or recomputed, by kernel",
+			work_units: "Work units computed",
+			compute_seconds: "Seconds a stage's kernel took",
+			receipts: "Receipts submitted, by outcome",
+			receipts_from_store: "Receipts submitted again from the store, not recomputed",
+			challenges_answered: "Benchmark challenges answered",
+			verdicts: "Verdicts submitted, by whether the recomputed root was the worker's",
+			fetches: "Inputs fetched, by result",
+			requests: "Data server requests, by route",
+			served_bytes: "Blob and tile bytes served",
+		}
 		Metrics { registry, ..metrics }
 	}
 

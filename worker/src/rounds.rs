@@ -1,8 +1,9 @@
 //! What `run` and `verify` share: the loop (connect to the node, run a round, wait, and
 //! again; when a round fails, because the node is away or a transaction failed, reconnect
 //! with exponential backoff, up to [`MAX_BACKOFF`] between attempts, until told to stop), and
-//! the heartbeats that keep a node online (a worker to be routed jobs, a verifier to be
-//! drawn for committees).
+//! how each round starts ([`NodeAccount::begin_round`]: the best block, the node's record, and
+//! the heartbeats that keep a node online, a worker to be routed jobs, a verifier to be drawn
+//! for committees).
 
 use std::{future::Future, time::Duration};
 
@@ -10,7 +11,7 @@ use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
 use crate::{
-	chain::{self, At, Chain},
+	chain::{self, api::runtime_types::pallet_node_registry::types::NodeRecord, At, Chain},
 	metrics::Metrics,
 };
 
@@ -19,7 +20,7 @@ pub const HEARTBEAT_RESEND_BLOCKS: u64 = 3;
 
 /// Sends a node's heartbeats when they are due.
 #[derive(Default)]
-pub struct Heartbeats {
+struct Heartbeats {
 	/// The best block a heartbeat was last sent at.
 	sent: Option<u64>,
 }
@@ -27,7 +28,7 @@ pub struct Heartbeats {
 impl Heartbeats {
 	/// Sends `key`'s heartbeat if `heartbeat_interval` blocks passed at `at` since the last
 	/// one recorded (`last`), and none was sent in the last few blocks.
-	pub async fn beat_if_due(
+	async fn beat_if_due(
 		&mut self,
 		chain: &Chain,
 		key: &Keypair,
@@ -45,6 +46,40 @@ impl Heartbeats {
 			tracing::info!(block, "heartbeat");
 		}
 		Ok(())
+	}
+}
+
+/// A node's key, account and heartbeats: what each round of `run` and `verify` starts from.
+pub struct NodeAccount {
+	/// The node account's key.
+	pub key: Keypair,
+	/// Its account.
+	pub who: AccountId32,
+	heartbeats: Heartbeats,
+}
+
+impl NodeAccount {
+	/// The node of `key`'s account.
+	pub fn new(key: Keypair) -> Self {
+		NodeAccount { who: chain::account(&key), key, heartbeats: Heartbeats::default() }
+	}
+
+	/// Starts a round: the chain at its best block (its number into `metrics`), the node's
+	/// record (without one, an error naming `register`, the command that registers it), and
+	/// its heartbeat sent when due.
+	pub async fn begin_round(
+		&mut self,
+		chain: &Chain,
+		metrics: &Metrics,
+		register: &str,
+	) -> anyhow::Result<(At, NodeRecord)> {
+		let at = chain.at_best().await?;
+		metrics.best_block.set(i64::try_from(at.block_number()).unwrap_or(i64::MAX));
+		let Some(node) = chain::node(&at, &self.who).await? else {
+			anyhow::bail!("{} runs no node: register it first (`{register}`)", self.who);
+		};
+		self.heartbeats.beat_if_due(chain, &self.key, &at, node.last_heartbeat).await?;
+		Ok((at, node))
 	}
 }
 

@@ -8,7 +8,7 @@
 //! - computes every stage assigned and running here, keeps its output and receipt in the
 //!   [`Store`] first, then submits all new receipts in one `submit_receipts` call.
 //!
-//! A stage whose input is elsewhere gets it first ([`Fetcher::stage_input`]): a later
+//! A stage whose input is elsewhere gets it first ([`Fetcher::remote_input`]): a later
 //! pipeline stage fetches the previous stage's output from that worker's data server, a
 //! `Content` input comes from its URI, and either is checked against the chain's commitment.
 //! Bytes that fail the check are reported and never computed on; a failed fetch is tried
@@ -35,7 +35,7 @@ use crate::{
 	fetch::Fetcher,
 	metrics::Metrics,
 	output,
-	rounds::{Heartbeats, Rounds},
+	rounds::{NodeAccount, Rounds},
 	stage::{Input, StageError, StagePhase, StageTask},
 	store::{hex, Delivery, Store},
 };
@@ -59,8 +59,8 @@ pub struct RunOptions {
 
 /// The worker's state across rounds.
 pub struct Runner {
-	key: Keypair,
-	who: AccountId32,
+	/// The node's key, account and heartbeats.
+	node: NodeAccount,
 	backend: Backend,
 	store: Store,
 	options: RunOptions,
@@ -72,8 +72,6 @@ pub struct Runner {
 	sent: BTreeMap<(u64, u8), u64>,
 	/// Stages that cannot run here, reported once.
 	unrunnable: BTreeSet<(u64, u8)>,
-	/// The node's heartbeats.
-	heartbeats: Heartbeats,
 	/// The answer computed for a challenge, by its id: sent again, not recomputed, if its
 	/// submission failed (the chain shows whether an answer is in).
 	answer: Option<(u64, [u8; 32])>,
@@ -90,8 +88,7 @@ impl Runner {
 		metrics: Arc<Metrics>,
 	) -> Self {
 		Runner {
-			who: chain::account(&key),
-			key,
+			node: NodeAccount::new(key),
 			backend,
 			store,
 			options,
@@ -100,24 +97,15 @@ impl Runner {
 			fetch_retry: BTreeMap::new(),
 			sent: BTreeMap::new(),
 			unrunnable: BTreeSet::new(),
-			heartbeats: Heartbeats::default(),
 			answer: None,
 		}
 	}
 
 	/// One round at the best block.
 	async fn round(&mut self, chain: &Chain) -> anyhow::Result<()> {
-		let at = chain.at_best().await?;
+		let (at, node) =
+			self.node.begin_round(chain, &self.metrics, "cinder-worker register --suri …").await?;
 		let block = at.block_number();
-		self.metrics.best_block.set(i64::try_from(block).unwrap_or(i64::MAX));
-		let Some(node) = chain::node(&at, &self.who).await? else {
-			anyhow::bail!(
-				"{} runs no node: register it first (`cinder-worker register --suri …`)",
-				self.who
-			);
-		};
-
-		self.heartbeats.beat_if_due(chain, &self.key, &at, node.last_heartbeat).await?;
 
 		let pending =
 			node.challenge.filter(|c| c.answer.is_none() && u64::from(c.deadline) >= block);
@@ -142,7 +130,7 @@ impl Runner {
 					answer
 				}
 			};
-			let outcome = chain::submit_benchmark(chain, &self.key, answer).await?;
+			let outcome = chain::submit_benchmark(chain, &self.node.key, answer).await?;
 			self.metrics.challenges_answered.inc();
 			tracing::info!(?outcome, "benchmark answered");
 		}
@@ -153,7 +141,7 @@ impl Runner {
 	/// Computes what is assigned and not delivered, and submits the receipts.
 	async fn deliver(&mut self, chain: &Chain, at: &At) -> anyhow::Result<()> {
 		let block = at.block_number();
-		let assigned = chain::assignments(at, &self.who).await?;
+		let assigned = chain::assignments(at, &self.node.who).await?;
 		// Only what is still assigned and undelivered is tracked.
 		let open = |key: &(u64, u8)| assigned.iter().any(|a| (a.0, a.1) == *key && !a.2);
 		self.sent.retain(|key, _| open(key));
@@ -181,20 +169,17 @@ impl Runner {
 			if !matches!(task.phase, StagePhase::Running { .. }) {
 				continue;
 			}
-			let remote =
-				task.takes_previous_output() || matches!(task.input, Input::Content { .. });
-			match self.fetcher.stage_input(&task, false).await {
-				Ok(input) => {
-					if let (true, Input::Bytes(bytes)) = (remote, &input) {
-						Metrics::count(&self.metrics.fetches, "result", "ok");
-						tracing::info!(
-							job,
-							stage,
-							bytes = bytes.len(),
-							"input fetched and checked against the chain"
-						);
-					}
-					task.input = input;
+			match self.fetcher.remote_input(&task, false).await {
+				Ok(None) => {}
+				Ok(Some(bytes)) => {
+					Metrics::count(&self.metrics.fetches, "result", "ok");
+					tracing::info!(
+						job,
+						stage,
+						bytes = bytes.len(),
+						"input fetched and checked against the chain"
+					);
+					task.input = Input::Bytes(bytes);
 				}
 				Err(error) => {
 					Metrics::count(&self.metrics.fetches, "result", error.kind());
@@ -219,7 +204,7 @@ impl Runner {
 			std::future::pending::<()>().await;
 		}
 		for chunk in batch.chunks(MAX_BATCH) {
-			let outcomes = chain::submit_receipts(chain, &self.key, chunk).await?;
+			let outcomes = chain::submit_receipts(chain, &self.node.key, chunk).await?;
 			for ((job, stage, delivery), outcome) in chunk.iter().zip(outcomes) {
 				let counted = match &outcome {
 					ReceiptOutcome::Accepted { .. } => "accepted",
@@ -308,7 +293,7 @@ impl Runner {
 
 impl Rounds for Runner {
 	fn who(&self) -> &AccountId32 {
-		&self.who
+		&self.node.who
 	}
 
 	fn metrics(&self) -> &Metrics {

@@ -177,16 +177,11 @@ impl DataServer {
 				"index": index,
 				"tile_count": leaves.len(),
 				"tile_bytes": tile_bytes,
-				"tile": bytes_hex(tile),
-				"proof": proof.iter().map(hex).collect::<Vec<_>>(),
+				"tile": hex(tile),
+				"proof": proof.iter().map(|step| hex(step)).collect::<Vec<_>>(),
 			}),
 		)
 	}
-}
-
-/// Lower-case hex of any bytes.
-pub fn bytes_hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn text(status: StatusCode, body: String) -> Answer {

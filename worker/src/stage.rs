@@ -8,7 +8,7 @@ use crate::{
 	gemm::Shape,
 	mlp::Model,
 	render::Tile,
-	work::{BadInput, Work},
+	work::{BadInput, Kernel, Work},
 };
 
 /// What a job computes (the chain's `JobSpec`).
@@ -20,6 +20,17 @@ pub enum Spec {
 	Mlp { model: u32, batch: usize },
 	/// A render tile (its only input is the spec).
 	Render(Tile),
+}
+
+impl Spec {
+	/// The kernel that computes it.
+	pub fn kernel(&self) -> Kernel {
+		match self {
+			Spec::Gemm(_) => Kernel::Gemm,
+			Spec::Mlp { .. } => Kernel::Mlp,
+			Spec::Render(_) => Kernel::Render,
+		}
+	}
 }
 
 /// A stage's input (the chain's `JobInput`, or the previous pipeline stage's output).

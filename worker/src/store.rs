@@ -50,22 +50,26 @@ impl Delivery {
 	}
 }
 
-/// Lower-case hex of a hash.
-pub fn hex(hash: &[u8; 32]) -> String {
-	hash.iter().map(|b| format!("{b:02x}")).collect()
+/// Lower-case hex of bytes (a hash, a tile).
+pub fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Bytes from hex digits (an optional `0x` first).
+pub fn unhex_bytes(text: &str) -> Option<Vec<u8>> {
+	let text = text.strip_prefix("0x").unwrap_or(text);
+	if !text.len().is_multiple_of(2) || !text.is_ascii() {
+		return None;
+	}
+	text.as_bytes()
+		.chunks(2)
+		.map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+		.collect()
 }
 
 /// A hash from 64 hex digits (an optional `0x` first).
 pub fn unhex(text: &str) -> Option<[u8; 32]> {
-	let text = text.strip_prefix("0x").unwrap_or(text);
-	if text.len() != 64 || !text.is_ascii() {
-		return None;
-	}
-	let mut hash = [0u8; 32];
-	for (byte, pair) in hash.iter_mut().zip(text.as_bytes().chunks(2)) {
-		*byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-	}
-	Some(hash)
+	unhex_bytes(text)?.try_into().ok()
 }
 
 /// The worker's directory: `outputs/<root>` (and `<root>.tile_bytes`) and
@@ -197,5 +201,7 @@ mod tests {
 		assert_eq!(unhex(&format!("0x{}", hex(&hash))), Some(hash));
 		assert_eq!(unhex("abc"), None);
 		assert_eq!(unhex(&"g".repeat(64)), None);
+		assert_eq!(unhex_bytes("0a0B"), Some(vec![10, 11]));
+		assert_eq!(unhex_bytes("0a0"), None);
 	}
 }

@@ -24,19 +24,19 @@ use crate::{
 	fetch::Fetcher,
 	metrics::Metrics,
 	output,
-	rounds::{Heartbeats, Rounds},
+	rounds::{NodeAccount, Rounds},
+	stage::Input,
 	store::hex,
 };
 
 /// The verifier's state across rounds.
 pub struct Verifier {
-	key: Keypair,
-	who: AccountId32,
+	/// The node's key, account and heartbeats (an overdue verifier is drawn for no
+	/// committee).
+	node: NodeAccount,
 	backend: Backend,
 	/// Checks answered, by subject and round deadline (a dispute is a new round).
 	answered: BTreeSet<(CheckSubject, u32)>,
-	/// The node's heartbeats: an overdue verifier is drawn for no committee.
-	heartbeats: Heartbeats,
 	/// Fetches a job's `Content` input.
 	fetcher: Fetcher,
 	metrics: Arc<Metrics>,
@@ -47,11 +47,9 @@ impl Verifier {
 	/// `metrics`.
 	pub fn new(key: Keypair, backend: Backend, metrics: Arc<Metrics>) -> Self {
 		Verifier {
-			who: chain::account(&key),
-			key,
+			node: NodeAccount::new(key),
 			backend,
 			answered: BTreeSet::new(),
-			heartbeats: Heartbeats::default(),
 			fetcher: Fetcher::default(),
 			metrics,
 		}
@@ -64,7 +62,9 @@ impl Verifier {
 				let mut task = chain::stage_task(at, job, stage)
 					.await?
 					.ok_or_else(|| anyhow::anyhow!("job {job} has no stage {stage}"))?;
-				task.input = self.fetcher.stage_input(&task, true).await?;
+				if let Some(bytes) = self.fetcher.remote_input(&task, true).await? {
+					task.input = Input::Bytes(bytes);
+				}
 				let work = task.work_from_job_input()?;
 				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
 				Metrics::count(&self.metrics.stages_computed, "kernel", work.kernel().name());
@@ -87,7 +87,7 @@ impl Verifier {
 
 impl Rounds for Verifier {
 	fn who(&self) -> &AccountId32 {
-		&self.who
+		&self.node.who
 	}
 
 	fn metrics(&self) -> &Metrics {
@@ -95,16 +95,11 @@ impl Rounds for Verifier {
 	}
 
 	async fn round(&mut self, chain: &Chain) -> anyhow::Result<()> {
-		let at = chain.at_best().await?;
-		self.metrics.best_block.set(i64::try_from(at.block_number()).unwrap_or(i64::MAX));
-		let Some(node) = chain::node(&at, &self.who).await? else {
-			anyhow::bail!(
-				"{} runs no node: register it first (`cinder-worker register --role verifier`)",
-				self.who
-			);
-		};
-		self.heartbeats.beat_if_due(chain, &self.key, &at, node.last_heartbeat).await?;
-		let pending = chain::pending_checks(&at, &self.who).await?;
+		let (at, _) = self
+			.node
+			.begin_round(chain, &self.metrics, "cinder-worker register --role verifier")
+			.await?;
+		let pending = chain::pending_checks(&at, &self.node.who).await?;
 		self.answered.retain(|(subject, deadline)| {
 			pending.iter().any(|c| c.subject == *subject && c.deadline == *deadline)
 		});
@@ -122,7 +117,7 @@ impl Rounds for Verifier {
 				}
 			};
 			let agrees = root == check.output_root;
-			chain::submit_verdict(chain, &self.key, check.subject, root).await?;
+			chain::submit_verdict(chain, &self.node.key, check.subject, root).await?;
 			self.answered.insert(round);
 			Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
 			tracing::info!(
