@@ -10,10 +10,14 @@ use crate::{
 	mlp::Layer,
 	output,
 	render::Tile,
+	tiled::{self, Products},
 };
 
-/// The WGSL of the GEMM and MLP kernels (`gemm_naive`, `gemm_tiled`, `mlp_layer`).
-pub const GEMM_WGSL: &str = concat!(include_str!("wide.wgsl"), include_str!("gemm.wgsl"));
+/// The WGSL of the GEMM and MLP kernels (`gemm_naive`, `gemm_tiled`, `mlp_layer`), the tiled
+/// ones forming their products as `products` says.
+pub fn gemm_wgsl(products: Products) -> String {
+	[include_str!("wide.wgsl"), include_str!("gemm.wgsl"), &tiled::wgsl(products)].concat()
+}
 /// The WGSL of the render kernel (`render_tile`).
 pub const RENDER_WGSL: &str = concat!(include_str!("wide.wgsl"), include_str!("render.wgsl"));
 
@@ -26,6 +30,8 @@ pub enum GpuError {
 	NoDevice(String),
 	/// An operand is over the adapter's storage-buffer limit.
 	TooLarge { bytes: u64, limit: u64 },
+	/// An operand's texture is over the adapter's 2D texture size.
+	TooManyTexels { width: u32, height: u32, limit: u32 },
 	/// The output could not be read back.
 	Readback(String),
 }
@@ -44,6 +50,11 @@ impl fmt::Display for GpuError {
 				"an operand of {bytes} bytes is over this adapter's {limit}-byte storage binding \
 				 limit: split the job or use `--backend cpu`"
 			),
+			GpuError::TooManyTexels { width, height, limit } => write!(
+				f,
+				"an operand of {width}×{height} texels is over this adapter's {limit}-texel \
+				 texture size: split the job or use `--backend cpu`"
+			),
 			GpuError::Readback(why) => write!(f, "reading the output back failed: {why}"),
 		}
 	}
@@ -56,7 +67,7 @@ impl std::error::Error for GpuError {}
 pub enum GpuGemm {
 	/// One output per invocation: the baseline.
 	Naive,
-	/// A 4×4 block of outputs per invocation, each loaded word used four times.
+	/// A block of 8×8 outputs per invocation ([`tiled`]), operands read as texels.
 	Tiled,
 }
 
@@ -65,17 +76,21 @@ pub struct Gpu {
 	device: wgpu::Device,
 	queue: wgpu::Queue,
 	info: wgpu::AdapterInfo,
+	products: Products,
 	naive: wgpu::ComputePipeline,
 	tiled: wgpu::ComputePipeline,
 	mlp: wgpu::ComputePipeline,
 	render: wgpu::ComputePipeline,
 	max_binding: u64,
+	max_texture: u32,
 }
 
-/// A storage buffer a kernel reads: its binding and its words.
-struct Input<'a> {
-	binding: u32,
-	words: &'a [u32],
+/// What a kernel reads at a binding.
+enum Input<'a> {
+	/// A storage buffer of words.
+	Words { binding: u32, words: &'a [u32] },
+	/// A texture: `height` rows of `width` RGBA32Uint texels (16 bytes each).
+	Texels { binding: u32, bytes: Vec<u8>, width: u32, height: u32 },
 }
 
 /// Packs `rows` rows of `len` i8 values four to a u32 (little-endian bytes), each row padded
@@ -95,18 +110,58 @@ fn pack_rows(values: &[i8], rows: usize, len: usize) -> Vec<u32> {
 	packed
 }
 
-/// A GEMM's operands as the kernels read them: A's rows and Bᵀ's rows packed, and the words
-/// per row.
+/// A GEMM's operands as the naive kernel reads them: A's rows and Bᵀ's rows packed, and the
+/// words per row.
 fn packed_operands(a: &[i8], b: &[i8], shape: Shape) -> (Vec<u32>, Vec<u32>, u32) {
 	let Shape { m, n, k } = shape;
 	let bt = gemm::transpose(b, k, n);
 	(pack_rows(a, m, k), pack_rows(&bt, n, k), k.div_ceil(4) as u32)
 }
 
+/// An input bound for a dispatch.
+enum Resource {
+	Buffer(wgpu::Buffer),
+	Texture(wgpu::TextureView),
+}
+
+/// A GEMM's operands as the tiled kernels read them: A's rows and Bᵀ's rows as textures
+/// (bindings 5 and 6), and the texels per row.
+fn texel_operands(a: &[i8], b: &[i8], shape: Shape) -> ([Input<'static>; 2], u32) {
+	let Shape { m, n, k } = shape;
+	let bt = gemm::transpose(b, k, n);
+	let texture = |binding, values: &[i8], rows: usize| {
+		let (bytes, width) = texel_rows(values, rows, k);
+		Input::Texels { binding, bytes, width, height: rows as u32 }
+	};
+	([texture(5, a, m), texture(6, &bt, n)], k.div_ceil(16) as u32)
+}
+
+/// `rows` rows of `len` i8 as an RGBA32Uint texture's bytes: a row per texture row, 16 i8 per
+/// texel, each row padded with zeros to whole texels (at least one, as a texture can't be
+/// empty); and the texels per row.
+fn texel_rows(values: &[i8], rows: usize, len: usize) -> (Vec<u8>, u32) {
+	let texels = len.div_ceil(16).max(1);
+	let mut bytes = vec![0u8; rows * texels * 16];
+	for r in 0..rows {
+		let row = &values[r * len..(r + 1) * len];
+		for (byte, value) in bytes[r * texels * 16..].iter_mut().zip(row) {
+			*byte = *value as u8;
+		}
+	}
+	(bytes, texels as u32)
+}
+
 impl Gpu {
 	/// The adapter wgpu picks (`WGPU_BACKEND`, `WGPU_ADAPTER_NAME` and the other `WGPU_*`
-	/// variables apply), with a device at the default limits and the kernels compiled.
+	/// variables apply), with a device at the default limits and the kernels compiled, their
+	/// products in the adapter's best form.
 	pub fn new() -> Result<Self, GpuError> {
+		Self::with_products(None)
+	}
+
+	/// As [`Gpu::new`], the tiled kernels' products formed as `products` says (the adapter's
+	/// best form if `None`): tests check both forms on one adapter.
+	pub fn with_products(products: Option<Products>) -> Result<Self, GpuError> {
 		let instance =
 			wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
 		let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
@@ -120,13 +175,16 @@ impl Gpu {
 			..Default::default()
 		}))
 		.map_err(|error| GpuError::NoDevice(error.to_string()))?;
-		let module = |label: &str, wgsl: &'static str| {
+		let info = adapter.get_info();
+		let products = products.unwrap_or(Products::for_adapter(info.device_type));
+		let gemm_source = gemm_wgsl(products);
+		let module = |label: &str, wgsl: &str| {
 			device.create_shader_module(wgpu::ShaderModuleDescriptor {
 				label: Some(label),
 				source: wgpu::ShaderSource::Wgsl(wgsl.into()),
 			})
 		};
-		let (gemm, render) = (module("gemm", GEMM_WGSL), module("render", RENDER_WGSL));
+		let (gemm, render) = (module("gemm", &gemm_source), module("render", RENDER_WGSL));
 		let pipeline = |module: &wgpu::ShaderModule, entry: &str| {
 			device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
 				label: Some(entry),
@@ -139,13 +197,31 @@ impl Gpu {
 		};
 		let (naive, tiled) = (pipeline(&gemm, "gemm_naive"), pipeline(&gemm, "gemm_tiled"));
 		let (mlp, render) = (pipeline(&gemm, "mlp_layer"), pipeline(&render, "render_tile"));
-		let max_binding = device.limits().max_storage_buffer_binding_size;
-		Ok(Gpu { info: adapter.get_info(), device, queue, naive, tiled, mlp, render, max_binding })
+		let limits = device.limits();
+		let (max_binding, max_texture) =
+			(limits.max_storage_buffer_binding_size, limits.max_texture_dimension_2d);
+		Ok(Gpu {
+			info,
+			products,
+			device,
+			queue,
+			naive,
+			tiled,
+			mlp,
+			render,
+			max_binding,
+			max_texture,
+		})
 	}
 
 	/// The adapter: name, driver, device type, backend.
 	pub fn info(&self) -> &wgpu::AdapterInfo {
 		&self.info
+	}
+
+	/// How the tiled kernels form their products.
+	pub fn products(&self) -> Products {
+		self.products
 	}
 
 	/// C = A·B (A m×k, B k×n, row-major) by `kernel`: the bits of [`crate::gemm::naive`].
@@ -161,15 +237,24 @@ impl Gpu {
 		if m == 0 || n == 0 {
 			return Ok(vec![0; m * n]);
 		}
-		let (a_words, bt_words, k4) = packed_operands(a, b, shape);
-		let dims = [m as u32, n as u32, k4, 0, 0, 0, 0, 0];
-		let (pipeline, groups) = match kernel {
-			GpuGemm::Naive => (&self.naive, ((n as u32).div_ceil(8), (m as u32).div_ceil(8))),
-			GpuGemm::Tiled => (&self.tiled, blocks_of_4x4(m, n)),
+		let c = match kernel {
+			GpuGemm::Naive => {
+				let (a_words, bt_words, k4) = packed_operands(a, b, shape);
+				let dims = [m as u32, n as u32, k4, 0, 0, 0, 0, 0];
+				let inputs = [
+					Input::Words { binding: 1, words: &a_words },
+					Input::Words { binding: 2, words: &bt_words },
+				];
+				let groups = ((n as u32).div_ceil(8), (m as u32).div_ceil(8));
+				self.dispatch(&self.naive, &dims, &inputs, 4, m * n, groups)?
+			}
+			GpuGemm::Tiled => {
+				let (texels, k16) = texel_operands(a, b, shape);
+				let dims = [m as u32, n as u32, 0, 0, 0, 0, k16, 0];
+				let groups = tiled::workgroups(m, n);
+				self.dispatch(&self.tiled, &dims, &texels, 4, m * n, groups)?
+			}
 		};
-		let inputs =
-			[Input { binding: 1, words: &a_words }, Input { binding: 2, words: &bt_words }];
-		let c = self.dispatch(pipeline, &dims, &inputs, 4, m * n, groups)?;
 		Ok(c.into_iter().map(|word| word as i32).collect())
 	}
 
@@ -182,25 +267,23 @@ impl Gpu {
 		if m == 0 || n == 0 {
 			return Ok(Vec::new());
 		}
-		let (x_words, wt_words, k4) = packed_operands(x, &layer.weights, shape);
+		let (texels, k16) = texel_operands(x, &layer.weights, shape);
 		let bias_words: Vec<u32> = layer.biases.iter().map(|b| *b as u32).collect();
 		let requant = layer.requant;
 		let dims = [
 			m as u32,
 			n as u32,
-			k4,
+			0,
 			requant.multiplier as u32,
 			requant.shift,
 			requant.floor() as u32,
-			0,
+			k16,
 			0,
 		];
-		let inputs = [
-			Input { binding: 1, words: &x_words },
-			Input { binding: 2, words: &wt_words },
-			Input { binding: 3, words: &bias_words },
-		];
-		let out = self.dispatch(&self.mlp, &dims, &inputs, 4, m * n, blocks_of_4x4(m, n))?;
+		let [a_texels, bt_texels] = texels;
+		let inputs = [Input::Words { binding: 3, words: &bias_words }, a_texels, bt_texels];
+		let groups = tiled::workgroups(m, n);
+		let out = self.dispatch(&self.mlp, &dims, &inputs, 4, m * n, groups)?;
 		Ok(out.into_iter().map(|word| word as i32 as i8).collect())
 	}
 
@@ -240,10 +323,22 @@ impl Gpu {
 		groups: (u32, u32),
 	) -> Result<Vec<u32>, GpuError> {
 		let out_bytes = out_words as u64 * 4;
-		for bytes in inputs.iter().map(|input| input.words.len() as u64 * 4).chain([out_bytes]) {
-			if bytes > self.max_binding {
-				return Err(GpuError::TooLarge { bytes, limit: self.max_binding });
+		for input in inputs {
+			match *input {
+				Input::Words { words, .. } if words.len() as u64 * 4 > self.max_binding => {
+					let bytes = words.len() as u64 * 4;
+					return Err(GpuError::TooLarge { bytes, limit: self.max_binding });
+				}
+				Input::Texels { width, height, .. }
+					if width > self.max_texture || height > self.max_texture =>
+				{
+					return Err(GpuError::TooManyTexels { width, height, limit: self.max_texture });
+				}
+				_ => {}
 			}
+		}
+		if out_bytes > self.max_binding {
+			return Err(GpuError::TooLarge { bytes: out_bytes, limit: self.max_binding });
 		}
 		let init = |label: &str, words: &[u32], usage| {
 			// A zero-length storage binding is invalid: an empty operand (k = 0) binds one
@@ -256,9 +351,33 @@ impl Gpu {
 			})
 		};
 		let uniform_buffer = init("uniform", uniform, wgpu::BufferUsages::UNIFORM);
-		let input_buffers: Vec<(u32, wgpu::Buffer)> = inputs
+		let resources: Vec<(u32, Resource)> = inputs
 			.iter()
-			.map(|input| (input.binding, init("input", input.words, wgpu::BufferUsages::STORAGE)))
+			.map(|input| match input {
+				Input::Words { binding, words } => {
+					(*binding, Resource::Buffer(init("input", words, wgpu::BufferUsages::STORAGE)))
+				}
+				Input::Texels { binding, bytes, width, height } => {
+					let size =
+						wgpu::Extent3d { width: *width, height: *height, depth_or_array_layers: 1 };
+					let texture = self.device.create_texture_with_data(
+						&self.queue,
+						&wgpu::TextureDescriptor {
+							label: Some("operand"),
+							size,
+							mip_level_count: 1,
+							sample_count: 1,
+							dimension: wgpu::TextureDimension::D2,
+							format: wgpu::TextureFormat::Rgba32Uint,
+							usage: wgpu::TextureUsages::TEXTURE_BINDING,
+							view_formats: &[],
+						},
+						wgpu::util::TextureDataOrder::LayerMajor,
+						bytes,
+					);
+					(*binding, Resource::Texture(texture.create_view(&Default::default())))
+				}
+			})
 			.collect();
 		let out_buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
 			label: Some("output"),
@@ -274,9 +393,12 @@ impl Gpu {
 		});
 		let mut entries =
 			vec![wgpu::BindGroupEntry { binding: 0, resource: uniform_buffer.as_entire_binding() }];
-		entries.extend(input_buffers.iter().map(|(binding, buffer)| wgpu::BindGroupEntry {
+		entries.extend(resources.iter().map(|(binding, resource)| wgpu::BindGroupEntry {
 			binding: *binding,
-			resource: buffer.as_entire_binding(),
+			resource: match resource {
+				Resource::Buffer(buffer) => buffer.as_entire_binding(),
+				Resource::Texture(view) => wgpu::BindingResource::TextureView(view),
+			},
 		}));
 		entries.push(wgpu::BindGroupEntry {
 			binding: out_binding,
@@ -317,9 +439,4 @@ impl Gpu {
 		readback.unmap();
 		Ok(words)
 	}
-}
-
-/// Workgroups of 8×8 invocations, each a 4×4 block of an m×n output.
-fn blocks_of_4x4(m: usize, n: usize) -> (u32, u32) {
-	((n as u32).div_ceil(4).div_ceil(8), (m as u32).div_ceil(4).div_ceil(8))
 }

@@ -6,7 +6,8 @@
 //! - [`gemm`]: the int8 GEMM (i8 × i8 → i32) as a CPU twin, blocked and threaded, with the
 //!   naive kernel it must match bit for bit;
 //! - [`gpu`]: every kernel in WGSL on any WebGPU adapter through wgpu (lavapipe on a
-//!   machine without a GPU), equal to the CPU twin bit for bit;
+//!   machine without a GPU), equal to the CPU twin bit for bit; [`tiled`] generates the tiled
+//!   GEMM and MLP kernels;
 //! - [`mlp`]: int8 MLP inference (the GEMM, a bias, requantization by integer multiply and
 //!   shift, integer ReLU) and the models seeded on-chain;
 //! - [`render`]: the render tile, an escape-time fractal in Q16.16 fixed point;
@@ -55,5 +56,6 @@ pub mod server;
 pub mod stage;
 pub mod status;
 pub mod store;
+pub mod tiled;
 pub mod verifier;
 pub mod work;

@@ -11,16 +11,29 @@ use cinder_worker::{
 	inputs::{gemm_inputs, mlp_inputs},
 	mlp::{self, Model, Requant},
 	render::{self, Tile},
+	tiled::Products,
 };
 use proptest::prelude::*;
 
-fn gpu() -> &'static Gpu {
-	static GPU: OnceLock<Gpu> = OnceLock::new();
-	GPU.get_or_init(|| {
-		let gpu = Gpu::new().unwrap_or_else(|error| panic!("{error}"));
-		eprintln!("GPU kernels on {:?}", gpu.info());
-		gpu
+/// The machine's adapter, twice: the tiled kernels forming their products each way (both
+/// must give the definition's bits, whichever an adapter uses).
+fn gpus() -> &'static [Gpu; 2] {
+	static GPUS: OnceLock<[Gpu; 2]> = OnceLock::new();
+	GPUS.get_or_init(|| {
+		let open =
+			|products| Gpu::with_products(Some(products)).unwrap_or_else(|error| panic!("{error}"));
+		let gpus = [open(Products::Packed), open(Products::Offset)];
+		eprintln!("GPU kernels on {:?}", gpus[0].info());
+		gpus
 	})
+}
+
+/// The adapter, its tiled kernels in the form it would use itself.
+fn gpu() -> &'static Gpu {
+	let gpus = gpus();
+	gpus.iter()
+		.find(|gpu| gpu.products() == Products::for_adapter(gpu.info().device_type))
+		.expect("one of both forms")
 }
 
 proptest! {
@@ -32,8 +45,9 @@ proptest! {
 		let shape = Shape { m, n, k };
 		let (a, b) = gemm_inputs(seed, m, n, k);
 		let expected = gemm::naive(&a, &b, shape);
-		for kernel in [GpuGemm::Naive, GpuGemm::Tiled] {
-			prop_assert_eq!(gpu().gemm(kernel, &a, &b, shape).unwrap(), expected.clone());
+		prop_assert_eq!(gpu().gemm(GpuGemm::Naive, &a, &b, shape).unwrap(), expected.clone());
+		for gpu in gpus() {
+			prop_assert_eq!(gpu.gemm(GpuGemm::Tiled, &a, &b, shape).unwrap(), expected.clone());
 		}
 	}
 }
@@ -44,14 +58,21 @@ fn extreme_values_and_a_long_k_sum_exactly_on_the_gpu() {
 	let shape = Shape { m: 9, n: 7, k: 4_099 };
 	let a = vec![-128i8; shape.m * shape.k];
 	let b = vec![-128i8; shape.k * shape.n];
-	for kernel in [GpuGemm::Naive, GpuGemm::Tiled] {
-		let c = gpu().gemm(kernel, &a, &b, shape).unwrap();
-		assert!(c.iter().all(|&x| x == 16_384 * 4_099), "{kernel:?}");
+	let runs =
+		[(gpu(), GpuGemm::Naive), (&gpus()[0], GpuGemm::Tiled), (&gpus()[1], GpuGemm::Tiled)];
+	for (gpu, kernel) in runs {
+		let c = gpu.gemm(kernel, &a, &b, shape).unwrap();
+		assert!(c.iter().all(|&x| x == 16_384 * 4_099), "{kernel:?}, {:?}", gpu.products());
 	}
-	// Mixed signs at the extremes.
-	let (a, b) = (vec![127i8; 3 * 64], vec![-128i8; 64 * 5]);
+	// Mixed signs at the extremes, both ways round.
 	let shape = Shape { m: 3, n: 5, k: 64 };
-	assert_eq!(gpu().gemm(GpuGemm::Tiled, &a, &b, shape).unwrap(), gemm::naive(&a, &b, shape));
+	for (x, y) in [(127i8, -128i8), (-128, 127), (-128, -128), (127, 127)] {
+		let (a, b) = (vec![x; 3 * 64], vec![y; 64 * 5]);
+		for gpu in gpus() {
+			let c = gpu.gemm(GpuGemm::Tiled, &a, &b, shape).unwrap();
+			assert_eq!(c, gemm::naive(&a, &b, shape), "{x}·{y}, {:?}", gpu.products());
+		}
+	}
 }
 
 proptest! {
@@ -66,15 +87,19 @@ proptest! {
 	) {
 		let mut layer = Model::seeded(seed, &[(inputs, outputs)]).layers.remove(0);
 		let x = mlp_inputs(seed, batch, inputs);
-		prop_assert_eq!(
-			gpu().mlp_layer(&layer, &x, batch).unwrap(),
-			mlp::layer_naive(&layer, &x, batch)
-		);
+		for gpu in gpus() {
+			prop_assert_eq!(
+				gpu.mlp_layer(&layer, &x, batch).unwrap(),
+				mlp::layer_naive(&layer, &x, batch)
+			);
+		}
 		layer.requant = Requant { multiplier, shift, relu };
-		prop_assert_eq!(
-			gpu().mlp_layer(&layer, &x, batch).unwrap(),
-			mlp::layer_naive(&layer, &x, batch)
-		);
+		for gpu in gpus() {
+			prop_assert_eq!(
+				gpu.mlp_layer(&layer, &x, batch).unwrap(),
+				mlp::layer_naive(&layer, &x, batch)
+			);
+		}
 	}
 
 	/// Any tile, extreme centres and steps included: the WGSL kernel equals the CPU twin.
