@@ -41,6 +41,10 @@ pub struct Metrics {
 	/// Verdicts submitted, by `agrees` (`true`, `false`): whether the recomputed root was the
 	/// worker's.
 	pub verdicts: Family<Label, Counter>,
+	/// How the verifier decided each claim, by `method`: `freivalds` (the worker's GEMM output
+	/// fetched and checked), `recomputed` (everything else, and a GEMM output that failed the
+	/// check or could not be fetched).
+	pub checks: Family<Label, Counter>,
 	/// Inputs fetched from other workers or URIs, by `result` (`ok`, `unreachable`,
 	/// `wrong_content`, …).
 	pub fetches: Family<Label, Counter>,
@@ -73,6 +77,7 @@ impl Metrics {
 			receipts_from_store: Counter::default(),
 			challenges_answered: Counter::default(),
 			verdicts: Family::default(),
+			checks: Family::default(),
 			fetches: Family::default(),
 			requests: Family::default(),
 			served_bytes: Counter::default(),
@@ -94,6 +99,7 @@ impl Metrics {
 			receipts_from_store: "Receipts submitted again from the store, not recomputed",
 			challenges_answered: "Benchmark challenges answered",
 			verdicts: "Verdicts submitted, by whether the recomputed root was the worker's",
+			checks: "Claims decided, by method (freivalds, recomputed)",
 			fetches: "Inputs fetched, by result",
 			requests: "Data server requests, by route",
 			served_bytes: "Blob and tile bytes served",

@@ -9,6 +9,15 @@ pub fn i32_bytes(values: &[i32]) -> Vec<u8> {
 	values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
+/// The i32 outputs in `bytes` (the inverse of [`i32_bytes`]), or `None` if they are no whole
+/// number of i32.
+pub fn i32_values(bytes: &[u8]) -> Option<Vec<i32>> {
+	if !bytes.len().is_multiple_of(4) {
+		return None;
+	}
+	Some(bytes.chunks_exact(4).map(|w| i32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect())
+}
+
 /// The bytes of u32 outputs (a render tile's iteration counts, or GPU words), little-endian,
 /// in order.
 pub fn u32_bytes(values: &[u32]) -> Vec<u8> {
@@ -53,5 +62,8 @@ mod tests {
 		assert_eq!(i32_bytes(&[1, -1]), vec![1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
 		assert_eq!(u32_bytes(&[0x0403_0201]), vec![1, 2, 3, 4]);
 		assert_eq!(i8_bytes(&[-1, 2, -128]), vec![0xff, 2, 0x80]);
+		let values = [0, 1, -1, i32::MIN, i32::MAX];
+		assert_eq!(i32_values(&i32_bytes(&values)), Some(values.to_vec()));
+		assert_eq!(i32_values(&[1, 2, 3]), None, "not whole i32");
 	}
 }

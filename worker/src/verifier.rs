@@ -2,11 +2,16 @@
 //!
 //! Each round sends the node's heartbeat when due (an overdue verifier is drawn for no
 //! committee), asks the chain (at its best block) for the checks awaiting this verifier's
-//! verdict, recomputes each claim on this machine's backend and submits its own commitment:
-//! - a job's stage: the stage's output from the job's own input (fetched from its URI and
-//!   checked against its hash if it is `Content`; a later pipeline stage is recomputed through
-//!   every layer up to its last, so no worker's output is trusted), cut into the job's tiles
-//!   under the Merkle root;
+//! verdict, decides each claim on this machine and submits its own commitment:
+//! - a GEMM stage: the worker's output fetched from its data server (checked against the
+//!   claimed root) and put to Freivalds' check with vectors drawn here, after the worker
+//!   committed ([`freivalds`], O(n²) for an O(n³) product, a miss chance ≤ 2⁻³²). If it holds,
+//!   the claimed root is this verifier's too; if it fails, or the output cannot be fetched,
+//!   the stage is recomputed;
+//! - any other stage: the stage's output recomputed from the job's own input (fetched from
+//!   its URI and checked against its hash if it is `Content`; a later pipeline stage is
+//!   recomputed through every layer up to its last, so no worker's output is trusted), cut
+//!   into the job's tiles under the Merkle root;
 //! - a benchmark answer: the challenge's GEMMs from its seed, under the answer's root.
 //!
 //! The chain compares the commitment with the claim: equal roots accept it, different ones
@@ -22,11 +27,13 @@ use crate::{
 	chain::{self, At, Chain, CheckSubject, PendingCheck},
 	challenge,
 	fetch::Fetcher,
+	freivalds,
 	metrics::Metrics,
 	output,
 	rounds::{NodeAccount, Rounds},
-	stage::Input,
+	stage::{Input, StageTask},
 	store::hex,
+	work::Work,
 };
 
 /// The verifier's state across rounds.
@@ -66,12 +73,20 @@ impl Verifier {
 					task.input = Input::Bytes(bytes);
 				}
 				let work = task.work_from_job_input()?;
+				if let Work::Gemm { .. } = work {
+					if self.claimed_gemm_holds(at, check, &task, &work).await {
+						Metrics::count(&self.metrics.checks, "method", "freivalds");
+						return Ok(check.output_root);
+					}
+				}
+				Metrics::count(&self.metrics.checks, "method", "recomputed");
 				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
 				Metrics::count(&self.metrics.stages_computed, "kernel", work.kernel().name());
 				self.metrics.work_units.inc_by(work.work_units());
 				Ok(output::commitment(&bytes, task.tile_bytes).0)
 			}
 			CheckSubject::Benchmark { challenge: id } => {
+				Metrics::count(&self.metrics.checks, "method", "recomputed");
 				let node = chain::node(at, &check.worker).await?;
 				let issued = node
 					.and_then(|node| node.challenge)
@@ -83,6 +98,55 @@ impl Verifier {
 			}
 		}
 	}
+
+	/// Whether the worker's claimed output of a GEMM stage is right: fetched from its data
+	/// server (it must match the claimed root) and put to Freivalds' check with vectors drawn
+	/// here, now that the worker has committed. `false` (recompute) if the output cannot be
+	/// had or fails.
+	async fn claimed_gemm_holds(
+		&self,
+		at: &At,
+		check: &PendingCheck,
+		task: &StageTask,
+		work: &Work,
+	) -> bool {
+		let endpoint = match chain::node(at, &check.worker).await {
+			Ok(Some(node)) => String::from_utf8_lossy(&node.endpoint.0).into_owned(),
+			Ok(None) => return false,
+			Err(error) => {
+				tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
+				return false;
+			}
+		};
+		let (root, len) = (&check.output_root, task.output_len);
+		let claimed = match self.fetcher.output(&endpoint, root, len, task.tile_bytes).await {
+			Ok(bytes) => {
+				Metrics::count(&self.metrics.fetches, "result", "ok");
+				bytes
+			}
+			Err(error) => {
+				Metrics::count(&self.metrics.fetches, "result", error.kind());
+				tracing::warn!(worker = %check.worker, "cannot fetch the claimed output: {error}; recomputing");
+				return false;
+			}
+		};
+		let mut seed = [0u8; 32];
+		if let Err(error) = getrandom::getrandom(&mut seed) {
+			tracing::warn!("no randomness for Freivalds' check ({error}); recomputing");
+			return false;
+		}
+		let holds = tokio::task::block_in_place(|| gemm_output_holds(work, &claimed, seed));
+		tracing::info!(subject = ?check.subject, holds, "Freivalds' check of the claimed output");
+		holds
+	}
+}
+
+/// Whether `claimed` (an output's bytes) is `work`'s product, by Freivalds' check with vectors
+/// from `seed`: `false` for work other than a GEMM or bytes of the wrong size.
+pub fn gemm_output_holds(work: &Work, claimed: &[u8], seed: [u8; 32]) -> bool {
+	let Work::Gemm { shape, a, b } = work else { return false };
+	output::i32_values(claimed)
+		.is_some_and(|c| freivalds::check(a, b, &c, *shape, seed, freivalds::ROUNDS))
 }
 
 impl Rounds for Verifier {
@@ -129,5 +193,32 @@ impl Rounds for Verifier {
 			);
 		}
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{
+		gemm::{self, Shape},
+		inputs::gemm_inputs,
+		mlp::Model,
+	};
+
+	#[test]
+	fn a_claimed_gemm_output_holds_only_when_right() {
+		let shape = Shape { m: 9, n: 13, k: 21 };
+		let (a, b) = gemm_inputs([4; 32], shape.m, shape.n, shape.k);
+		let right = output::i32_bytes(&gemm::naive(&a, &b, shape));
+		let work = Work::Gemm { shape, a, b };
+		assert!(gemm_output_holds(&work, &right, [1; 32]));
+		let mut wrong = right.clone();
+		wrong[17] ^= 0x40;
+		assert!(!gemm_output_holds(&work, &wrong, [1; 32]));
+		assert!(!gemm_output_holds(&work, &right[..right.len() - 4], [1; 32]), "one short");
+		assert!(!gemm_output_holds(&work, &right[1..], [1; 32]), "no whole i32");
+		let mlp =
+			Work::Mlp { layers: Model::seeded([1; 32], &[(4, 4)]).layers, x: vec![0; 4], batch: 1 };
+		assert!(!gemm_output_holds(&mlp, &right, [1; 32]), "not a GEMM");
 	}
 }

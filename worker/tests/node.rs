@@ -4,7 +4,8 @@
 //!
 //! One scenario, end to end (about six minutes of 6-second blocks): a verifier, an honest
 //! worker doing three workloads across a kill and a restart, a pipeline over two workers'
-//! data servers, and a lying worker that the verifier catches.
+//! data servers, and a lying worker whose GEMM output the verifier fetches and catches with
+//! Freivalds' check.
 
 use std::{
 	net::{TcpListener, TcpStream},
@@ -537,7 +538,8 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let (ferdie_key, _) = key("//Ferdie");
 	chain::submit(&chain, &api::tx().node_registry().pause(), &ferdie_key).await.unwrap();
 	let liar = spawn_run(&node, "dave-run-lie", "//Dave", &dave_data, dave_port, &["--lie"]);
-	let (job, worker) = submit_job(&chain, 1, JobSpec::Int8Mlp { model: 0, batch: 4 }, 9).await;
+	let spec = JobSpec::Int8Gemm { m: 64, n: 48, k: 40 };
+	let (job, worker) = submit_job(&chain, 0, spec, 9).await;
 	assert_eq!(worker, dave, "Ferdie is paused: the job goes to Dave");
 	let failed =
 		wait_for(180, &format!("Dave's job {job} failed"), &[&liar, &verifier], || async {
@@ -569,6 +571,10 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	}
 	let verdicts = verifier.log();
 	assert!(verdicts.contains("agrees=false"), "Alice disagreed with Dave:\n{verdicts}");
+	// Alice fetched Dave's GEMM output from his server and Freivalds' check failed it.
+	assert!(verdicts.contains("holds=false"), "Freivalds' check caught Dave:\n{verdicts}");
+	let methods = served(verifier_port, "/metrics").await;
+	assert!(methods.contains("cinder_worker_checks_total{method=\"freivalds\"}"), "{methods}");
 	let lies = liar.log();
 	assert!(lies.contains("receipt recorded"), "{lies}");
 	let _ = std::fs::remove_dir_all(&data);
