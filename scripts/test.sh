@@ -29,7 +29,11 @@
 #      pools; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
 #      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
 #      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
-#      the job).
+#      the job);
+#   7. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
+#      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
+#      job of every workload and class submitted through polkadot.js, a pipeline over both
+#      workers) until a reward epoch settles paying the workers.
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -79,6 +83,15 @@ for script in smoke worker_stake jobs bmw verification; do
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true
 trap - EXIT
+done_step
+
+step "scripts/dev.sh --until-settled --epoch-blocks 20 (the main job: validator, verifier, two workers, demo jobs of every workload and class, until an epoch settles with the workers' rewards)"
+dev_dir=$(mktemp -d -t cinder-dev.XXXXXX)
+if ! CINDER_DEV_DIR="$dev_dir" bash scripts/dev.sh --until-settled --epoch-blocks 20; then
+	for f in "$dev_dir"/*.log; do echo "--- $f ---"; tail -20 "$f"; done
+	exit 1
+fi
+rm -rf "$dev_dir"
 done_step
 
 echo; echo "all tests passed"

@@ -26,11 +26,11 @@ export function check(condition, message) {
   console.log(`ok: ${message}`);
 }
 
-/** Submits `tx` signed by `signer`; resolves with the events once it is in a block, rejects
- * with the module error's name and docs. */
-export function send(api, tx, signer) {
+/** Submits `tx` signed by `signer` (with signing `options`, e.g. `{ nonce }`); resolves with
+ * the events once it is in a block, rejects with the module error's name and docs. */
+export function send(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
       if (dispatchError) {
         const detail = dispatchError.isModule
           ? (({ section, name, docs }) => `${section}.${name}: ${docs.join(' ')}`)(api.registry.findMetaError(dispatchError.asModule))

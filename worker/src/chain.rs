@@ -161,6 +161,15 @@ pub enum Role {
 	Verifier { stash: AccountId32 },
 }
 
+impl std::fmt::Display for Role {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Role::Worker => f.write_str("a worker"),
+			Role::Verifier { stash } => write!(f, "a verifier for validator {stash}"),
+		}
+	}
+}
+
 /// What a node declares when it registers.
 #[derive(Clone, Debug)]
 pub struct Registration {

@@ -403,12 +403,12 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		committed_memory_mib: args.committed_memory_mib,
 		background_jobs: args.background_jobs,
 	};
-	tracing::info!(%who, ?role, ib_micro = claimed_ib.micro(), adapter = %node.adapter, "registering");
+	tracing::info!(%who, %role, ib_micro = claimed_ib.micro(), adapter = %node.adapter, "registering");
 	let challenge = chain::register(&chain, &key, &node)
 		.await?
 		.ok_or_else(|| anyhow::anyhow!("registered, but the chain issued no challenge"))?;
 	println!(
-		"registered {who} as {role:?}: challenge of {} work units, answer by block {}",
+		"registered {who} as {role}: challenge of {} work units, answer by block {}",
 		challenge.work_units, challenge.deadline
 	);
 	if role == chain::Role::Worker {
