@@ -53,11 +53,16 @@ mkdir -p "$dir"
 pids=()
 stop() {
 	trap - EXIT INT TERM
-	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	# Each process, and what it started (a worker's subshell runs `register`, then `run`).
+	for pid in "${pids[@]}"; do
+		pkill -TERM -P "$pid" 2>/dev/null || true
+		kill -TERM "$pid" 2>/dev/null || true
+	done
 	wait 2>/dev/null || true
+	echo "dev: stopped (logs in $dir)"
 }
 trap stop EXIT
-trap 'echo; echo "dev: stopping"; exit 130' INT TERM
+trap 'exit 130' INT TERM
 
 # The development preset's chain spec with the demo settings.
 "$CINDER_NODE" build-spec --chain dev 2>/dev/null >"$dir/dev-spec.json"
