@@ -29,7 +29,8 @@
 #      pools; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
 #      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
 #      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
-#      the job);
+#      the job) and scripts/js/metadata_docs.mjs (every call, event, error, storage item and
+#      constant of the five Cinder pallets carries the docs polkadot.js Apps shows);
 #   7. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
 #      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
 #      job of every workload and class submitted through polkadot.js, a pipeline over both
@@ -78,7 +79,7 @@ log=$(mktemp -t cinder-node-js.XXXXXX.log)
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
-for script in smoke worker_stake jobs bmw verification; do
+for script in smoke worker_stake jobs bmw verification metadata_docs; do
 	if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true
