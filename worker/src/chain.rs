@@ -409,8 +409,8 @@ pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<S
 	// A later stage's input: the previous stage's output, on its worker's data server.
 	let before = stage.checked_sub(1).and_then(|p| record.stages.0.get(p as usize));
 	let previous = match before.and_then(|b| Some((b.receipt.as_ref()?, b.worker.as_ref()?))) {
-		Some((receipt, worker)) => node(at, worker).await?.map(|node| RemoteOutput {
-			endpoint: String::from_utf8_lossy(&node.endpoint.0).into_owned(),
+		Some((receipt, worker)) => endpoint(at, worker).await?.map(|endpoint| RemoteOutput {
+			endpoint,
 			root: receipt.output_root,
 			len: receipt.output_len,
 		}),
@@ -451,6 +451,11 @@ pub async fn node(
 		Some(record) => Ok(Some(record.decode()?)),
 		None => Ok(None),
 	}
+}
+
+/// The data server URL `who` registered, or `None` if it runs no node.
+pub async fn endpoint(at: &At, who: &AccountId32) -> anyhow::Result<Option<String>> {
+	Ok(node(at, who).await?.map(|node| String::from_utf8_lossy(&node.endpoint.0).into_owned()))
 }
 
 /// Blocks between heartbeats.

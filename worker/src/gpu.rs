@@ -93,21 +93,25 @@ enum Input<'a> {
 	Texels { binding: u32, bytes: Vec<u8>, width: u32, height: u32 },
 }
 
+/// `rows` rows of `len` i8 as bytes, each row padded with zeros to whole units of `unit` bytes
+/// (at least one); and the units per row.
+fn padded_rows(values: &[i8], rows: usize, len: usize, unit: usize) -> (Vec<u8>, u32) {
+	let units = len.div_ceil(unit).max(1);
+	let mut bytes = vec![0u8; rows * units * unit];
+	for r in 0..rows {
+		let row = &values[r * len..(r + 1) * len];
+		for (byte, value) in bytes[r * units * unit..].iter_mut().zip(row) {
+			*byte = *value as u8;
+		}
+	}
+	(bytes, units as u32)
+}
+
 /// Packs `rows` rows of `len` i8 values four to a u32 (little-endian bytes), each row padded
 /// with zeros to whole words.
 fn pack_rows(values: &[i8], rows: usize, len: usize) -> Vec<u32> {
-	let words = len.div_ceil(4);
-	let mut packed = vec![0u32; rows * words];
-	for r in 0..rows {
-		for (w, chunk) in values[r * len..(r + 1) * len].chunks(4).enumerate() {
-			let mut bytes = [0u8; 4];
-			for (byte, value) in bytes.iter_mut().zip(chunk) {
-				*byte = *value as u8;
-			}
-			packed[r * words + w] = u32::from_le_bytes(bytes);
-		}
-	}
-	packed
+	let (bytes, _) = padded_rows(values, rows, len, 4);
+	bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect()
 }
 
 /// A GEMM's operands as the naive kernel reads them: A's rows and Bᵀ's rows packed, and the
@@ -130,25 +134,11 @@ fn texel_operands(a: &[i8], b: &[i8], shape: Shape) -> ([Input<'static>; 2], u32
 	let Shape { m, n, k } = shape;
 	let bt = gemm::transpose(b, k, n);
 	let texture = |binding, values: &[i8], rows: usize| {
-		let (bytes, width) = texel_rows(values, rows, k);
+		// 16 i8 per texel, each row at least one texel (a texture can't be empty).
+		let (bytes, width) = padded_rows(values, rows, k, 16);
 		Input::Texels { binding, bytes, width, height: rows as u32 }
 	};
 	([texture(5, a, m), texture(6, &bt, n)], k.div_ceil(16) as u32)
-}
-
-/// `rows` rows of `len` i8 as an RGBA32Uint texture's bytes: a row per texture row, 16 i8 per
-/// texel, each row padded with zeros to whole texels (at least one, as a texture can't be
-/// empty); and the texels per row.
-fn texel_rows(values: &[i8], rows: usize, len: usize) -> (Vec<u8>, u32) {
-	let texels = len.div_ceil(16).max(1);
-	let mut bytes = vec![0u8; rows * texels * 16];
-	for r in 0..rows {
-		let row = &values[r * len..(r + 1) * len];
-		for (byte, value) in bytes[r * texels * 16..].iter_mut().zip(row) {
-			*byte = *value as u8;
-		}
-	}
-	(bytes, texels as u32)
 }
 
 impl Gpu {

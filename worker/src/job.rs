@@ -260,10 +260,9 @@ pub async fn download(at: &At, job: &Job, fetcher: &Fetcher) -> anyhow::Result<V
 	let (Some(receipt), Some(worker)) = (&last.receipt, &last.worker) else {
 		anyhow::bail!("the job's last stage has no receipt yet");
 	};
-	let node = chain::node(at, worker)
+	let endpoint = chain::endpoint(at, worker)
 		.await?
 		.ok_or_else(|| anyhow::anyhow!("worker {worker} no longer runs a node"))?;
-	let endpoint = String::from_utf8_lossy(&node.endpoint.0).into_owned();
 	let bytes =
 		fetcher.output(&endpoint, &receipt.output_root, receipt.output_len, job.tile_bytes).await?;
 	tracing::info!(

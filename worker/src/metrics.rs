@@ -3,6 +3,8 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::fetch::FetchError;
+
 use prometheus_client::{
 	encoding::text::encode,
 	metrics::{
@@ -123,6 +125,12 @@ impl Metrics {
 		family.get_or_create(&[(name, value)]).inc();
 	}
 
+	/// Counts a fetch by its result: `ok`, or the error's kind.
+	pub fn fetched<T>(&self, result: &Result<T, FetchError>) {
+		let kind = result.as_ref().map_or_else(FetchError::kind, |_| "ok");
+		Self::count(&self.fetches, "result", kind);
+	}
+
 	/// Everything, in the Prometheus text format.
 	pub fn encode(&self) -> String {
 		let mut text = String::new();
@@ -145,12 +153,16 @@ mod tests {
 		Metrics::count(&metrics.receipts, "outcome", "accepted");
 		metrics.compute_seconds.observe(0.5);
 		metrics.best_block.set(42);
+		metrics.fetched(&Ok::<(), FetchError>(()));
+		metrics.fetched(&Err::<(), _>(FetchError::Status { uri: "u".into(), status: 404 }));
 		let text = metrics.encode();
 		assert!(text.contains("cinder_worker_rounds_total{result=\"ok\"} 1"), "{text}");
 		assert!(text.contains("cinder_worker_rounds_total{result=\"failed\"} 1"), "{text}");
 		assert!(text.contains("cinder_worker_receipts_total{outcome=\"accepted\"} 2"), "{text}");
 		assert!(text.contains("cinder_worker_compute_seconds_count 1"), "{text}");
 		assert!(text.contains("cinder_worker_best_block 42"), "{text}");
+		assert!(text.contains("cinder_worker_fetches_total{result=\"ok\"} 1"), "{text}");
+		assert!(text.contains("cinder_worker_fetches_total{result=\"status\"} 1"), "{text}");
 		assert!(text.contains("# HELP cinder_worker_work_units Work units computed"), "{text}");
 		assert!(!metrics.connected(), "the last round failed");
 	}

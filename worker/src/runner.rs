@@ -169,10 +169,13 @@ impl Runner {
 			if !matches!(task.phase, StagePhase::Running { .. }) {
 				continue;
 			}
-			match self.fetcher.remote_input(&task, false).await {
+			let fetched = self.fetcher.remote_input(&task, false).await;
+			if !matches!(fetched, Ok(None)) {
+				self.metrics.fetched(&fetched);
+			}
+			match fetched {
 				Ok(None) => {}
 				Ok(Some(bytes)) => {
-					Metrics::count(&self.metrics.fetches, "result", "ok");
 					tracing::info!(
 						job,
 						stage,
@@ -182,7 +185,6 @@ impl Runner {
 					task.input = Input::Bytes(bytes);
 				}
 				Err(error) => {
-					Metrics::count(&self.metrics.fetches, "result", error.kind());
 					tracing::warn!(job, stage, "cannot get the stage's input: {error}");
 					self.fetch_retry.insert(key, block + FETCH_RETRY_BLOCKS);
 					continue;

@@ -69,7 +69,11 @@ impl Verifier {
 				let mut task = chain::stage_task(at, job, stage)
 					.await?
 					.ok_or_else(|| anyhow::anyhow!("job {job} has no stage {stage}"))?;
-				if let Some(bytes) = self.fetcher.remote_input(&task, true).await? {
+				let fetched = self.fetcher.remote_input(&task, true).await;
+				if !matches!(fetched, Ok(None)) {
+					self.metrics.fetched(&fetched);
+				}
+				if let Some(bytes) = fetched? {
 					task.input = Input::Bytes(bytes);
 				}
 				let work = task.work_from_job_input()?;
@@ -110,8 +114,8 @@ impl Verifier {
 		task: &StageTask,
 		work: &Work,
 	) -> bool {
-		let endpoint = match chain::node(at, &check.worker).await {
-			Ok(Some(node)) => String::from_utf8_lossy(&node.endpoint.0).into_owned(),
+		let endpoint = match chain::endpoint(at, &check.worker).await {
+			Ok(Some(endpoint)) => endpoint,
 			Ok(None) => return false,
 			Err(error) => {
 				tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
@@ -119,13 +123,11 @@ impl Verifier {
 			}
 		};
 		let (root, len) = (&check.output_root, task.output_len);
-		let claimed = match self.fetcher.output(&endpoint, root, len, task.tile_bytes).await {
-			Ok(bytes) => {
-				Metrics::count(&self.metrics.fetches, "result", "ok");
-				bytes
-			}
+		let fetched = self.fetcher.output(&endpoint, root, len, task.tile_bytes).await;
+		self.metrics.fetched(&fetched);
+		let claimed = match fetched {
+			Ok(bytes) => bytes,
 			Err(error) => {
-				Metrics::count(&self.metrics.fetches, "result", error.kind());
 				tracing::warn!(worker = %check.worker, "cannot fetch the claimed output: {error}; recomputing");
 				return false;
 			}
