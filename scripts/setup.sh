@@ -4,7 +4,8 @@
 #     pkg-config, nodejs + npm (for the polkadot.js scripts; Node >= 18), mesa-vulkan-drivers +
 #     libvulkan1 (lavapipe: software Vulkan, so the worker's GPU kernels run without a GPU);
 #   - rustup's stable toolchain, the wasm targets and rust-src (for the runtime wasm);
-#   - the npm packages of scripts/js (from its lockfile).
+#   - the npm packages of scripts/js (polkadot.js) and zombienet/ (@zombienet/cli, with the
+#     `toml` override its fork dependency needs), each from its lockfile.
 # No clang/libclang: there is no RocksDB and no bindgen in the build.
 # Safe to run again; prints one line per thing it installs.
 set -euo pipefail
@@ -43,8 +44,10 @@ if [ "$node_major" -lt 18 ]; then
 	echo "setup: Node.js $(node --version) is too old; @polkadot/api needs Node >= 18" >&2
 	exit 1
 fi
-if [ ! -d scripts/js/node_modules ] || [ scripts/js/package-lock.json -nt scripts/js/node_modules ]; then
-	echo "setup: npm ci in scripts/js"
-	(cd scripts/js && npm ci --no-audit --no-fund --loglevel=error)
-	touch scripts/js/node_modules
-fi
+for package in scripts/js zombienet; do
+	if [ ! -d "$package/node_modules" ] || [ "$package/package-lock.json" -nt "$package/node_modules" ]; then
+		echo "setup: npm ci in $package"
+		(cd "$package" && npm ci --no-audit --no-fund --loglevel=error)
+		touch "$package/node_modules"
+	fi
+done

@@ -29,12 +29,20 @@
 #      pools; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
 #      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
 #      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
-#      the job) and scripts/js/metadata_docs.mjs (every call, event, error, storage item and
-#      constant of the five Cinder pallets carries the docs polkadot.js Apps shows);
+#      the job), scripts/js/metadata_docs.mjs (every call, event, error, storage item and
+#      constant of the five Cinder pallets carries the docs polkadot.js Apps shows),
+#      scripts/js/nominate.mjs (a stash bonds and nominates Alice; an empty nomination refused;
+#      the nomination stored and in the voter list; chill ends it), scripts/js/governance.mjs
+#      (a signed setParams refused, Root's invalid one refused with nothing changed, Root doubling
+#      E doubles S(n) and the sweep makes Eve ineligible, restoring it makes her eligible) and
+#      scripts/js/operator_status.mjs (Eve: registered, confirmed, bonded, eligible; an
+#      account with no node: ineligible because not registered);
 #   7. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
 #      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
 #      job of every workload and class submitted through polkadot.js, a pipeline over both
-#      workers) until a reward epoch settles paying the workers.
+#      workers) until a reward epoch settles paying the workers;
+#   8. scripts/zombienet.sh: zombienet/cinder-network.zndsl, four validators with verifiers and
+#      three workers (one lying) through the flows of zombienet/js (about 10 minutes).
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -79,8 +87,16 @@ log=$(mktemp -t cinder-node-js.XXXXXX.log)
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
-for script in smoke worker_stake jobs bmw verification metadata_docs; do
-	if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
+# One user flow a line: the script and its arguments (after the node's address).
+flows=(
+	smoke worker_stake jobs bmw verification metadata_docs nominate governance
+	"operator_status --account //Eve --expect eligible"
+	"operator_status --account //Alice//stash --expect unregistered"
+)
+for flow in "${flows[@]}"; do
+	read -r -a words <<<"$flow"
+	echo "--- scripts/js/$flow"
+	if ! node "scripts/js/${words[0]}.mjs" "ws://127.0.0.1:$port" "${words[@]:1}"; then echo "--- node log ---"; tail -50 "$log"; exit 1; fi
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true
 trap - EXIT
@@ -93,6 +109,15 @@ if ! CINDER_DEV_DIR="$dev_dir" bash scripts/dev.sh --until-settled --epoch-block
 	exit 1
 fi
 rm -rf "$dev_dir"
+done_step
+
+step "scripts/zombienet.sh (four validators with verifiers, three workers: elected, jobs settled with every receipt checked, a lying worker slashed and jailed, a validator down and back, a worker killed and restarted)"
+zn_dir=$(mktemp -u -t cinder-zombienet.XXXXXX)
+if ! CINDER_ZOMBIENET_DIR="$zn_dir" bash scripts/zombienet.sh; then
+	for f in "$zn_dir"/operator-*.log "$zn_dir"/*.log; do [ -f "$f" ] && { echo "--- $f ---"; tail -20 "$f"; }; done
+	exit 1
+fi
+rm -rf "$zn_dir"
 done_step
 
 echo; echo "all tests passed"

@@ -7,14 +7,25 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 /** The node's WebSocket RPC: the first argument, else $CINDER_WS, else the dev default. */
 export const endpoint = process.argv[2] ?? process.env.CINDER_WS ?? 'ws://127.0.0.1:9944';
+/** The value after `--name` among the arguments after the endpoint, else `fallback`. */
+export function flag(name, fallback) {
+  const args = process.argv.slice(3);
+  const at = args.indexOf(name);
+  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
+}
+
 /** Planck per CNDR (12 decimals). */
 export const CNDR = 10n ** 12n;
 
 /** Connects to `endpoint`; returns the API and an sr25519 keyring. */
 export async function connect() {
   await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(endpoint), noInitWarn: true });
-  return { api, keyring: new Keyring({ type: 'sr25519' }) };
+  return { api: await connectTo(endpoint), keyring: new Keyring({ type: 'sr25519' }) };
+}
+
+/** The API of the node at `url`. */
+export function connectTo(url) {
+  return ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
 }
 
 /** Prints `ok: message`, or `FAIL: message` and exits non-zero. */
