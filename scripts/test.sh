@@ -14,7 +14,9 @@
 #      Freivalds; every kernel must match the naive one and Freivalds accept it; the figures
 #      come from the full run, n up to 1024);
 #   5. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
-#   6. the polkadot.js tests against a fresh dev node: scripts/js/smoke.mjs (runtime version,
+#   6. the polkadot.js tests against a fresh dev node: scripts/js/merkle.mjs (the output-tile
+#      Merkle root that job_result.mjs checks results with, against the chain's vectors),
+#      scripts/js/smoke.mjs (runtime version,
 #      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice),
 #      scripts/js/worker_stake.mjs (register a worker, confirm its IB, bond exactly S(n) read
 #      through the runtime API → eligible; one planck short → ineligible with the reason) and
@@ -34,7 +36,8 @@
 #      scripts/js/nominate.mjs (a stash bonds and nominates Alice; an empty nomination refused;
 #      the nomination stored and in the voter list; chill ends it), scripts/js/governance.mjs
 #      (a signed setParams refused, Root's invalid one refused with nothing changed, Root doubling
-#      E doubles S(n) and the sweep makes Eve ineligible, restoring it makes her eligible) and
+#      E doubles S(n) and the sweep makes Eve ineligible, restoring it makes her eligible; Eve
+#      sends a heartbeat first) and
 #      scripts/js/operator_status.mjs (Eve: registered, confirmed, bonded, eligible; an
 #      account with no node: ineligible because not registered);
 #   7. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
@@ -89,7 +92,7 @@ trap 'kill "$node_pid" 2>/dev/null || true' EXIT
 if ! wait_for_rpc "$port" 90; then tail -50 "$log"; exit 1; fi
 # One user flow a line: the script and its arguments (after the node's address).
 flows=(
-	smoke worker_stake jobs bmw verification metadata_docs nominate governance
+	merkle smoke worker_stake jobs bmw verification metadata_docs nominate governance
 	"operator_status --account //Eve --expect eligible"
 	"operator_status --account //Alice//stash --expect unregistered"
 )

@@ -1,15 +1,15 @@
 // polkadot.js flow: a governance parameter change, and what it does to the market. On dev chains
 // governance is Root through sudo (Alice); every Cinder pallet has a `setParams` call for it.
 //   node governance.mjs [ws://127.0.0.1:9944]
-// Needs a bonded, eligible worker: Eve, as scripts/js/worker_stake.mjs leaves her (bonded at
-// exactly S(n)). Then:
+// Needs a bonded worker: Eve, as scripts/js/worker_stake.mjs leaves her (bonded at exactly S(n)),
+// who sends a heartbeat first so that she is active and eligible. Then:
 //   - Bob, a signed account, cannot change the stake parameters (BadOrigin);
 //   - Root's E = 0 is refused (computeStaking.InvalidParams) and nothing changes;
 //   - Root doubles E (minutes per epoch in S(n) = 2·E·IB·P): ParamsSet, S(n) doubles through the
 //     runtime API, and the eligibility sweep makes Eve ineligible (BondBelowMinimum) with an
 //     EligibilityChanged event a few blocks later;
 //   - Root restores E: Eve is eligible again.
-import { check, connect, nextEvent, run, send } from './lib.mjs';
+import { check, connect, heartbeat, nextEvent, run, send } from './lib.mjs';
 
 async function main() {
   const { api, keyring } = await connect();
@@ -19,8 +19,10 @@ async function main() {
 
   const before = await api.query.computeStaking.params();
   const rule = before.rule.toJSON();
+  // Eve's heartbeat first: a worker silent for `offline_after` intervals is not active.
+  await heartbeat(api, eve);
   const status = await api.call.computeStakingApi.stakeStatus(eve.address);
-  check(status.ineligibleBecause.isNone, `Eve is bonded (${status.active} planck) and eligible before the change; S(n) ${status.minimumStake} planck with k = ${rule.multiplier}, E = ${rule.epochMinutes}`);
+  check(status.ineligibleBecause.isNone, `Eve, her heartbeat sent, is bonded (${status.active} planck) and ${status.ineligibleBecause.isNone ? 'eligible' : `not eligible: ${status.ineligibleBecause}`} before the change; S(n) ${status.minimumStake} planck with k = ${rule.multiplier}, E = ${rule.epochMinutes}`);
 
   // A signed account is not governance.
   const refused = await send(api, api.tx.computeStaking.setParams({ ...before.toJSON(), rule: { ...rule, epochMinutes: 1 } }), bob)

@@ -3,13 +3,15 @@
 // taken one. Every receipt is sampled (the network's parameters), so a verifier checks each.
 // Checks, from the chain's events:
 //   - every job completes (none fails), each stage settled by an honest worker after its
-//     receipt was sampled and accepted;
+//     receipt was sampled and accepted, and each job's result, fetched as a user would
+//     (scripts/js/job_result.mjs), is what its receipt committed to;
 //   - Mallory's receipt is rejected: a verifier disputes it, the dispute committee's majority
 //     rejects it, her bond shrinks by exactly the slash, she is jailed (ineligible), and her stage
 //     goes to an honest worker, which settles it.
 // Prints every event as it happens and, at the end, jobs settled per block.
 //
 //   node settle.mjs <ws> [--jobs 6] [--batches 5]
+import { fetchResult } from '../../scripts/js/job_result.mjs';
 import { accounts, bestNumber, check, connect, flag, network, run, say, subjectJob, submitBatch, watch } from './network.mjs';
 
 const perBatch = Number(flag('--jobs', 6));
@@ -86,6 +88,13 @@ async function main() {
   check(slashed > 0n && bondBefore - status.active.toBigInt() === slashed, `Mallory's bond ${bondBefore} → ${status.active} planck: exactly the ${slashed} planck slashed`);
   check(malloryRejections.every((r) => r.jailed) && status.ineligibleBecause.isSome && status.ineligibleBecause.unwrap().isJailed,
     `Mallory jailed and ineligible (${status.ineligibleBecause.toString()})`);
+
+  // The user's side: each result fetched from the worker that settled it, checked against the
+  // receipt's root.
+  const results = await Promise.all(all.map(([id]) => fetchResult(api, id)));
+  const bytes = results.reduce((sum, r) => sum + r.bytes.length, 0);
+  check(results.every((r, i) => who.name(r.worker) === all[i][1].settledBy.at(-1)),
+    `every job's result (${bytes} bytes in all) fetched from the data server of the worker that settled it, its length and Merkle root the receipt's`);
 
   const blocks = lastBlock - firstBlock + 1;
   console.log(`measured: ${all.length} jobs settled in ${blocks} blocks (#${firstBlock}–#${lastBlock}), ${(all.length / blocks).toFixed(2)} jobs per block, every receipt sampled`);
