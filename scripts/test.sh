@@ -103,6 +103,7 @@ for flow in "${flows[@]}"; do
 done
 kill -TERM "$node_pid"; wait "$node_pid" || true
 trap - EXIT
+rm -f "$log"
 done_step
 
 step "scripts/dev.sh --until-settled --epoch-blocks 20 (the main job: validator, verifier, two workers, demo jobs of every workload and class, until an epoch settles with the workers' rewards)"
