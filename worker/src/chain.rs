@@ -132,24 +132,43 @@ pub fn account(key: &Keypair) -> AccountId32 {
 	key.public_key().to_account_id()
 }
 
+/// Times a transaction the node dropped unincluded is sent again before `submit` gives up.
+const DROPPED_RETRIES: u32 = 3;
+
 /// Signs `call` with `key`, submits it and waits until a block includes it: its events, or
-/// the dispatch error (pallet, error and its docs) if it failed.
+/// the dispatch error (pallet, error and its docs) if it failed. A transaction the node drops
+/// before any block includes it (its pool does so around a reorg on a multi-validator chain) is
+/// signed again with the account's next nonce and sent again, a block later, up to
+/// [`DROPPED_RETRIES`] times: a dropped transaction was not applied, so this cannot apply it
+/// twice.
 pub async fn submit<Call: Payload>(
 	chain: &Chain,
 	call: &Call,
 	key: &Keypair,
 ) -> anyhow::Result<subxt::extrinsics::ExtrinsicEvents<CinderConfig>> {
-	let nonce = chain.next_nonce(&account(key)).await?;
-	let params = subxt::config::SubstrateExtrinsicParamsBuilder::new().nonce(nonce).build();
-	let at = chain.client.at_current_block().await?;
-	let mut progress = at.transactions().sign_and_submit_then_watch(call, key, params).await?;
-	while let Some(status) = progress.next().await {
-		let status = status?;
-		if let Some(in_block) = status.as_in_block().or(status.as_finalized()) {
-			return Ok(in_block.wait_for_success().await?);
+	for attempt in 0..=DROPPED_RETRIES {
+		if attempt > 0 {
+			tracing::warn!(
+				attempt,
+				"the node dropped the transaction unincluded: sending it again"
+			);
+			tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+		}
+		let nonce = chain.next_nonce(&account(key)).await?;
+		let params = subxt::config::SubstrateExtrinsicParamsBuilder::new().nonce(nonce).build();
+		let at = chain.client.at_current_block().await?;
+		let mut progress = at.transactions().sign_and_submit_then_watch(call, key, params).await?;
+		while let Some(status) = progress.next().await {
+			let status = status?;
+			if let Some(in_block) = status.as_in_block().or(status.as_finalized()) {
+				return Ok(in_block.wait_for_success().await?);
+			}
 		}
 	}
-	anyhow::bail!("the node dropped the transaction before a block included it")
+	anyhow::bail!(
+		"the node dropped the transaction before a block included it, {} times",
+		DROPPED_RETRIES + 1
+	)
 }
 
 /// What a node does.
