@@ -11,24 +11,11 @@
 // --until-settled: exits 0 once a reward epoch settles paying a worker a non-zero reward (what
 // the test of scripts/dev.sh waits for), 1 if none has after --timeout-blocks (default 200);
 // without it, runs until Ctrl-C.
-import { connect, send, run, CNDR } from './lib.mjs';
+import { CNDR, cndr, connect, flag, run, send, waitEligible } from './lib.mjs';
 
-const args = process.argv.slice(3);
-const flag = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
-};
-const untilSettled = args.includes('--until-settled');
+const untilSettled = process.argv.slice(3).includes('--until-settled');
 const workerNames = flag('--workers', 'Ferdie').split(',').filter(Boolean);
 const timeoutBlocks = Number(flag('--timeout-blocks', '200'));
-
-/** An amount: CNDR with three decimals, or planck below a thousandth of a CNDR. */
-const cndr = (planck) => {
-  const value = BigInt(planck.toString());
-  if (value < CNDR / 1000n) return `${value} planck`;
-  const milli = value / 10n ** 9n;
-  return `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')} CNDR`;
-};
 
 run(async () => {
   const { api, keyring } = await connect();
@@ -47,13 +34,7 @@ run(async () => {
 
   // The workers first: registered, benchmarked, bonded and confirmed by cinder-worker.
   say(since, `waiting for ${workerNames.join(', ')} to be eligible (cinder-worker register benchmarks, bonds S(n) and answers the challenge)`);
-  for (let waited = 0; ; waited++) {
-    const statuses = await Promise.all(workers.map((w) => api.call.computeStakingApi.stakeStatus(w.address)));
-    const waiting = workers.filter((_, i) => statuses[i].ineligibleBecause.isSome);
-    if (waiting.length === 0) break;
-    if (waited > 120) throw new Error(`not eligible after 6 minutes: ${waiting.map((w) => w.meta.name).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  }
+  await waitEligible(api, workers, 360);
   const eligibleAt = (await api.rpc.chain.getHeader()).number.toNumber();
   say(eligibleAt, `${workerNames.join(', ')} eligible: submitting the demo jobs as Charlie`);
 

@@ -28,6 +28,42 @@ export function connectTo(url) {
   return ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
 }
 
+/** An amount for people: CNDR with three decimals, or planck below a thousandth of a CNDR. */
+export function cndr(planck) {
+  const value = BigInt(planck.toString());
+  if (value < CNDR / 1000n) return `${value} planck`;
+  const milli = value / 10n ** 9n;
+  return `${milli / 1000n}.${(milli % 1000n).toString().padStart(3, '0')} CNDR`;
+}
+
+/** Calls `probe` every 3 s until it returns something truthy, which it resolves with; rejects
+ * with `what` (and what `describe`, if given, says of the last state) after `timeoutSecs`. */
+export async function poll(what, timeoutSecs, probe, describe = () => '') {
+  const until = Date.now() + timeoutSecs * 1000;
+  for (;;) {
+    const found = await probe();
+    if (found) return found;
+    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutSecs} s${await describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+}
+
+/** Waits until every one of `workers` (keyring pairs) is eligible for jobs (registered,
+ * confirmed, bonded at least S(n)), up to `timeoutSecs`; the error names those that are not. */
+export async function waitEligible(api, workers, timeoutSecs) {
+  let waiting = workers;
+  await poll(`${workers.map((w) => w.meta.name).join(', ')} eligible`, timeoutSecs, async () => {
+    const statuses = await Promise.all(workers.map((w) => api.call.computeStakingApi.stakeStatus(w.address)));
+    waiting = workers.filter((_, i) => statuses[i].ineligibleBecause.isSome);
+    return waiting.length === 0;
+  }, () => `; still waiting for ${waiting.map((w) => w.meta.name).join(', ')}`);
+}
+
+/** The number of the node's finalized head. */
+export async function finalizedNumber(api) {
+  return (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+}
+
 /** Prints `ok: message`, or `FAIL: message` and exits non-zero. */
 export function check(condition, message) {
   if (!condition) {

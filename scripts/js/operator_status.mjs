@@ -6,14 +6,9 @@
 // --expect makes it a test: `eligible` checks a registered, confirmed, active worker bonded at
 // least S(n) that the runtime calls eligible; `unregistered` checks an account with no node that
 // the runtime calls ineligible because it is not registered.
-import { CNDR, check, connect, flag, run } from './lib.mjs';
+import { check, cndr, connect, flag, run } from './lib.mjs';
 
 const expect = flag('--expect', undefined);
-
-const cndr = (planck) => {
-  const value = BigInt(planck.toString());
-  return `${value / CNDR}.${(value % CNDR).toString().padStart(12, '0').slice(0, 6)} CNDR`;
-};
 
 async function main() {
   const { api, keyring } = await connect();

@@ -131,6 +131,14 @@ impl Metrics {
 		Self::count(&self.fetches, "result", kind);
 	}
 
+	/// Counts a stage input's fetch (`Fetcher::remote_input`), unless there was none to make
+	/// (`Ok(None)`: the input is inline or seeded).
+	pub fn input_fetched<T>(&self, result: &Result<Option<T>, FetchError>) {
+		if !matches!(result, Ok(None)) {
+			self.fetched(result);
+		}
+	}
+
 	/// Everything, in the Prometheus text format.
 	pub fn encode(&self) -> String {
 		let mut text = String::new();
@@ -155,6 +163,7 @@ mod tests {
 		metrics.best_block.set(42);
 		metrics.fetched(&Ok::<(), FetchError>(()));
 		metrics.fetched(&Err::<(), _>(FetchError::Status { uri: "u".into(), status: 404 }));
+		metrics.input_fetched(&Ok::<Option<()>, FetchError>(None));
 		let text = metrics.encode();
 		assert!(text.contains("cinder_worker_rounds_total{result=\"ok\"} 1"), "{text}");
 		assert!(text.contains("cinder_worker_rounds_total{result=\"failed\"} 1"), "{text}");

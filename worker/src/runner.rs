@@ -170,9 +170,7 @@ impl Runner {
 				continue;
 			}
 			let fetched = self.fetcher.remote_input(&task, false).await;
-			if !matches!(fetched, Ok(None)) {
-				self.metrics.fetched(&fetched);
-			}
+			self.metrics.input_fetched(&fetched);
 			match fetched {
 				Ok(None) => {}
 				Ok(Some(bytes)) => {

@@ -70,9 +70,7 @@ impl Verifier {
 					.await?
 					.ok_or_else(|| anyhow::anyhow!("job {job} has no stage {stage}"))?;
 				let fetched = self.fetcher.remote_input(&task, true).await;
-				if !matches!(fetched, Ok(None)) {
-					self.metrics.fetched(&fetched);
-				}
+				self.metrics.input_fetched(&fetched);
 				if let Some(bytes) = fetched? {
 					task.input = Input::Bytes(bytes);
 				}

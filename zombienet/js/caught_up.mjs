@@ -3,7 +3,7 @@
 // and that its Verifier node is back (a heartbeat recorded after the restart).
 //
 //   node caught_up.mjs <restarted node's ws> --peer alice --verifier Dave
-import { accounts, check, connect, connectTo, flag, network, run, say } from './network.mjs';
+import { accounts, bestNumber, check, connect, connectTo, finalizedNumber, flag, network, poll, run, say } from './network.mjs';
 
 
 async function main() {
@@ -13,29 +13,24 @@ async function main() {
   const { api, keyring } = await connect();
   const peer = await connectTo(nodes[peerName]);
   const who = accounts(keyring);
-  const finalized = async (on) => (await on.rpc.chain.getHeader(await on.rpc.chain.getFinalizedHead())).number.toNumber();
-
-  const target = await finalized(peer);
-  const restartedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+  const target = await finalizedNumber(peer);
+  const restartedAt = await bestNumber(api);
   say(restartedAt, `restarted node at best #${restartedAt}; ${peerName} has finalized #${target}`);
-  for (let waited = 0; (await finalized(api)) < target; waited++) {
-    if (waited > 60) throw new Error(`not caught up with ${peerName}'s finalized #${target} after 3 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  }
+  const reached = await poll(`the restarted node finalizing ${peerName}'s #${target}`, 180,
+    async () => {
+      const finalized = await finalizedNumber(api);
+      return finalized >= target ? finalized : undefined;
+    });
   const health = await api.rpc.system.health();
-  check(true, `the restarted node finalized #${await finalized(api)} ≥ #${target} (${health.peers} peers)`);
+  check(reached >= target, `the restarted node finalized #${reached} ≥ #${target} (${health.peers} peers)`);
 
   const account = who.pair(verifier).address;
-  const since = (await peer.rpc.chain.getHeader()).number.toNumber();
-  for (let waited = 0; ; waited++) {
-    const node = (await peer.query.nodeRegistry.nodes(account)).unwrap();
-    if (node.lastHeartbeat.toNumber() >= since && node.status.isActive) {
-      check(true, `${verifier}'s Verifier node is back: heartbeat at #${node.lastHeartbeat}, ${node.status}`);
-      break;
-    }
-    if (waited > 60) throw new Error(`${verifier}'s verifier sent no heartbeat since #${since} (status ${node.status})`);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  }
+  const since = await bestNumber(peer);
+  const node = await poll(`${verifier}'s verifier heartbeating since #${since}`, 180, async () => {
+    const record = (await peer.query.nodeRegistry.nodes(account)).unwrap();
+    return record.lastHeartbeat.toNumber() >= since && record.status.isActive ? record : undefined;
+  });
+  check(node.status.isActive, `${verifier}'s Verifier node is back: heartbeat at #${node.lastHeartbeat}, ${node.status}`);
   await peer.disconnect();
   await api.disconnect();
 }

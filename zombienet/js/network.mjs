@@ -1,9 +1,9 @@
 // What the zombienet flows share: the network zombienet started (its nodes' RPC endpoints and
 // its directory, passed by zombienet/flow.js in $CINDER_NETWORK), the accounts of the test,
 // job batches submitted by the user, and a log of the chain's events, block by block.
-import { CNDR, check, connect, connectTo, flag, run, send } from '../../scripts/js/lib.mjs';
+import { CNDR, check, connect, connectTo, finalizedNumber, flag, poll, run, send, waitEligible } from '../../scripts/js/lib.mjs';
 
-export { CNDR, check, connect, connectTo, flag, run, send };
+export { CNDR, check, connect, connectTo, finalizedNumber, flag, poll, run, send, waitEligible };
 
 /** `{ dir, nodes: { alice: 'ws://…', … } }`: what zombienet started. */
 export function network() {
@@ -68,8 +68,50 @@ export async function submitBatch(api, user, count, salt) {
   });
 }
 
-/** The job a verification subject is about, or `undefined` for a benchmark answer. */
-export const subjectJob = (subject) => (subject.isStage ? subject.asStage.job.toNumber() : undefined);
+/** The job an event's `data` is about: its `job`, or its verification subject's (`undefined`
+ * for a benchmark answer or an event of no job). */
+export function eventJob(data) {
+  if (data.subject) return data.subject.isStage ? data.subject.asStage.job.toNumber() : undefined;
+  return data.job?.toNumber();
+}
+
+/** Submits batches of `perBatch` jobs as `user` (seeds from `salt`), each watched until all its
+ * jobs completed or failed, until `enough(batch, lastBlock)` says so or `maxBatches` were sent. Every event
+ * of these jobs but their end goes to `onEvent(block, event, job)` as it happens. Returns each
+ * job's state (`completed`, `failed (reason)`) and the first and last block of the run. */
+export async function runBatches(api, user, { perBatch, maxBatches, salt, about = '' }, onEvent, enough) {
+  const states = new Map();
+  let first;
+  let last;
+  for (let batch = 1; batch <= maxBatches; batch++) {
+    const from = await bestNumber(api);
+    first ??= from;
+    const ids = await submitBatch(api, user, perBatch, salt + batch);
+    ids.forEach((id) => states.set(id, 'open'));
+    say(from, `batch ${batch}: jobs ${ids.join(', ')} submitted${about}`);
+    await watch(api, `batch ${batch} settling`, 420, (block, events) => {
+      for (const e of events) {
+        const job = eventJob(e.data);
+        if (!states.has(job)) continue;
+        if (api.events.jobs.JobCompleted.is(e) || api.events.jobs.JobFailed.is(e)) {
+          states.set(job, api.events.jobs.JobCompleted.is(e) ? 'completed' : `failed (${e.data.reason})`);
+          last = block;
+        } else {
+          onEvent(block, e, job);
+        }
+      }
+      return [...states.values()].every((state) => state !== 'open');
+    }, from);
+    if (await enough(batch, last)) break;
+  }
+  return { states, first, last };
+}
+
+/** Checks that every job of `states` (from `runBatches`) completed, naming any that did not. */
+export function checkAllCompleted(states, context = '') {
+  const failed = [...states.entries()].filter(([, state]) => state !== 'completed');
+  check(failed.length === 0, `all ${states.size} jobs completed${context}${failed.length ? `; not: ${failed.map(([id, state]) => `${id} ${state}`).join(', ')}` : ''}`);
+}
 
 /** Calls `onEvents(block, events)` for every best block from `from` on (each block once, in
  * order; default: the next one), until `onEvents` returns true or `timeoutSecs` pass; rejects on

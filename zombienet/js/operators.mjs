@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-import { ACCOUNTS, accounts, check, connect, network, say } from './network.mjs';
+import { ACCOUNTS, accounts, check, connect, network, say, waitEligible } from './network.mjs';
 
 const VERIFIERS = [['Alice', 'alice'], ['Bob', 'bob'], ['Charlie', 'charlie'], ['Dave', 'dave']];
 const WORKERS = [['Eve', 'bob', []], ['Ferdie', 'charlie', []], ['Mallory', 'alice', ['--lie']]];
@@ -102,13 +102,7 @@ async function startAll() {
 
   const { api, keyring } = await connect();
   const who = accounts(keyring);
-  for (let waited = 0; ; waited++) {
-    const statuses = await Promise.all(WORKERS.map(([name]) => api.call.computeStakingApi.stakeStatus(who.pair(name).address)));
-    const waiting = WORKERS.filter((_, i) => statuses[i].ineligibleBecause.isSome).map(([name]) => name);
-    if (waiting.length === 0) break;
-    if (waited > 60) throw new Error(`not eligible after 3 minutes: ${waiting.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  }
+  await waitEligible(api, WORKERS.map(([name]) => who.pair(name)), 180);
   const verifiers = (await api.query.nodeRegistry.verifiers()).map((v) => who.name(v));
   check(VERIFIERS.every(([name]) => verifiers.includes(name)), `verifier directory: ${verifiers.join(', ')}`);
   const down = Object.entries(state).filter(([, s]) => !alive(s.pid)).map(([name]) => name);

@@ -12,7 +12,7 @@
 //
 //   node settle.mjs <ws> [--jobs 6] [--batches 5]
 import { fetchResult } from '../../scripts/js/job_result.mjs';
-import { accounts, bestNumber, check, connect, flag, network, run, say, subjectJob, submitBatch, watch } from './network.mjs';
+import { accounts, check, checkAllCompleted, connect, flag, network, run, runBatches, say } from './network.mjs';
 
 const perBatch = Number(flag('--jobs', 6));
 const maxBatches = Number(flag('--batches', 5));
@@ -21,63 +21,44 @@ async function main() {
   network();
   const { api, keyring } = await connect();
   const who = accounts(keyring);
-  const user = who.pair('User');
   const mallory = who.pair('Mallory').address;
   const bondBefore = (await api.call.computeStakingApi.stakeStatus(mallory)).active.toBigInt();
 
-  const jobs = new Map();
-  const sampled = new Set();
+  const jobs = new Map(); // job → { assigned: [names], settledBy: [names] }
+  const record = (job) => jobs.get(job) ?? jobs.set(job, { assigned: [], settledBy: [] }).get(job);
+  const sampled = new Set(); // `job/worker` of each sampled stage
   const malloryRejections = [];
-  let firstBlock;
-  let lastBlock;
-
-  for (let batch = 1; batch <= maxBatches; batch++) {
-    const from = await bestNumber(api);
-    firstBlock ??= from;
-    const ids = await submitBatch(api, user, perBatch, batch);
-    for (const id of ids) jobs.set(id, { assigned: [], settledBy: [], state: 'open' });
-    say(0, `batch ${batch}: jobs ${ids.join(', ')} submitted by the user`);
-    await watch(api, `batch ${batch} settling`, 420, (block, events) => {
-      for (const e of events) {
-        const d = e.data;
-        const job = d.job ? jobs.get(d.job.toNumber()) : undefined;
-        if (api.events.jobs.StageAssigned.is(e) && job) {
-          job.assigned.push(who.name(d.worker));
-          say(block, `assigned   job ${d.job} stage ${d.stage} to ${who.name(d.worker)}`);
-        } else if (api.events.jobs.ReceiptAccepted.is(e) && job) say(block, `receipt    job ${d.job} from ${who.name(d.worker)}`);
-        else if (api.events.verification.Sampled.is(e) && jobs.has(subjectJob(d.subject))) {
-          sampled.add(`${subjectJob(d.subject)}/${d.subject.asStage.stage}/${d.worker}`);
-          say(block, `sampled    job ${subjectJob(d.subject)} of ${who.name(d.worker)}, committee ${d.committee.map(who.name).join(', ')}`);
-        } else if (api.events.verification.VerdictSubmitted.is(e) && jobs.has(subjectJob(d.subject))) {
-          say(block, `verdict    job ${subjectJob(d.subject)}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
-        } else if (api.events.verification.Disputed.is(e) && jobs.has(subjectJob(d.subject))) {
-          say(block, `disputed   job ${subjectJob(d.subject)}, committee ${d.committee.map(who.name).join(', ')}`);
-        } else if (api.events.verification.Rejected.is(e) && jobs.has(subjectJob(d.subject))) {
-          say(block, `REJECTED   job ${subjectJob(d.subject)} of ${who.name(d.worker)}: ${d.slashed} planck slashed, jailed until epoch ${d.jailedUntil}`);
-          if (d.worker.toString() === mallory) malloryRejections.push({ slashed: d.slashed.toBigInt(), jailed: d.jailedUntil.isSome });
-        } else if (api.events.jobs.StageSettled.is(e) && job) {
-          job.settledBy.push(who.name(d.worker));
-          say(block, `settled    job ${d.job} stage ${d.stage} by ${who.name(d.worker)}: ${d.fee} planck`);
-        } else if (api.events.jobs.JobCompleted.is(e) && job) {
-          job.state = 'completed';
-          lastBlock = block;
-        } else if (api.events.jobs.JobFailed.is(e) && job) {
-          job.state = `failed (${d.reason})`;
-          lastBlock = block;
-        }
-      }
-      return ids.every((id) => jobs.get(id).state !== 'open');
-    }, from);
-    if (malloryRejections.length > 0) break;
+  const { states, first, last } = await runBatches(api, who.pair('User'), { perBatch, maxBatches, salt: 0 }, (block, e, job) => {
+    const d = e.data;
+    if (api.events.jobs.StageAssigned.is(e)) {
+      record(job).assigned.push(who.name(d.worker));
+      say(block, `assigned   job ${job} stage ${d.stage} to ${who.name(d.worker)}`);
+    } else if (api.events.jobs.ReceiptAccepted.is(e)) say(block, `receipt    job ${job} from ${who.name(d.worker)}`);
+    else if (api.events.verification.Sampled.is(e)) {
+      sampled.add(`${job}/${d.worker}`);
+      say(block, `sampled    job ${job} of ${who.name(d.worker)}, committee ${d.committee.map(who.name).join(', ')}`);
+    } else if (api.events.verification.VerdictSubmitted.is(e)) {
+      say(block, `verdict    job ${job}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
+    } else if (api.events.verification.Disputed.is(e)) {
+      say(block, `disputed   job ${job}, committee ${d.committee.map(who.name).join(', ')}`);
+    } else if (api.events.verification.Rejected.is(e)) {
+      say(block, `REJECTED   job ${job} of ${who.name(d.worker)}: ${d.slashed} planck slashed, jailed until epoch ${d.jailedUntil}`);
+      if (d.worker.toString() === mallory) malloryRejections.push({ slashed: d.slashed.toBigInt(), jailed: d.jailedUntil.isSome });
+    } else if (api.events.jobs.StageSettled.is(e)) {
+      record(job).settledBy.push(who.name(d.worker));
+      say(block, `settled    job ${job} stage ${d.stage} by ${who.name(d.worker)}: ${d.fee} planck`);
+    }
+  }, (batch, lastBlock) => {
+    if (malloryRejections.length > 0) return true;
     say(lastBlock, `batch ${batch} done; Mallory has not taken a job yet`);
-  }
+    return false;
+  });
 
-  const all = [...jobs.entries()];
-  const failed = all.filter(([, j]) => j.state !== 'completed');
-  check(failed.length === 0, `all ${all.length} jobs completed${failed.length ? `; not: ${failed.map(([id, j]) => `${id} ${j.state}`).join(', ')}` : ''}`);
+  checkAllCompleted(states);
+  const all = [...states.keys()].map((id) => [id, record(id)]);
   const honest = all.every(([, j]) => j.settledBy.length > 0 && j.settledBy.every((w) => w === 'Eve' || w === 'Ferdie'));
   check(honest, 'every stage settled by an honest worker (Eve or Ferdie), none by Mallory');
-  const unsampled = all.filter(([id, j]) => !j.settledBy.some((w) => [...sampled].some((s) => s.startsWith(`${id}/`) && s.endsWith(who.pair(w).address))));
+  const unsampled = all.filter(([id, j]) => !j.settledBy.some((w) => sampled.has(`${id}/${who.pair(w).address}`)));
   check(unsampled.length === 0, `every settled receipt was sampled and checked by a verifier first${unsampled.length ? `; not: ${unsampled.map(([id]) => id)}` : ''}`);
 
   check(malloryRejections.length > 0, `Mallory took a job within ${maxBatches} batches and was caught`);
@@ -96,8 +77,8 @@ async function main() {
   check(results.every((r, i) => who.name(r.worker) === all[i][1].settledBy.at(-1)),
     `every job's result (${bytes} bytes in all) fetched from the data server of the worker that settled it, its length and Merkle root the receipt's`);
 
-  const blocks = lastBlock - firstBlock + 1;
-  console.log(`measured: ${all.length} jobs settled in ${blocks} blocks (#${firstBlock}–#${lastBlock}), ${(all.length / blocks).toFixed(2)} jobs per block, every receipt sampled`);
+  const blocks = last - first + 1;
+  console.log(`measured: ${all.length} jobs settled in ${blocks} blocks (#${first}–#${last}), ${(all.length / blocks).toFixed(2)} jobs per block, every receipt sampled`);
   await api.disconnect();
 }
 

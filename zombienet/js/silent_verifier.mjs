@@ -9,7 +9,7 @@
 //   - the finalized head on this node advanced by at least --finalized blocks meanwhile.
 //
 //   node silent_verifier.mjs <ws> --down Dave [--jobs 4] [--batches 8] [--finalized 5]
-import { accounts, bestNumber, check, connect, flag, network, run, say, subjectJob, submitBatch, watch } from './network.mjs';
+import { accounts, check, checkAllCompleted, connect, finalizedNumber, flag, network, run, runBatches, say } from './network.mjs';
 
 const down = flag('--down', 'Dave');
 const perBatch = Number(flag('--jobs', 4));
@@ -20,60 +20,41 @@ async function main() {
   network();
   const { api, keyring } = await connect();
   const who = accounts(keyring);
-  const user = who.pair('User');
   const silent = who.pair(down).address;
-  const finalizedAt = async () => (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-  const finalizedBefore = await finalizedAt();
+  const finalizedBefore = await finalizedNumber(api);
 
-  const jobs = new Map();
-  let target; // the subject drawn to the down verifier alone: { job, stage }
+  let target; // the job whose check was drawn to the down verifier alone
   const seen = { faulted: false, redrawn: undefined, decided: undefined };
-  for (let batch = 1; batch <= maxBatches && !target; batch++) {
-    const from = await bestNumber(api);
-    const ids = await submitBatch(api, user, perBatch, 100 + batch);
-    ids.forEach((id) => jobs.set(id, 'open'));
-    say(from, `batch ${batch}: jobs ${ids.join(', ')} submitted while ${down} is down`);
-    await watch(api, `batch ${batch}`, 420, (block, events) => {
-      for (const e of events) {
-        const d = e.data;
-        const job = d.subject ? subjectJob(d.subject) : d.job?.toNumber();
-        if (!jobs.has(job)) continue;
-        if (api.events.verification.Sampled.is(e)) {
-          const committee = d.committee.map((m) => m.toString());
-          say(block, `sampled    job ${job}, committee ${committee.map(who.name).join(', ')}`);
-          if (!target && committee.length === 1 && committee[0] === silent) {
-            target = job;
-            say(block, `           job ${job}'s check waits on ${down}'s verifier, which is down`);
-          }
-        } else if (api.events.verification.VerifierFaulted.is(e)) {
-          say(block, `faulted    ${who.name(d.verifier)} on job ${job}: ${d.fault}`);
-          if (job === target && d.verifier.toString() === silent && d.fault.isSilent) seen.faulted = true;
-        } else if (api.events.verification.Disputed.is(e)) {
-          say(block, `redrawn    job ${job}: committee ${d.committee.map(who.name).join(', ')}${d.disputer.isSome ? `, disputed by ${who.name(d.disputer.unwrap())}` : ''}`);
-          if (job === target && d.disputer.isNone) seen.redrawn = d.committee.map((m) => m.toString());
-        } else if (api.events.verification.VerdictSubmitted.is(e)) {
-          say(block, `verdict    job ${job}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
-        } else if (api.events.verification.Accepted.is(e)) {
-          say(block, `verified   job ${job} (${d.reason})`);
-          if (job === target) seen.decided = d.reason.toString();
-        } else if (api.events.jobs.JobCompleted.is(e)) {
-          jobs.set(job, 'completed');
-        } else if (api.events.jobs.JobFailed.is(e)) {
-          jobs.set(job, `failed (${d.reason})`);
-        }
+  const { states } = await runBatches(api, who.pair('User'), { perBatch, maxBatches, salt: 100, about: ` while ${down} is down` }, (block, e, job) => {
+    const d = e.data;
+    if (api.events.verification.Sampled.is(e)) {
+      const committee = d.committee.map((m) => m.toString());
+      say(block, `sampled    job ${job}, committee ${committee.map(who.name).join(', ')}`);
+      if (!target && committee.length === 1 && committee[0] === silent) {
+        target = job;
+        say(block, `           job ${job}'s check waits on ${down}'s verifier, which is down`);
       }
-      return [...jobs.values()].every((state) => state !== 'open');
-    }, from);
-  }
+    } else if (api.events.verification.VerifierFaulted.is(e)) {
+      say(block, `faulted    ${who.name(d.verifier)} on job ${job}: ${d.fault}`);
+      if (job === target && d.verifier.toString() === silent && d.fault.isSilent) seen.faulted = true;
+    } else if (api.events.verification.Disputed.is(e)) {
+      say(block, `redrawn    job ${job}: committee ${d.committee.map(who.name).join(', ')}${d.disputer.isSome ? `, disputed by ${who.name(d.disputer.unwrap())}` : ''}`);
+      if (job === target && d.disputer.isNone) seen.redrawn = d.committee.map((m) => m.toString());
+    } else if (api.events.verification.VerdictSubmitted.is(e)) {
+      say(block, `verdict    job ${job}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
+    } else if (api.events.verification.Accepted.is(e)) {
+      say(block, `verified   job ${job} (${d.reason})`);
+      if (job === target) seen.decided = d.reason.toString();
+    }
+  }, () => target !== undefined);
 
   check(target !== undefined, `a receipt was sampled with ${down}'s verifier alone within ${maxBatches} batches (job ${target})`);
   check(seen.faulted, `job ${target}: ${down}'s verifier reported silent at the deadline`);
   check(seen.redrawn && seen.redrawn.some((m) => m !== silent),
     `job ${target}: its check went to a new committee (${(seen.redrawn ?? []).map(who.name).join(', ')}) with a running verifier`);
   check(seen.decided !== undefined, `job ${target}: decided by the new committee (${seen.decided})`);
-  const failed = [...jobs.entries()].filter(([, state]) => state !== 'completed');
-  check(failed.length === 0, `all ${jobs.size} jobs completed with ${down} down${failed.length ? `; not: ${failed.map(([id, s]) => `${id} ${s}`)}` : ''}`);
-  const finalizedAfter = await finalizedAt();
+  checkAllCompleted(states, ` with ${down} down`);
+  const finalizedAfter = await finalizedNumber(api);
   check(finalizedAfter - finalizedBefore >= finalizedAdvance, `finality went on without ${down}: finalized #${finalizedBefore} → #${finalizedAfter}`);
   await api.disconnect();
 }

@@ -7,7 +7,7 @@
 //
 //   node worker_restart.mjs <ws> [--worker Eve] [--jobs 4] [--down 6] [--batches 4]
 import { killOperator, restartOperator } from './operators.mjs';
-import { accounts, bestNumber, check, connect, flag, network, run, say, submitBatch, watch } from './network.mjs';
+import { accounts, bestNumber, check, checkAllCompleted, connect, flag, network, run, runBatches, say } from './network.mjs';
 
 const name = flag('--worker', 'Eve');
 const perBatch = Number(flag('--jobs', 4));
@@ -19,48 +19,37 @@ async function main() {
   const { api, keyring } = await connect();
   const who = accounts(keyring);
   const worker = who.pair(name).address;
-  const jobs = new Map();
   let killed; // { job, stage }
   let restarted;
   let restartedAt; // the best block when she was started again
   const seen = { receipt: undefined, settledBy: undefined, missed: false, reassigned: false };
 
-  for (let batch = 1; batch <= maxBatches && !killed; batch++) {
-    const from = await bestNumber(api);
-    const ids = await submitBatch(api, who.pair('User'), perBatch, 200 + batch);
-    ids.forEach((id) => jobs.set(id, 'open'));
-    say(from, `jobs ${ids.join(', ')} submitted; ${name} is killed as soon as one is hers`);
-    await watch(api, `batch ${batch} settling`, 420, (block, events) => {
-      for (const e of events) {
-        const d = e.data;
-        const job = d.job?.toNumber();
-        if (!jobs.has(job)) continue;
-        const ours = killed && job === killed.job && d.stage?.toNumber() === killed.stage;
-        if (api.events.jobs.StageAssigned.is(e)) {
-          say(block, `assigned   job ${job} stage ${d.stage} to ${who.name(d.worker)}`);
-          if (!killed && d.worker.toString() === worker) {
-            killed = { job, stage: d.stage.toNumber() };
-            killOperator(name);
-            say(block, `killed     ${name} with job ${job} in hand; restarting in ${downSecs} s`);
-            restarted = new Promise((resolve) => setTimeout(resolve, downSecs * 1000)).then(async () => {
-              restartOperator(name);
-              restartedAt = await bestNumber(api);
-            });
-          } else if (ours) seen.reassigned = true;
-        } else if (api.events.jobs.ReceiptAccepted.is(e)) {
-          say(block, `receipt    job ${job} from ${who.name(d.worker)}`);
-          if (ours && d.worker.toString() === worker) seen.receipt = block;
-        } else if (api.events.jobs.DeadlineMissed.is(e)) {
-          say(block, `MISSED     job ${job}: ${who.name(d.worker)}`);
-          if (ours) seen.missed = true;
-        } else if (api.events.jobs.StageSettled.is(e)) {
-          say(block, `settled    job ${job} stage ${d.stage} by ${who.name(d.worker)}`);
-          if (ours) seen.settledBy = d.worker.toString();
-        } else if (api.events.jobs.JobCompleted.is(e)) jobs.set(job, 'completed');
-        else if (api.events.jobs.JobFailed.is(e)) jobs.set(job, `failed (${d.reason})`);
-      }
-      return [...jobs.values()].every((state) => state !== 'open');
-    }, from);
+  const about = `; ${name} is killed as soon as one is hers`;
+  const { states } = await runBatches(api, who.pair('User'), { perBatch, maxBatches, salt: 200, about }, (block, e, job) => {
+    const d = e.data;
+    const ours = killed && job === killed.job && d.stage?.toNumber() === killed.stage;
+    if (api.events.jobs.StageAssigned.is(e)) {
+      say(block, `assigned   job ${job} stage ${d.stage} to ${who.name(d.worker)}`);
+      if (!killed && d.worker.toString() === worker) {
+        killed = { job, stage: d.stage.toNumber() };
+        killOperator(name);
+        say(block, `killed     ${name} with job ${job} in hand; restarting in ${downSecs} s`);
+        restarted = new Promise((resolve) => setTimeout(resolve, downSecs * 1000)).then(async () => {
+          restartOperator(name);
+          restartedAt = await bestNumber(api);
+        });
+      } else if (ours) seen.reassigned = true;
+    } else if (api.events.jobs.ReceiptAccepted.is(e)) {
+      say(block, `receipt    job ${job} from ${who.name(d.worker)}`);
+      if (ours && d.worker.toString() === worker) seen.receipt = block;
+    } else if (api.events.jobs.DeadlineMissed.is(e)) {
+      say(block, `MISSED     job ${job}: ${who.name(d.worker)}`);
+      if (ours) seen.missed = true;
+    } else if (api.events.jobs.StageSettled.is(e)) {
+      say(block, `settled    job ${job} stage ${d.stage} by ${who.name(d.worker)}`);
+      if (ours) seen.settledBy = d.worker.toString();
+    }
+  }, async () => {
     await restarted;
     if (killed && seen.receipt !== undefined && (restartedAt === undefined || seen.receipt <= restartedAt)) {
       // Her receipt was on its way before the kill: nothing was in hand. Again, with the next.
@@ -69,14 +58,14 @@ async function main() {
       restartedAt = undefined;
       seen.receipt = undefined;
     }
-  }
+    return killed !== undefined;
+  });
 
   check(killed !== undefined, `${name} was assigned job ${killed?.job} and killed with it in hand`);
   check(seen.receipt > restartedAt && !seen.missed && !seen.reassigned,
     `job ${killed.job}: ${name}'s receipt reached the chain at #${seen.receipt}, after her restart at #${restartedAt} (no deadline missed, no reassignment)`);
   check(seen.settledBy === worker, `job ${killed.job}: settled by ${name}`);
-  const failed = [...jobs.entries()].filter(([, state]) => state !== 'completed');
-  check(failed.length === 0, `all ${jobs.size} jobs completed${failed.length ? `; not: ${failed.map(([id, s]) => `${id} ${s}`)}` : ''}`);
+  checkAllCompleted(states);
   await api.disconnect();
 }
 
