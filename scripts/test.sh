@@ -39,7 +39,11 @@
 #      E doubles S(n) and the sweep makes Eve ineligible, restoring it makes her eligible; Eve
 #      sends a heartbeat first) and
 #      scripts/js/operator_status.mjs (Eve: registered, confirmed, bonded, eligible; an
-#      account with no node: ineligible because not registered);
+#      account with no node: ineligible because not registered), then two attacks that must
+#      fail: scripts/js/attack_silent_verifier.mjs (a serving verifier that never answers
+#      cannot confirm a garbage benchmark answer for 10,000 IB: Unverifiable) and
+#      scripts/js/attack_fake_verifiers.mjs (24 bonded-then-chilled candidates cannot register
+#      Verifier nodes nor sit on committees; receipts with random roots are never accepted);
 #   7. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
 #      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
 #      job of every workload and class submitted through polkadot.js, a pipeline over both
@@ -95,6 +99,7 @@ flows=(
 	merkle smoke worker_stake jobs bmw verification metadata_docs nominate governance
 	"operator_status --account //Eve --expect eligible"
 	"operator_status --account //Alice//stash --expect unregistered"
+	attack_silent_verifier attack_fake_verifiers
 )
 for flow in "${flows[@]}"; do
 	read -r -a words <<<"$flow"

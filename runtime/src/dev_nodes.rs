@@ -80,13 +80,14 @@ pub fn lavapipe_worker(
 	}
 }
 
-/// Runs the compute market's block hooks (BMW, verification, jobs) up to `block`; each block leaves
+/// Runs the compute market's block hooks (BMW, the registry, verification, jobs) up to `block`; each block leaves
 /// BABE randomness behind for the next, as BABE's `on_finalize` does on a real chain.
 pub fn run_to(block: crate::BlockNumber) {
 	while System::block_number() < block {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		crate::Bmw::on_initialize(next);
+		crate::NodeRegistry::on_initialize(next);
 		Verification::on_initialize(next);
 		Jobs::on_initialize(next);
 		let vrf_output = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(

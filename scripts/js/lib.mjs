@@ -157,6 +157,26 @@ export async function heartbeat(api, who, maxBlocks = 30) {
   }
 }
 
+/** Root (`sudo`, signed by `root`) sets the verification parameters to the current ones with
+ * `changes` applied (camelCase keys); checks it took and returns the parameters it replaced. */
+export async function setVerificationParams(api, root, changes) {
+  const before = (await api.query.verification.params()).unwrap().toJSON();
+  const events = await send(api, api.tx.sudo.sudo(api.tx.verification.setParams({ ...before, ...changes })), root);
+  const sudid = events.find((e) => api.events.sudo.Sudid.is(e));
+  check(sudid && sudid.data.sudoResult.isOk, `sudo verification.setParams(${JSON.stringify(changes)})`);
+  return before;
+}
+
+/** Resolves with the events of the first block in which `match` accepted one, and that event;
+ * like `nextEvent`, for events that may already be in the block being watched. */
+export async function untilEvent(api, match, timeoutMs, what) {
+  try {
+    return await nextEvent(api, match, timeoutMs);
+  } catch (error) {
+    throw new Error(`${what}: ${error.message}`);
+  }
+}
+
 /** The transaction fees paid in a block's `events`, which this chain burns. */
 export function feesBurned(api, events) {
   return events

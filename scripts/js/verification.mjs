@@ -21,14 +21,14 @@ async function main() {
   const dave = keyring.addFromUri('//Dave', { name: 'Dave' });
   const ferdie = keyring.addFromUri('//Ferdie', { name: 'Ferdie' });
 
-  // Root: every receipt sampled, committees of one, disputes of two (one while Alice is alone).
+  // Root: every receipt sampled, committees of one, disputes of three (one while Alice is alone).
   const params = (await api.query.verification.params()).unwrap();
   const everything = {
     ...params.toJSON(),
     baseSamplingRate: BILLION,
     floorSamplingRate: BILLION,
     committeeSize: 1,
-    disputeCommitteeSize: 2,
+    disputeCommitteeSize: 3,
   };
   const sudid = (await send(api, api.tx.sudo.sudo(api.tx.verification.setParams(everything)), alice))
     .find((e) => api.events.sudo.Sudid.is(e));

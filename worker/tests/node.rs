@@ -183,7 +183,7 @@ async fn sample_everything(chain: &Chain, sudo: &Keypair) {
 		base_sampling_rate: Perbill(1_000_000_000),
 		floor_sampling_rate: Perbill(1_000_000_000),
 		committee_size: 1,
-		dispute_committee_size: 2,
+		dispute_committee_size: 3,
 		..params
 	};
 	let set = api::runtime_types::cinder_runtime::RuntimeCall::Verification(

@@ -2,9 +2,9 @@
 // on, and a check drawn for the down validator's verifier is not lost. The user submits batches
 // of jobs until a receipt is sampled with the down verifier as its whole committee (committees
 // of one in this network: each draw picks it with probability 1/4). Checks:
-//   - at the check's deadline the verifier is reported silent (VerifierFaulted … Silent) and the
-//     check goes to a dispute committee drawn afresh (Disputed, no disputer), whose verdicts
-//     decide it; the job completes;
+//   - at the check's deadline the verifier is reported silent (VerifierFaulted … Silent) and its
+//     seat is redrawn (Redrawn: the down verifier dismissed, a running verifier seated), whose
+//     verdict decides it; the job completes;
 //   - every job of the batches completes;
 //   - the finalized head on this node advanced by at least --finalized blocks meanwhile.
 //
@@ -37,9 +37,11 @@ async function main() {
     } else if (api.events.verification.VerifierFaulted.is(e)) {
       say(block, `faulted    ${who.name(d.verifier)} on job ${job}: ${d.fault}`);
       if (job === target && d.verifier.toString() === silent && d.fault.isSilent) seen.faulted = true;
+    } else if (api.events.verification.Redrawn.is(e)) {
+      say(block, `redrawn    job ${job}: ${d.dismissed.map(who.name).join(', ')} dismissed, committee ${d.committee.map(who.name).join(', ')} (redraw ${d.redraw})`);
+      if (job === target && d.dismissed.some((m) => m.toString() === silent)) seen.redrawn = d.committee.map((m) => m.toString());
     } else if (api.events.verification.Disputed.is(e)) {
-      say(block, `redrawn    job ${job}: committee ${d.committee.map(who.name).join(', ')}${d.disputer.isSome ? `, disputed by ${who.name(d.disputer.unwrap())}` : ''}`);
-      if (job === target && d.disputer.isNone) seen.redrawn = d.committee.map((m) => m.toString());
+      say(block, `disputed   job ${job}: committee ${d.committee.map(who.name).join(', ')}, raised by ${who.name(d.disputer.unwrap())}`);
     } else if (api.events.verification.VerdictSubmitted.is(e)) {
       say(block, `verdict    job ${job}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
     } else if (api.events.verification.Accepted.is(e)) {
@@ -50,8 +52,8 @@ async function main() {
 
   check(target !== undefined, `a receipt was sampled with ${down}'s verifier alone within ${maxBatches} batches (job ${target})`);
   check(seen.faulted, `job ${target}: ${down}'s verifier reported silent at the deadline`);
-  check(seen.redrawn && seen.redrawn.some((m) => m !== silent),
-    `job ${target}: its check went to a new committee (${(seen.redrawn ?? []).map(who.name).join(', ')}) with a running verifier`);
+  check(seen.redrawn && seen.redrawn.every((m) => m !== silent),
+    `job ${target}: its seat went to a new committee (${(seen.redrawn ?? []).map(who.name).join(', ')}) with a running verifier`);
   check(seen.decided !== undefined, `job ${target}: decided by the new committee (${seen.decided})`);
   checkAllCompleted(states, ` with ${down} down`);
   const finalizedAfter = await finalizedNumber(api);

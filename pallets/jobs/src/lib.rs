@@ -339,6 +339,14 @@ pub mod pallet {
 		/// Verification found `worker`'s receipt for `job`/`stage` wrong: nothing is charged
 		/// for it, and the stage goes to another worker (or the job fails).
 		StageRejected { job: JobId, stage: StageIndex, worker: T::AccountId, output_root: [u8; 32] },
+		/// No serving verifier could check `worker`'s receipt for `job`/`stage`: nothing is
+		/// charged for it, nobody is penalized, and the job fails with its escrow refunded.
+		StageUnverifiable {
+			job: JobId,
+			stage: StageIndex,
+			worker: T::AccountId,
+			output_root: [u8; 32],
+		},
 		/// `worker` missed the deadline of `job`/`stage`: `slashed` was taken from its bond.
 		DeadlineMissed {
 			job: JobId,

@@ -153,6 +153,26 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Ends a job whose stage's receipt no serving verifier could check: nothing is charged for
+	/// the stage, its worker is neither paid nor penalized, and what is left of the escrow goes
+	/// back to the submitter.
+	pub(crate) fn void(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let (worker, delivery) = Self::take_delivery(&job, job_id, stage_index)?;
+		Self::deposit_event(Event::StageUnverifiable {
+			job: job_id,
+			stage: stage_index,
+			worker,
+			output_root: delivery.receipt.output_root,
+		});
+		if let Some(stage) = job.stages.get_mut(stage_index as usize) {
+			stage.receipt = Some(delivery.receipt);
+		}
+		Self::fail(job_id, &mut job, JobFailure::Unverifiable);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
 	/// Invariants: each submitter's held escrow equals the escrow of its open jobs; closed jobs
 	/// hold nothing; completed jobs have every stage settled and running ones do not; the
 	/// assignments, the queue and the job records agree.
@@ -245,6 +265,15 @@ impl<T: Config> JobSettlement for Pallet<T> {
 
 	fn reject_weight() -> Weight {
 		// A rejection frees the slot and reassigns the stage, as a missed deadline does.
+		T::WeightInfo::fire_deadline()
+	}
+
+	fn void(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
+		Pallet::<T>::void(job, stage)
+	}
+
+	fn void_weight() -> Weight {
+		// Freeing the slot and closing the job cost no more than a reassignment does.
 		T::WeightInfo::fire_deadline()
 	}
 }

@@ -383,6 +383,9 @@ pub enum JobFailure {
 	WrongResult,
 	/// No worker took it before its queue time ran out.
 	QueueExpired,
+	/// No serving verifier could check a sampled stage's receipt (none served, or those drawn
+	/// stayed silent through every redraw): the stage is not paid and the escrow is refunded.
+	Unverifiable,
 }
 
 /// Where a stage is.

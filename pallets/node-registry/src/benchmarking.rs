@@ -14,6 +14,9 @@ pub trait BenchmarkHelper<AccountId> {
 	fn bond_plenty(who: &AccountId);
 	/// Puts models `0‥count` into the model registry.
 	fn create_models(count: u32);
+	/// Makes `who` a validator candidate that controls itself as its stash and is in the
+	/// current session's validator set.
+	fn make_validator(who: &AccountId);
 }
 
 fn text<L: Get<u32>>() -> BoundedVec<u8, L> {
@@ -248,6 +251,36 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), who.clone());
 
 		assert_eq!(Nodes::<T>::get(&who).unwrap().status, NodeStatus::Offline);
+	}
+
+	// Worst case: the most Verifier nodes, every one serving (each costs its node, its
+	// staking entries and the session's validators).
+	#[benchmark]
+	fn rebuild_serving(n: Linear<1, { T::MaxVerifiers::get() }>) {
+		for i in 0..n {
+			let who: T::AccountId = account("verifier", i, 0);
+			T::BenchmarkHelper::make_validator(&who);
+			Pallet::<T>::register(
+				RawOrigin::Signed(who.clone()).into(),
+				NodeRole::Verifier { stash: who },
+				hardware::<T>(),
+				longest_endpoint::<T>(),
+				price::<T>(1),
+				Ib::ONE,
+				BoundedVec::new(),
+				Availability::default(),
+			)
+			.expect("a validator registers its Verifier node");
+		}
+		ServingVerifiers::<T>::kill();
+		ServingSession::<T>::kill();
+
+		#[block]
+		{
+			Pallet::<T>::follow_session();
+		}
+
+		assert_eq!(ServingVerifiers::<T>::decode_len(), Some(n as usize));
 	}
 
 	#[benchmark]

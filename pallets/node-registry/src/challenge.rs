@@ -105,6 +105,10 @@ impl<T: Config> Pallet<T> {
 				Self::reject(who, node, challenge.claimed_ib, ChallengeFailure::WrongResult);
 				return;
 			}
+			ProofCheck::Unverifiable => {
+				Self::reject(who, node, challenge.claimed_ib, ChallengeFailure::Unverifiable);
+				return;
+			}
 		};
 		let ib = challenge.claimed_ib;
 		node.challenge = None;

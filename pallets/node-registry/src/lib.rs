@@ -11,9 +11,10 @@
 //!   one rejects the claim. A timely answer goes to [`Config::BenchmarkProofs`] (the
 //!   verification pallet), where a committee of verifiers always recomputes it: their word comes
 //!   back through [`BenchmarkOutcomes`] and confirms the claim (`independently_checked: true`)
-//!   or rejects it as wrong. Only when no verifier can be drawn is the answer accepted unchecked
-//!   (`independently_checked: false`, in storage and in the event). Every outcome is an event
-//!   that says why.
+//!   or rejects it as wrong. When no serving verifier checks it, the claim is not confirmed
+//!   (`IbRejected` with reason `Unverifiable`), except on a development chain that explicitly
+//!   accepts answers while no verifier serves (`independently_checked: false`, in storage and in
+//!   the event). Every outcome is an event that says why.
 //! - **Liveness**: a heartbeat every `heartbeat_interval` blocks, counted per reward epoch; a node
 //!   that misses `offline_after` intervals is offline (stops getting work) and anyone may record it
 //!   with [`Pallet::mark_offline`]; its next heartbeat brings it back.
@@ -166,6 +167,16 @@ pub mod pallet {
 	pub type Verifiers<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxVerifiers>, ValueQuery>;
 
+	/// The Verifier nodes that serve (see [`crate::verifiers`]), in no particular order: what
+	/// verification committees are drawn from.
+	#[pallet::storage]
+	pub type ServingVerifiers<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxVerifiers>, ValueQuery>;
+
+	/// The session the serving set was last rebuilt in.
+	#[pallet::storage]
+	pub type ServingSession<T> = StorageValue<_, u32, OptionQuery>;
+
 	/// Challenges issued so far (mixed into each seed so no two are alike).
 	#[pallet::storage]
 	pub type ChallengeNonce<T> = StorageValue<_, u64, ValueQuery>;
@@ -205,7 +216,7 @@ pub mod pallet {
 		/// claim is confirmed or rejected when they are done.
 		ChallengeAnswered { who: T::AccountId, challenge: ChallengeId },
 		/// `who`'s IB `ib` is in force; `independently_checked` is false when the answer was
-		/// accepted without recomputation (no verifier could be drawn).
+		/// accepted without recomputation (a development chain with no serving verifier).
 		IbConfirmed { who: T::AccountId, ib: Ib, independently_checked: bool },
 		/// `who`'s claim of `claimed_ib` was rejected because of `reason`.
 		IbRejected { who: T::AccountId, claimed_ib: Ib, reason: ChallengeFailure },
@@ -241,6 +252,9 @@ pub mod pallet {
 		NotRegistered,
 		/// A verifier must be bound to a validator stash its account controls.
 		NotValidatorController,
+		/// A verifier's stash must be in the current session's validator set: register once
+		/// the stash is elected.
+		NotActiveValidator,
 		/// `MaxVerifiers` Verifier nodes are registered already.
 		TooManyVerifiers,
 		/// The price per IBM must be more than zero.
@@ -279,6 +293,11 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Rebuilds the serving verifiers when the session changed.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			Self::follow_session()
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_block: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()

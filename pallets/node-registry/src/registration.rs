@@ -95,6 +95,7 @@ impl<T: Config> Pallet<T> {
 				T::Validators::controls_validator(&who, stash),
 				Error::<T>::NotValidatorController
 			);
+			ensure!(T::Validators::is_active_validator(stash), Error::<T>::NotActiveValidator);
 		}
 		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
 		Self::ensure_ib_in_range(claimed_ib)?;
@@ -130,8 +131,12 @@ impl<T: Config> Pallet<T> {
 		if matches!(node.role, NodeRole::Verifier { .. }) {
 			Verifiers::<T>::try_append(&who).map_err(|_| Error::<T>::TooManyVerifiers)?;
 		}
+		let verifier = matches!(node.role, NodeRole::Verifier { .. });
 		Nodes::<T>::insert(&who, node);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_add(1));
+		if verifier {
+			Self::refresh_serving(&who);
+		}
 		T::Stake::profile_changed(&who);
 		Ok(())
 	}
@@ -183,6 +188,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(node.status != NodeStatus::Paused, Error::<T>::AlreadyPaused);
 		node.status = NodeStatus::Paused;
 		Nodes::<T>::insert(&who, node);
+		Self::stop_serving(&who);
 		Self::deposit_event(Event::Paused { who: who.clone() });
 		T::Stake::profile_changed(&who);
 		Ok(())
@@ -194,7 +200,11 @@ impl<T: Config> Pallet<T> {
 		// Resuming counts as a heartbeat: the node is back and on time.
 		node.status = NodeStatus::Active;
 		node.last_heartbeat = frame_system::Pallet::<T>::block_number();
+		let verifier = matches!(node.role, NodeRole::Verifier { .. });
 		Nodes::<T>::insert(&who, node);
+		if verifier {
+			Self::refresh_serving(&who);
+		}
 		Self::deposit_event(Event::Resumed { who: who.clone() });
 		T::Stake::profile_changed(&who);
 		Ok(())
@@ -211,6 +221,7 @@ impl<T: Config> Pallet<T> {
 					verifiers.swap_remove(index);
 				}
 			});
+			Self::stop_serving(&who);
 		}
 		Nodes::<T>::remove(&who);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_sub(1));

@@ -169,6 +169,9 @@ pub enum ChallengeFailure {
 	Missing,
 	/// The answer was checked and is wrong.
 	WrongResult,
+	/// No serving verifier checked the answer (none served, or those drawn stayed silent
+	/// through every redraw): claim again once verifiers serve.
+	Unverifiable,
 }
 
 /// Heartbeats counted in one reward epoch.

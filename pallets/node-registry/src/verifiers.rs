@@ -1,31 +1,92 @@
-//! The verifier directory: the registered Verifier nodes that verification committees are
-//! drawn from. A verifier counts while its node is active and on time with its heartbeats, its
-//! account still controls a validator candidate's stash and that stash is in the current
-//! session's validator set; otherwise its seat in a drawn committee stays empty (the committee
-//! is one smaller).
+//! The verifier directory: the registered Verifier nodes, and among them the *serving* set
+//! that verification committees are drawn from.
+//!
+//! A verifier serves while its node is active and on time with its heartbeats, its account
+//! still controls a validator candidate's stash and that stash is in the current session's
+//! validator set. The serving set is rebuilt at every session change (the first block that sees
+//! a new session index), and kept up to date by every registry action that starts or stops a
+//! verifier serving: registering, a heartbeat, resuming, pausing, going offline, leaving.
+//! Between those, a node can fall overdue or its stash be chilled; a draw asks
+//! [`VerifierDirectory::is_serving`] of every verifier it picks and passes over those. So a
+//! directory full of Verifier nodes that do not serve (chilled candidates, silent nodes) never
+//! sits on a committee: it costs their owners the registration and changes no outcome.
 
 use frame_support::pallet_prelude::*;
 
-use crate::{pallet::*, NodeRole, NodeStatus, ValidatorControllers, VerifierDirectory};
+use crate::{
+	pallet::*, weights::WeightInfo, NodeRole, NodeStatus, ValidatorControllers, VerifierDirectory,
+};
 
 impl<T: Config> VerifierDirectory<T::AccountId> for Pallet<T> {
-	fn verifier_count() -> u32 {
-		Verifiers::<T>::decode_len().unwrap_or(0) as u32
+	fn serving_count() -> u32 {
+		ServingVerifiers::<T>::decode_len().unwrap_or(0) as u32
 	}
 
-	fn verifier(index: u32) -> Option<T::AccountId> {
-		let who = Verifiers::<T>::get().get(index as usize)?.clone();
-		let node = Nodes::<T>::get(&who)?;
-		let NodeRole::Verifier { stash } = &node.role else { return None };
-		let serving = node.status == NodeStatus::Active && !Self::is_overdue(&node);
-		let validating = T::Validators::controls_validator(&who, stash)
-			&& T::Validators::is_active_validator(stash);
-		(serving && validating).then_some(who)
+	fn serving_at(index: u32) -> Option<T::AccountId> {
+		ServingVerifiers::<T>::get().get(index as usize).cloned()
+	}
+
+	fn is_serving(who: &T::AccountId) -> bool {
+		let Some(node) = Nodes::<T>::get(who) else { return false };
+		let NodeRole::Verifier { stash } = &node.role else { return false };
+		node.status == NodeStatus::Active
+			&& !Self::is_overdue(&node)
+			&& T::Validators::controls_validator(who, stash)
+			&& T::Validators::is_active_validator(stash)
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// Invariants: the directory lists exactly the registered Verifier nodes, each once.
+	/// Puts `who` in the serving set if it serves and is not there yet, or takes it out if it
+	/// is there and no longer serves.
+	pub(crate) fn refresh_serving(who: &T::AccountId) {
+		let serving = <Self as VerifierDirectory<_>>::is_serving(who);
+		ServingVerifiers::<T>::mutate(|set| {
+			let position = set.iter().position(|v| v == who);
+			match (serving, position) {
+				// The set is as large as the directory, which holds `who`: there is room.
+				(true, None) => {
+					let _ = set.try_push(who.clone());
+				}
+				(false, Some(index)) => {
+					set.swap_remove(index);
+				}
+				_ => {}
+			}
+		});
+	}
+
+	/// Takes `who` out of the serving set, if it is there.
+	pub(crate) fn stop_serving(who: &T::AccountId) {
+		ServingVerifiers::<T>::mutate(|set| {
+			if let Some(index) = set.iter().position(|v| v == who) {
+				set.swap_remove(index);
+			}
+		});
+	}
+
+	/// Rebuilds the serving set from the directory when the session changed; one read when it
+	/// did not.
+	pub(crate) fn follow_session() -> Weight {
+		let session = T::Validators::session_index();
+		if ServingSession::<T>::get() == Some(session) {
+			return T::DbWeight::get().reads(1);
+		}
+		let listed = Verifiers::<T>::get();
+		let serving: BoundedVec<_, _> = BoundedVec::truncate_from(
+			listed
+				.iter()
+				.filter(|who| <Self as VerifierDirectory<_>>::is_serving(who))
+				.cloned()
+				.collect(),
+		);
+		ServingVerifiers::<T>::put(serving);
+		ServingSession::<T>::put(session);
+		T::WeightInfo::rebuild_serving(listed.len() as u32)
+	}
+
+	/// Invariants: the directory lists exactly the registered Verifier nodes, each once; the
+	/// serving set holds listed verifiers only, each once.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub(crate) fn verifiers_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let listed = Verifiers::<T>::get();
@@ -41,6 +102,14 @@ impl<T: Config> Pallet<T> {
 			.filter(|node| matches!(node.role, NodeRole::Verifier { .. }))
 			.count();
 		ensure!(registered == listed.len(), "a Verifier node missing from the directory");
+		let serving = ServingVerifiers::<T>::get();
+		for (i, who) in serving.iter().enumerate() {
+			ensure!(
+				!serving.iter().skip(i + 1).any(|other| other == who),
+				"verifier serving twice"
+			);
+			ensure!(listed.contains(who), "a serving verifier that is not in the directory");
+		}
 		Ok(())
 	}
 }

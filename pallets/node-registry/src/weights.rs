@@ -25,6 +25,7 @@ pub trait WeightInfo {
 	fn expire_challenge() -> Weight;
 	fn mark_offline() -> Weight;
 	fn set_params() -> Weight;
+	fn rebuild_serving(verifiers: u32) -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
@@ -74,7 +75,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	// Reads: Nodes, stake params, stake bond. Writes: Nodes, stake bond.
 	fn pause() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(3, 2))
+		estimate(T::DbWeight::get().reads_writes(4, 3))
 	}
 	// Reads: Nodes, stake params, stake bond. Writes: Nodes, stake bond.
 	fn resume() -> Weight {
@@ -83,11 +84,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// Reads: Nodes, jobs, stake bond, NodeCount, pools or the verifier list. Writes: Nodes,
 	// NodeCount, stake bond, pools or the verifier list.
 	fn deregister() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(4 + 2 * POOLS, 3 + 3 * POOLS))
+		estimate(T::DbWeight::get().reads_writes(5 + 2 * POOLS, 4 + 3 * POOLS))
 	}
-	// Reads: Nodes, Params, epoch, stake params, stake bond. Writes: Nodes, stake bond.
+	// Reads: Nodes, Params, epoch, stake params, stake bond; a verifier's staking ledger and
+	// validator entry, the session's validators and the serving set. Writes: Nodes, stake bond,
+	// serving set.
 	fn heartbeat() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(5, 2))
+		estimate(T::DbWeight::get().reads_writes(9, 3))
 	}
 	// Reads: Nodes, Params, stake params, stake bond. Writes: Nodes, stake bond.
 	fn submit_benchmark() -> Weight {
@@ -97,13 +100,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_challenge() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(2, 1))
 	}
-	// Reads: Nodes, Params, stake params, stake bond. Writes: Nodes, stake bond.
+	// Reads: Nodes, Params, stake params, stake bond, serving set. Writes: Nodes, stake bond,
+	// serving set.
 	fn mark_offline() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(4, 2))
+		estimate(T::DbWeight::get().reads_writes(5, 3))
 	}
 	// Reads: -. Writes: Params.
 	fn set_params() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(0, 1))
+	}
+	// Reads: the session index, ServingSession, the directory; per verifier its node, staking
+	// ledger and validator entry and the session's validators. Writes: the serving set,
+	// ServingSession.
+	fn rebuild_serving(verifiers: u32) -> Weight {
+		let per_verifier = T::DbWeight::get()
+			.reads(4)
+			.saturating_add(Weight::from_parts(2_000_000, 512))
+			.saturating_mul(verifiers.into());
+		estimate(T::DbWeight::get().reads_writes(3, 2)).saturating_add(per_verifier)
 	}
 }
 
@@ -152,6 +166,9 @@ impl WeightInfo for () {
 		estimate(Weight::zero())
 	}
 	fn set_params() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn rebuild_serving(_: u32) -> Weight {
 		estimate(Weight::zero())
 	}
 }

@@ -233,10 +233,15 @@ pub trait JobSettlement {
 	/// fails and its escrow is refunded); the submitter pays nothing for the wrong receipt.
 	/// The verifier slashes the worker.
 	fn reject(job: JobId, stage: StageIndex) -> Result<(), Self::Error>;
+	/// No serving verifier could check the receipt of `(job, stage)`: nothing is paid for it,
+	/// nobody is slashed, and the job ends with what is left of its escrow refunded.
+	fn void(job: JobId, stage: StageIndex) -> Result<(), Self::Error>;
 	/// Worst-case weight of [`Self::accept`].
 	fn accept_weight() -> Weight;
 	/// Worst-case weight of [`Self::reject`].
 	fn reject_weight() -> Weight;
+	/// Worst-case weight of [`Self::void`].
+	fn void_weight() -> Weight;
 }
 
 /// Work that settled: what the emission (BMW) pallet rewards.

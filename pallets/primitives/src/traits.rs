@@ -140,15 +140,25 @@ pub trait ValidatorControllers<AccountId> {
 	/// `true` if `stash` is in the validator set of the current session (so an offence
 	/// reported against it can be slashed).
 	fn is_active_validator(stash: &AccountId) -> bool;
+	/// The current session's index: when it changes, the validator set may have changed.
+	fn session_index() -> u32;
 }
 
-/// The verifiers a committee may be drawn from (implemented by the node registry): the
-/// registered Verifier nodes whose stash is an active validator, indexed `0‥count`.
+/// The verifiers a committee may be drawn from (implemented by the node registry).
+///
+/// A verifier *serves* while its node is an active Verifier node on time with its heartbeats,
+/// its account controls a validator candidate's stash and that stash is in the current
+/// session's validator set. The serving set, indexed `0‥serving_count`, is brought up to date
+/// at every session change and by every registry action that starts or stops a verifier
+/// serving; between those, a node can fall overdue or a stash be chilled, so a draw asks
+/// [`Self::is_serving`] of each verifier it picks.
 pub trait VerifierDirectory<AccountId> {
-	/// Number of verifiers.
-	fn verifier_count() -> u32;
-	/// The verifier (the account that signs its verdicts) at `index`.
-	fn verifier(index: u32) -> Option<AccountId>;
+	/// Number of verifiers in the serving set.
+	fn serving_count() -> u32;
+	/// The verifier (the account that signs its verdicts) at `index` of the serving set.
+	fn serving_at(index: u32) -> Option<AccountId>;
+	/// Whether `who` serves now.
+	fn is_serving(who: &AccountId) -> bool;
 }
 
 /// Number of a benchmark challenge, unique over the chain's life (the registry's nonce).
@@ -170,10 +180,14 @@ pub type ChallengeId = u64;
 pub enum ProofCheck {
 	/// Recomputed by verifiers and equal: the claim is confirmed and independently checked.
 	Verified,
-	/// Accepted on time without an independent check (no verifier could be drawn).
+	/// Accepted on time without an independent check: no verifier served, on a chain that
+	/// explicitly allows it (development chains only).
 	AcceptedUnchecked,
 	/// Recomputed and different: the claim is rejected.
 	Wrong,
+	/// No serving verifier checked it (none served, or those drawn stayed silent through every
+	/// redraw): the claim is not confirmed, and the node may claim again.
+	Unverifiable,
 }
 
 /// What becomes of an answer handed to [`BenchmarkProofs`].

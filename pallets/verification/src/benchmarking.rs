@@ -71,6 +71,8 @@ fn dispute<T: Config>(c: u32, against: usize, deadline: BlockNumberFor<T>) -> Ve
 		members: members::<T>(current, |i| if i < against { Vote::Disagree } else { Vote::Silent }),
 		earlier: members::<T>(earlier, |i| if i == 0 { Vote::Disagree } else { Vote::Agree }),
 		deadline,
+		dismissed: BoundedVec::new(),
+		redraws: 0,
 	};
 	Checks::<T>::insert(JOB, check);
 	CheckDeadlines::<T>::try_append(deadline, JOB).expect("an empty block has room");
@@ -148,6 +150,8 @@ mod benchmarks {
 			members: members::<T>(&list[..(c - 1) as usize], |_| Vote::Silent),
 			earlier: BoundedVec::new(),
 			deadline: now.saturating_add(10u32.into()),
+			dismissed: BoundedVec::new(),
+			redraws: 0,
 		};
 		Checks::<T>::insert(JOB, check);
 
@@ -244,18 +248,38 @@ mod benchmarks {
 		}
 	}
 
-	/// A dispute decided against the worker at its deadline.
+	/// A dispute of `c` seats at its deadline with one verdict given: the `c − 1` silent
+	/// seats are reported and redrawn at the last redraw allowed, passing over the most
+	/// dismissed members.
 	#[benchmark]
 	fn expire_check(c: Linear<3, { T::MaxCommitteeSize::get() }>) {
 		let now = start::<T>();
-		dispute::<T>(c, 1, now);
+		let max_redraws = T::MaxRedraws::get();
+		Params::<T>::put(VerificationParams {
+			max_redraws: max_redraws as u8,
+			..Pallet::<T>::default_params()
+		});
+		let current = dispute::<T>(c, 1, now);
+		let dismissed_count = T::MaxCommitteeSize::get().saturating_mul(max_redraws - 1);
+		let dismissed: Vec<T::AccountId> =
+			(0..dismissed_count).map(|i| account("dismissed", i, 0)).collect();
+		let fresh: Vec<T::AccountId> = (0..c - 1).map(|i| account("fresh", i, 0)).collect();
+		let serving: Vec<T::AccountId> =
+			current.iter().chain(&dismissed).chain(&fresh).cloned().collect();
+		T::BenchmarkHelper::set_verifiers(&serving);
+		Checks::<T>::mutate(JOB, |check| {
+			let check = check.as_mut().expect("the dispute is open");
+			check.dismissed = BoundedVec::truncate_from(dismissed.clone());
+			check.redraws = (max_redraws - 1) as u8;
+		});
 
 		#[block]
 		{
 			Pallet::<T>::expire_checks(now);
 		}
 
-		assert!(Checks::<T>::get(JOB).is_none());
+		let check = Checks::<T>::get(JOB).expect("redrawn, still open");
+		assert_eq!(check.redraws as u32, max_redraws);
 	}
 
 	#[benchmark]
@@ -297,6 +321,8 @@ mod benchmarks {
 				),
 				earlier: members::<T>(&list[..(largest - 1) as usize], |_| Vote::Agree),
 				deadline: now,
+				dismissed: BoundedVec::new(),
+				redraws: 0,
 			};
 			Checks::<T>::insert(key, check);
 			CheckDeadlines::<T>::try_append(now, key).expect("MaxChecksPerBlock fit");

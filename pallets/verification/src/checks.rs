@@ -8,15 +8,19 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-	committee::draw_committee, pallet::*, AcceptReason, BenchmarkOutcomes, CheckOf, ComputeStake,
+	committee::Shuffle, pallet::*, AcceptReason, BenchmarkOutcomes, CheckOf, ComputeStake,
 	IntakeEntryOf, JobSettlement, Member, ProofCheck, ReliabilityEvents, RewardEpochs,
-	RewardForfeits, Round, Subject, Verdict, VerifierDirectory, VerifierFault, VerifierOffences,
-	VerifierRewards, Vote, WeightInfo,
+	RewardForfeits, Round, Subject, UnverifiableReason, Verdict, VerifierDirectory, VerifierFault,
+	VerifierOffences, VerifierRewards, Vote, WeightInfo,
 };
 use cinder_primitives::{SlashAmount, SlashReason};
 
 /// Blocks after the wanted one a check deadline may move to when that block is full.
 pub const DEADLINE_SPILL: u32 = 16;
+
+/// Entries of the serving set a draw may pass over because they stopped serving since the set
+/// was last brought up to date (a node fell overdue, a stash was chilled mid-session).
+pub const DRAW_SLACK: u32 = 8;
 
 /// The final word on a claim.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -28,23 +32,31 @@ pub enum Outcome {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The committee of `size` verifiers (fewer if there are fewer) for `subject`, drawn
-	/// with `seed` from the directory's `candidates`; `round` separates the dispute's draw
-	/// from the committee's.
+	/// Up to `size` verifiers for `subject` (fewer only when fewer serve), none of `excluded`,
+	/// drawn with `seed` from the serving set; `round` separates the draws of one check.
+	/// Entries that stopped serving since the set was last brought up to date are passed
+	/// over: the draw visits at most `size + excluded.len() + DRAW_SLACK` entries.
 	pub(crate) fn draw_members(
 		seed: &[u8; 32],
 		subject: &Subject,
 		round: u8,
-		candidates: u32,
 		size: u32,
+		excluded: &[T::AccountId],
 	) -> BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize> {
 		let check_seed = sp_io::hashing::blake2_256(&(seed, subject, round).encode());
-		let size = size.min(T::MaxCommitteeSize::get());
-		let members: Vec<_> = draw_committee(&check_seed, 0, candidates, size)
-			.into_iter()
-			.filter_map(T::Verifiers::verifier)
-			.map(|who| Member { who, vote: Vote::Silent })
-			.collect();
+		let size = size.min(T::MaxCommitteeSize::get()) as usize;
+		let visits = size.saturating_add(excluded.len()).saturating_add(DRAW_SLACK as usize);
+		let mut members = Vec::with_capacity(size);
+		for index in Shuffle::new(&check_seed, 0, T::Verifiers::serving_count()).take(visits) {
+			if members.len() == size {
+				break;
+			}
+			let Some(who) = T::Verifiers::serving_at(index) else { continue };
+			if excluded.contains(&who) || !T::Verifiers::is_serving(&who) {
+				continue;
+			}
+			members.push(Member { who, vote: Vote::Silent });
+		}
 		BoundedVec::truncate_from(members)
 	}
 
@@ -82,6 +94,8 @@ impl<T: Config> Pallet<T> {
 			members,
 			earlier: BoundedVec::new(),
 			deadline,
+			dismissed: BoundedVec::new(),
+			redraws: 0,
 		};
 		Self::deposit_event(Event::Sampled {
 			subject: entry.subject,
@@ -93,28 +107,31 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Replaces the sampling committee by a dispute committee, raised by `disputer` (or by a
-	/// silent committee), and stores the check. When no verifier can be drawn, the dispute
-	/// committee is empty and the first round's verdicts decide at the deadline.
+	/// Replaces the sampling committee by a dispute committee raised by `disputer`, and stores
+	/// the check; when no serving verifier can be drawn, the claim is unverifiable.
 	fn escalate(
 		subject: Subject,
 		mut check: CheckOf<T>,
-		disputer: Option<T::AccountId>,
+		disputer: T::AccountId,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let params = Self::params();
 		// Randomness exists once a block was built; a dispute cannot come before a sampling.
 		let (seed, _) = Self::seed().ok_or(Error::<T>::NotUnderCheck)?;
-		let candidates = T::Verifiers::verifier_count();
 		let size = params.dispute_committee_size as u32;
-		let members = Self::draw_members(&seed, &subject, 1, candidates, size);
+		let members = Self::draw_members(&seed, &subject, 1, size, &check.dismissed);
+		if members.is_empty() {
+			check.earlier = core::mem::take(&mut check.members);
+			Self::void(subject, check, UnverifiableReason::NoVerifiers);
+			return Ok(());
+		}
 		let deadline = Self::book_deadline(now.saturating_add(params.verdict_window), subject)?;
 		check.earlier = core::mem::replace(&mut check.members, members);
-		check.round = Round::Dispute { disputer: disputer.clone() };
+		check.round = Round::Dispute { disputer: Some(disputer.clone()) };
 		check.deadline = deadline;
 		Self::deposit_event(Event::Disputed {
 			subject,
-			disputer,
+			disputer: Some(disputer),
 			committee: Self::committee_of(&check),
 			deadline,
 		});
@@ -128,9 +145,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn submit_verdict_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		T::WeightInfo::submit_verdict_reject(size)
-			.saturating_add(Self::reject_weight().max(Self::settle_weight()))
+			.saturating_add(Self::conclude_weight())
 			.saturating_add(Self::reports_weight(size))
-			.max(T::WeightInfo::submit_verdict_dispute(size))
+			.max(T::WeightInfo::submit_verdict_dispute(size).saturating_add(Self::void_weight()))
 	}
 
 	/// The most the fault reports and reward credits of a check with `size` members a round
@@ -166,36 +183,16 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::deposit_event(Event::VerdictSubmitted { subject, verifier: who.clone(), agrees });
 
-		let (agreed, disagreed) = Self::tally(&check.members);
-		let size = check.members.len();
-		match check.round {
-			Round::Committee if !agrees => Self::escalate(subject, check, Some(who), now),
-			Round::Committee if agreed == size => {
-				Self::resolve(subject, check, Outcome::Right(AcceptReason::CommitteeAgreed));
-				Ok(())
-			}
-			Round::Dispute { .. } if agreed * 2 > size => {
-				Self::resolve(subject, check, Outcome::Right(AcceptReason::DisputeCleared));
-				Ok(())
-			}
-			Round::Dispute { .. } if disagreed * 2 > size => {
-				Self::resolve(subject, check, Outcome::Wrong);
+		match (&check.round, Self::majority(&check)) {
+			(Round::Committee, _) if !agrees => Self::escalate(subject, check, who, now),
+			(_, Some(outcome)) => {
+				Self::resolve(subject, check, outcome);
 				Ok(())
 			}
 			_ => {
 				Checks::<T>::insert(subject, check);
 				Ok(())
 			}
-		}
-	}
-
-	/// The votes that decide a check at its deadline: its round's, or the first round's for a
-	/// dispute no verifier could be drawn for.
-	fn deciding(check: &CheckOf<T>) -> &[Member<T::AccountId>] {
-		if check.members.is_empty() {
-			&check.earlier
-		} else {
-			&check.members
 		}
 	}
 
@@ -206,62 +203,127 @@ impl<T: Config> Pallet<T> {
 		(agreed, disagreed)
 	}
 
-	/// Decides the checks whose deadline is `now`: a committee that agreed or stayed partly
-	/// silent accepts, a wholly silent one gives way to a dispute committee; a dispute goes
-	/// to the side with more verdicts, a tie to the worker.
+	/// The outcome the current round's votes decide, if they decide one: a sampling committee
+	/// needs every seat to agree; a dispute, a majority of its seats either way. Silent and
+	/// void seats count as seats, never as votes.
+	pub(crate) fn majority(check: &CheckOf<T>) -> Option<Outcome> {
+		let seats = check.members.len();
+		let (agreed, disagreed) = Self::tally(&check.members);
+		match check.round {
+			Round::Committee if seats > 0 && agreed == seats => {
+				Some(Outcome::Right(AcceptReason::CommitteeAgreed))
+			}
+			Round::Committee => None,
+			Round::Dispute { .. } if agreed.saturating_mul(2) > seats => {
+				Some(Outcome::Right(AcceptReason::DisputeCleared))
+			}
+			Round::Dispute { .. } if disagreed.saturating_mul(2) > seats => Some(Outcome::Wrong),
+			Round::Dispute { .. } => None,
+		}
+	}
+
+	/// Decides the checks whose deadline is `now`. A round whose votes decide the claim
+	/// decides it; otherwise its silent and void seats are redrawn with a fresh deadline, and
+	/// after `max_redraws` redraws, or with no serving verifier left to take them, the claim is
+	/// unverifiable. Silence never accepts a claim.
 	pub(crate) fn expire_checks(now: BlockNumberFor<T>) -> Weight {
 		let due = CheckDeadlines::<T>::take(now);
 		let mut weight = T::WeightInfo::expire_checks_base();
-		let size = T::MaxCommitteeSize::get();
 		for subject in due {
-			// Entries of checks decided earlier or moved to a dispute cost one read.
+			// Entries of checks decided earlier or given a later deadline cost one read.
 			weight.saturating_accrue(T::DbWeight::get().reads(1));
 			let Some(check) = Checks::<T>::get(subject) else { continue };
 			if check.deadline != now {
 				continue;
 			}
-			weight.saturating_accrue(
-				T::WeightInfo::expire_check(size)
-					.saturating_add(Self::reject_weight().max(Self::settle_weight()))
-					.saturating_add(Self::reports_weight(size)),
-			);
-			let (agreed, disagreed) = Self::tally(Self::deciding(&check));
-			match check.round {
-				Round::Committee if agreed == 0 => {
-					match Self::escalate(subject, check.clone(), None, now) {
-						// The whole committee let the deadline pass.
-						Ok(()) => {
-							for member in check.members.iter().filter(|m| m.vote == Vote::Silent) {
-								Self::fault(subject, &member.who, VerifierFault::Silent);
-							}
-						}
-						// Every deadline slot is taken: nothing was checked, nothing is held
-						// against the worker (`resolve` reports the silent members).
-						Err(error) => {
-							log::warn!(
-								target: "runtime::verification",
-								"no dispute for silent check {subject:?}: {error:?}"
-							);
-							Self::resolve(
-								subject,
-								check,
-								Outcome::Right(AcceptReason::NoVerifiers),
-							);
-						}
-					}
-				}
-				Round::Committee => {
-					Self::resolve(subject, check, Outcome::Right(AcceptReason::CommitteeAgreed))
-				}
-				Round::Dispute { .. } if disagreed > agreed => {
-					Self::resolve(subject, check, Outcome::Wrong)
-				}
-				Round::Dispute { .. } => {
-					Self::resolve(subject, check, Outcome::Right(AcceptReason::DisputeCleared))
-				}
+			weight.saturating_accrue(Self::expiry_weight());
+			match Self::majority(&check) {
+				Some(outcome) => Self::resolve(subject, check, outcome),
+				None => Self::redraw(subject, check, now),
 			}
 		}
 		weight
+	}
+
+	/// The most deciding one check at its deadline costs: redrawing a full committee with the
+	/// most members excluded, or ending the check, with every member of both rounds reported.
+	pub(crate) fn expiry_weight() -> Weight {
+		let size = T::MaxCommitteeSize::get();
+		T::WeightInfo::expire_check(size)
+			.saturating_add(Self::conclude_weight())
+			.saturating_add(Self::reports_weight(size))
+	}
+
+	/// At the deadline of a round its votes do not decide: faults the silent members, then
+	/// gives their seats and the void ones (equivocated) to other serving verifiers with a
+	/// fresh deadline. The claim is unverifiable when every seat answered without a majority,
+	/// when the redraws are used up, or when not every such seat can be filled.
+	fn redraw(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
+		let params = Self::params();
+		let mut dismissed = Vec::new();
+		for member in check.members.iter() {
+			match member.vote {
+				Vote::Silent => {
+					Self::fault(subject, &member.who, VerifierFault::Silent);
+					dismissed.push(member.who.clone());
+				}
+				// Reported when it equivocated.
+				Vote::Equivocated => dismissed.push(member.who.clone()),
+				Vote::Agree | Vote::Disagree => {}
+			}
+		}
+		if dismissed.is_empty() {
+			return Self::void(subject, check, UnverifiableReason::NoMajority);
+		}
+		if check.redraws >= params.max_redraws {
+			return Self::void(subject, check, UnverifiableReason::Silent);
+		}
+		let Some((seed, _)) = Self::seed() else {
+			return Self::void(subject, check, UnverifiableReason::Silent);
+		};
+		let mut excluded: Vec<T::AccountId> = check.members.iter().map(|m| m.who.clone()).collect();
+		excluded.extend(check.dismissed.iter().cloned());
+		let round = check.redraws.saturating_add(2);
+		let seats = dismissed.len() as u32;
+		let replacements = Self::draw_members(&seed, &subject, round, seats, &excluded);
+		if replacements.len() < dismissed.len() {
+			return Self::void(subject, check, UnverifiableReason::Silent);
+		}
+		let deadline = match Self::book_deadline(now.saturating_add(params.verdict_window), subject)
+		{
+			Ok(deadline) => deadline,
+			Err(_) => return Self::void(subject, check, UnverifiableReason::ChecksFull),
+		};
+		let mut replacements = replacements.into_iter();
+		for member in check.members.iter_mut() {
+			if matches!(member.vote, Vote::Silent | Vote::Equivocated) {
+				if let Some(next) = replacements.next() {
+					*member = next;
+				}
+			}
+		}
+		for who in &dismissed {
+			// Bounded by a full committee at each of at most `MaxRedraws` redraws.
+			let _ = check.dismissed.try_push(who.clone());
+		}
+		check.redraws = check.redraws.saturating_add(1);
+		check.deadline = deadline;
+		Self::deposit_event(Event::Redrawn {
+			subject,
+			dismissed: BoundedVec::truncate_from(dismissed),
+			committee: Self::committee_of(&check),
+			deadline,
+			redraw: check.redraws,
+		});
+		Checks::<T>::insert(subject, check);
+	}
+
+	/// Ends a check that no serving verifier's word decided: the claim is neither paid nor
+	/// confirmed, nobody is slashed and no vote earns or loses credit (silence was faulted
+	/// when its deadline passed).
+	fn void(subject: Subject, check: CheckOf<T>, reason: UnverifiableReason) {
+		Checks::<T>::remove(subject);
+		Self::unverifiable(subject, &check.worker, reason);
 	}
 
 	/// Reports a verifier fault.

@@ -9,7 +9,7 @@ use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
 use crate::{
 	pallet::*, sampling, AcceptReason, BalanceOf, BenchmarkOutcomes, BenchmarkProofs, ChallengeId,
 	ComputeStake, IntakeEntry, JobSettlement, ProofCheck, ReceiptVerifier, Subject,
-	VerifierDirectory, WeightInfo, WorkerDirectory,
+	UnverifiableReason, WeightInfo, WorkerDirectory,
 };
 use cinder_primitives::{ProofPlan, ReceiptSubmitted, VerificationPlan, VerifierBusy};
 
@@ -68,7 +68,6 @@ impl<T: Config> Pallet<T> {
 		}
 		let Some((seed, known_at)) = Self::seed() else { return weight };
 		let params = Self::params();
-		let candidates = T::Verifiers::verifier_count();
 		let mut page = IntakePages::<T>::get(queue.head);
 		let mut decided = 0u32;
 		while decided < T::MaxDecisionsPerBlock::get() {
@@ -90,17 +89,28 @@ impl<T: Config> Pallet<T> {
 			let sampled = sampling::is_sampled(&seed, &entry.subject, entry.rate);
 			let size = params.committee_size as u32;
 			let committee = if sampled {
-				Self::draw_members(&seed, &entry.subject, 0, candidates, size)
+				Self::draw_members(&seed, &entry.subject, 0, size, &[])
 			} else {
 				Default::default()
 			};
-			if committee.is_empty() {
-				// Unsampled, or sampled with no verifier able to check it.
-				let reason =
-					if sampled { AcceptReason::NoVerifiers } else { AcceptReason::NotSampled };
-				Self::accept(entry.subject, &entry.worker, reason);
+			if !sampled {
+				Self::accept(entry.subject, &entry.worker, AcceptReason::NotSampled);
 				weight.saturating_accrue(
 					T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()),
+				);
+			} else if committee.is_empty() {
+				// Sampled, and no verifier serves: only a development chain accepts it.
+				if params.accept_without_verifiers {
+					Self::accept(entry.subject, &entry.worker, AcceptReason::NoVerifiers);
+				} else {
+					Self::unverifiable(
+						entry.subject,
+						&entry.worker,
+						UnverifiableReason::NoVerifiers,
+					);
+				}
+				weight.saturating_accrue(
+					T::WeightInfo::decide_sampled(size).saturating_add(Self::conclude_weight()),
 				);
 			} else {
 				match Self::open_check(entry, committee, now) {
@@ -127,11 +137,9 @@ impl<T: Config> Pallet<T> {
 	/// a committee at the largest size.
 	pub fn max_on_initialize_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
-		let expiry = T::WeightInfo::expire_check(size)
-			.saturating_add(Self::reject_weight().max(Self::settle_weight()))
-			.saturating_add(Self::reports_weight(size))
-			.saturating_add(T::DbWeight::get().reads(1));
+		let expiry = Self::expiry_weight().saturating_add(T::DbWeight::get().reads(1));
 		let decision = T::WeightInfo::decide_sampled(size)
+			.saturating_add(Self::conclude_weight())
 			.max(T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()));
 		T::WeightInfo::close_epoch()
 			.saturating_add(T::WeightInfo::expire_checks_base())
@@ -150,6 +158,43 @@ impl<T: Config> Pallet<T> {
 	/// the pallet's own weights), or a benchmark answer's rejection.
 	pub(crate) fn reject_weight() -> Weight {
 		T::Jobs::reject_weight().max(T::Benchmarks::benchmark_checked_weight())
+	}
+
+	/// The most voiding an unverifiable claim costs: a receipt's job closed with its escrow
+	/// refunded, or a benchmark answer's claim dropped.
+	pub(crate) fn void_weight() -> Weight {
+		T::Jobs::void_weight().max(T::Benchmarks::benchmark_checked_weight())
+	}
+
+	/// The most any final word on a claim costs: accepting, rejecting or voiding it.
+	pub(crate) fn conclude_weight() -> Weight {
+		Self::settle_weight().max(Self::reject_weight()).max(Self::void_weight())
+	}
+
+	/// Ends a claim no serving verifier's word decided, for `reason`: a receipt's job fails
+	/// with its escrow refunded and its worker neither paid nor penalized; a benchmark
+	/// answer's IB claim is not confirmed.
+	pub(crate) fn unverifiable(
+		subject: Subject,
+		worker: &T::AccountId,
+		reason: UnverifiableReason,
+	) {
+		match subject {
+			Subject::Stage { job, stage } => {
+				let voided =
+					frame_support::storage::with_storage_layer(|| T::Jobs::void(job, stage));
+				if let Err(error) = voided {
+					log::warn!(
+						target: "runtime::verification",
+						"voiding job {job}/{stage} failed: {error:?}"
+					);
+				}
+			}
+			Subject::Benchmark { challenge } => {
+				T::Benchmarks::benchmark_checked(worker, challenge, ProofCheck::Unverifiable);
+			}
+		}
+		Self::deposit_event(Event::Unverifiable { subject, worker: worker.clone(), reason });
 	}
 
 	/// Accepts a claim: settles a receipt's stage (one that cannot settle any more, its job
@@ -214,7 +259,7 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 }
 
 /// Benchmark answers are always checked: they enter the intake queue at a 100 % rate, so a
-/// committee recomputes each one unless no verifier can be drawn.
+/// committee recomputes each one; one that no serving verifier checks is not confirmed.
 impl<T: Config> BenchmarkProofs<T::AccountId> for Pallet<T> {
 	fn answer_submitted(
 		who: &T::AccountId,

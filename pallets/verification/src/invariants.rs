@@ -8,9 +8,10 @@ use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
-	/// each page is in inclusion order; every open check has distinct members, a first round
-	/// has a committee, a dispute comes after a first round, and each is booked at its
-	/// deadline; every epoch's
+	/// each page is in inclusion order; every open check has a committee of distinct members
+	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, is not
+	/// decided yet, a dispute comes after a first round, and each is booked at its deadline;
+	/// every epoch's
 	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
 	/// unpaid shares, and holds at least that.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -44,9 +45,18 @@ impl<T: Config> Pallet<T> {
 					"committee member drawn twice"
 				);
 			}
+			ensure!(!check.members.is_empty(), "a round without a committee");
+			ensure!(
+				check.members.iter().all(|m| !check.dismissed.contains(&m.who)),
+				"a dismissed verifier seated again"
+			);
+			ensure!(
+				check.redraws as u32 <= T::MaxRedraws::get(),
+				"a check redrawn more than MaxRedraws times"
+			);
+			ensure!(Self::majority(&check).is_none(), "a decided check still open");
 			match check.round {
 				Round::Committee => {
-					ensure!(!check.members.is_empty(), "a first round without a committee");
 					ensure!(check.earlier.is_empty(), "a first round with earlier votes");
 					ensure!(
 						check.members.iter().all(|m| m.vote != Vote::Disagree),

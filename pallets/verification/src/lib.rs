@@ -2,16 +2,27 @@
 //!
 //! Validators check workers' proof-of-work receipts by redundant sampling: randomness from a
 //! block after a receipt's inclusion (BABE's VRF output) decides whether it is sampled, a
-//! committee of verifiers drawn from the active validators that run a Verifier node recompute
-//! or check it (Freivalds' test for GEMM, Merkle tile sampling for large outputs), and their
-//! verdicts accept it or open a dispute that a larger committee decides by majority. Unsampled
-//! receipts are accepted when the challenge window ends.
+//! committee of verifiers drawn from those that *serve* (Verifier nodes of active validators,
+//! on time with their heartbeats) recompute or check it (Freivalds' test for GEMM, Merkle tile
+//! sampling for large outputs), and their verdicts accept it or open a dispute that a larger
+//! committee decides by a majority of its seats. Unsampled receipts are accepted when the
+//! challenge window ends.
+//!
+//! **Verification fails closed.** A sampled claim is accepted only when verifiers who did the
+//! work say so. Silence never accepts: a seat left unanswered at its deadline is redrawn, a
+//! dispute without a majority is redrawn, and a claim no serving verifier decides ends
+//! `Unverifiable` ([`UnverifiableReason`]): a receipt is not paid (its job fails and the escrow
+//! goes back to the submitter), a benchmark answer does not confirm the IB, and nobody is
+//! slashed. The one exception is `accept_without_verifiers`, a parameter for development
+//! chains that run with no verifier at all: it accepts a sampled claim unchecked only while no
+//! verifier serves, never one whose committee stayed silent; every preset but `development`
+//! keeps it off.
 //!
 //! Answers to the node registry's benchmark challenges go the same way, as claims of their own
 //! ([`Subject::Benchmark`]), except that they are always sampled: a committee recomputes the
 //! seeded workload, and its word comes back to the registry ([`BenchmarkOutcomes`]) and
-//! confirms the claimed IB as independently checked, or rejects it (no slash: the node may not
-//! be bonded yet). Only when no verifier can be drawn is an answer accepted unchecked.
+//! confirms the claimed IB as independently checked, rejects it (no slash: the node may not be
+//! bonded yet), or leaves it unconfirmed when unverifiable.
 //!
 //! ## How a receipt is decided
 //! 1. **Intake** ([`intake`]): the jobs pallet hands over each recorded receipt
@@ -22,20 +33,25 @@
 //! 2. **Decision** (`on_initialize`, at most `MaxDecisionsPerBlock` a block): when a receipt's
 //!    challenge window has ended, the randomness of the parent block (BABE's VRF output in the
 //!    runtime), which is from a block after the receipt's inclusion, decides whether it is
-//!    sampled. Unsampled, it is accepted. Sampled, a committee of `committee_size` verifiers is
-//!    drawn without repetition ([`committee`]) from the [`VerifierDirectory`] and has
-//!    `verdict_window` blocks to answer.
-//! 3. **Verdicts** ([`checks`], `submit_verdict`): all members agree → accepted. One disagrees →
-//!    dispute: `dispute_committee_size` verifiers are drawn and their majority decides. At the
-//!    deadline, a committee whose members agreed or stayed silent accepts; a committee that
-//!    stayed wholly silent is replaced by a dispute committee; a dispute is decided by the
-//!    verdicts given (a tie clears the worker: a slash needs a majority against it).
+//!    sampled. Unsampled, it is accepted. Sampled, a committee of `committee_size` verifiers
+//!    (all that serve, when fewer do) is drawn without repetition ([`committee`]) from the
+//!    [`VerifierDirectory`]'s serving set, in O(committee size): entries that stopped serving
+//!    since the set was last brought up to date are passed over, never seated. With nobody to
+//!    draw, the receipt is unverifiable. The committee has `verdict_window` blocks to answer.
+//! 3. **Verdicts** ([`checks`], `submit_verdict`): every seat agrees → accepted. One
+//!    disagrees → dispute: `dispute_committee_size` verifiers are drawn (an odd number, so a
+//!    full dispute cannot tie) and a majority of the seats decides. At a round's deadline its
+//!    silent seats, and those voided by equivocation, are faulted and given to serving
+//!    verifiers not dismissed from this check before, with a fresh deadline (`Redrawn`); the
+//!    verdicts already given stay. After `max_redraws` redraws, when not every such seat can
+//!    be filled, or when every seat of a dispute answered without a majority, the claim is
+//!    unverifiable.
 //! 4. **Outcome**: a worker proven wrong loses `fault_slash` of its bond to the penalty pool, is
 //!    jailed for `jail_epochs`, forfeits its unpaid rewards of the epoch, and its stage goes to
 //!    another worker at no charge to the submitter. A verifier on the losing side, silent past
 //!    the deadline or equivocating gets no credit and is reported through [`VerifierOffences`]
 //!    (the runtime reports it to pallet-offences, so pallet-staking slashes the validator).
-//!    Verdicts that match the outcome earn credits.
+//!    Verdicts that match the outcome earn credits. An unverifiable claim earns nobody credit.
 //! 5. **Penalty pool** ([`penalty_pool`]): when a reward epoch ends, the pool's balance is
 //!    split: `disputer_share` pro rata to confirmed disputes, the rest pro rata to matched
 //!    verdicts; each verifier claims its share (`claim_penalty_share`), and the claims add up to
@@ -52,6 +68,8 @@
 //! | `challenge_window` / `verdict_window` | 10 / 30 blocks (1 / 3 min) |
 //! | `fault_slash` / `jail_epochs` | 10 % of the bond / 2 reward epochs |
 //! | `disputer_share` of the penalty pool payout | 10 % |
+//! | `max_redraws` of a check's silent seats | 2 (each a fresh `verdict_window`) |
+//! | `accept_without_verifiers` | off (on in the `development` preset only) |
 //!
 //! Notation (DESIGN §6): a receipt is sampled at rate `q` and checked by `k` verifiers; a check
 //! catches a faked job with probability `d` (re-execution and tile sampling of a job faked
@@ -82,7 +100,9 @@
 //! tiles; `tests/economics.rs` computes `q · k · r` for such jobs.
 //!
 //! **Collusion.** A forged result passes a committee of 2 with a corrupt share `β` of verifiers
-//! only if both are corrupt: `β²` (1 % at β = 10 %); a dispute is decided by 3 of 5.
+//! only if both are corrupt: `β²` (1 % at β = 10 %); a dispute is decided by 3 of its 5 seats.
+//! Silent verifiers cannot lower that bar: a silent seat is redrawn, never counted as
+//! agreement, so a claim passes only with `k` agreeing verdicts (or a majority of a dispute).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -125,7 +145,16 @@ pub type CheckOf<T> = Check<
 	<T as frame_system::Config>::AccountId,
 	frame_system::pallet_prelude::BlockNumberFor<T>,
 	<T as Config>::MaxCommitteeSize,
+	MaxDismissedOf<T>,
 >;
+
+/// Most members one check can dismiss: a full committee at every redraw.
+pub struct MaxDismissedOf<T>(core::marker::PhantomData<T>);
+impl<T: Config> frame_support::traits::Get<u32> for MaxDismissedOf<T> {
+	fn get() -> u32 {
+		T::MaxCommitteeSize::get().saturating_mul(T::MaxRedraws::get())
+	}
+}
 
 /// A receipt in the intake queue as stored.
 pub type IntakeEntryOf<T> = IntakeEntry<
@@ -186,7 +215,8 @@ pub mod pallet {
 		/// outcome.
 		type Rewards: VerifierRewards<Self::AccountId>;
 
-		/// The verifiers committees are drawn from: Verifier nodes of active validators.
+		/// The verifiers committees are drawn from: the serving Verifier nodes of active
+		/// validators.
 		type Verifiers: VerifierDirectory<Self::AccountId>;
 
 		/// Where verifier faults are reported.
@@ -209,6 +239,11 @@ pub mod pallet {
 		/// Largest committee (of `committee_size` and `dispute_committee_size`).
 		#[pallet::constant]
 		type MaxCommitteeSize: Get<u32>;
+
+		/// Most times the silent seats of one check may be redrawn (`max_redraws` is at most
+		/// this).
+		#[pallet::constant]
+		type MaxRedraws: Get<u32>;
 
 		/// Claims (receipts and benchmark answers) per page of the intake queue.
 		#[pallet::constant]
@@ -331,17 +366,31 @@ pub mod pallet {
 		},
 		/// `verifier` gave its verdict on `subject`: the claim is right (`agrees`) or wrong.
 		VerdictSubmitted { subject: Subject, verifier: T::AccountId, agrees: bool },
-		/// The claim on `subject` is disputed (by `disputer`, or because the committee stayed
-		/// silent): `committee` decides by majority before block `deadline`.
+		/// The claim on `subject` is disputed by `disputer`: `committee` decides by a majority
+		/// of its seats before block `deadline`.
 		Disputed {
 			subject: Subject,
 			disputer: Option<T::AccountId>,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
 			deadline: BlockNumberFor<T>,
 		},
+		/// The seats of `dismissed` (silent, or void after equivocating) on `subject`'s check
+		/// were given to other serving verifiers: `committee` (the whole committee now) must
+		/// answer before block `deadline`. This was redraw number `redraw`.
+		Redrawn {
+			subject: Subject,
+			dismissed: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			deadline: BlockNumberFor<T>,
+			redraw: u8,
+		},
 		/// `worker`'s claim on `subject` was accepted, for `reason`: a receipt settles, a
 		/// benchmark answer confirms the claimed IB.
 		Accepted { subject: Subject, worker: T::AccountId, reason: AcceptReason },
+		/// No serving verifier's word decided `worker`'s claim on `subject`, for `reason`: a
+		/// receipt is not paid and its job fails with the escrow refunded, a benchmark answer
+		/// does not confirm the IB; nobody is slashed.
+		Unverifiable { subject: Subject, worker: T::AccountId, reason: UnverifiableReason },
 		/// `worker`'s claim on `subject` was proven wrong. For a receipt, `slashed` went to
 		/// the penalty pool, the worker is jailed until reward epoch `jailed_until`, and the
 		/// stage goes to another worker at no charge to the submitter; a wrong benchmark answer
@@ -364,7 +413,8 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// Parameters out of range: the floor rate above the base rate, a zero margin, a
 		/// committee empty or above `MaxCommitteeSize`, a dispute committee not larger than the
-		/// committee, or a challenge window under 2 blocks or a zero verdict window.
+		/// committee or of an even size (a full dispute could tie), a challenge window under 2
+		/// blocks, a zero verdict window, or `max_redraws` above `MaxRedraws`.
 		InvalidParams,
 		/// No check is open for this subject: it was not sampled, or is decided.
 		NotUnderCheck,
@@ -402,6 +452,7 @@ pub mod pallet {
 				"the default verification params are valid for this runtime"
 			);
 			assert!(T::IntakePageSize::get() > 0 && T::MaxIntakePages::get() > 0);
+			assert!(T::MaxRedraws::get() <= u8::MAX as u32, "redraws are counted in a u8");
 			assert!(
 				T::MaxChecksPerBlock::get().saturating_mul(checks::DEADLINE_SPILL)
 					>= T::MaxDecisionsPerBlock::get(),

@@ -20,6 +20,8 @@ impl<T: Config> Pallet<T> {
 			fault_slash: Perbill::from_percent(10),
 			jail_epochs: 2,
 			disputer_share: Perbill::from_percent(10),
+			max_redraws: 2,
+			accept_without_verifiers: false,
 		}
 	}
 
@@ -36,6 +38,8 @@ impl<T: Config> Pallet<T> {
 			&& p.committee_size >= 1
 			&& p.dispute_committee_size > p.committee_size
 			&& p.dispute_committee_size as u32 <= max_committee
+			&& p.dispute_committee_size % 2 == 1
+			&& p.max_redraws as u32 <= T::MaxRedraws::get()
 			&& p.challenge_window >= 2u32.into()
 			&& !p.verdict_window.is_zero()
 	}

@@ -46,6 +46,16 @@ pub struct VerificationParams<BlockNumber> {
 	/// Share of the penalty pool's epoch payout that goes to whoever raised a confirmed
 	/// dispute; the rest goes to the verifiers that matched the final outcome.
 	pub disputer_share: Perbill,
+	/// Times a check's silent (or equivocating) seats are redrawn, each with a fresh verdict
+	/// window, before the claim ends unverifiable (at most the runtime's `MaxRedraws`).
+	pub max_redraws: u8,
+	/// **Development chains only.** Accept a sampled claim unchecked when no verifier serves
+	/// at all (`Accepted { reason: NoVerifiers }`; a benchmark answer then confirms the IB as
+	/// not independently checked), so a dev chain without a verifier still settles jobs.
+	/// Every other chain keeps it `false`: there a claim no serving verifier checked is never
+	/// paid nor confirmed (`Unverifiable`). It never accepts a claim whose committee stayed
+	/// silent.
+	pub accept_without_verifiers: bool,
 }
 
 /// What a check is about: a claimed output commitment to be recomputed.
@@ -200,7 +210,7 @@ pub enum Round<AccountId> {
 	Dispute { disputer: Option<AccountId> },
 }
 
-/// A sampled receipt under check.
+/// A sampled claim under check.
 #[derive(
 	Encode,
 	Decode,
@@ -211,11 +221,12 @@ pub enum Round<AccountId> {
 	frame_support::EqNoBound,
 	frame_support::DebugNoBound,
 )]
-#[scale_info(skip_type_params(MaxCommittee))]
+#[scale_info(skip_type_params(MaxCommittee, MaxDismissed))]
 pub struct Check<
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
 	MaxCommittee: Get<u32>,
+	MaxDismissed: Get<u32>,
 > {
 	/// The worker whose receipt it is.
 	pub worker: AccountId,
@@ -227,8 +238,14 @@ pub struct Check<
 	pub members: BoundedVec<Member<AccountId>, MaxCommittee>,
 	/// The sampling committee's votes, once a dispute replaced it.
 	pub earlier: BoundedVec<Member<AccountId>, MaxCommittee>,
-	/// Verdicts are taken before this block; at its start the round is decided.
+	/// Verdicts are taken before this block; at its start the round is decided, or its
+	/// silent seats are redrawn.
 	pub deadline: BlockNumber,
+	/// Members dismissed from their seats for silence or equivocation: never drawn again for
+	/// this check.
+	pub dismissed: BoundedVec<AccountId, MaxDismissed>,
+	/// Times seats of this check were redrawn.
+	pub redraws: u8,
 }
 
 /// Why a receipt was accepted.
@@ -247,13 +264,39 @@ pub struct Check<
 pub enum AcceptReason {
 	/// Not sampled: accepted when its challenge window ended.
 	NotSampled,
-	/// Sampled, but no verifier could check it (none registered or serving, or no room left
-	/// for a dispute of a silent committee).
+	/// Sampled while no verifier served, on a development chain that accepts such claims
+	/// unchecked (`accept_without_verifiers`); never on any other chain.
 	NoVerifiers,
-	/// Every member of the sampling committee agreed (or the others stayed silent).
+	/// Every seat of the sampling committee agreed.
 	CommitteeAgreed,
-	/// A dispute committee's majority (or a tie) found it right.
+	/// A majority of the dispute committee's seats found it right.
 	DisputeCleared,
+}
+
+/// Why no verifier's word decided a claim: it is not paid (a receipt's job fails with its
+/// escrow refunded) nor confirmed (a benchmark answer), and nobody is slashed for it.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum UnverifiableReason {
+	/// No verifier served when a committee was to be drawn.
+	NoVerifiers,
+	/// Seats stayed silent through `max_redraws` redraws, or no serving verifier was left to
+	/// take them.
+	Silent,
+	/// Every seat of a dispute answered and no side has a majority of them.
+	NoMajority,
+	/// Every block a new deadline could be booked in was full.
+	ChecksFull,
 }
 
 /// A verifier's fault, reported as an offence.

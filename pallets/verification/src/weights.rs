@@ -3,8 +3,8 @@
 //! These are **estimates, not yet benchmark output**: a fixed execution cost plus the storage
 //! reads and writes each step makes, priced by the runtime's `DbWeight`. `benchmarking.rs` has
 //! a benchmark for every call and for each step of the hook at its worst case. What the jobs
-//! pallet does to settle or reject a receipt is added from its own weights
-//! (`JobSettlement::accept_weight`, `reject_weight`).
+//! pallet does to settle, reject or void a receipt is added from its own weights
+//! (`JobSettlement::accept_weight`, `reject_weight`, `void_weight`).
 
 use core::marker::PhantomData;
 use frame_support::{traits::Get, weights::Weight};
@@ -38,6 +38,11 @@ const CALL_BASE: u64 = 20_000_000;
 const PER_MEMBER: u64 = 2_000_000;
 /// Proof size of one check record (two committees of the largest size).
 const CHECK_PROOF: u64 = 1_500;
+/// Items a draw reads per verifier it visits: the node, its staking ledger and validator
+/// entry, the session's validators.
+const VISIT_READS: u64 = 4;
+/// Stale entries of the serving set a draw may pass over (`checks::DRAW_SLACK`).
+const SLACK: u64 = crate::checks::DRAW_SLACK as u64;
 
 /// Weights for a runtime, priced with its `DbWeight`.
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -54,12 +59,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE + 2 * c * PER_MEMBER, CHECK_PROOF + 3_000)
 			.saturating_add(T::DbWeight::get().reads_writes(6 + 4 * c, 5 + 4 * c))
 	}
-	// Reads: Checks, Params, randomness, the directory (1 + c), the deadline block. Writes:
-	// Checks, the deadline block.
+	// Reads: Checks, Params, randomness, the serving set, per verifier visited (at most c +
+	// DRAW_SLACK) its node, staking ledger and validator entry and the session's validators,
+	// the deadline block. Writes: Checks, the deadline block.
 	fn submit_verdict_dispute(c: u32) -> Weight {
 		let c = c as u64;
 		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF + 1_000)
-			.saturating_add(T::DbWeight::get().reads_writes(5 + c, 2))
+			.saturating_add(T::DbWeight::get().reads_writes(5 + VISIT_READS * (c + SLACK), 2))
 	}
 	// Reads: Payouts, credits, the pool and the verifier. Writes: the same and Reserved.
 	fn claim_penalty_share() -> Weight {
@@ -73,19 +79,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn decide_unsampled() -> Weight {
 		Weight::from_parts(CALL_BASE / 4, 0)
 	}
-	// Reads: the directory (c), the deadline block. Writes: Checks, the deadline block.
+	// Reads: the serving set, per verifier visited (at most c + DRAW_SLACK) 4 items, the
+	// deadline block. Writes: Checks, the deadline block.
 	fn decide_sampled(c: u32) -> Weight {
 		let c = c as u64;
 		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(1 + c, 2))
+			.saturating_add(T::DbWeight::get().reads_writes(2 + VISIT_READS * (c + SLACK), 2))
 	}
 	// Reads and removes the deadline block.
 	fn expire_checks_base() -> Weight {
 		Weight::from_parts(CALL_BASE / 4, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
-	// As a rejecting verdict.
+	// The dearer of a rejecting verdict and a redraw of c seats: Checks, Params, randomness,
+	// the serving set and the deadline block read; per verifier visited (the c seats, the
+	// c members and up to 4 · c dismissed ones passed over, DRAW_SLACK stale entries) 4 items.
+	// Writes: Checks, the deadline block.
 	fn expire_check(c: u32) -> Weight {
-		Self::submit_verdict_reject(c)
+		let c64 = c as u64;
+		let redraw = Weight::from_parts(CALL_BASE + 2 * c64 * PER_MEMBER, CHECK_PROOF * 5)
+			.saturating_add(
+				T::DbWeight::get().reads_writes(5 + VISIT_READS * (6 * c64 + SLACK), 2),
+			);
+		Self::submit_verdict_reject(c).max(redraw)
 	}
 	// Reads: CreditEpoch, EpochCredits, the pool, Reserved, Params. Writes: Payouts,
 	// Reserved, CreditEpoch.

@@ -64,6 +64,10 @@ impl ValidatorControllers<AccountId> for StakingValidators {
 	fn is_active_validator(stash: &AccountId) -> bool {
 		pallet_session::Validators::<Runtime>::get().contains(stash)
 	}
+
+	fn session_index() -> u32 {
+		pallet_session::CurrentIndex::<Runtime>::get()
+	}
 }
 
 impl pallet_node_registry::Config for Runtime {
@@ -145,6 +149,17 @@ impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for Registry
 			};
 			Jobs::register_model(crate::RuntimeOrigin::root(), model).expect("a valid model");
 		}
+	}
+
+	fn make_validator(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		let bond = 1_000 * crate::CNDR;
+		let _ = Balances::set_balance(who, 2 * bond);
+		let origin = crate::RuntimeOrigin::signed(who.clone());
+		crate::Staking::bond(origin.clone(), bond, pallet_staking::RewardDestination::Stash)
+			.expect("a funded account bonds");
+		crate::Staking::validate(origin, Default::default()).expect("a bonded stash validates");
+		pallet_session::Validators::<Runtime>::append(who.clone());
 	}
 }
 

@@ -152,16 +152,19 @@ impl pallet_verification::Config for Runtime {
 	type PenaltyPool = PenaltyPool;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxCommitteeSize = ConstU32<9>;
+	// Silent seats of one check are redrawn at most 4 times (the default allows 2).
+	type MaxRedraws = ConstU32<4>;
 	type IntakePageSize = ConstU32<256>;
-	// 16,384 receipts waiting for their sampling decision: about 85 blocks of decisions.
+	// 16,384 receipts waiting for their sampling decision: 128 blocks of decisions.
 	type MaxIntakePages = ConstU32<64>;
 	// Sized so the hook at its worst stays within a quarter of a block (tests/config.rs): a
-	// decision costs up to a settlement (~0.5 ms), a check decided against its worker with
-	// nine members a round reported and credited to the verifier pool up to ~21 ms. At the
-	// default rates (≤ 2.5 %) 192 decisions open about 5 checks a block; more wait for a free
-	// deadline slot.
-	type MaxDecisionsPerBlock = ConstU32<192>;
-	type MaxChecksPerBlock = ConstU32<12>;
+	// decision costs up to a draw that passes over stale verifiers plus a settlement or a voided
+	// job (~2.7 ms), a check at its deadline with nine seats redrawn past the most dismissed
+	// members, or decided against its worker with every member reported and credited, up to
+	// ~19 ms. At the default rates (≤ 2.5 %) 128 decisions open about 3 checks a block; more
+	// wait for a free deadline slot.
+	type MaxDecisionsPerBlock = ConstU32<128>;
+	type MaxChecksPerBlock = ConstU32<8>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkHelper;
@@ -174,15 +177,10 @@ pub struct VerificationBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_verification::benchmarking::BenchmarkHelper<AccountId> for VerificationBenchmarkHelper {
 	fn set_verifiers(verifiers: &[AccountId]) {
-		use frame_support::traits::fungible::Mutate;
-		use pallet_node_registry::NodeRole;
-		let bond = 1_000 * crate::CNDR;
+		use pallet_node_registry::{benchmarking::BenchmarkHelper, NodeRole};
+		pallet_session::Validators::<Runtime>::kill();
 		for who in verifiers {
-			let _ = Balances::set_balance(who, 2 * bond);
-			let origin = crate::RuntimeOrigin::signed(who.clone());
-			crate::Staking::bond(origin.clone(), bond, pallet_staking::RewardDestination::Stash)
-				.expect("a funded account bonds");
-			crate::Staking::validate(origin, Default::default()).expect("a bonded stash validates");
+			super::RegistryBenchmarkHelper::make_validator(who);
 			crate::dev_nodes::register_lavapipe(
 				who,
 				NodeRole::Verifier { stash: who.clone() },
@@ -191,7 +189,6 @@ impl pallet_verification::benchmarking::BenchmarkHelper<AccountId> for Verificat
 			)
 			.expect("a validator registers its Verifier node");
 		}
-		pallet_session::Validators::<Runtime>::put(verifiers.to_vec());
 	}
 
 	fn bond_worker(worker: &AccountId) {

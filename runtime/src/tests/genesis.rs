@@ -110,3 +110,18 @@ fn session_keys_are_named_babe_and_grandpa() {
 	let fields: Vec<&String> = json.as_object().unwrap().keys().collect();
 	assert_eq!(fields, vec!["babe", "grandpa"]);
 }
+
+#[test]
+fn only_the_development_preset_accepts_claims_while_no_verifier_serves() {
+	for (preset, accepts) in [
+		(DEV_RUNTIME_PRESET, true),
+		(LOCAL_TESTNET_RUNTIME_PRESET, false),
+		(ZOMBIENET_RUNTIME_PRESET, false),
+	] {
+		let params = crate::genesis_config_presets::preset_config(preset)
+			.verification
+			.params
+			.expect("every preset sets verification params");
+		assert_eq!(params.accept_without_verifiers, accepts, "{preset}");
+	}
+}

@@ -3,21 +3,23 @@
 //! as independently checked. A wrong receipt is disputed and its worker slashed by exactly
 //! `fault_slash` of its bond into the penalty pool, jailed, and the job fails at no charge when
 //! no other worker can take it; a verifier that stays silent is reported to pallet-offences and
-//! pallet-staking records the slash of its validator.
+//! pallet-staking records the slash of its validator, and with nobody to take its seat the
+//! claim is unverifiable: not paid, not confirmed, nobody slashed. The silent-verifier and
+//! fake-verifier attacks fail.
 
 use codec::Encode;
 use frame_support::assert_ok;
 use pallet_jobs::{JobFailure, JobStatus};
 use pallet_node_registry::NodeRole;
-use pallet_verification::{AcceptReason, Credits, Subject, Verdict};
+use pallet_verification::{AcceptReason, Credits, Subject, UnverifiableReason, Verdict};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::Perbill;
 
 use super::{deliver_gemm, new_test_ext, run_to, submit_gemm_job};
 use crate::{
-	configs::SilenceSlash, AccountId, Balances, ComputeStaking, Jobs, PenaltyPool, Runtime,
-	RuntimeEvent, RuntimeOrigin, System, Verification, CNDR,
+	configs::SilenceSlash, AccountId, Balances, ComputeStaking, Jobs, NodeRegistry, PenaltyPool,
+	Runtime, RuntimeEvent, RuntimeOrigin, System, Verification, CNDR,
 };
 use cinder_primitives::ComputeStake;
 
@@ -47,7 +49,7 @@ fn sampled_receipt(output_root: [u8; 32]) {
 	params.base_sampling_rate = Perbill::one();
 	params.floor_sampling_rate = Perbill::one();
 	params.committee_size = 1;
-	params.dispute_committee_size = 2;
+	params.dispute_committee_size = 3;
 	assert_ok!(Verification::set_params(RuntimeOrigin::root(), params));
 	assert_ok!(crate::dev_nodes::register_lavapipe(
 		&alice(),
@@ -154,11 +156,13 @@ fn a_right_receipt_the_committee_agrees_with_settles() {
 }
 
 #[test]
-fn a_silent_verifier_is_reported_and_pallet_staking_records_its_slash() {
+fn a_silent_verifier_is_reported_and_its_silence_voids_the_claim_without_paying_it() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		// Genesis validators are invulnerable in the presets; this one is not.
 		pallet_staking::Invulnerables::<Runtime>::kill();
+		let ferdie_before = Balances::free_balance(ferdie());
 		sampled_receipt([7; 32]);
+		let bond = ComputeStaking::active_bond(&eve());
 		run_to(System::block_number() + Verification::params().verdict_window);
 
 		let offence = RuntimeEvent::Offences(pallet_offences::Event::Offence {
@@ -171,14 +175,149 @@ fn a_silent_verifier_is_reported_and_pallet_staking_records_its_slash() {
 			RuntimeEvent::Staking(pallet_staking::Event::SlashReported { validator, fraction, .. })
 				if *validator == alice() && *fraction == SilenceSlash::get()
 		)));
-		// The silent committee gave way to a dispute, whose committee is Alice again.
-		assert!(events().iter().any(|e| matches!(
-			e,
-			RuntimeEvent::Verification(pallet_verification::Event::Disputed {
+		// Nobody else serves to take her seat: the receipt is unverifiable, on the
+		// development chain too. Eve is not paid nor slashed, Ferdie pays nothing.
+		assert!(events().contains(&RuntimeEvent::Verification(
+			pallet_verification::Event::Unverifiable {
 				subject: JOB_0,
-				disputer: None,
-				..
-			})
+				worker: eve(),
+				reason: UnverifiableReason::Silent,
+			}
 		)));
+		let job = pallet_jobs::Jobs::<Runtime>::get(0).unwrap();
+		assert_eq!(job.status, JobStatus::Failed(JobFailure::Unverifiable));
+		assert_eq!(Balances::free_balance(ferdie()), ferdie_before);
+		assert_eq!(ComputeStaking::active_bond(&eve()), bond);
+		assert!(ComputeStaking::jailed_until(&eve()).is_none());
+		Verification::do_try_state().unwrap();
+		Jobs::do_try_state().unwrap();
+	});
+}
+
+/// The silent-verifier attack on a benchmark claim: Alice registers a Verifier node and
+/// never answers; a worker claims the most IB and answers with garbage. The claim is never
+/// confirmed.
+#[test]
+fn a_silent_verifier_cannot_confirm_a_garbage_benchmark_answer() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_ok!(crate::dev_nodes::register_lavapipe(
+			&alice(),
+			NodeRole::Verifier { stash: alice() },
+			CNDR,
+			vec![]
+		));
+		let max_ib = NodeRegistry::params().max_ib;
+		assert_ok!(crate::dev_nodes::register_lavapipe(&eve(), NodeRole::Worker, 1, vec![]));
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(eve()), CNDR));
+		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(eve()), max_ib));
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(eve()), [0xba; 32]));
+		let params = Verification::params();
+		let horizon =
+			params.challenge_window + params.verdict_window * (params.max_redraws as u32 + 2);
+		run_to(System::block_number() + horizon);
+		let node = pallet_node_registry::Nodes::<Runtime>::get(eve()).unwrap();
+		assert_eq!(node.confirmed_ib, None, "no IB confirmed");
+		assert!(!events().iter().any(|e| matches!(
+			e,
+			RuntimeEvent::NodeRegistry(pallet_node_registry::Event::IbConfirmed { .. })
+		)));
+		assert!(events().contains(&RuntimeEvent::NodeRegistry(
+			pallet_node_registry::Event::IbRejected {
+				who: eve(),
+				claimed_ib: max_ib,
+				reason: pallet_node_registry::ChallengeFailure::Unverifiable,
+			}
+		)));
+		Verification::do_try_state().unwrap();
+		NodeRegistry::do_try_state().unwrap();
+	});
+}
+
+/// The fake-verifier crowd: 24 accounts bond 1 CNDR and `validate`. Unelected, they cannot
+/// register Verifier nodes; elected (put in the session's validator set), registered, and
+/// then chilled, they are passed over by every draw and dropped at the next session change.
+/// With every receipt sampled and no real verifier, no receipt is accepted.
+#[test]
+fn a_crowd_of_chilled_verifiers_never_sits_and_no_wrong_receipt_passes() {
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		use frame_support::traits::fungible::Mutate;
+		// Eve is a worker confirmed before any verifier (the development chain's exception).
+		assert_ok!(crate::dev_nodes::lavapipe_worker(&eve(), CNDR, vec![0], CNDR));
+		let mut params = Verification::params();
+		params.base_sampling_rate = Perbill::one();
+		params.floor_sampling_rate = Perbill::one();
+		params.accept_without_verifiers = false;
+		assert_ok!(Verification::set_params(RuntimeOrigin::root(), params));
+
+		let crowd: Vec<AccountId> =
+			(0..24u8).map(|i| AccountId::from(sp_io::hashing::blake2_256(&[b'c', i]))).collect();
+		for who in &crowd {
+			assert_ok!(Balances::mint_into(who, 10 * CNDR));
+			let origin = RuntimeOrigin::signed(who.clone());
+			assert_ok!(crate::Staking::bond(
+				origin.clone(),
+				CNDR,
+				pallet_staking::RewardDestination::Stash
+			));
+			assert_ok!(crate::Staking::validate(origin, Default::default()));
+			assert_eq!(
+				crate::dev_nodes::register_lavapipe(
+					who,
+					NodeRole::Verifier { stash: who.clone() },
+					CNDR,
+					vec![]
+				),
+				Err(pallet_node_registry::Error::<Runtime>::NotActiveValidator.into()),
+				"a fresh candidate is not elected"
+			);
+		}
+		// Suppose the crowd got elected, registered its nodes, then chilled.
+		for who in &crowd {
+			pallet_session::Validators::<Runtime>::append(who.clone());
+			assert_ok!(crate::dev_nodes::register_lavapipe(
+				who,
+				NodeRole::Verifier { stash: who.clone() },
+				CNDR,
+				vec![]
+			));
+			assert_ok!(crate::Staking::chill(RuntimeOrigin::signed(who.clone())));
+		}
+		assert_eq!(pallet_node_registry::ServingVerifiers::<Runtime>::decode_len(), Some(24));
+		System::reset_events();
+
+		for job in 0..4 {
+			assert_ok!(submit_gemm_job(&ferdie(), 64));
+			assert_ok!(deliver_gemm(&eve(), job, 64, [job as u8 + 100; 32]));
+		}
+		run_to(System::block_number() + params.challenge_window + 1);
+		let verification: Vec<_> = events()
+			.into_iter()
+			.filter_map(|e| match e {
+				RuntimeEvent::Verification(e) => Some(e),
+				_ => None,
+			})
+			.collect();
+		assert!(
+			!verification.iter().any(|e| matches!(
+				e,
+				pallet_verification::Event::Accepted { .. }
+					| pallet_verification::Event::Sampled { .. }
+			)),
+			"no receipt accepted, no chilled verifier seated: {verification:?}"
+		);
+		for job in 0..4 {
+			assert!(verification.contains(&pallet_verification::Event::Unverifiable {
+				subject: Subject::Stage { job, stage: 0 },
+				worker: eve(),
+				reason: UnverifiableReason::NoVerifiers,
+			}));
+		}
+		// The next session drops the crowd from the serving set.
+		pallet_session::CurrentIndex::<Runtime>::mutate(|index| *index += 1);
+		run_to(System::block_number() + 1);
+		assert_eq!(pallet_node_registry::ServingVerifiers::<Runtime>::decode_len(), Some(0));
+		Verification::do_try_state().unwrap();
+		NodeRegistry::do_try_state().unwrap();
+		Jobs::do_try_state().unwrap();
 	});
 }

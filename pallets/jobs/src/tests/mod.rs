@@ -137,6 +137,9 @@ impl cinder_primitives::ValidatorControllers<AccountId> for NoValidators {
 	fn is_active_validator(_: &AccountId) -> bool {
 		false
 	}
+	fn session_index() -> u32 {
+		0
+	}
 }
 
 impl pallet_node_registry::Config for Test {

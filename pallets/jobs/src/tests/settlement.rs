@@ -177,6 +177,41 @@ fn a_rejected_receipt_with_no_other_worker_fails_the_job_and_refunds_the_escrow(
 }
 
 #[test]
+fn an_unverifiable_receipt_is_not_paid_and_the_job_fails_with_its_escrow_refunded() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		set_pending_verification(true);
+		assert_ok!(submit_gemm(1, 100, 3 * PRICE));
+		let worker = Jobs::job(0).unwrap().stages[0].worker.unwrap();
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(worker), batch(vec![receipt(0, 0)])));
+		let bond = bond_of(worker);
+		assert_noop!(<Jobs as JobSettlement>::void(1, 0), Error::<Test>::UnknownJob);
+		events();
+		assert_ok!(<Jobs as JobSettlement>::void(0, 0));
+		assert_eq!(
+			events(),
+			vec![
+				Event::StageUnverifiable {
+					job: 0,
+					stage: 0,
+					worker,
+					output_root: recorded_receipt(0, 1).output_root
+				},
+				Event::JobFailed { job: 0, reason: JobFailure::Unverifiable, refund: 3 * PRICE },
+			]
+		);
+		let failed = Jobs::job(0).unwrap();
+		assert_eq!(failed.stages[0].receipt, Some(recorded_receipt(0, 1)), "kept as a record");
+		assert!(Jobs::assignments_of(&worker).is_empty(), "the slot is free");
+		assert_eq!(free(1), ENDOWMENT, "the submitter pays nothing");
+		assert_eq!(bond_of(worker), bond, "the worker is not penalized");
+		assert!(settled_work().is_empty(), "no reward without verified work");
+		assert_noop!(<Jobs as JobSettlement>::void(0, 0), Error::<Test>::NotVerifying);
+	});
+}
+
+#[test]
 fn a_wrong_pipeline_stage_whose_successor_started_fails_the_job() {
 	ExtBuilder::default().build_and_execute(|| {
 		worker(10);

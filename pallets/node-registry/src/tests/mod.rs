@@ -64,6 +64,8 @@ thread_local! {
 	/// Answers handed to the verifiers: (who, challenge, result).
 	static ANSWERS: RefCell<Vec<(AccountId, ChallengeId, [u8; 32])>> = RefCell::new(Vec::new());
 	static EPOCH: RefCell<RewardEpochIndex> = RefCell::new(0);
+	/// The current session's index.
+	pub static SESSION: RefCell<u32> = RefCell::new(0);
 	/// Online intervals reported to the availability pool: (who, micro-IB, memory, blocks).
 	static ONLINE: RefCell<Vec<(AccountId, u64, u32, u32)>> = RefCell::new(Vec::new());
 }
@@ -98,6 +100,9 @@ impl ValidatorControllers<AccountId> for MockValidators {
 	}
 	fn is_active_validator(stash: &AccountId) -> bool {
 		!NOT_ELECTED.with(|n| n.borrow().contains(stash))
+	}
+	fn session_index() -> u32 {
+		SESSION.with(|s| *s.borrow())
 	}
 }
 
@@ -199,6 +204,9 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
 		Balances::set_balance(who, ENDOWMENT);
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(*who), ENDOWMENT / 2));
 	}
+	fn make_validator(who: &AccountId) {
+		add_validator(*who, *who);
+	}
 }
 
 pub const ENDOWMENT: Balance = 100_000_000;
@@ -218,6 +226,16 @@ pub fn add_validator(controller: AccountId, stash: AccountId) {
 /// `stash` stays a validator candidate but leaves the session's validator set.
 pub fn unelect(stash: AccountId) {
 	NOT_ELECTED.with(|n| n.borrow_mut().insert(stash));
+}
+/// `stash` is elected again.
+pub fn elect(stash: AccountId) {
+	NOT_ELECTED.with(|n| n.borrow_mut().remove(&stash));
+}
+/// A new session begins, and the registry's block hook sees it.
+pub fn new_session() {
+	use frame_support::traits::Hooks;
+	SESSION.with(|s| *s.borrow_mut() += 1);
+	NodeRegistry::on_initialize(System::block_number());
 }
 /// Answers are decided at once with `check`.
 pub fn set_proof_check(check: ProofCheck) {
@@ -307,6 +325,7 @@ impl ExtBuilder {
 		JOBS.with(|j| j.borrow_mut().clear());
 		VALIDATORS.with(|v| v.borrow_mut().clear());
 		NOT_ELECTED.with(|n| n.borrow_mut().clear());
+		SESSION.with(|s| *s.borrow_mut() = 0);
 		set_proof_check(ProofCheck::AcceptedUnchecked);
 		ANSWERS.with(|a| a.borrow_mut().clear());
 		ONLINE.with(|o| o.borrow_mut().clear());

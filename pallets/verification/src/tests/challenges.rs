@@ -1,6 +1,7 @@
 //! Benchmark challenge answers are always checked: whatever the sampling rates, a committee
 //! recomputes each one; its word confirms (checked) or rejects the claimed IB in the registry,
-//! with no slash and no jail; with no verifier to draw, the answer is accepted unchecked.
+//! with no slash and no jail; an answer no serving verifier checked is not confirmed (only a
+//! development chain with no verifier at all accepts it unchecked).
 
 use frame_support::assert_ok;
 
@@ -85,15 +86,60 @@ fn a_wrong_answer_is_rejected_by_the_dispute_without_slash_or_jail() {
 }
 
 #[test]
-fn with_no_verifier_to_draw_an_answer_is_accepted_unchecked() {
+fn with_no_verifier_to_draw_an_answer_is_not_confirmed() {
 	ExtBuilder::default().verifiers(&[]).build_and_execute(|| {
 		answered();
 		assert!(Checks::<Test>::get(ANSWERED).is_none());
-		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::AcceptedUnchecked)]);
-		assert!(events().contains(&Event::Accepted {
+		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Unverifiable)]);
+		assert!(events().contains(&Event::Unverifiable {
 			subject: ANSWERED,
 			worker: NODE,
-			reason: AcceptReason::NoVerifiers
+			reason: crate::UnverifiableReason::NoVerifiers
 		}));
 	});
+}
+
+#[test]
+fn a_development_chain_accepts_an_answer_unchecked_when_no_verifier_serves() {
+	ExtBuilder::default()
+		.verifiers(&[])
+		.params(super::intake::accepting_without_verifiers())
+		.build_and_execute(|| {
+			answered();
+			assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::AcceptedUnchecked)]);
+			assert!(events().contains(&Event::Accepted {
+				subject: ANSWERED,
+				worker: NODE,
+				reason: AcceptReason::NoVerifiers
+			}));
+		});
+}
+
+/// The silent-verifier attack: the only verifier sits on the committee of a garbage answer
+/// and never answers. Its seat cannot be redrawn (nobody else serves), so the claim ends
+/// unverifiable: no IB is confirmed, on a development chain too.
+#[test]
+fn a_silent_verifier_cannot_confirm_a_garbage_answer() {
+	ExtBuilder::default()
+		.verifiers(&[101])
+		.params(super::intake::accepting_without_verifiers())
+		.build_and_execute(|| {
+			answered();
+			assert_eq!(committee(), vec![101]);
+			let deadline = Checks::<Test>::get(ANSWERED).unwrap().deadline;
+			run_to(deadline);
+			assert!(Checks::<Test>::get(ANSWERED).is_none());
+			assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Unverifiable)]);
+			let events = events();
+			assert!(events.contains(&Event::Unverifiable {
+				subject: ANSWERED,
+				worker: NODE,
+				reason: crate::UnverifiableReason::Silent
+			}));
+			assert!(events.iter().all(|e| !matches!(e, Event::Accepted { .. })));
+			assert_eq!(
+				world(|w| w.offences.clone()),
+				vec![(101, crate::VerifierFault::Silent, ANSWERED)]
+			);
+		});
 }

@@ -5,7 +5,7 @@ use frame_support::assert_ok;
 use sp_runtime::Perbill;
 
 use super::*;
-use crate::{AcceptReason, Checks, Event, Intake, VerificationParams};
+use crate::{AcceptReason, Checks, Event, Intake, UnverifiableReason, VerificationParams};
 use cinder_primitives::VerifierBusy;
 
 /// Blocks of the default challenge window.
@@ -152,43 +152,81 @@ fn committees_spread_over_all_verifiers() {
 	});
 }
 
+/// The default parameters with the development-only acceptance of unchecked claims.
+pub fn accepting_without_verifiers() -> VerificationParams<u64> {
+	VerificationParams { accept_without_verifiers: true, ..Verification::default_params() }
+}
+
 #[test]
-fn with_no_verifiers_a_sampled_receipt_is_accepted_and_says_so() {
+fn with_no_verifiers_a_sampled_receipt_is_unverifiable_not_paid() {
 	ExtBuilder::default().verifiers(&[]).build_and_execute(|| {
 		bonded_worker(1, 1_000);
 		submit(&receipt(1, 7, BIG_FEE));
 		run_to(1 + WINDOW);
 		assert_eq!(
 			events(),
-			vec![Event::Accepted {
+			vec![Event::Unverifiable {
 				subject: Subject::Stage { job: 7, stage: 0 },
 				worker: 1,
-				reason: AcceptReason::NoVerifiers
+				reason: UnverifiableReason::NoVerifiers
 			}]
 		);
 		assert!(Checks::<Test>::get(Subject::Stage { job: 7, stage: 0 }).is_none());
+		assert_eq!(world(|w| w.voided.clone()), vec![(7, 0)], "the job closes, refunded");
+		assert!(world(|w| w.accepted.is_empty() && w.rejected.is_empty()));
+		assert_eq!(bond_of(1), 1_000, "nobody is slashed");
 	});
 }
 
 #[test]
-fn a_sampled_receipt_whose_drawn_verifiers_are_not_serving_is_accepted_and_says_so() {
-	ExtBuilder::default().verifiers(&[101, 102]).build_and_execute(|| {
-		world(|w| w.not_serving.extend([101, 102]));
+fn only_a_development_chain_accepts_a_sampled_receipt_with_no_verifiers() {
+	ExtBuilder::default().verifiers(&[]).params(accepting_without_verifiers()).build_and_execute(
+		|| {
+			bonded_worker(1, 1_000);
+			submit(&receipt(1, 7, BIG_FEE));
+			run_to(1 + WINDOW);
+			assert_eq!(
+				events(),
+				vec![Event::Accepted {
+					subject: Subject::Stage { job: 7, stage: 0 },
+					worker: 1,
+					reason: AcceptReason::NoVerifiers
+				}]
+			);
+			assert_eq!(world(|w| w.accepted.clone()), vec![(7, 0)]);
+		},
+	);
+}
+
+#[test]
+fn a_crowd_of_verifiers_that_stopped_serving_never_sits_and_never_accepts() {
+	// 24 verifiers in the serving set stopped serving (chilled mid-session), one serves:
+	// every receipt is sampled.
+	let crowd: Vec<AccountId> = (201..=224).collect();
+	let mut listed = crowd.clone();
+	listed.push(101);
+	ExtBuilder::default().verifiers(&listed).build_and_execute(|| {
+		world(|w| w.not_serving.extend(crowd.iter().copied()));
 		bonded_worker(1, 1_000);
-		submit(&receipt(1, 7, BIG_FEE));
+		for job in 0..4 {
+			submit(&receipt(1, job, BIG_FEE));
+		}
 		run_to(1 + WINDOW);
-		assert_eq!(
-			events(),
-			vec![Event::Accepted {
-				subject: Subject::Stage { job: 7, stage: 0 },
-				worker: 1,
-				reason: AcceptReason::NoVerifiers
-			}]
-		);
-		assert!(
-			Checks::<Test>::get(Subject::Stage { job: 7, stage: 0 }).is_none(),
-			"no check without a committee"
-		);
+		let mut seated = 0;
+		for job in 0..4 {
+			let subject = Subject::Stage { job, stage: 0 };
+			match Checks::<Test>::get(subject) {
+				Some(check) => {
+					let members: Vec<_> = check.members.iter().map(|m| m.who).collect();
+					assert_eq!(members, vec![101], "only the serving verifier sits");
+					seated += 1;
+				}
+				None => assert!(world(|w| w.voided.contains(&(job, 0)))),
+			}
+		}
+		assert!(seated > 0, "the serving verifier is found past some of the crowd");
+		assert!(world(|w| w.accepted.is_empty()), "nothing is accepted unchecked");
+		assert!(events().iter().all(|e| !matches!(e, Event::Accepted { .. })));
 	});
 }
 

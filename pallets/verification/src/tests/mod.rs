@@ -70,6 +70,8 @@ pub struct World {
 	pub reliability: BTreeMap<AccountId, Perbill>,
 	pub accepted: Vec<(JobId, StageIndex)>,
 	pub rejected: Vec<(JobId, StageIndex)>,
+	/// Receipts no serving verifier checked: their jobs closed with the escrow refunded.
+	pub voided: Vec<(JobId, StageIndex)>,
 	pub offences: Vec<(AccountId, VerifierFault, Subject)>,
 	/// The word on benchmark answers given to the registry.
 	pub benchmarks: Vec<(AccountId, ChallengeId, ProofCheck)>,
@@ -140,6 +142,13 @@ impl JobSettlement for MockJobs {
 		world(|w| w.rejected.push((job, stage)));
 		Ok(())
 	}
+	fn void(job: JobId, stage: StageIndex) -> Result<(), DispatchError> {
+		world(|w| w.voided.push((job, stage)));
+		Ok(())
+	}
+	fn void_weight() -> Weight {
+		Weight::from_parts(3_000, 0)
+	}
 	fn accept_weight() -> Weight {
 		Weight::from_parts(1_000, 0)
 	}
@@ -178,13 +187,18 @@ impl VerifierRewards<AccountId> for MockRewards {
 	}
 }
 
+/// The serving set is the world's verifiers; those in `not_serving` stopped serving since
+/// the set was last brought up to date.
 pub struct MockVerifiers;
 impl VerifierDirectory<AccountId> for MockVerifiers {
-	fn verifier_count() -> u32 {
+	fn serving_count() -> u32 {
 		world(|w| w.verifiers.len() as u32)
 	}
-	fn verifier(index: u32) -> Option<AccountId> {
-		world(|w| w.verifiers.get(index as usize).copied().filter(|v| !w.not_serving.contains(v)))
+	fn serving_at(index: u32) -> Option<AccountId> {
+		world(|w| w.verifiers.get(index as usize).copied())
+	}
+	fn is_serving(who: &AccountId) -> bool {
+		world(|w| w.verifiers.contains(who) && !w.not_serving.contains(who))
 	}
 }
 
@@ -232,6 +246,8 @@ pub const PENALTY_POOL: AccountId = 999;
 pub const ENDOWMENT: Balance = 1_000_000;
 /// Largest committee of the test runtime.
 pub const MAX_COMMITTEE: u32 = 9;
+/// Most redraws of one check in the test runtime.
+pub const MAX_REDRAWS: u32 = 4;
 pub const PAGE_SIZE: u32 = 4;
 pub const MAX_PAGES: u32 = 3;
 pub const MAX_DECISIONS: u32 = 6;
@@ -267,6 +283,7 @@ impl pallet_verification::Config for Test {
 	type PenaltyPool = PenaltyPool;
 	type AdminOrigin = EnsureRoot<u64>;
 	type MaxCommitteeSize = ConstU32<MAX_COMMITTEE>;
+	type MaxRedraws = ConstU32<MAX_REDRAWS>;
 	type IntakePageSize = ConstU32<PAGE_SIZE>;
 	type MaxIntakePages = ConstU32<MAX_PAGES>;
 	type MaxDecisionsPerBlock = ConstU32<MAX_DECISIONS>;

@@ -51,6 +51,9 @@ fn params_out_of_range_are_refused() {
 			VerificationParams { challenge_window: 0, ..d },
 			VerificationParams { challenge_window: 1, ..d },
 			VerificationParams { verdict_window: 0, ..d },
+			// An even dispute committee could tie with every seat answered.
+			VerificationParams { dispute_committee_size: 4, ..d },
+			VerificationParams { max_redraws: MAX_REDRAWS as u8 + 1, ..d },
 		];
 		for params in invalid {
 			assert_noop!(

@@ -1,13 +1,14 @@
-//! Verdicts and disputes: unanimous acceptance, disputes decided each way, silent and
-//! equivocating verifiers, verdicts from outside the committee or too late, and the exact
-//! slash.
+//! Verdicts and disputes: unanimous acceptance, disputes decided each way by a majority of
+//! seats, silent and equivocating verifiers' seats redrawn, claims that end unverifiable,
+//! verdicts from outside the committee or too late, and the exact slash.
 
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{DispatchResult, Perbill};
 
 use super::{intake::*, *};
 use crate::{
-	AcceptReason, Checks, Credits, Error, Event, Round, Verdict, VerifierCredits, VerifierFault,
+	AcceptReason, Checks, Credits, Error, Event, Round, UnverifiableReason, Verdict,
+	VerifierCredits, VerifierFault,
 };
 
 const WORKER: AccountId = 1;
@@ -41,6 +42,10 @@ fn verdict(who: AccountId, agrees: bool) -> DispatchResult {
 
 fn credits(who: AccountId) -> Credits {
 	VerifierCredits::<Test>::get(crate::CreditEpoch::<Test>::get(), who)
+}
+
+fn bounded(list: &[AccountId]) -> frame_support::BoundedVec<AccountId, ConstU32<MAX_COMMITTEE>> {
+	frame_support::BoundedVec::truncate_from(list.to_vec())
 }
 
 fn offences() -> Vec<(AccountId, VerifierFault, Subject)> {
@@ -194,54 +199,148 @@ fn a_dispute_that_clears_the_worker_accepts_and_faults_the_disputer() {
 }
 
 #[test]
-fn a_silent_verifier_is_faulted_and_the_others_decide_at_the_deadline() {
+fn a_silent_seat_is_redrawn_and_the_new_member_decides() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		assert_ok!(verdict(members[0], true));
 		run_to(DEADLINE - 1);
 		assert!(world(|w| w.accepted.is_empty()), "waits for the silent member until the deadline");
 		run_to(DEADLINE);
-		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
+		assert!(world(|w| w.accepted.is_empty()), "one agreement of two seats accepts nothing");
 		assert_eq!(offences(), vec![(members[1], VerifierFault::Silent, CHECKED)]);
+		let seated = committee();
+		assert_eq!(seated[0], members[0], "the verdict given stays");
+		assert!(!members.contains(&seated[1]), "the silent seat goes to another verifier");
+		let check = Checks::<Test>::get(CHECKED).unwrap();
+		assert_eq!((check.deadline, check.redraws), (DEADLINE + 30, 1));
+		assert_eq!(check.dismissed.to_vec(), vec![members[1]]);
+		assert!(events().contains(&Event::Redrawn {
+			subject: CHECKED,
+			dismissed: bounded(&[members[1]]),
+			committee: bounded(&seated),
+			deadline: DEADLINE + 30,
+			redraw: 1,
+		}));
+		assert_ok!(verdict(seated[1], true));
+		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
 		assert_eq!(credits(members[0]).matched, 1);
+		assert_eq!(credits(seated[1]).matched, 1);
 		assert_eq!(credits(members[1]), Credits::default());
+		assert_noop!(verdict(members[1], true), Error::<Test>::NotUnderCheck);
 	});
 }
 
 #[test]
-fn a_wholly_silent_committee_gives_way_to_a_dispute_and_a_silent_dispute_clears_the_worker() {
+fn a_wholly_silent_committee_is_redrawn_then_decided() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		run_to(DEADLINE);
 		let check = Checks::<Test>::get(CHECKED).unwrap();
-		assert_eq!(check.round, Round::Dispute { disputer: None });
-		assert_eq!(check.deadline, DEADLINE + 30);
-		let mut silent: Vec<_> =
-			members.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)).collect();
-		assert_eq!(offences(), silent);
-		let dispute = committee();
-		run_to(DEADLINE + 30);
-		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)], "a tie goes to the worker");
-		silent.extend(dispute.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)));
-		assert_eq!(offences(), silent, "every silent member once, per round");
+		assert_eq!(check.round, Round::Committee, "silence is no dispute");
+		let seated = committee();
+		assert!(seated.iter().all(|who| !members.contains(who)));
+		assert_eq!(
+			offences(),
+			members.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)).collect::<Vec<_>>()
+		);
+		for who in &seated {
+			assert_ok!(verdict(*who, true));
+		}
+		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
+		assert!(events().contains(&Event::Accepted {
+			subject: CHECKED,
+			worker: WORKER,
+			reason: AcceptReason::CommitteeAgreed
+		}));
 	});
 }
 
 #[test]
-fn at_the_deadline_a_dispute_goes_to_the_side_with_more_verdicts() {
+fn silence_through_every_redraw_ends_unverifiable_with_nothing_paid_or_slashed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let mut silent = sampled();
+		let max_redraws = Verification::params().max_redraws as u64;
+		for redraw in 1..=max_redraws {
+			run_to(DEADLINE + 30 * (redraw - 1));
+			assert_eq!(Checks::<Test>::get(CHECKED).unwrap().redraws as u64, redraw);
+			silent.extend(committee());
+		}
+		run_to(DEADLINE + 30 * max_redraws);
+		assert!(Checks::<Test>::get(CHECKED).is_none());
+		assert_eq!(world(|w| w.voided.clone()), vec![(JOB, 0)], "the job closes, refunded");
+		assert!(world(|w| w.accepted.is_empty() && w.rejected.is_empty()));
+		assert_eq!(bond_of(WORKER), BOND, "the worker is not slashed");
+		assert!(world(|w| w.forfeits.is_empty() && w.verification_results.is_empty()));
+		assert_eq!(
+			offences(),
+			silent.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)).collect::<Vec<_>>(),
+			"every silent member faulted once"
+		);
+		let all: std::collections::BTreeSet<_> = silent.iter().collect();
+		assert_eq!(all.len(), silent.len(), "nobody dismissed was drawn again");
+		assert!(events().contains(&Event::Unverifiable {
+			subject: CHECKED,
+			worker: WORKER,
+			reason: UnverifiableReason::Silent
+		}));
+	});
+}
+
+#[test]
+fn a_silent_dispute_never_clears_the_worker() {
+	// Ten verifiers: enough to give all five dispute seats to others.
+	let verifiers: Vec<AccountId> = (101..=110).collect();
+	ExtBuilder::default().verifiers(&verifiers).build_and_execute(|| {
+		let (_, dispute) = disputed();
+		run_to(OPENED + 30);
+		assert!(world(|w| w.accepted.is_empty()), "0 to 0 is no clearance");
+		let redrawn = committee();
+		assert!(redrawn.iter().all(|who| !dispute.contains(who)));
+	});
+}
+
+#[test]
+fn a_dispute_without_a_majority_of_seats_is_redrawn_not_decided() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (_, dispute) = disputed();
 		assert_ok!(verdict(dispute[0], false));
 		assert_ok!(verdict(dispute[1], false));
 		assert_ok!(verdict(dispute[2], true));
 		run_to(OPENED + 30);
-		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)]);
+		assert!(world(|w| w.rejected.is_empty()), "2 of 5 seats are no majority");
+		assert_eq!(bond_of(WORKER), BOND);
+		let seated = committee();
+		assert_eq!(&seated[..3], &dispute[..3], "the given verdicts stay");
+		assert_ok!(verdict(seated[3], false));
+		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)], "3 of 5 seats decide");
 		assert_eq!(bond_of(WORKER), BOND - 100);
 	});
 }
 
 #[test]
-fn an_equivocating_verifier_loses_its_vote_and_is_reported() {
+fn a_full_dispute_without_a_majority_is_unverifiable() {
+	// Four serve, so the dispute has four seats: two against two decides nothing.
+	ExtBuilder::default().verifiers(&[101, 102, 103, 104]).build_and_execute(|| {
+		let (_, dispute) = disputed();
+		assert_eq!(dispute.len(), 4);
+		assert_ok!(verdict(dispute[0], false));
+		assert_ok!(verdict(dispute[1], false));
+		assert_ok!(verdict(dispute[2], true));
+		assert_ok!(verdict(dispute[3], true));
+		run_to(OPENED + 30);
+		assert!(Checks::<Test>::get(CHECKED).is_none());
+		assert_eq!(world(|w| w.voided.clone()), vec![(JOB, 0)]);
+		assert_eq!(bond_of(WORKER), BOND);
+		assert!(events().contains(&Event::Unverifiable {
+			subject: CHECKED,
+			worker: WORKER,
+			reason: UnverifiableReason::NoMajority
+		}));
+	});
+}
+
+#[test]
+fn an_equivocating_verifier_loses_its_vote_and_seat_and_is_reported() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		assert_ok!(verdict(members[0], true));
@@ -259,11 +358,15 @@ fn an_equivocating_verifier_loses_its_vote_and_is_reported() {
 		);
 		assert_eq!(offences(), vec![(members[0], VerifierFault::Equivocated, CHECKED)]);
 		assert_noop!(verdict(members[0], true), Error::<Test>::Equivocated);
-		// The other member's agreement alone does not make the committee unanimous; the
-		// deadline decides, with no credit for the equivocator.
+		// The other member's agreement alone does not make the committee unanimous; at the
+		// deadline the void seat goes to another verifier.
 		assert_ok!(verdict(members[1], true));
 		assert!(world(|w| w.accepted.is_empty()));
 		run_to(DEADLINE);
+		let seated = committee();
+		assert_eq!(seated[1], members[1]);
+		assert!(!members.contains(&seated[0]));
+		assert_ok!(verdict(seated[0], true));
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
 		assert_eq!(credits(members[0]), Credits::default());
 		assert_eq!(credits(members[1]).matched, 1);
@@ -294,21 +397,22 @@ fn verdicts_from_outside_the_committee_twice_or_too_late_are_refused() {
 }
 
 #[test]
-fn a_dispute_no_verifier_can_take_is_decided_by_the_first_rounds_verdicts() {
+fn a_dispute_no_verifier_can_take_is_unverifiable() {
 	ExtBuilder::default().build_and_execute(|| {
 		let first = sampled();
 		// Every verifier stops serving after the committee was drawn.
 		world(|w| w.not_serving.extend(101..=107));
 		assert_ok!(verdict(first[0], false));
-		let check = Checks::<Test>::get(CHECKED).unwrap();
-		assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
-		assert!(check.members.is_empty());
-		assert_noop!(verdict(first[1], true), Error::<Test>::NotInCommittee);
-		run_to(OPENED + 30);
-		// One verdict against, none for: the worker is wrong.
-		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)]);
-		assert_eq!(bond_of(WORKER), BOND - 100);
-		assert_eq!(credits(first[0]), Credits { matched: 1, disputes: 1 });
+		assert!(Checks::<Test>::get(CHECKED).is_none());
+		assert!(events().contains(&Event::Unverifiable {
+			subject: CHECKED,
+			worker: WORKER,
+			reason: UnverifiableReason::NoVerifiers
+		}));
+		assert_eq!(world(|w| w.voided.clone()), vec![(JOB, 0)]);
+		assert!(world(|w| w.rejected.is_empty()), "one verdict proves nothing");
+		assert_eq!(bond_of(WORKER), BOND);
+		assert_eq!(credits(first[0]), Credits::default());
 	});
 }
 
