@@ -184,7 +184,10 @@ fn an_unverifiable_receipt_is_not_paid_and_the_job_fails_with_its_escrow_refunde
 		set_pending_verification(true);
 		assert_ok!(submit_gemm(1, 100, 3 * PRICE));
 		let worker = Jobs::job(0).unwrap().stages[0].worker.unwrap();
-		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(worker), batch(vec![receipt(0, 0)])));
+		assert_ok!(Jobs::submit_receipts(
+			RuntimeOrigin::signed(worker),
+			batch(vec![receipt(0, 0)])
+		));
 		let bond = bond_of(worker);
 		assert_noop!(<Jobs as JobSettlement>::void(1, 0), Error::<Test>::UnknownJob);
 		events();
