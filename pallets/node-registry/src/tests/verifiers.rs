@@ -8,8 +8,14 @@ use frame_support::{assert_noop, assert_ok, BoundedVec};
 use super::*;
 use crate::{Availability, Error, NodeRole, ServingVerifiers, VerifierDirectory, Verifiers};
 
+/// `who` controls the validator candidate `stash` and registers its Verifier node.
 fn register_verifier(who: AccountId, stash: AccountId) -> sp_runtime::DispatchResult {
 	add_validator(who, stash);
+	register_as_verifier(who, stash)
+}
+
+/// `who` registers a Verifier node bound to `stash`.
+fn register_as_verifier(who: AccountId, stash: AccountId) -> sp_runtime::DispatchResult {
 	NodeRegistry::register(
 		RuntimeOrigin::signed(who),
 		NodeRole::Verifier { stash },
@@ -51,19 +57,7 @@ fn verifier_nodes_join_the_directory_and_leave_it_when_they_deregister() {
 #[test]
 fn a_verifier_must_be_bound_to_an_elected_validator_it_controls() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(
-			NodeRegistry::register(
-				RuntimeOrigin::signed(1),
-				NodeRole::Verifier { stash: 11 },
-				hardware(),
-				endpoint("http://verifier"),
-				PRICE,
-				Ib::ONE,
-				BoundedVec::new(),
-				Availability::default(),
-			),
-			Error::<Test>::NotValidatorController
-		);
+		assert_noop!(register_as_verifier(1, 11), Error::<Test>::NotValidatorController);
 		// A candidate outside the session's validator set (a fresh `validate`) waits for its
 		// election.
 		unelect(11);
