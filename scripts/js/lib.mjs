@@ -167,8 +167,7 @@ export async function setVerificationParams(api, root, changes) {
   return before;
 }
 
-/** Resolves with the events of the first block in which `match` accepted one, and that event;
- * like `nextEvent`, for events that may already be in the block being watched. */
+/** `nextEvent`, whose timeout error says `what` was awaited. */
 export async function untilEvent(api, match, timeoutMs, what) {
   try {
     return await nextEvent(api, match, timeoutMs);

@@ -45,9 +45,7 @@ impl<T: Config> Pallet<T> {
 		if was_offline {
 			Self::deposit_event(Event::BackOnline { who: who.clone() });
 		}
-		if matches!(node.role, NodeRole::Verifier { .. }) {
-			Self::refresh_serving(&who);
-		}
+		Self::refresh_serving(&who, &node);
 		T::Stake::profile_changed(&who);
 		Self::report_online(&who, &node, params.heartbeat_interval);
 		Ok(())
@@ -78,8 +76,8 @@ impl<T: Config> Pallet<T> {
 		);
 		let last_heartbeat = node.last_heartbeat;
 		node.status = NodeStatus::Offline;
-		Nodes::<T>::insert(&who, node);
-		Self::stop_serving(&who);
+		Nodes::<T>::insert(&who, &node);
+		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::WentOffline { who: who.clone(), last_heartbeat });
 		T::Stake::profile_changed(&who);
 		Ok(())

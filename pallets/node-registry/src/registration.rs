@@ -131,12 +131,9 @@ impl<T: Config> Pallet<T> {
 		if matches!(node.role, NodeRole::Verifier { .. }) {
 			Verifiers::<T>::try_append(&who).map_err(|_| Error::<T>::TooManyVerifiers)?;
 		}
-		let verifier = matches!(node.role, NodeRole::Verifier { .. });
-		Nodes::<T>::insert(&who, node);
+		Nodes::<T>::insert(&who, &node);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_add(1));
-		if verifier {
-			Self::refresh_serving(&who);
-		}
+		Self::refresh_serving(&who, &node);
 		T::Stake::profile_changed(&who);
 		Ok(())
 	}
@@ -187,8 +184,8 @@ impl<T: Config> Pallet<T> {
 		let mut node = Self::node(&who)?;
 		ensure!(node.status != NodeStatus::Paused, Error::<T>::AlreadyPaused);
 		node.status = NodeStatus::Paused;
-		Nodes::<T>::insert(&who, node);
-		Self::stop_serving(&who);
+		Nodes::<T>::insert(&who, &node);
+		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::Paused { who: who.clone() });
 		T::Stake::profile_changed(&who);
 		Ok(())
@@ -200,11 +197,8 @@ impl<T: Config> Pallet<T> {
 		// Resuming counts as a heartbeat: the node is back and on time.
 		node.status = NodeStatus::Active;
 		node.last_heartbeat = frame_system::Pallet::<T>::block_number();
-		let verifier = matches!(node.role, NodeRole::Verifier { .. });
-		Nodes::<T>::insert(&who, node);
-		if verifier {
-			Self::refresh_serving(&who);
-		}
+		Nodes::<T>::insert(&who, &node);
+		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::Resumed { who: who.clone() });
 		T::Stake::profile_changed(&who);
 		Ok(())
@@ -216,12 +210,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Stake::active_bond(&who).is_zero(), Error::<T>::StillBonded);
 		Self::leave_pools(&who, &node.hosted_models);
 		if matches!(node.role, NodeRole::Verifier { .. }) {
-			Verifiers::<T>::mutate(|verifiers| {
-				if let Some(index) = verifiers.iter().position(|v| *v == who) {
-					verifiers.swap_remove(index);
-				}
-			});
-			Self::stop_serving(&who);
+			Verifiers::<T>::mutate(|verifiers| Self::remove_from(verifiers, &who));
+			ServingVerifiers::<T>::mutate(|serving| Self::remove_from(serving, &who));
 		}
 		Nodes::<T>::remove(&who);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_sub(1));

@@ -14,7 +14,8 @@
 use frame_support::pallet_prelude::*;
 
 use crate::{
-	pallet::*, weights::WeightInfo, NodeRole, NodeStatus, ValidatorControllers, VerifierDirectory,
+	pallet::*, weights::WeightInfo, NodeRecord, NodeRole, NodeStatus, ValidatorControllers,
+	VerifierDirectory,
 };
 
 impl<T: Config> VerifierDirectory<T::AccountId> for Pallet<T> {
@@ -27,50 +28,61 @@ impl<T: Config> VerifierDirectory<T::AccountId> for Pallet<T> {
 	}
 
 	fn is_serving(who: &T::AccountId) -> bool {
-		let Some(node) = Nodes::<T>::get(who) else { return false };
-		let NodeRole::Verifier { stash } = &node.role else { return false };
-		node.status == NodeStatus::Active
-			&& !Self::is_overdue(&node)
-			&& T::Validators::controls_validator(who, stash)
-			&& T::Validators::is_active_validator(stash)
+		Nodes::<T>::get(who).is_some_and(|node| Self::serves(who, &node))
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// Puts `who` in the serving set if it serves and is not there yet, or takes it out if it
-	/// is there and no longer serves.
-	pub(crate) fn refresh_serving(who: &T::AccountId) {
-		let serving = <Self as VerifierDirectory<_>>::is_serving(who);
-		ServingVerifiers::<T>::mutate(|set| {
-			let position = set.iter().position(|v| v == who);
-			match (serving, position) {
-				// The set is as large as the directory, which holds `who`: there is room.
-				(true, None) => {
-					let _ = set.try_push(who.clone());
-				}
-				(false, Some(index)) => {
-					set.swap_remove(index);
-				}
-				_ => {}
-			}
-		});
+	/// Whether `who`, whose record is `node`, serves: a Verifier node, active and on time,
+	/// controlling a validator candidate whose stash is in the session's validator set. The
+	/// record is checked before the staking and session state is read.
+	fn serves(who: &T::AccountId, node: &NodeRecord<T>) -> bool {
+		let NodeRole::Verifier { stash } = &node.role else { return false };
+		node.status == NodeStatus::Active
+			&& !Self::is_overdue(node)
+			&& T::Validators::controls_validator(who, stash)
+			&& T::Validators::is_active_validator(stash)
 	}
 
-	/// Takes `who` out of the serving set, if it is there.
-	pub(crate) fn stop_serving(who: &T::AccountId) {
-		ServingVerifiers::<T>::mutate(|set| {
-			if let Some(index) = set.iter().position(|v| v == who) {
+	/// Brings `who`'s place in the serving set in line with its record `node` (as stored now):
+	/// in while it serves, out otherwise. Costs nothing for a node that is not a Verifier node,
+	/// and writes the set only when it changes.
+	pub(crate) fn refresh_serving(who: &T::AccountId, node: &NodeRecord<T>) {
+		if !matches!(node.role, NodeRole::Verifier { .. }) {
+			return;
+		}
+		let serving = Self::serves(who, node);
+		let mut set = ServingVerifiers::<T>::get();
+		match (serving, set.iter().position(|v| v == who)) {
+			// The set is as large as the directory, which holds `who`: there is room.
+			(true, None) => {
+				let _ = set.try_push(who.clone());
+			}
+			(false, Some(index)) => {
 				set.swap_remove(index);
 			}
-		});
+			_ => return,
+		}
+		ServingVerifiers::<T>::put(set);
 	}
 
-	/// Rebuilds the serving set from the directory when the session changed; one read when it
+	/// Takes `who` out of a verifier list (the directory or the serving set), if it is there.
+	pub(crate) fn remove_from<S: Get<u32>>(
+		list: &mut BoundedVec<T::AccountId, S>,
+		who: &T::AccountId,
+	) {
+		if let Some(index) = list.iter().position(|v| v == who) {
+			list.swap_remove(index);
+		}
+	}
+
+	/// Rebuilds the serving set from the directory when the session changed; two reads when it
 	/// did not.
 	pub(crate) fn follow_session() -> Weight {
 		let session = T::Validators::session_index();
 		if ServingSession::<T>::get() == Some(session) {
-			return T::DbWeight::get().reads(1);
+			// The session index and ServingSession.
+			return T::DbWeight::get().reads(2);
 		}
 		let listed = Verifiers::<T>::get();
 		let serving: BoundedVec<_, _> = BoundedVec::truncate_from(

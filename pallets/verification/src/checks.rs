@@ -121,7 +121,6 @@ impl<T: Config> Pallet<T> {
 		let size = params.dispute_committee_size as u32;
 		let members = Self::draw_members(&seed, &subject, 1, size, &check.dismissed);
 		if members.is_empty() {
-			check.earlier = core::mem::take(&mut check.members);
 			Self::void(subject, check, UnverifiableReason::NoVerifiers);
 			return Ok(());
 		}

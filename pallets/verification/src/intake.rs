@@ -86,36 +86,33 @@ impl<T: Config> Pallet<T> {
 			{
 				break;
 			}
-			let sampled = sampling::is_sampled(&seed, &entry.subject, entry.rate);
 			let size = params.committee_size as u32;
-			let committee = if sampled {
-				Self::draw_members(&seed, &entry.subject, 0, size, &[])
-			} else {
-				Default::default()
-			};
-			if !sampled {
+			if !sampling::is_sampled(&seed, &entry.subject, entry.rate) {
 				Self::accept(entry.subject, &entry.worker, AcceptReason::NotSampled);
 				weight.saturating_accrue(
 					T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()),
 				);
-			} else if committee.is_empty() {
-				// Sampled, and no verifier serves: only a development chain accepts it.
-				if params.accept_without_verifiers {
-					Self::accept(entry.subject, &entry.worker, AcceptReason::NoVerifiers);
-				} else {
-					Self::unverifiable(
-						entry.subject,
-						&entry.worker,
-						UnverifiableReason::NoVerifiers,
-					);
-				}
-				weight.saturating_accrue(
-					T::WeightInfo::decide_sampled(size).saturating_add(Self::conclude_weight()),
-				);
 			} else {
-				match Self::open_check(entry, committee, now) {
-					Ok(()) => weight.saturating_accrue(T::WeightInfo::decide_sampled(size)),
-					Err(_) => break,
+				let committee = Self::draw_members(&seed, &entry.subject, 0, size, &[]);
+				if committee.is_empty() {
+					// No verifier serves: only a development chain accepts the claim.
+					if params.accept_without_verifiers {
+						Self::accept(entry.subject, &entry.worker, AcceptReason::NoVerifiers);
+					} else {
+						Self::unverifiable(
+							entry.subject,
+							&entry.worker,
+							UnverifiableReason::NoVerifiers,
+						);
+					}
+					weight.saturating_accrue(
+						T::WeightInfo::decide_sampled(size).saturating_add(Self::conclude_weight()),
+					);
+				} else {
+					match Self::open_check(entry, committee, now) {
+						Ok(()) => weight.saturating_accrue(T::WeightInfo::decide_sampled(size)),
+						Err(_) => break,
+					}
 				}
 			}
 			queue.next = queue.next.saturating_add(1);
