@@ -46,6 +46,14 @@ pub fn register_lavapipe(
 	)
 }
 
+/// Bonds the verifier bond for `who` (a validator's controller) and registers its lavapipe
+/// Verifier node for `stash` at `price` per IBM.
+pub fn lavapipe_verifier(who: &AccountId, stash: &AccountId, price: Balance) -> DispatchResult {
+	let bond = <crate::Runtime as pallet_node_registry::Config>::VerifierBond::get();
+	ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), bond)?;
+	register_lavapipe(who, NodeRole::Verifier { stash: stash.clone() }, price, Vec::new())
+}
+
 /// Registers `who` as a lavapipe worker at `price` per IBM hosting `models`, bonds `bond` and
 /// answers its benchmark challenge; the answer is then under check.
 pub fn answered_lavapipe_worker(

@@ -3,13 +3,14 @@
 //   node attack_fake_verifiers.mjs [ws://127.0.0.1:9944]
 // Root makes every receipt sampled and turns off the development chain's one exception
 // (acceptWithoutVerifiers), as on any real chain. 24 accounts each bond 1 CNDR in staking,
-// `validate`, try to register a Verifier node (refused: their stashes are not in the session's
+// `validate`, bond the verifier bond (100 CNDR each: the crowd costs 2,400 CNDR, slashable per
+// fault), try to register a Verifier node (refused: their stashes are not in the session's
 // validator set) and `chill`. Then Charlie submits 4 GEMM jobs and each worker they are routed
 // to commits random output roots. No receipt is accepted, no crowd account sits on a
 // committee: each one ends `Unverifiable` (no verifier serves, or the one that does stays
 // silent), its job fails and Charlie gets the escrow back. Root restores the parameters after.
 import { randomBytes } from 'node:crypto';
-import { CNDR, check, connect, heartbeat, poll, run, send, setVerificationParams } from './lib.mjs';
+import { CNDR, bondVerifierBond, check, connect, heartbeat, poll, run, send, setVerificationParams } from './lib.mjs';
 
 const CROWD = 24;
 const JOBS = 4;
@@ -26,10 +27,12 @@ async function main() {
   // The crowd: funded by Alice in one block, then each bonds, validates, tries to register.
   const crowd = Array.from({ length: CROWD }, (_, i) => keyring.addFromUri(`//Crowd/${i}`, { name: `crowd ${i}` }));
   const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
-  await Promise.all(crowd.map((who, i) => send(api, api.tx.balances.transferKeepAlive(who.address, 3n * CNDR), alice, { nonce: nonce + i })));
+  const verifierBond = api.consts.nodeRegistry.verifierBond.toBigInt();
+  await Promise.all(crowd.map((who, i) => send(api, api.tx.balances.transferKeepAlive(who.address, verifierBond + 3n * CNDR), alice, { nonce: nonce + i })));
   const refusals = await Promise.all(crowd.map(async (who) => {
     await send(api, api.tx.staking.bond(CNDR, 'Staked'), who);
     await send(api, api.tx.staking.validate({ commission: 0, blocked: false }), who);
+    await bondVerifierBond(api, who);
     try {
       await send(api, api.tx.nodeRegistry.register(
         { Verifier: { stash: who.address } },

@@ -9,7 +9,7 @@
 // `Unverifiable`), on a development chain too. Root shortens the verdict window for the run
 // and restores the parameters after.
 import { randomBytes } from 'node:crypto';
-import { CNDR, check, connect, heartbeat, run, send, setVerificationParams, untilEvent } from './lib.mjs';
+import { CNDR, bondVerifierBond, check, connect, heartbeat, run, send, setVerificationParams, untilEvent } from './lib.mjs';
 
 async function main() {
   const { api, keyring } = await connect();
@@ -17,7 +17,9 @@ async function main() {
   const attacker = keyring.addFromUri('//SilentVerifierAttacker', { name: 'Attacker' });
   const before = await setVerificationParams(api, alice, { verdictWindow: 5 });
 
-  // Alice serves: her Verifier node registered (verification.mjs may have done it) and on time.
+  // Alice serves: her verifier bond held, her Verifier node registered (verification.mjs may
+  // have done both) and on time.
+  await bondVerifierBond(api, alice);
   const node = await api.query.nodeRegistry.nodes(alice.address);
   if (node.isNone) {
     await send(api, api.tx.nodeRegistry.register(
@@ -59,6 +61,9 @@ async function main() {
   check(word.data.reason.isUnverifiable, `IbRejected: reason ${word.data.reason}`);
   const faulted = events.find((e) => api.events.verification.VerifierFaulted.is(e) && ours(e.data.subject));
   check(faulted && faulted.data.verifier.toString() === alice.address && faulted.data.fault.isSilent, 'VerifierFaulted: Alice, Silent');
+  const fine = api.consts.nodeRegistry.verifierBond.toBigInt() / 10n;
+  check(faulted.data.stash.toString() === alice.address && faulted.data.slashed.toBigInt() === fine,
+    `her silence cost her verifier bond ${faulted.data.slashed} planck and was reported against her stash`);
   const unverifiable = events.find((e) => api.events.verification.Unverifiable.is(e) && ours(e.data.subject));
   check(unverifiable && unverifiable.data.reason.isSilent, `verification.Unverifiable: ${unverifiable?.data.reason} (no other verifier serves to take her seat)`);
   const record = (await api.query.nodeRegistry.nodes(attacker.address)).unwrap();

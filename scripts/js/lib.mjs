@@ -157,6 +157,19 @@ export async function heartbeat(api, who, maxBlocks = 30) {
   }
 }
 
+/** Tops `who`'s compute bond up to the chain's verifier bond, which a Verifier node's account
+ * holds to register and to serve (each fault on a check takes a share of it); returns what it
+ * bonded. */
+export async function bondVerifierBond(api, who) {
+  const need = api.consts.nodeRegistry.verifierBond.toBigInt();
+  const bond = await api.query.computeStaking.bonds(who.address);
+  const active = bond.isSome ? bond.unwrap().active.toBigInt() : 0n;
+  if (active >= need) return 0n;
+  const call = bond.isSome ? api.tx.computeStaking.bondExtra(need - active) : api.tx.computeStaking.bond(need - active);
+  await send(api, call, who);
+  return need - active;
+}
+
 /** Root (`sudo`, signed by `root`) sets the verification parameters to the current ones with
  * `changes` applied (camelCase keys); checks it took and returns the parameters it replaced. */
 export async function setVerificationParams(api, root, changes) {

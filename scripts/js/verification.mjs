@@ -9,7 +9,7 @@
 // her recomputed root differs, which opens a dispute; the dispute committee (Alice again, the only
 // verifier) agrees with her, and Dave is proven wrong: his bond shrinks by exactly `fault_slash`
 // of it into the penalty pool, he is jailed, and the events name the job.
-import { CNDR, answerChallenge, check, connect, heartbeat, nextEvent, run, send } from './lib.mjs';
+import { CNDR, answerChallenge, bondVerifierBond, check, connect, heartbeat, nextEvent, run, send } from './lib.mjs';
 
 /** Parts per billion of a Perbill. */
 const BILLION = 1_000_000_000n;
@@ -34,7 +34,9 @@ async function main() {
     .find((e) => api.events.sudo.Sudid.is(e));
   check(sudid && sudid.data.sudoResult.isOk, 'sudo verification.setParams: every receipt sampled, committee of 1');
 
-  // Alice: a Verifier node bound to her validator stash.
+  // Alice: a Verifier node bound to her validator stash, the verifier bond held first.
+  const bonded = await bondVerifierBond(api, alice);
+  check(bonded === api.consts.nodeRegistry.verifierBond.toBigInt(), `Alice bonds the verifier bond: ${bonded} planck`);
   await send(api, api.tx.nodeRegistry.register(
     { Verifier: { stash: alice.address } },
     { cpuCores: 2, ramMib: 24576, gpuAdapter: 'llvmpipe (LLVM 15.0.6, 256 bits)', vramMib: 0, storageGib: 50, region: 'local' },

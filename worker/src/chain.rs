@@ -325,6 +325,15 @@ pub async fn stake(
 	})
 }
 
+/// Where `who`'s bond stands against the chain's verifier bond, which a Verifier node's
+/// account holds to register and to serve (`minimum_stake` is the verifier bond).
+pub async fn verifier_stake(chain: &Chain, who: &AccountId32) -> anyhow::Result<StakeNeed> {
+	let need = stake(chain, who, (Ib::ZERO, 0)).await?;
+	let at = chain.at_best().await?;
+	let verifier_bond = at.constants().entry(api::constants().node_registry().verifier_bond())?;
+	Ok(StakeNeed { minimum_stake: verifier_bond, claimed_stake: 0, ..need })
+}
+
 /// Bonds `amount` more: a first bond, or an extra one.
 pub async fn bond(chain: &Chain, key: &Keypair, amount: u128, first: bool) -> anyhow::Result<()> {
 	if first {

@@ -171,7 +171,8 @@ struct JobResultArgs {
 enum RoleArg {
 	/// Runs jobs.
 	Worker,
-	/// Checks sampled receipts for a validator.
+	/// Checks sampled receipts for a validator (its controller account); bonds the chain's
+	/// verifier bond first, which each fault on a check costs a share of.
 	Verifier,
 }
 
@@ -403,6 +404,21 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		committed_memory_mib: args.committed_memory_mib,
 		background_jobs: args.background_jobs,
 	};
+	if let chain::Role::Verifier { .. } = role {
+		// A Verifier node's account holds the verifier bond: each fault on a check costs a
+		// share of it.
+		let stake = chain::verifier_stake(&chain, &who).await?;
+		let shortfall = stake.shortfall();
+		if shortfall > 0 {
+			chain::bond(&chain, &key, shortfall, !stake.bonded).await?;
+		}
+		println!(
+			"verifier bond: {} held (each fault on a check costs a share of it; below {} the \
+			 node stops serving until it bonds the difference)",
+			hardware::format_cndr(stake.active.saturating_add(shortfall)),
+			hardware::format_cndr(stake.minimum_stake)
+		);
+	}
 	tracing::info!(%who, %role, ib_micro = claimed_ib.micro(), adapter = %node.adapter, "registering");
 	let challenge = chain::register(&chain, &key, &node)
 		.await?

@@ -347,6 +347,7 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let output =
 		node.worker(&["register", "--role", "verifier", "--suri", "//Alice", "--ib-micro", "1"]);
 	assert!(output.status.success(), "{}", text(&output));
+	assert!(text(&output).contains("verifier bond: 100 CNDR held"), "{}", text(&output));
 	// Alice's verifier takes its flags from a config file.
 	let verifier_port = free_port();
 	let config = std::env::temp_dir().join(format!("cinder-e2e-alice-{}.toml", std::process::id()));

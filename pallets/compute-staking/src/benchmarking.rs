@@ -5,7 +5,7 @@ use cinder_primitives::{Ib, NodeProfile, StakeRule};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Saturating, Zero};
 
 use crate::*;
 
@@ -132,6 +132,33 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), who.clone());
 
 		assert!(!Bonds::<T>::get(&who).unwrap().eligible);
+	}
+
+	// Worst case: a slash larger than the active bond, taking from every unbonding chunk, that
+	// makes an eligible node ineligible.
+	#[benchmark]
+	fn slash() {
+		let (who, amount) = funded::<T>("worker");
+		Pallet::<T>::bond(RawOrigin::Signed(who.clone()).into(), amount).unwrap();
+		let piece = T::MinimumBond::get();
+		let chunks = T::MaxUnbondingChunks::get();
+		for epoch in 0..chunks {
+			T::BenchmarkHelper::set_epoch(epoch);
+			Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), piece).unwrap();
+		}
+		confirmed_node::<T>(&who, Bonds::<T>::get(&who).unwrap().active);
+		Pallet::<T>::update_eligibility(&who);
+		let chunk_total = piece.saturating_mul(chunks.into());
+		let target = amount.saturating_sub(chunk_total).saturating_add(piece);
+
+		#[block]
+		{
+			Pallet::<T>::do_slash(&who, SlashAmount::Amount(target), SlashReason::WrongResult, 0);
+		}
+
+		let left = Bonds::<T>::get(&who).unwrap();
+		assert!(left.active.is_zero() && !left.eligible, "the whole active bond was taken");
+		assert_eq!(left.total(), chunk_total.saturating_sub(piece));
 	}
 
 	impl_benchmark_test_suite!(

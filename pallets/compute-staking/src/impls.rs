@@ -355,6 +355,10 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::do_slash(who, amount, reason, evidence)
 	}
 
+	fn slash_weight() -> Weight {
+		T::WeightInfo::slash()
+	}
+
 	fn jail(who: &T::AccountId, epochs: u32, evidence: EvidenceId) -> RewardEpochIndex {
 		Self::do_jail(who, epochs, evidence)
 	}

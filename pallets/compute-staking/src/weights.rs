@@ -17,6 +17,7 @@ pub trait WeightInfo {
 	fn withdraw_unbonded(chunks: u32) -> Weight;
 	fn set_params() -> Weight;
 	fn refresh_eligibility() -> Weight;
+	fn slash() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
@@ -53,6 +54,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE / 2, PROOF)
 			.saturating_add(T::DbWeight::get().reads_writes(3, 1))
 	}
+	// Reads: Bonds, the account and holds of the bond and of the penalty pool, Jails, epoch,
+	// node profile, Params. Writes: Bonds, both accounts and holds.
+	fn slash() -> Weight {
+		Weight::from_parts(CALL_BASE, 2 * PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(9, 5))
+	}
 }
 
 /// For tests: the same shape with unit database costs.
@@ -74,5 +81,8 @@ impl WeightInfo for () {
 	}
 	fn refresh_eligibility() -> Weight {
 		Weight::from_parts(CALL_BASE / 2, PROOF)
+	}
+	fn slash() -> Weight {
+		Weight::from_parts(CALL_BASE, 2 * PROOF)
 	}
 }

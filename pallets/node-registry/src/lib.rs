@@ -127,6 +127,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxVerifiers: Get<u32>;
 
+		/// The compute bond (in compute staking, active) a Verifier node's account must hold to
+		/// register and to serve. Each fault on a check costs a share of it (the verification
+		/// pallet's `verifier_fault_slash`), every time; once it falls below this amount the
+		/// verifier stops serving until it bonds more. It comes back through `unbond` and
+		/// `withdraw_unbonded` once the node has left (slashable until released).
+		#[pallet::constant]
+		type VerifierBond: Get<BalanceOf<Self>>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -255,6 +263,9 @@ pub mod pallet {
 		/// A verifier's stash must be in the current session's validator set: register once
 		/// the stash is elected.
 		NotActiveValidator,
+		/// A Verifier node's account must hold an active compute bond of at least
+		/// `VerifierBond`: `computeStaking.bond` it first.
+		VerifierBondTooLow,
 		/// `MaxVerifiers` Verifier nodes are registered already.
 		TooManyVerifiers,
 		/// The price per IBM must be more than zero.

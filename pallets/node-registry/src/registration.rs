@@ -96,6 +96,10 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::NotValidatorController
 			);
 			ensure!(T::Validators::is_active_validator(stash), Error::<T>::NotActiveValidator);
+			ensure!(
+				T::Stake::active_bond(&who) >= T::VerifierBond::get(),
+				Error::<T>::VerifierBondTooLow
+			);
 		}
 		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
 		Self::ensure_ib_in_range(claimed_ib)?;

@@ -2,20 +2,21 @@
 //! that verification committees are drawn from.
 //!
 //! A verifier serves while its node is active and on time with its heartbeats, its account
-//! still controls a validator candidate's stash and that stash is in the current session's
-//! validator set. The serving set is rebuilt at every session change (the first block that sees
+//! holds the verifier bond (`VerifierBond`, active, in compute staking), still controls a
+//! validator candidate's stash and that stash is in the current session's validator set. The serving set is rebuilt at every session change (the first block that sees
 //! a new session index), and kept up to date by every registry action that starts or stops a
 //! verifier serving: registering, a heartbeat, resuming, pausing, going offline, leaving.
-//! Between those, a node can fall overdue or its stash be chilled; a draw asks
-//! [`VerifierDirectory::is_serving`] of every verifier it picks and passes over those. So a
-//! directory full of Verifier nodes that do not serve (chilled candidates, silent nodes) never
-//! sits on a committee: it costs their owners the registration and changes no outcome.
+//! Between those, a node can fall overdue, its bond be unbonded or slashed below the verifier
+//! bond, or its stash be chilled; a draw asks [`VerifierDirectory::serving_stash`] of every
+//! verifier it picks and passes over those. So a directory full of Verifier nodes that do not
+//! serve (chilled candidates, silent nodes) never sits on a committee: it costs their owners
+//! the registration and a bond each, and changes no outcome.
 
 use frame_support::pallet_prelude::*;
 
 use crate::{
-	pallet::*, weights::WeightInfo, NodeRecord, NodeRole, NodeStatus, ValidatorControllers,
-	VerifierDirectory,
+	pallet::*, weights::WeightInfo, ComputeStake, NodeRecord, NodeRole, NodeStatus,
+	ValidatorControllers, VerifierDirectory,
 };
 
 impl<T: Config> VerifierDirectory<T::AccountId> for Pallet<T> {
@@ -27,19 +28,25 @@ impl<T: Config> VerifierDirectory<T::AccountId> for Pallet<T> {
 		ServingVerifiers::<T>::get().get(index as usize).cloned()
 	}
 
-	fn is_serving(who: &T::AccountId) -> bool {
-		Nodes::<T>::get(who).is_some_and(|node| Self::serves(who, &node))
+	fn serving_stash(who: &T::AccountId) -> Option<T::AccountId> {
+		let node = Nodes::<T>::get(who)?;
+		match &node.role {
+			NodeRole::Verifier { stash } if Self::serves(who, &node) => Some(stash.clone()),
+			_ => None,
+		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
 	/// Whether `who`, whose record is `node`, serves: a Verifier node, active and on time,
-	/// controlling a validator candidate whose stash is in the session's validator set. The
-	/// record is checked before the staking and session state is read.
+	/// holding the verifier bond, controlling a validator candidate whose stash is in the
+	/// session's validator set. The record is checked before the bond, the staking and the
+	/// session state are read.
 	fn serves(who: &T::AccountId, node: &NodeRecord<T>) -> bool {
 		let NodeRole::Verifier { stash } = &node.role else { return false };
 		node.status == NodeStatus::Active
 			&& !Self::is_overdue(node)
+			&& T::Stake::active_bond(who) >= T::VerifierBond::get()
 			&& T::Validators::controls_validator(who, stash)
 			&& T::Validators::is_active_validator(stash)
 	}

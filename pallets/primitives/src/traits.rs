@@ -60,7 +60,8 @@ pub enum SlashReason {
 	MissedDeadline,
 	/// A benchmark challenge answered wrongly.
 	FailedBenchmark,
-	/// A verifier that voted against the final verdict.
+	/// A verifier's fault on a check it sat on: a verdict against the final outcome, or
+	/// silence past the deadline.
 	VerifierMisconduct,
 }
 
@@ -114,6 +115,9 @@ pub trait ComputeStake<AccountId, Balance> {
 		evidence: EvidenceId,
 	) -> Balance;
 
+	/// The most one [`Self::slash`] costs.
+	fn slash_weight() -> Weight;
+
 	/// Jails `who` for `epochs` reward epochs from the current one, `evidence` being the
 	/// proven fault: no jobs and no rewards until the returned epoch begins. A longer jail
 	/// already in force is kept.
@@ -147,18 +151,25 @@ pub trait ValidatorControllers<AccountId> {
 /// The verifiers a committee may be drawn from (implemented by the node registry).
 ///
 /// A verifier *serves* while its node is an active Verifier node on time with its heartbeats,
-/// its account controls a validator candidate's stash and that stash is in the current
-/// session's validator set. The serving set, indexed `0‥serving_count`, is brought up to date
-/// at every session change and by every registry action that starts or stops a verifier
-/// serving; between those, a node can fall overdue or a stash be chilled, so a draw asks
-/// [`Self::is_serving`] of each verifier it picks.
+/// its account holds the verifier bond in compute staking, controls a validator candidate's
+/// stash and that stash is in the current session's validator set. The serving set, indexed
+/// `0‥serving_count`, is brought up to date at every session change and by every registry
+/// action that starts or stops a verifier serving; between those, a node can fall overdue, a
+/// bond be unbonded or slashed, a stash be chilled, so a draw asks [`Self::serving_stash`] of
+/// each verifier it picks.
 pub trait VerifierDirectory<AccountId> {
 	/// Number of verifiers in the serving set.
 	fn serving_count() -> u32;
 	/// The verifier (the account that signs its verdicts) at `index` of the serving set.
 	fn serving_at(index: u32) -> Option<AccountId>;
+	/// The validator stash `who` verifies for, while `who` serves now; `None` when it does
+	/// not serve. A committee records it when it seats `who`, so a fault is answered for by
+	/// that stash even after the node leaves.
+	fn serving_stash(who: &AccountId) -> Option<AccountId>;
 	/// Whether `who` serves now.
-	fn is_serving(who: &AccountId) -> bool;
+	fn is_serving(who: &AccountId) -> bool {
+		Self::serving_stash(who).is_some()
+	}
 }
 
 /// Number of a benchmark challenge, unique over the chain's life (the registry's nonce).

@@ -14,7 +14,8 @@ use crate::*;
 
 /// What the benchmarks need from the runtime around the pallet.
 pub trait BenchmarkHelper<AccountId> {
-	/// Makes `verifiers` the verifier directory, in this order.
+	/// Makes `verifiers` the verifier directory, in this order, each serving and holding the
+	/// verifier bond (so a fault's slash moves real funds).
 	fn set_verifiers(verifiers: &[AccountId]);
 	/// Funds and bonds `worker`, so a slash moves real funds.
 	fn bond_worker(worker: &AccountId);
@@ -39,7 +40,7 @@ fn members<T: Config>(
 	let members: Vec<_> = list
 		.iter()
 		.enumerate()
-		.map(|(i, who)| Member { who: who.clone(), vote: vote(i) })
+		.map(|(i, who)| Member { who: who.clone(), stash: who.clone(), vote: vote(i) })
 		.collect();
 	BoundedVec::truncate_from(members)
 }

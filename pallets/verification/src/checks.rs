@@ -16,7 +16,7 @@ use crate::{
 use cinder_primitives::{SlashAmount, SlashReason};
 
 /// Blocks after the wanted one a check deadline may move to when that block is full.
-pub const DEADLINE_SPILL: u32 = 16;
+pub const DEADLINE_SPILL: u32 = 22;
 
 /// Entries of the serving set a draw may pass over because they stopped serving since the set
 /// was last brought up to date (a node fell overdue, a stash was chilled mid-session).
@@ -52,10 +52,11 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			let Some(who) = T::Verifiers::serving_at(index) else { continue };
-			if excluded.contains(&who) || !T::Verifiers::is_serving(&who) {
+			if excluded.contains(&who) {
 				continue;
 			}
-			members.push(Member { who, vote: Vote::Silent });
+			let Some(stash) = T::Verifiers::serving_stash(&who) else { continue };
+			members.push(Member { who, stash, vote: Vote::Silent });
 		}
 		BoundedVec::truncate_from(members)
 	}
@@ -149,10 +150,11 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::submit_verdict_dispute(size).saturating_add(Self::void_weight()))
 	}
 
-	/// The most the fault reports and reward credits of a check with `size` members a round
-	/// cost: every member of both rounds reported and credited.
+	/// The most the faults and reward credits of a check with `size` members a round cost:
+	/// every member of both rounds slashed, reported and credited.
 	pub(crate) fn reports_weight(size: u32) -> Weight {
 		T::Offences::report_weight()
+			.saturating_add(T::Stake::slash_weight())
 			.saturating_add(T::Rewards::verifications_matched_weight())
 			.saturating_mul(2u64.saturating_mul(size.into()))
 	}
@@ -175,7 +177,7 @@ impl<T: Config> Pallet<T> {
 			given if given == vote => return Err(Error::<T>::AlreadyVoted.into()),
 			_ => {
 				member.vote = Vote::Equivocated;
-				Self::fault(subject, &who, VerifierFault::Equivocated);
+				Self::fault(subject, member, VerifierFault::Equivocated);
 				Checks::<T>::insert(subject, check);
 				return Ok(());
 			}
@@ -263,7 +265,7 @@ impl<T: Config> Pallet<T> {
 		for member in check.members.iter() {
 			match member.vote {
 				Vote::Silent => {
-					Self::fault(subject, &member.who, VerifierFault::Silent);
+					Self::fault(subject, member, VerifierFault::Silent);
 					dismissed.push(member.who.clone());
 				}
 				// Reported when it equivocated.
@@ -325,10 +327,29 @@ impl<T: Config> Pallet<T> {
 		Self::unverifiable(subject, &check.worker, reason);
 	}
 
-	/// Reports a verifier fault.
-	fn fault(subject: Subject, verifier: &T::AccountId, fault: VerifierFault) {
-		T::Offences::report(verifier, fault, subject);
-		Self::deposit_event(Event::VerifierFaulted { subject, verifier: verifier.clone(), fault });
+	/// Answers a verifier's fault on `subject`: `verifier_fault_slash` of the member's
+	/// verifier bond (active or unbonding: a node that left is still held to it until the
+	/// bond is released) goes to the penalty pool, and the stash recorded when it was seated
+	/// is reported as an offence.
+	fn fault(subject: Subject, member: &Member<T::AccountId>, fault: VerifierFault) {
+		let evidence = match subject {
+			Subject::Stage { job, .. } => job,
+			Subject::Benchmark { challenge } => challenge,
+		};
+		let slashed = T::Stake::slash(
+			&member.who,
+			SlashAmount::Fraction(Self::params().verifier_fault_slash),
+			SlashReason::VerifierMisconduct,
+			evidence,
+		);
+		T::Offences::report(&member.stash, fault, subject);
+		Self::deposit_event(Event::VerifierFaulted {
+			subject,
+			verifier: member.who.clone(),
+			stash: member.stash.clone(),
+			fault,
+			slashed,
+		});
 	}
 
 	/// Applies the final word on a check: credits and faults for every vote of both rounds,
@@ -344,9 +365,9 @@ impl<T: Config> Pallet<T> {
 			match (member.vote, right) {
 				(Vote::Agree, true) | (Vote::Disagree, false) => Self::credit(&member.who, 1, 0),
 				(Vote::Agree, false) | (Vote::Disagree, true) => {
-					Self::fault(subject, &member.who, VerifierFault::WrongVerdict)
+					Self::fault(subject, member, VerifierFault::WrongVerdict)
 				}
-				(Vote::Silent, _) => Self::fault(subject, &member.who, VerifierFault::Silent),
+				(Vote::Silent, _) => Self::fault(subject, member, VerifierFault::Silent),
 				// Reported when it happened.
 				(Vote::Equivocated, _) => {}
 			}

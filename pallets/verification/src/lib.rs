@@ -49,9 +49,22 @@
 //! 4. **Outcome**: a worker proven wrong loses `fault_slash` of its bond to the penalty pool, is
 //!    jailed for `jail_epochs`, forfeits its unpaid rewards of the epoch, and its stage goes to
 //!    another worker at no charge to the submitter. A verifier on the losing side, silent past
-//!    the deadline or equivocating gets no credit and is reported through [`VerifierOffences`]
-//!    (the runtime reports it to pallet-offences, so pallet-staking slashes the validator).
-//!    Verdicts that match the outcome earn credits. An unverifiable claim earns nobody credit.
+//!    the deadline or equivocating gets no credit, loses `verifier_fault_slash` of its
+//!    verifier bond (held in compute staking by its node's account) to the penalty pool, and
+//!    is reported through [`VerifierOffences`] against the validator stash recorded when it
+//!    was seated (the runtime reports it to pallet-offences, so pallet-staking may slash and
+//!    disable the validator). Verdicts that match the outcome earn credits. An unverifiable
+//!    claim earns nobody credit.
+//!
+//! ## Verifiers answer for their seats
+//! A committee records each member's stash when it draws it, and a fault is answered by the
+//! member's own verifier bond, per fault: pallet-staking applies only the largest slash of an
+//! era, and a chain's genesis validators may be invulnerable, so the offence report alone
+//! would let faults stop adding up. A verifier that deregisters, unbonds or whose stash leaves
+//! the validator set while holding a seat is still faulted: its bond stays slashable while it
+//! unbonds (compute staking's `unbonding_epochs` reward epochs: two 3-day epochs by default,
+//! against a check's longest path of about 200 blocks), and the stash recorded at the draw is
+//! still reported.
 //! 5. **Penalty pool** ([`penalty_pool`]): when a reward epoch ends, the pool's balance is
 //!    split: `disputer_share` pro rata to confirmed disputes, the rest pro rata to matched
 //!    verdicts; each verifier claims its share (`claim_penalty_share`), and the claims add up to
@@ -67,6 +80,7 @@
 //! | `committee_size` / `dispute_committee_size` | 2 / 5 |
 //! | `challenge_window` / `verdict_window` | 10 / 30 blocks (1 / 3 min) |
 //! | `fault_slash` / `jail_epochs` | 10 % of the bond / 2 reward epochs |
+//! | `verifier_fault_slash` (each fault, every time) | 10 % of the verifier bond |
 //! | `disputer_share` of the penalty pool payout | 10 % |
 //! | `max_redraws` of a check's silent seats | 2 (each a fresh `verdict_window`) |
 //! | `accept_without_verifiers` | off (on in the `development` preset only) |
@@ -162,11 +176,12 @@ pub type IntakeEntryOf<T> = IntakeEntry<
 	frame_system::pallet_prelude::BlockNumberFor<T>,
 >;
 
-/// Where verifier faults go: the runtime reports them to pallet-offences against the
-/// verifier's validator stash, so pallet-staking slashes and chills it.
+/// Where verifier faults go besides the verifier bond: the runtime reports them to
+/// pallet-offences against the verifier's validator stash, so pallet-staking slashes and
+/// chills it.
 pub trait VerifierOffences<AccountId> {
-	/// `verifier` committed `fault` while checking `subject`.
-	fn report(verifier: &AccountId, fault: VerifierFault, subject: Subject);
+	/// The verifier seated for validator `stash` committed `fault` while checking `subject`.
+	fn report(stash: &AccountId, fault: VerifierFault, subject: Subject);
 	/// The most one [`Self::report`] costs; the pallet's weights add it once per committee
 	/// member that could be reported.
 	fn report_weight() -> Weight;
@@ -401,8 +416,16 @@ pub mod pallet {
 			slashed: BalanceOf<T>,
 			jailed_until: Option<RewardEpochIndex>,
 		},
-		/// `verifier` committed `fault` on `subject`: no credit, reported as an offence.
-		VerifierFaulted { subject: Subject, verifier: T::AccountId, fault: VerifierFault },
+		/// `verifier`, seated for validator `stash`, committed `fault` on `subject`: no credit,
+		/// `slashed` of its verifier bond went to the penalty pool, and the stash was reported
+		/// as an offence.
+		VerifierFaulted {
+			subject: Subject,
+			verifier: T::AccountId,
+			stash: T::AccountId,
+			fault: VerifierFault,
+			slashed: BalanceOf<T>,
+		},
 		/// Reward epoch `epoch` closed: the penalty pool pays `pot` for its `credits`.
 		EpochClosed { epoch: RewardEpochIndex, pot: BalanceOf<T>, credits: Credits },
 		/// `verifier` was paid `amount` from the penalty pool for epoch `epoch`.

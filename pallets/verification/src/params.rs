@@ -18,6 +18,7 @@ impl<T: Config> Pallet<T> {
 			challenge_window: 10u32.into(),
 			verdict_window: 30u32.into(),
 			fault_slash: Perbill::from_percent(10),
+			verifier_fault_slash: Perbill::from_percent(10),
 			jail_epochs: 2,
 			disputer_share: Perbill::from_percent(10),
 			max_redraws: 2,

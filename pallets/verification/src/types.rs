@@ -41,6 +41,10 @@ pub struct VerificationParams<BlockNumber> {
 	pub verdict_window: BlockNumber,
 	/// Share of its bond a worker proven wrong loses.
 	pub fault_slash: Perbill,
+	/// Share of its verifier bond (compute staking) a verifier loses for each fault on a check:
+	/// a verdict against the outcome, or silence past the deadline. Every fault is slashed,
+	/// so they add up (unlike pallet-staking, which applies the largest slash of an era).
+	pub verifier_fault_slash: Perbill,
 	/// Reward epochs a worker proven wrong stays jailed (takes no jobs).
 	pub jail_epochs: u32,
 	/// Share of the penalty pool's epoch payout that goes to whoever raised a confirmed
@@ -192,8 +196,12 @@ pub enum Vote {
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
 pub struct Member<AccountId> {
-	/// The verifier.
+	/// The verifier: the account that signs its verdicts and holds its verifier bond.
 	pub who: AccountId,
+	/// The validator stash it verified for when it was seated: its offences are reported
+	/// against this stash, even if the node has left the registry or the stash the validator
+	/// set since.
+	pub stash: AccountId,
 	/// Its vote.
 	pub vote: Vote,
 }

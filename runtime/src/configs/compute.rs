@@ -21,6 +21,10 @@ parameter_types! {
 	pub PenaltyPool: AccountId = PenaltyPoolPalletId::get().into_account_truncating();
 	/// Smallest first compute bond: 1 milli-CNDR.
 	pub const MinimumComputeBond: Balance = MILLI_CNDR;
+	/// The compute bond a Verifier node's account holds to register and serve: 100 CNDR. Each
+	/// fault takes 10 % of the bond (`verifier_fault_slash`); a verifier bonded at exactly
+	/// this amount stops serving after its first fault until it bonds the difference again.
+	pub const VerifierBond: Balance = 100 * crate::CNDR;
 	/// Source of the fee-collector account, which receives job fees when jobs settle.
 	pub const FeeCollectorPalletId: PalletId = PalletId(*b"cndr/fee");
 	/// The fee collector (endowed with the existential deposit at genesis); the BMW pallet
@@ -87,6 +91,7 @@ impl pallet_node_registry::Config for Runtime {
 	type MaxEndpointLen = ConstU32<256>;
 	type MaxHostedModels = ConstU32<32>;
 	type MaxVerifiers = ConstU32<256>;
+	type VerifierBond = VerifierBond;
 	type WeightInfo = pallet_node_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegistryBenchmarkHelper;
@@ -158,8 +163,11 @@ impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for Registry
 		let origin = crate::RuntimeOrigin::signed(who.clone());
 		crate::Staking::bond(origin.clone(), bond, pallet_staking::RewardDestination::Stash)
 			.expect("a funded account bonds");
-		crate::Staking::validate(origin, Default::default()).expect("a bonded stash validates");
+		crate::Staking::validate(origin.clone(), Default::default())
+			.expect("a bonded stash validates");
 		pallet_session::Validators::<Runtime>::append(who.clone());
+		crate::ComputeStaking::bond(origin, VerifierBond::get())
+			.expect("a funded validator bonds its verifier bond");
 	}
 }
 

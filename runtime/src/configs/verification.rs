@@ -1,7 +1,8 @@
 //! Verification of receipts by committees of validators, and the offences of verifiers.
 //!
-//! A verifier on the losing side of a check, silent past its deadline or equivocating is
-//! reported to pallet-offences against the validator stash its Verifier node is bound to; the
+//! A verifier on the losing side of a check, silent past its deadline or equivocating loses
+//! part of its verifier bond (compute staking, per fault) and is reported to pallet-offences
+//! against the validator stash its Verifier node was bound to when it was seated; the
 //! offence is handled by pallet-staking like any other: the stash and its nominators are
 //! slashed by the offence's fraction of their exposure (after `SlashDeferDuration`, so
 //! governance can cancel a wrong slash), and the validator may be disabled for the era.
@@ -78,26 +79,14 @@ impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	}
 }
 
-/// Reports verifier faults to pallet-offences against the verifier node's validator stash.
-/// A verifier whose stash left the validator set since it was drawn cannot be identified in
-/// the session any more: its fault is logged and it only loses its credit.
+/// Reports verifier faults to pallet-offences against the validator stash the committee
+/// recorded when it seated the verifier, whether or not the node is still registered. What a
+/// fault always costs is the verifier bond (the verification pallet slashes it per fault);
+/// this report adds pallet-staking's answer, which an era's largest slash, a stash no longer
+/// exposed or an invulnerable validator may limit.
 pub struct StakingOffences;
 impl VerifierOffences<AccountId> for StakingOffences {
-	fn report(verifier: &AccountId, fault: VerifierFault, subject: Subject) {
-		let stash =
-			pallet_node_registry::Nodes::<Runtime>::get(verifier).and_then(|node| {
-				match node.role {
-					pallet_node_registry::NodeRole::Verifier { stash } => Some(stash),
-					_ => None,
-				}
-			});
-		let Some(stash) = stash else {
-			log::warn!(
-				target: "runtime::verification",
-				"verifier {verifier:?} left the registry: {fault:?} on {subject:?} not reported"
-			);
-			return;
-		};
+	fn report(stash: &AccountId, fault: VerifierFault, subject: Subject) {
 		let identification =
 			<Runtime as pallet_session::historical::Config>::FullIdentificationOf::convert(
 				stash.clone(),
@@ -105,12 +94,12 @@ impl VerifierOffences<AccountId> for StakingOffences {
 		let Some(identification) = identification else {
 			log::warn!(
 				target: "runtime::verification",
-				"verifier {verifier:?}: stash {stash:?} is not validating, {fault:?} on {subject:?} not reported"
+				"stash {stash:?} is not validating, {fault:?} on {subject:?} not reported"
 			);
 			return;
 		};
 		let offence = VerifierOffence {
-			offender: (stash, identification),
+			offender: (stash.clone(), identification),
 			fault,
 			subject,
 			session_index: pallet_session::CurrentIndex::<Runtime>::get(),
@@ -118,17 +107,17 @@ impl VerifierOffences<AccountId> for StakingOffences {
 				as u32,
 		};
 		if let Err(error) = Offences::report_offence(Vec::new(), offence) {
-			log::warn!(target: "runtime::verification", "offence of {verifier:?} on {subject:?}: {error:?}");
+			log::warn!(target: "runtime::verification", "offence of {stash:?} on {subject:?}: {error:?}");
 		}
 	}
 
-	/// Reading the node and the session (4 reads), the offence's bookkeeping in
+	/// Reading the identification and the session (3 reads), the offence's bookkeeping in
 	/// pallet-offences (3 reads, 3 writes) and pallet-staking's `on_offence` for one offender
 	/// (era, exposure, slashing spans, the unapplied slash and disabling: about 12 reads and
 	/// 6 writes), plus the computation.
 	fn report_weight() -> Weight {
 		<Runtime as frame_system::Config>::DbWeight::get()
-			.reads_writes(19, 9)
+			.reads_writes(18, 9)
 			.saturating_add(Weight::from_parts(50_000_000, 8_000))
 	}
 }
@@ -160,11 +149,12 @@ impl pallet_verification::Config for Runtime {
 	// Sized so the hook at its worst stays within a quarter of a block (tests/config.rs): a
 	// decision costs up to a draw that passes over stale verifiers plus a settlement or a voided
 	// job (~2.7 ms), a check at its deadline with nine seats redrawn past the most dismissed
-	// members, or decided against its worker with every member reported and credited, up to
-	// ~19 ms. At the default rates (≤ 2.5 %) 128 decisions open about 3 checks a block; more
-	// wait for a free deadline slot.
+	// members, or decided against its worker with every member's verifier bond slashed, its
+	// stash reported and credited, up to ~25 ms. At the default rates (≤ 2.5 %) 128 decisions
+	// open about 3 checks a block; more wait for a free deadline slot (a block's decisions
+	// spill over at most 22 blocks of 6 deadlines).
 	type MaxDecisionsPerBlock = ConstU32<128>;
-	type MaxChecksPerBlock = ConstU32<8>;
+	type MaxChecksPerBlock = ConstU32<6>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkHelper;

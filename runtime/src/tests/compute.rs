@@ -40,7 +40,7 @@ fn a_dev_worker_registers_confirms_and_bonds_to_eligibility() {
 }
 
 #[test]
-fn only_a_validator_controller_registers_as_its_verifier() {
+fn only_a_validator_controller_holding_the_verifier_bond_registers_as_its_verifier() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let bob = Sr25519Keyring::Bob.to_account_id();
@@ -49,6 +49,12 @@ fn only_a_validator_controller_registers_as_its_verifier() {
 			register(&bob, NodeRole::Verifier { stash: alice.clone() }, CNDR),
 			pallet_node_registry::Error::<Runtime>::NotValidatorController
 		);
+		assert_noop!(
+			register(&alice, NodeRole::Verifier { stash: alice.clone() }, CNDR),
+			pallet_node_registry::Error::<Runtime>::VerifierBondTooLow
+		);
+		let bond = crate::configs::VerifierBond::get();
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(alice.clone()), bond));
 		assert_ok!(register(&alice, NodeRole::Verifier { stash: alice.clone() }, CNDR));
 	});
 }

@@ -51,12 +51,7 @@ fn sampled_receipt(output_root: [u8; 32]) {
 	params.committee_size = 1;
 	params.dispute_committee_size = 3;
 	assert_ok!(Verification::set_params(RuntimeOrigin::root(), params));
-	assert_ok!(crate::dev_nodes::register_lavapipe(
-		&alice(),
-		NodeRole::Verifier { stash: alice() },
-		CNDR,
-		vec![]
-	));
+	assert_ok!(crate::dev_nodes::lavapipe_verifier(&alice(), &alice(), CNDR));
 	assert_ok!(crate::dev_nodes::answered_lavapipe_worker(&eve(), CNDR, vec![0], CNDR));
 	let challenge = pallet_node_registry::Nodes::<Runtime>::get(eve()).unwrap().challenge.unwrap();
 	let answer = Subject::Benchmark { challenge: challenge.id };
@@ -200,12 +195,7 @@ fn a_silent_verifier_is_reported_and_its_silence_voids_the_claim_without_paying_
 #[test]
 fn a_silent_verifier_cannot_confirm_a_garbage_benchmark_answer() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_ok!(crate::dev_nodes::register_lavapipe(
-			&alice(),
-			NodeRole::Verifier { stash: alice() },
-			CNDR,
-			vec![]
-		));
+		assert_ok!(crate::dev_nodes::lavapipe_verifier(&alice(), &alice(), CNDR));
 		let max_ib = NodeRegistry::params().max_ib;
 		assert_ok!(crate::dev_nodes::register_lavapipe(&eve(), NodeRole::Worker, 1, vec![]));
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(eve()), CNDR));
@@ -233,7 +223,8 @@ fn a_silent_verifier_cannot_confirm_a_garbage_benchmark_answer() {
 	});
 }
 
-/// The fake-verifier crowd: 24 accounts bond 1 CNDR and `validate`. Unelected, they cannot
+/// The fake-verifier crowd: 24 accounts bond 1 CNDR, `validate` and bond the verifier bond
+/// (100 CNDR each: the crowd costs 2,400 CNDR, slashable per fault). Unelected, they cannot
 /// register Verifier nodes; elected (put in the session's validator set), registered, and
 /// then chilled, they are passed over by every draw and dropped at the next session change.
 /// With every receipt sampled and no real verifier, no receipt is accepted.
@@ -252,14 +243,15 @@ fn a_crowd_of_chilled_verifiers_never_sits_and_no_wrong_receipt_passes() {
 		let crowd: Vec<AccountId> =
 			(0..24u8).map(|i| AccountId::from(sp_io::hashing::blake2_256(&[b'c', i]))).collect();
 		for who in &crowd {
-			assert_ok!(Balances::mint_into(who, 10 * CNDR));
+			assert_ok!(Balances::mint_into(who, 200 * CNDR));
 			let origin = RuntimeOrigin::signed(who.clone());
 			assert_ok!(crate::Staking::bond(
 				origin.clone(),
 				CNDR,
 				pallet_staking::RewardDestination::Stash
 			));
-			assert_ok!(crate::Staking::validate(origin, Default::default()));
+			assert_ok!(crate::Staking::validate(origin.clone(), Default::default()));
+			assert_ok!(ComputeStaking::bond(origin, crate::configs::VerifierBond::get()));
 			assert_eq!(
 				crate::dev_nodes::register_lavapipe(
 					who,

@@ -157,6 +157,7 @@ impl pallet_node_registry::Config for Test {
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxHostedModels = ConstU32<4>;
 	type MaxVerifiers = ConstU32<3>;
+	type VerifierBond = frame_support::traits::ConstU64<1_000>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;

@@ -186,6 +186,7 @@ impl pallet_node_registry::Config for Test {
 	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
 	type MaxHostedModels = frame_support::traits::ConstU32<4>;
 	type MaxVerifiers = frame_support::traits::ConstU32<3>;
+	type VerifierBond = frame_support::traits::ConstU64<VERIFIER_BOND>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;
@@ -205,8 +206,19 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(*who), ENDOWMENT / 2));
 	}
 	fn make_validator(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
 		add_validator(*who, *who);
+		Balances::set_balance(who, ENDOWMENT);
+		bond_verifier(*who);
 	}
+}
+
+/// The compute bond a Verifier node's account must hold.
+pub const VERIFIER_BOND: Balance = 1_000;
+
+/// `who` bonds the verifier bond in compute staking.
+pub fn bond_verifier(who: AccountId) {
+	assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(who), VERIFIER_BOND));
 }
 
 pub const ENDOWMENT: Balance = 100_000_000;

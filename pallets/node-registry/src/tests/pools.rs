@@ -43,6 +43,7 @@ fn managers_and_verifiers_take_no_jobs() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(register_role(1, NodeRole::Manager));
 		add_validator(2, 20);
+		bond_verifier(2);
 		assert_ok!(register_role(2, NodeRole::Verifier { stash: 20 }));
 		assert_eq!(NodeRegistry::pool_size(WorkerPool::AllWorkers), 0);
 		assert_eq!(NodeRegistry::pool_size(WorkerPool::Hosts(7)), 0);

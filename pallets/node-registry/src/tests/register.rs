@@ -88,6 +88,7 @@ fn a_verifier_must_control_a_validator_stash() {
 			Error::<Test>::NotValidatorController
 		);
 		add_validator(1, 11);
+		bond_verifier(1);
 		assert_ok!(register_with(NodeRole::Verifier { stash: 11 }, "http://v", PRICE, Ib::ONE));
 	});
 }

@@ -8,9 +8,11 @@ use frame_support::{assert_noop, assert_ok, BoundedVec};
 use super::*;
 use crate::{Availability, Error, NodeRole, ServingVerifiers, VerifierDirectory, Verifiers};
 
-/// `who` controls the validator candidate `stash` and registers its Verifier node.
+/// `who` controls the validator candidate `stash`, bonds the verifier bond and registers its
+/// Verifier node.
 fn register_verifier(who: AccountId, stash: AccountId) -> sp_runtime::DispatchResult {
 	add_validator(who, stash);
+	bond_verifier(who);
 	register_as_verifier(who, stash)
 }
 
@@ -48,6 +50,8 @@ fn verifier_nodes_join_the_directory_and_leave_it_when_they_deregister() {
 		assert_ok!(register_verifier(2, 12));
 		register_worker(3);
 		assert_eq!(serving(), vec![1, 2], "workers are not verifiers");
+		// Leaving takes unbonding the verifier bond first (it stays slashable until released).
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), VERIFIER_BOND));
 		assert_ok!(NodeRegistry::deregister(RuntimeOrigin::signed(1)));
 		assert_eq!(serving(), vec![2]);
 		assert_eq!(Verifiers::<Test>::get().to_vec(), vec![2]);
@@ -57,14 +61,47 @@ fn verifier_nodes_join_the_directory_and_leave_it_when_they_deregister() {
 #[test]
 fn a_verifier_must_be_bound_to_an_elected_validator_it_controls() {
 	ExtBuilder::default().build_and_execute(|| {
+		bond_verifier(1);
 		assert_noop!(register_as_verifier(1, 11), Error::<Test>::NotValidatorController);
 		// A candidate outside the session's validator set (a fresh `validate`) waits for its
 		// election.
+		add_validator(1, 11);
 		unelect(11);
-		assert_noop!(register_verifier(1, 11), Error::<Test>::NotActiveValidator);
+		assert_noop!(register_as_verifier(1, 11), Error::<Test>::NotActiveValidator);
 		elect(11);
-		assert_ok!(register_verifier(1, 11));
+		assert_ok!(register_as_verifier(1, 11));
 		assert_eq!(serving(), vec![1]);
+	});
+}
+
+#[test]
+fn a_verifier_must_hold_the_verifier_bond_to_register() {
+	ExtBuilder::default().build_and_execute(|| {
+		add_validator(1, 11);
+		assert_noop!(register_as_verifier(1, 11), Error::<Test>::VerifierBondTooLow);
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), VERIFIER_BOND - 1));
+		assert_noop!(register_as_verifier(1, 11), Error::<Test>::VerifierBondTooLow);
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 1));
+		assert_ok!(register_as_verifier(1, 11));
+		assert_eq!(serving(), vec![1]);
+	});
+}
+
+#[test]
+fn a_verifier_whose_bond_falls_below_the_verifier_bond_stops_serving_until_it_bonds_again() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(register_verifier(1, 11));
+		assert_ok!(register_verifier(2, 12));
+		// 2 unbonds a little: a draw passes over it at once, the session change drops it.
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(2), 1));
+		assert_eq!(seated(), vec![1], "a verifier below the verifier bond is never seated");
+		new_session();
+		assert_eq!(serving(), vec![1]);
+		// Bonding again brings it back at the next session change.
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(2), 1));
+		new_session();
+		assert_eq!(serving(), vec![1, 2]);
+		assert_eq!(NodeRegistry::serving_stash(&2), Some(12), "it verifies for its stash");
 	});
 }
 
@@ -132,6 +169,8 @@ fn the_directory_is_bounded() {
 		for who in 1..=3 {
 			assert_ok!(register_verifier(who, 10 + who));
 		}
-		assert_noop!(register_verifier(4, 14), Error::<Test>::TooManyVerifiers);
+		add_validator(4, 14);
+		bond_verifier(4);
+		assert_noop!(register_as_verifier(4, 14), Error::<Test>::TooManyVerifiers);
 	});
 }

@@ -3,6 +3,7 @@
 //! pallet's settlement, the workers' reliability, the verifier directory, offences, the reward
 //! epoch and block randomness.
 
+mod accountability;
 mod challenges;
 mod committee;
 mod economics;
@@ -67,6 +68,8 @@ pub struct World {
 	pub verifiers: Vec<AccountId>,
 	/// Verifiers listed but not serving: the directory gives no account for their seat.
 	pub not_serving: std::collections::BTreeSet<AccountId>,
+	/// The validator stash of each verifier that does not verify for itself.
+	pub stashes: BTreeMap<AccountId, AccountId>,
 	pub reliability: BTreeMap<AccountId, Perbill>,
 	pub accepted: Vec<(JobId, StageIndex)>,
 	pub rejected: Vec<(JobId, StageIndex)>,
@@ -197,15 +200,19 @@ impl VerifierDirectory<AccountId> for MockVerifiers {
 	fn serving_at(index: u32) -> Option<AccountId> {
 		world(|w| w.verifiers.get(index as usize).copied())
 	}
-	fn is_serving(who: &AccountId) -> bool {
-		world(|w| w.verifiers.contains(who) && !w.not_serving.contains(who))
+	fn serving_stash(who: &AccountId) -> Option<AccountId> {
+		world(|w| {
+			let serving = w.verifiers.contains(who) && !w.not_serving.contains(who);
+			serving.then(|| w.stashes.get(who).copied().unwrap_or(*who))
+		})
 	}
 }
 
+/// Records offences by the stash reported.
 pub struct MockOffences;
 impl VerifierOffences<AccountId> for MockOffences {
-	fn report(verifier: &AccountId, fault: VerifierFault, subject: Subject) {
-		world(|w| w.offences.push((*verifier, fault, subject)));
+	fn report(stash: &AccountId, fault: VerifierFault, subject: Subject) {
+		world(|w| w.offences.push((*stash, fault, subject)));
 	}
 
 	fn report_weight() -> Weight {
@@ -244,6 +251,8 @@ parameter_types! {
 
 pub const PENALTY_POOL: AccountId = 999;
 pub const ENDOWMENT: Balance = 1_000_000;
+/// What every verifier of the `ExtBuilder` bonds in compute staking: its verifier bond.
+pub const VERIFIER_BOND: Balance = 10_000;
 /// Largest committee of the test runtime.
 pub const MAX_COMMITTEE: u32 = 9;
 /// Most redraws of one check in the test runtime.
@@ -300,6 +309,12 @@ pub struct MockBenchmarkSetup;
 impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkSetup {
 	fn set_verifiers(verifiers: &[AccountId]) {
 		world(|w| w.verifiers = verifiers.to_vec());
+		for verifier in verifiers {
+			if bond_of(*verifier) == 0 {
+				fund(*verifier, 2 * VERIFIER_BOND);
+				bonded_worker(*verifier, VERIFIER_BOND);
+			}
+		}
 	}
 	fn bond_worker(worker: &AccountId) {
 		if bond_of(*worker) == 0 {
@@ -369,7 +384,7 @@ pub fn submit(receipt: &ReceiptSubmitted<AccountId, Balance>) {
 	);
 }
 
-/// A worker bonding `bond`.
+/// A worker (or a verifier) bonding `bond`.
 pub fn bonded_worker(who: AccountId, bond: Balance) {
 	assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(who), bond));
 }
@@ -423,7 +438,14 @@ impl ExtBuilder {
 		.build_storage()
 		.expect("genesis builds");
 		let mut ext = sp_io::TestExternalities::new(storage);
-		ext.execute_with(|| System::set_block_number(1));
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			for verifier in world(|w| w.verifiers.clone()) {
+				fund(verifier, 2 * VERIFIER_BOND);
+				bonded_worker(verifier, VERIFIER_BOND);
+			}
+			System::reset_events();
+		});
 		ext
 	}
 

@@ -143,7 +143,13 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		let slash = Perbill::from_percent(10) * BOND;
 		assert_eq!(slash, 100);
 		assert_eq!(bond_of(WORKER), BOND - slash, "the bond shrinks by exactly the slash");
-		assert_eq!(pool(), pool_before + slash, "into the penalty pool");
+		// The verifier that agreed with the wrong receipt and the silent one lose a tenth of
+		// their verifier bonds, into the same pool.
+		let verifier_slash = VERIFIER_BOND / 10;
+		assert_eq!(bond_of(dispute[1]), VERIFIER_BOND - verifier_slash);
+		assert_eq!(bond_of(dispute[4]), VERIFIER_BOND - verifier_slash);
+		assert_eq!(bond_of(dispute[0]), VERIFIER_BOND, "a verdict that matched costs nothing");
+		assert_eq!(pool(), pool_before + slash + 2 * verifier_slash, "into the penalty pool");
 		let events = events();
 		assert_eq!(
 			events.last(),
@@ -352,7 +358,9 @@ fn an_equivocating_verifier_loses_its_vote_and_seat_and_is_reported() {
 				Event::VerifierFaulted {
 					subject: CHECKED,
 					verifier: members[0],
-					fault: VerifierFault::Equivocated
+					stash: members[0],
+					fault: VerifierFault::Equivocated,
+					slashed: VERIFIER_BOND / 10,
 				},
 			]
 		);
