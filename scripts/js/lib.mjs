@@ -3,7 +3,9 @@
 // and the worker's first steps (register, answer the benchmark challenge).
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { randomBytes } from 'node:crypto';
 
 /** The node's WebSocket RPC: the first argument, else $CINDER_WS, else the dev default. */
 export const endpoint = process.argv[2] ?? process.env.CINDER_WS ?? 'ws://127.0.0.1:9944';
@@ -155,6 +157,20 @@ export async function heartbeat(api, who, maxBlocks = 30) {
       await nextEvent(api, () => true, 30_000);
     }
   }
+}
+
+/** `who` commits to `verdict` on `subject` with a random salt, then reveals it, as a committee
+ * of one may at once (reveals open when every seat has committed); returns the reveal's
+ * events. The commitment is verification's `verdict_commitment`: blake2-256 of the SCALE
+ * encoding of ("cinder/verdict", subject, account, verdict, salt). */
+export async function commitAndReveal(api, who, subject, verdict) {
+  const salt = randomBytes(32);
+  const reveal = api.tx.verification.revealVerdict(subject, verdict, salt);
+  const [encodedSubject, encodedVerdict] = reveal.method.args;
+  const commitment = blake2AsU8a(u8aConcat(stringToU8a('cinder/verdict'), encodedSubject.toU8a(), decodeAddress(who.address), encodedVerdict.toU8a(), salt), 256);
+  const committed = await send(api, api.tx.verification.commitVerdict(subject, commitment), who);
+  check(committed.some((e) => api.events.verification.VerdictCommitted.is(e)), `${who.meta.name} committed to a verdict (only its hash is on chain)`);
+  return send(api, reveal, who);
 }
 
 /** Tops `who`'s compute bond up to the chain's verifier bond, which a Verifier node's account

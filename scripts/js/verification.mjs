@@ -8,8 +8,9 @@
 // output root. When its challenge window ends the receipt is sampled with Alice on the committee;
 // her recomputed root differs, which opens a dispute; the dispute committee (Alice again, the only
 // verifier) agrees with her, and Dave is proven wrong: his bond shrinks by exactly `fault_slash`
-// of it into the penalty pool, he is jailed, and the events name the job.
-import { CNDR, answerChallenge, bondVerifierBond, check, connect, heartbeat, nextEvent, run, send } from './lib.mjs';
+// of it into the penalty pool, he is jailed, and the events name the job. Every verdict is
+// committed (a salted hash) and then revealed.
+import { CNDR, answerChallenge, bondVerifierBond, check, commitAndReveal, connect, heartbeat, nextEvent, run, send } from './lib.mjs';
 
 /** Parts per billion of a Perbill. */
 const BILLION = 1_000_000_000n;
@@ -55,7 +56,7 @@ async function main() {
   const challenge = await answerChallenge(api, ferdie, answer);
   const { event: checking } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && e.data.subject.isBenchmark && e.data.subject.asBenchmark.challenge.toNumber() === challenge, 120_000);
   check(checking.data.committee.map((v) => v.toString()).join() === alice.address, `verification.Sampled: benchmark challenge ${challenge}, committee [Alice] (answers are always checked)`);
-  const confirmed = (await send(api, api.tx.verification.submitVerdict({ Benchmark: { challenge } }, { Commitment: answer }), alice))
+  const confirmed = (await commitAndReveal(api, alice, { Benchmark: { challenge } }, { Commitment: answer }))
     .find((e) => api.events.nodeRegistry.IbConfirmed.is(e));
   check(confirmed && confirmed.data.who.toString() === ferdie.address && confirmed.data.independentlyChecked.isTrue, `Alice's verdict agrees: Ferdie's IB ${confirmed?.data.ib} µIB confirmed, independently checked`);
 
@@ -81,7 +82,7 @@ async function main() {
 
   // Alice recomputes the job and commits to another root: a dispute.
   const recomputed = { Commitment: '0x' + '11'.repeat(32) };
-  const disputeEvents = await send(api, api.tx.verification.submitVerdict(receipt, recomputed), alice);
+  const disputeEvents = await commitAndReveal(api, alice, receipt, recomputed);
   const disputed = disputeEvents.find((e) => api.events.verification.Disputed.is(e));
   check(disputed && isOurs(disputed.data.subject) && disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed?.data.committee.length}`);
 
@@ -90,7 +91,7 @@ async function main() {
   const poolBefore = (await api.query.system.account(api.consts.verification.penaltyPool)).data.free.toBigInt();
   const faultSlash = (await api.query.verification.params()).unwrap().faultSlash.toBigInt();
   const expectedSlash = (bondBefore * faultSlash) / BILLION;
-  const decided = await send(api, api.tx.verification.submitVerdict(receipt, recomputed), alice);
+  const decided = await commitAndReveal(api, alice, receipt, recomputed);
   const rejected = decided.find((e) => api.events.verification.Rejected.is(e));
   check(rejected && isOurs(rejected.data.subject) && rejected.data.worker.toString() === dave.address, `verification.Rejected names job ${job} and Dave, jailed until epoch ${rejected?.data.jailedUntil.unwrap()}`);
   check(rejected.data.slashed.toBigInt() === expectedSlash, `slashed ${rejected.data.slashed} planck = ⌊fault_slash (${faultSlash} ppb) × bond ${bondBefore}⌋`);

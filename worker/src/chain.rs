@@ -8,7 +8,7 @@ use api::runtime_types::{
 		JobInput, JobSpec, ModelWeights, ReceiptEntry, ReceiptRejection, StageState, WorkloadKind,
 	},
 	pallet_node_registry::types::{Availability, HardwareProfile, NodeRole},
-	pallet_verification::types::{Subject, Verdict},
+	pallet_verification::types::{Awaiting as ChainAwaiting, Subject, Verdict},
 };
 use cinder_primitives::{Ib, StakeRule};
 use subxt::{transactions::Payload, utils::AccountId32};
@@ -564,7 +564,54 @@ pub enum CheckSubject {
 	Benchmark { challenge: u64 },
 }
 
-/// A check awaiting this verifier's verdict.
+impl CheckSubject {
+	/// The SCALE encoding of the chain's `Subject` (variant index, then its fields).
+	pub fn encoded(&self) -> Vec<u8> {
+		match *self {
+			CheckSubject::Stage { job, stage } => {
+				[&[0u8][..], &job.to_le_bytes(), &[stage]].concat()
+			}
+			CheckSubject::Benchmark { challenge } => {
+				[&[1u8][..], &challenge.to_le_bytes()].concat()
+			}
+		}
+	}
+
+	fn chain(self) -> Subject {
+		match self {
+			CheckSubject::Stage { job, stage } => Subject::Stage { job, stage },
+			CheckSubject::Benchmark { challenge } => Subject::Benchmark { challenge },
+		}
+	}
+}
+
+/// Domain of a verdict commitment (the verification pallet's `VERDICT_DOMAIN`).
+const VERDICT_DOMAIN: &[u8; 14] = b"cinder/verdict";
+
+/// What `verifier` commits to before revealing `root` as its verdict on `subject` with `salt`:
+/// the verification pallet's `verdict_commitment`, blake2-256 of the SCALE encoding of
+/// (domain, subject, verifier, `Verdict::Commitment(root)`, salt).
+pub fn verdict_commitment(
+	subject: CheckSubject,
+	verifier: &AccountId32,
+	root: &[u8; 32],
+	salt: &[u8; 32],
+) -> [u8; 32] {
+	let verdict = [&[0u8][..], root].concat();
+	let preimage = [&VERDICT_DOMAIN[..], &subject.encoded(), &verifier.0, &verdict, salt].concat();
+	sp_crypto_hashing::blake2_256(&preimage)
+}
+
+/// What the chain waits for from a committee member.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Awaiting {
+	/// Its commitment, before the commit phase ends.
+	Commit,
+	/// Its reveal: `open` once every seat committed or the commit phase is over.
+	Reveal { open: bool },
+}
+
+/// A check awaiting this verifier's commitment or reveal.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct PendingCheck {
 	/// What is checked.
@@ -573,7 +620,11 @@ pub struct PendingCheck {
 	pub worker: AccountId32,
 	/// The claimed output root (or answer).
 	pub output_root: [u8; 32],
-	/// The verdict must come before this block.
+	/// What the chain waits for.
+	pub awaiting: Awaiting,
+	/// Commitments are taken before this block.
+	pub reveals_from: u32,
+	/// The reveal must come before this block.
 	pub deadline: u32,
 }
 
@@ -592,23 +643,39 @@ pub async fn pending_checks(at: &At, verifier: &AccountId32) -> anyhow::Result<V
 			},
 			worker: check.worker,
 			output_root: check.output_root,
+			awaiting: match check.awaiting {
+				ChainAwaiting::Commit => Awaiting::Commit,
+				ChainAwaiting::Reveal { open } => Awaiting::Reveal { open },
+			},
+			reveals_from: check.reveals_from,
 			deadline: check.deadline,
 		})
 		.collect())
 }
 
-/// Submits `verifier`'s verdict on `subject`: its own output root.
-pub async fn submit_verdict(
+/// Commits `verifier`'s verdict on `subject` (see [`verdict_commitment`]), hidden until it is
+/// revealed.
+pub async fn commit_verdict(
+	chain: &Chain,
+	key: &Keypair,
+	subject: CheckSubject,
+	commitment: [u8; 32],
+) -> anyhow::Result<()> {
+	let call = api::tx().verification().commit_verdict(subject.chain(), commitment);
+	submit(chain, &call, key).await?;
+	Ok(())
+}
+
+/// Reveals `verifier`'s verdict on `subject`: its own output root, with the commitment's salt.
+pub async fn reveal_verdict(
 	chain: &Chain,
 	key: &Keypair,
 	subject: CheckSubject,
 	root: [u8; 32],
+	salt: [u8; 32],
 ) -> anyhow::Result<()> {
-	let subject = match subject {
-		CheckSubject::Stage { job, stage } => Subject::Stage { job, stage },
-		CheckSubject::Benchmark { challenge } => Subject::Benchmark { challenge },
-	};
-	let call = api::tx().verification().submit_verdict(subject, Verdict::Commitment(root));
+	let call =
+		api::tx().verification().reveal_verdict(subject.chain(), Verdict::Commitment(root), salt);
 	submit(chain, &call, key).await?;
 	Ok(())
 }
@@ -616,6 +683,31 @@ pub async fn submit_verdict(
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// The same vectors as the verification pallet's `verdict_commitments_match_the_worker`.
+	#[test]
+	fn verdict_commitments_match_the_chain() {
+		let verifier = AccountId32([1; 32]);
+		let hex = |bytes: [u8; 32]| crate::store::hex(&bytes);
+		assert_eq!(
+			hex(verdict_commitment(
+				CheckSubject::Stage { job: 7, stage: 1 },
+				&verifier,
+				&[2; 32],
+				&[3; 32]
+			)),
+			"da659461d6638cf238588c0a2ab7b0920dbce0d2bf55f8c087233b5b785ca5cd"
+		);
+		assert_eq!(
+			hex(verdict_commitment(
+				CheckSubject::Benchmark { challenge: 9 },
+				&verifier,
+				&[2; 32],
+				&[3; 32]
+			)),
+			"70fc1c1bd3083b9e1dd358fc3f6606017c12e011494a9342b362c22e289cb6a7"
+		);
+	}
 
 	#[test]
 	fn a_first_bond_is_at_least_the_minimum_bond_and_later_ones_top_up_to_s_n() {

@@ -73,7 +73,8 @@ enum Command {
 	/// restart resumes where it stopped.
 	Run(RunArgs),
 	/// Run a validator's verifier: recompute every receipt and benchmark answer the chain
-	/// samples for this verifier and submit the verdicts. Runs until Ctrl-C.
+	/// samples for this verifier, commit each verdict and reveal it once the committee has
+	/// committed. Runs until Ctrl-C; a restart still reveals what it committed.
 	Verify(VerifyArgs),
 	/// Where a node stands: its record, bond against S(n), eligibility (or why not, and the
 	/// fix), assigned stages, rewards per epoch by pool, and slashes with their reasons.
@@ -310,9 +311,8 @@ async fn main() -> anyhow::Result<()> {
 			rounds::run(&mut runner, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c()).await;
 		}
 		Command::Verify(args) => {
-			let key = chain::keypair(&args.suri)?;
+			let who = chain::account(&chain::keypair(&args.suri)?);
 			let backend = Backend::open(cli.backend)?;
-			let who = chain::account(&key);
 			let metrics = Arc::new(Metrics::new());
 			let address = server::start(
 				&args.listen,
@@ -325,7 +325,7 @@ async fn main() -> anyhow::Result<()> {
 				metrics = %format!("http://{address}/metrics"),
 				"verifying"
 			);
-			let mut verifier = Verifier::new(key, backend, metrics);
+			let mut verifier = Verifier::new(&args.suri, backend, metrics)?;
 			rounds::run(&mut verifier, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c())
 				.await;
 		}

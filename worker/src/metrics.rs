@@ -40,7 +40,7 @@ pub struct Metrics {
 	pub receipts_from_store: Counter,
 	/// Benchmark challenges answered.
 	pub challenges_answered: Counter,
-	/// Verdicts submitted, by `agrees` (`true`, `false`): whether the recomputed root was the
+	/// Verdicts revealed, by `agrees` (`true`, `false`): whether the recomputed root was the
 	/// worker's.
 	pub verdicts: Family<Label, Counter>,
 	/// How the verifier decided each claim, by `method`: `freivalds` (the worker's GEMM output
@@ -100,7 +100,7 @@ impl Metrics {
 			receipts: "Receipts submitted, by outcome",
 			receipts_from_store: "Receipts submitted again from the store, not recomputed",
 			challenges_answered: "Benchmark challenges answered",
-			verdicts: "Verdicts submitted, by whether the recomputed root was the worker's",
+			verdicts: "Verdicts revealed, by whether the recomputed root was the worker's",
 			checks: "Claims decided, by method (freivalds, recomputed)",
 			fetches: "Inputs fetched, by result",
 			requests: "Data server requests, by route",

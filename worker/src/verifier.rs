@@ -14,17 +14,25 @@
 //!   into the job's tiles under the Merkle root;
 //! - a benchmark answer: the challenge's GEMMs from its seed, under the answer's root.
 //!
-//! The chain compares the commitment with the claim: equal roots accept it, different ones
-//! open a dispute (and the loop answers the dispute round too, as its committee member).
+//! Verdicts are commit–reveal: the loop first commits a hash of its root and a salt (the
+//! chain's `verdict_commitment`), then, once every seat has committed or the commit phase is
+//! over, reveals the root and the salt. The salt is derived from the verifier's secret URI,
+//! the subject and the round's deadline, so a verifier restarted between its commitment and
+//! its reveal recomputes the same root and salt and still reveals in time. The chain compares
+//! the revealed root with the claim: equal roots accept it, different ones open a dispute
+//! (and the loop answers the dispute round too, as its committee member).
 
-use std::{collections::BTreeSet, sync::Arc};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
+};
 
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
 use crate::{
 	backend::Backend,
-	chain::{self, At, Chain, CheckSubject, PendingCheck},
+	chain::{self, At, Awaiting, Chain, CheckSubject, PendingCheck},
 	challenge,
 	fetch::Fetcher,
 	freivalds,
@@ -36,29 +44,70 @@ use crate::{
 	work::Work,
 };
 
+/// A check's round: its subject and its deadline.
+type Round = (CheckSubject, u32);
+
 /// The verifier's state across rounds.
 pub struct Verifier {
 	/// The node's key, account and heartbeats (an overdue verifier is drawn for no
 	/// committee).
 	node: NodeAccount,
 	backend: Backend,
-	/// Checks answered, by subject and round deadline (a dispute is a new round).
-	answered: BTreeSet<(CheckSubject, u32)>,
+	/// Derives each commitment's salt: secret, from the verifier's secret URI.
+	salt_key: [u8; 32],
+	/// Roots committed and not yet revealed, by subject and round deadline (a dispute or a
+	/// redraw is a new round).
+	committed: BTreeMap<Round, [u8; 32]>,
+	/// Rounds this verifier could not recompute: not tried again.
+	given_up: BTreeSet<Round>,
 	/// Fetches a job's `Content` input.
 	fetcher: Fetcher,
 	metrics: Arc<Metrics>,
 }
 
 impl Verifier {
-	/// A verifier for `key`'s Verifier node, recomputing on `backend`, counting into
-	/// `metrics`.
-	pub fn new(key: Keypair, backend: Backend, metrics: Arc<Metrics>) -> Self {
-		Verifier {
+	/// A verifier for the Verifier node of `suri` (its secret URI), recomputing on `backend`,
+	/// counting into `metrics`.
+	pub fn new(suri: &str, backend: Backend, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+		let key = chain::keypair(suri)?;
+		let salt_key =
+			sp_crypto_hashing::blake2_256(&[&b"cinder/verdict-salt"[..], suri.as_bytes()].concat());
+		Ok(Verifier {
 			node: NodeAccount::new(key),
 			backend,
-			answered: BTreeSet::new(),
+			salt_key,
+			committed: BTreeMap::new(),
+			given_up: BTreeSet::new(),
 			fetcher: Fetcher::default(),
 			metrics,
+		})
+	}
+
+	/// The salt of this verifier's commitment in `round`: secret until it is revealed, and
+	/// the same after a restart.
+	fn salt(&self, round: &Round) -> [u8; 32] {
+		let (subject, deadline) = round;
+		let preimage = [&self.salt_key[..], &subject.encoded(), &deadline.to_le_bytes()].concat();
+		sp_crypto_hashing::blake2_256(&preimage)
+	}
+
+	/// This verifier's root for `check`, from its commitment if it made one in this run, else
+	/// recomputed; `None` (logged, not tried again) when it cannot be had.
+	async fn root(&mut self, at: &At, check: &PendingCheck) -> Option<[u8; 32]> {
+		let round = (check.subject, check.deadline);
+		if let Some(root) = self.committed.get(&round) {
+			return Some(*root);
+		}
+		if self.given_up.contains(&round) {
+			return None;
+		}
+		match self.recompute(at, check).await {
+			Ok(root) => Some(root),
+			Err(error) => {
+				tracing::error!(subject = ?check.subject, "cannot recompute: {error:#}");
+				self.given_up.insert(round);
+				None
+			}
 		}
 	}
 
@@ -164,25 +213,31 @@ impl Rounds for Verifier {
 			.begin_round(chain, &self.metrics, "cinder-worker register --role verifier")
 			.await?;
 		let pending = chain::pending_checks(&at, &self.node.who).await?;
-		self.answered.retain(|(subject, deadline)| {
-			pending.iter().any(|c| c.subject == *subject && c.deadline == *deadline)
-		});
-		for check in pending {
+		let open =
+			|round: &Round| pending.iter().any(|c| c.subject == round.0 && c.deadline == round.1);
+		self.committed.retain(|round, _| open(round));
+		self.given_up.retain(|round| open(round));
+		for check in &pending {
 			let round = (check.subject, check.deadline);
-			if self.answered.contains(&round) {
+			match check.awaiting {
+				// Committed in this run, the chain's state not caught up yet.
+				Awaiting::Commit if self.committed.contains_key(&round) => continue,
+				Awaiting::Reveal { open: false } => continue,
+				_ => {}
+			}
+			let Some(root) = self.root(&at, check).await else { continue };
+			let salt = self.salt(&round);
+			let agrees = root == check.output_root;
+			if check.awaiting == Awaiting::Commit {
+				let commitment =
+					chain::verdict_commitment(check.subject, &self.node.who, &root, &salt);
+				chain::commit_verdict(chain, &self.node.key, check.subject, commitment).await?;
+				self.committed.insert(round, root);
+				tracing::info!(subject = ?check.subject, reveals_from = check.reveals_from, "verdict committed");
 				continue;
 			}
-			let root = match self.recompute(&at, &check).await {
-				Ok(root) => root,
-				Err(error) => {
-					tracing::error!(subject = ?check.subject, "cannot recompute: {error:#}");
-					self.answered.insert(round);
-					continue;
-				}
-			};
-			let agrees = root == check.output_root;
-			chain::submit_verdict(chain, &self.node.key, check.subject, root).await?;
-			self.answered.insert(round);
+			chain::reveal_verdict(chain, &self.node.key, check.subject, root, salt).await?;
+			self.committed.remove(&round);
 			Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
 			tracing::info!(
 				subject = ?check.subject,

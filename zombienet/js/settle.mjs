@@ -37,7 +37,7 @@ async function main() {
     else if (api.events.verification.Sampled.is(e)) {
       sampled.add(`${job}/${d.worker}`);
       say(block, `sampled    job ${job} of ${who.name(d.worker)}, committee ${d.committee.map(who.name).join(', ')}`);
-    } else if (api.events.verification.VerdictSubmitted.is(e)) {
+    } else if (api.events.verification.VerdictRevealed.is(e)) {
       say(block, `verdict    job ${job}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
     } else if (api.events.verification.Disputed.is(e)) {
       say(block, `disputed   job ${job}, committee ${d.committee.map(who.name).join(', ')}`);

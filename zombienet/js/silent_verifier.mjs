@@ -42,7 +42,7 @@ async function main() {
       if (job === target && d.dismissed.some((m) => m.toString() === silent)) seen.redrawn = d.committee.map((m) => m.toString());
     } else if (api.events.verification.Disputed.is(e)) {
       say(block, `disputed   job ${job}: committee ${d.committee.map(who.name).join(', ')}, raised by ${who.name(d.disputer.unwrap())}`);
-    } else if (api.events.verification.VerdictSubmitted.is(e)) {
+    } else if (api.events.verification.VerdictRevealed.is(e)) {
       say(block, `verdict    job ${job}: ${who.name(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
     } else if (api.events.verification.Accepted.is(e)) {
       say(block, `verified   job ${job} (${d.reason})`);

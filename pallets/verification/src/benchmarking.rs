@@ -60,17 +60,33 @@ fn worker<T: Config>() -> T::AccountId {
 	worker
 }
 
+/// The salt of the benchmarks' commitments.
+const SALT: [u8; 32] = [7; 32];
+/// The verdict the benchmarks' commitments hide: against the worker.
+const AGAINST: Verdict = Verdict::Check { passed: false };
+
+/// `who`'s commitment to [`AGAINST`] on `JOB`.
+fn committed<T: Config>(who: &T::AccountId) -> Vote {
+	Vote::Committed(verdict_commitment(&JOB, who, &AGAINST, &SALT))
+}
+
 /// A dispute over `JOB` with `c` members in each round: the earlier round agreed except the
-/// disputer, `against` dispute members voted against the worker, the others silent.
-fn dispute<T: Config>(c: u32, against: usize, deadline: BlockNumberFor<T>) -> Vec<T::AccountId> {
+/// disputer, dispute member `i` voted `vote(i, who)`; reveals open now, the deadline is
+/// `deadline`.
+fn dispute<T: Config>(
+	c: u32,
+	vote: impl Fn(usize, &T::AccountId) -> Vote,
+	deadline: BlockNumberFor<T>,
+) -> Vec<T::AccountId> {
 	let list = verifiers::<T>(2 * c);
 	let (earlier, current) = list.split_at(c as usize);
 	let check = CheckOf::<T> {
 		worker: worker::<T>(),
 		output_root: [1; 32],
 		round: Round::Dispute { disputer: Some(earlier[0].clone()) },
-		members: members::<T>(current, |i| if i < against { Vote::Disagree } else { Vote::Silent }),
+		members: members::<T>(current, |i| vote(i, &current[i])),
 		earlier: members::<T>(earlier, |i| if i == 0 { Vote::Disagree } else { Vote::Agree }),
+		reveals_from: frame_system::Pallet::<T>::block_number(),
 		deadline,
 		dismissed: BoundedVec::new(),
 		redraws: 0,
@@ -122,34 +138,75 @@ mod benchmarks {
 		assert_eq!(Pallet::<T>::params(), params);
 	}
 
-	/// The verdict that makes a majority against the worker: slash, jail, forfeit,
-	/// reassignment, and credits or faults for two full committees.
+	/// A commitment, the first of a committee of `c`.
 	#[benchmark]
-	fn submit_verdict_reject(c: Linear<3, { T::MaxCommitteeSize::get() }>) {
+	fn commit_verdict(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let now = start::<T>();
-		let deadline = now.saturating_add(10u32.into());
-		let against = (c / 2) as usize;
-		let current = dispute::<T>(c, against, deadline);
-		let last = current[against].clone();
-
-		#[extrinsic_call]
-		submit_verdict(RawOrigin::Signed(last), JOB, Verdict::Check { passed: false });
-
-		assert!(Checks::<T>::get(JOB).is_none());
-	}
-
-	/// The verdict that raises a dispute, drawing a committee of `c`.
-	#[benchmark]
-	fn submit_verdict_dispute(c: Linear<2, { T::MaxCommitteeSize::get() }>) {
-		let now = start::<T>();
-		committees_of::<T>(c - 1);
-		let list = verifiers::<T>(T::MaxCommitteeSize::get());
+		let list = verifiers::<T>(c);
 		let check = CheckOf::<T> {
 			worker: worker::<T>(),
 			output_root: [1; 32],
 			round: Round::Committee,
-			members: members::<T>(&list[..(c - 1) as usize], |_| Vote::Silent),
+			members: members::<T>(&list, |_| Vote::Silent),
 			earlier: BoundedVec::new(),
+			reveals_from: now.saturating_add(10u32.into()),
+			deadline: now.saturating_add(20u32.into()),
+			dismissed: BoundedVec::new(),
+			redraws: 0,
+		};
+		Checks::<T>::insert(JOB, check);
+		let last = list[(c - 1) as usize].clone();
+		let commitment = verdict_commitment(&JOB, &last, &AGAINST, &SALT);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), JOB, commitment);
+
+		let check = Checks::<T>::get(JOB).expect("open");
+		assert_eq!(check.members[(c - 1) as usize].vote, Vote::Committed(commitment));
+	}
+
+	/// The last reveal of a dispute, making a majority against the worker: slash, jail,
+	/// forfeit, reassignment, and credits or faults for two full committees (the members
+	/// that agreed with the worker faulted).
+	#[benchmark]
+	fn reveal_verdict_reject(c: Linear<3, { T::MaxCommitteeSize::get() }>) {
+		let now = start::<T>();
+		let deadline = now.saturating_add(10u32.into());
+		let against = (c / 2) as usize;
+		let vote = |i: usize, who: &T::AccountId| match i {
+			i if i < against => Vote::Disagree,
+			i if i == against => committed::<T>(who),
+			_ => Vote::Agree,
+		};
+		let current = dispute::<T>(c, vote, deadline);
+		let last = current[against].clone();
+
+		#[extrinsic_call]
+		reveal_verdict(RawOrigin::Signed(last), JOB, AGAINST, SALT);
+
+		assert!(Checks::<T>::get(JOB).is_none());
+	}
+
+	/// The last reveal of a sampling round that disagrees, drawing a dispute committee of `c`.
+	#[benchmark]
+	fn reveal_verdict_dispute(c: Linear<2, { T::MaxCommitteeSize::get() }>) {
+		let now = start::<T>();
+		committees_of::<T>(c - 1);
+		let list = verifiers::<T>(T::MaxCommitteeSize::get());
+		let seated = &list[..(c - 1) as usize];
+		let check = CheckOf::<T> {
+			worker: worker::<T>(),
+			output_root: [1; 32],
+			round: Round::Committee,
+			members: members::<T>(seated, |i| {
+				if i == 0 {
+					committed::<T>(&seated[0])
+				} else {
+					Vote::Agree
+				}
+			}),
+			earlier: BoundedVec::new(),
+			reveals_from: now,
 			deadline: now.saturating_add(10u32.into()),
 			dismissed: BoundedVec::new(),
 			redraws: 0,
@@ -157,7 +214,7 @@ mod benchmarks {
 		Checks::<T>::insert(JOB, check);
 
 		#[extrinsic_call]
-		submit_verdict(RawOrigin::Signed(list[0].clone()), JOB, Verdict::Check { passed: false });
+		reveal_verdict(RawOrigin::Signed(list[0].clone()), JOB, AGAINST, SALT);
 
 		let check = Checks::<T>::get(JOB).expect("disputed");
 		assert_eq!(check.members.len() as u32, c);
@@ -260,8 +317,9 @@ mod benchmarks {
 			max_redraws: max_redraws as u8,
 			..Pallet::<T>::default_params()
 		});
-		let current = dispute::<T>(c, 1, now);
-		let dismissed_count = T::MaxCommitteeSize::get().saturating_mul(max_redraws - 1);
+		let current =
+			dispute::<T>(c, |i, _| if i == 0 { Vote::Disagree } else { Vote::Silent }, now);
+		let dismissed_count = T::MaxCommitteeSize::get().saturating_mul(max_redraws);
 		let dismissed: Vec<T::AccountId> =
 			(0..dismissed_count).map(|i| account("dismissed", i, 0)).collect();
 		let fresh: Vec<T::AccountId> = (0..c - 1).map(|i| account("fresh", i, 0)).collect();
@@ -321,6 +379,7 @@ mod benchmarks {
 					|i| if i == 0 { Vote::Disagree } else { Vote::Silent },
 				),
 				earlier: members::<T>(&list[..(largest - 1) as usize], |_| Vote::Agree),
+				reveals_from: now,
 				deadline: now,
 				dismissed: BoundedVec::new(),
 				redraws: 0,

@@ -8,10 +8,10 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-	committee::Shuffle, pallet::*, AcceptReason, BenchmarkOutcomes, CheckOf, ComputeStake,
-	IntakeEntryOf, JobSettlement, Member, ProofCheck, ReliabilityEvents, RewardEpochs,
-	RewardForfeits, Round, Subject, UnverifiableReason, Verdict, VerifierDirectory, VerifierFault,
-	VerifierOffences, VerifierRewards, Vote, WeightInfo,
+	committee::Shuffle, pallet::*, verdict_commitment, AcceptReason, BenchmarkOutcomes, CheckOf,
+	ComputeStake, IntakeEntryOf, JobSettlement, Member, ProofCheck, ReliabilityEvents,
+	RewardEpochs, RewardForfeits, Round, Subject, UnverifiableReason, Verdict, VerifierDirectory,
+	VerifierFault, VerifierOffences, VerifierRewards, Vote, WeightInfo,
 };
 use cinder_primitives::{SlashAmount, SlashReason};
 
@@ -80,20 +80,34 @@ impl<T: Config> Pallet<T> {
 		BoundedVec::truncate_from(check.members.iter().map(|m| m.who.clone()).collect())
 	}
 
+	/// Books a round starting `now`: commitments are taken for `verdict_window` blocks, then
+	/// reveals for `reveal_window` more, up to a deadline in the first block with room.
+	/// Returns (`reveals_from`, `deadline`).
+	fn book_round(
+		now: BlockNumberFor<T>,
+		subject: Subject,
+	) -> Result<(BlockNumberFor<T>, BlockNumberFor<T>), DispatchError> {
+		let params = Self::params();
+		let reveals_from = now.saturating_add(params.verdict_window);
+		let deadline =
+			Self::book_deadline(reveals_from.saturating_add(params.reveal_window), subject)?;
+		Ok((reveals_from, deadline))
+	}
+
 	/// Opens the check of a sampled claim with its committee (not empty).
 	pub(crate) fn open_check(
 		entry: &IntakeEntryOf<T>,
 		members: BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		let at = now.saturating_add(Self::params().verdict_window);
-		let deadline = Self::book_deadline(at, entry.subject)?;
+		let (reveals_from, deadline) = Self::book_round(now, entry.subject)?;
 		let check = CheckOf::<T> {
 			worker: entry.worker.clone(),
 			output_root: entry.output_root,
 			round: Round::Committee,
 			members,
 			earlier: BoundedVec::new(),
+			reveals_from,
 			deadline,
 			dismissed: BoundedVec::new(),
 			redraws: 0,
@@ -102,52 +116,60 @@ impl<T: Config> Pallet<T> {
 			subject: entry.subject,
 			worker: entry.worker.clone(),
 			committee: Self::committee_of(&check),
+			reveals_from,
 			deadline,
 		});
 		Checks::<T>::insert(entry.subject, check);
 		Ok(())
 	}
 
-	/// Replaces the sampling committee by a dispute committee raised by `disputer`, and stores
-	/// the check; when no serving verifier can be drawn, the claim is unverifiable.
-	fn escalate(
-		subject: Subject,
-		mut check: CheckOf<T>,
-		disputer: T::AccountId,
-		now: BlockNumberFor<T>,
-	) -> DispatchResult {
-		let params = Self::params();
-		// Randomness exists once a block was built; a dispute cannot come before a sampling.
-		let (seed, _) = Self::seed().ok_or(Error::<T>::NotUnderCheck)?;
-		let size = params.dispute_committee_size as u32;
-		let members = Self::draw_members(&seed, &subject, 1, size, &check.dismissed);
-		if members.is_empty() {
-			Self::void(subject, check, UnverifiableReason::NoVerifiers);
-			return Ok(());
+	/// Ends a sampling round that revealed a disagreement: its members that revealed nothing
+	/// are faulted and dismissed, and a dispute committee is drawn, raised by the first
+	/// member that disagreed. With no serving verifier to draw, or no room for its deadline,
+	/// the claim is unverifiable.
+	fn escalate(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
+		let disputer =
+			check.members.iter().find(|m| m.vote == Vote::Disagree).map(|m| m.who.clone());
+		for member in check.members.iter().filter(|m| !m.vote.is_revealed()) {
+			Self::fault(subject, member, VerifierFault::Silent);
+			// Bounded by a full committee at each redraw and at the escalation.
+			let _ = check.dismissed.try_push(member.who.clone());
 		}
-		let deadline = Self::book_deadline(now.saturating_add(params.verdict_window), subject)?;
+		let size = Self::params().dispute_committee_size as u32;
+		// Randomness exists once a block was built, as it did when the claim was sampled.
+		let members = match Self::seed() {
+			Some((seed, _)) => Self::draw_members(&seed, &subject, 1, size, &check.dismissed),
+			None => BoundedVec::new(),
+		};
+		if members.is_empty() {
+			return Self::void(subject, check, UnverifiableReason::NoVerifiers);
+		}
+		let Ok((reveals_from, deadline)) = Self::book_round(now, subject) else {
+			return Self::void(subject, check, UnverifiableReason::ChecksFull);
+		};
 		check.earlier = core::mem::replace(&mut check.members, members);
-		check.round = Round::Dispute { disputer: Some(disputer.clone()) };
+		check.round = Round::Dispute { disputer: disputer.clone() };
+		check.reveals_from = reveals_from;
 		check.deadline = deadline;
 		Self::deposit_event(Event::Disputed {
 			subject,
-			disputer: Some(disputer),
+			disputer,
 			committee: Self::committee_of(&check),
+			reveals_from,
 			deadline,
 		});
 		Checks::<T>::insert(subject, check);
-		Ok(())
 	}
 
-	/// The worst-case weight of `submit_verdict`: the verdict that decides a dispute against
-	/// the worker (slash, jail, reassignment, credits for two committees), or the one that
-	/// raises a dispute.
-	pub(crate) fn submit_verdict_weight() -> Weight {
+	/// The worst-case weight of `reveal_verdict`: the last reveal of a dispute that decides
+	/// it against the worker (slash, jail, reassignment, credits and faults for two
+	/// committees), or the one that ends a sampling round in a dispute.
+	pub(crate) fn reveal_verdict_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
-		T::WeightInfo::submit_verdict_reject(size)
+		T::WeightInfo::reveal_verdict_reject(size)
 			.saturating_add(Self::conclude_weight())
 			.saturating_add(Self::reports_weight(size))
-			.max(T::WeightInfo::submit_verdict_dispute(size).saturating_add(Self::void_weight()))
+			.max(T::WeightInfo::reveal_verdict_dispute(size).saturating_add(Self::void_weight()))
 	}
 
 	/// The most the faults and reward credits of a check with `size` members a round cost:
@@ -159,41 +181,65 @@ impl<T: Config> Pallet<T> {
 			.saturating_mul(2u64.saturating_mul(size.into()))
 	}
 
-	pub(crate) fn do_submit_verdict(
+	pub(crate) fn do_commit_verdict(
+		who: T::AccountId,
+		subject: Subject,
+		commitment: [u8; 32],
+	) -> DispatchResult {
+		let mut check = Checks::<T>::get(subject).ok_or(Error::<T>::NotUnderCheck)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let member =
+			check.members.iter_mut().find(|m| m.who == who).ok_or(Error::<T>::NotInCommittee)?;
+		ensure!(member.vote == Vote::Silent, Error::<T>::AlreadyVoted);
+		ensure!(now < check.reveals_from, Error::<T>::CommitsClosed);
+		member.vote = Vote::Committed(commitment);
+		Checks::<T>::insert(subject, check);
+		Self::deposit_event(Event::VerdictCommitted { subject, verifier: who });
+		Ok(())
+	}
+
+	pub(crate) fn do_reveal_verdict(
 		who: T::AccountId,
 		subject: Subject,
 		verdict: Verdict,
+		salt: [u8; 32],
 	) -> DispatchResult {
 		let mut check = Checks::<T>::get(subject).ok_or(Error::<T>::NotUnderCheck)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < check.deadline, Error::<T>::VerdictTooLate);
-		let agrees = verdict.agrees_with(&check.output_root);
-		let vote = if agrees { Vote::Agree } else { Vote::Disagree };
+		let all_committed = check.members.iter().all(|m| m.vote != Vote::Silent);
 		let member =
 			check.members.iter_mut().find(|m| m.who == who).ok_or(Error::<T>::NotInCommittee)?;
-		match member.vote {
-			Vote::Silent => member.vote = vote,
-			Vote::Equivocated => return Err(Error::<T>::Equivocated.into()),
-			given if given == vote => return Err(Error::<T>::AlreadyVoted.into()),
-			_ => {
-				member.vote = Vote::Equivocated;
-				Self::fault(subject, member, VerifierFault::Equivocated);
-				Checks::<T>::insert(subject, check);
-				return Ok(());
-			}
+		let commitment = match member.vote {
+			Vote::Committed(commitment) => commitment,
+			Vote::Silent => return Err(Error::<T>::NotCommitted.into()),
+			Vote::Agree | Vote::Disagree => return Err(Error::<T>::AlreadyVoted.into()),
+		};
+		ensure!(now >= check.reveals_from || all_committed, Error::<T>::RevealsNotOpen);
+		ensure!(
+			verdict_commitment(&subject, &who, &verdict, &salt) == commitment,
+			Error::<T>::RevealMismatch
+		);
+		let agrees = verdict.agrees_with(&check.output_root);
+		member.vote = if agrees { Vote::Agree } else { Vote::Disagree };
+		Self::deposit_event(Event::VerdictRevealed { subject, verifier: who, agrees });
+		if check.members.iter().all(|m| m.vote.is_revealed()) {
+			Self::conclude_round(subject, check, now);
+		} else {
+			Checks::<T>::insert(subject, check);
 		}
-		Self::deposit_event(Event::VerdictSubmitted { subject, verifier: who.clone(), agrees });
+		Ok(())
+	}
 
+	/// Ends the round in progress, at its last reveal or at its deadline: a decided round
+	/// decides the claim; a sampling round with a disagreement goes to a dispute; otherwise
+	/// the seats left without a revealed verdict are redrawn (or the claim is unverifiable).
+	fn conclude_round(subject: Subject, check: CheckOf<T>, now: BlockNumberFor<T>) {
+		let disagreed = check.members.iter().any(|m| m.vote == Vote::Disagree);
 		match (&check.round, Self::majority(&check)) {
-			(Round::Committee, _) if !agrees => Self::escalate(subject, check, who, now),
-			(_, Some(outcome)) => {
-				Self::resolve(subject, check, outcome);
-				Ok(())
-			}
-			_ => {
-				Checks::<T>::insert(subject, check);
-				Ok(())
-			}
+			(_, Some(outcome)) => Self::resolve(subject, check, outcome),
+			(Round::Committee, None) if disagreed => Self::escalate(subject, check, now),
+			_ => Self::redraw(subject, check, now),
 		}
 	}
 
@@ -204,9 +250,9 @@ impl<T: Config> Pallet<T> {
 		(agreed, disagreed)
 	}
 
-	/// The outcome the current round's votes decide, if they decide one: a sampling committee
-	/// needs every seat to agree; a dispute, a majority of its seats either way. Silent and
-	/// void seats count as seats, never as votes.
+	/// The outcome the current round's revealed votes decide, if they decide one: a sampling
+	/// committee needs every seat to agree; a dispute, a majority of its seats either way.
+	/// Seats without a revealed verdict count as seats, never as votes.
 	pub(crate) fn majority(check: &CheckOf<T>) -> Option<Outcome> {
 		let seats = check.members.len();
 		let (agreed, disagreed) = Self::tally(&check.members);
@@ -223,9 +269,10 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Decides the checks whose deadline is `now`. A round whose votes decide the claim
-	/// decides it; otherwise its silent and void seats are redrawn with a fresh deadline, and
-	/// after `max_redraws` redraws, or with no serving verifier left to take them, the claim is
+	/// Decides the checks whose deadline is `now`: a round whose revealed votes decide the
+	/// claim decides it, a sampling round with a disagreement goes to a dispute; otherwise the
+	/// seats left without a revealed verdict are redrawn and the round starts again, and after
+	/// `max_redraws` redraws, or with no serving verifier left to take them, the claim is
 	/// unverifiable. Silence never accepts a claim.
 	pub(crate) fn expire_checks(now: BlockNumberFor<T>) -> Weight {
 		let due = CheckDeadlines::<T>::take(now);
@@ -238,10 +285,7 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			weight.saturating_accrue(Self::expiry_weight());
-			match Self::majority(&check) {
-				Some(outcome) => Self::resolve(subject, check, outcome),
-				None => Self::redraw(subject, check, now),
-			}
+			Self::conclude_round(subject, check, now);
 		}
 		weight
 	}
@@ -255,23 +299,18 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::reports_weight(size))
 	}
 
-	/// At the deadline of a round its votes do not decide: faults the silent members, then
-	/// gives their seats and the void ones (equivocated) to other serving verifiers with a
-	/// fresh deadline. The claim is unverifiable when every seat answered without a majority,
-	/// when the redraws are used up, or when not every such seat can be filled.
+	/// At the deadline of a round its votes do not decide: faults the members that revealed
+	/// no verdict (committed or not), then gives their seats to other serving verifiers and
+	/// starts the round again: every seat commits afresh, so a new member never sees a
+	/// verdict of the round before committing its own. The claim is unverifiable when every
+	/// seat revealed without a majority, when the redraws are used up, or when not every
+	/// such seat can be filled.
 	fn redraw(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
 		let params = Self::params();
 		let mut dismissed = Vec::new();
-		for member in check.members.iter() {
-			match member.vote {
-				Vote::Silent => {
-					Self::fault(subject, member, VerifierFault::Silent);
-					dismissed.push(member.who.clone());
-				}
-				// Reported when it equivocated.
-				Vote::Equivocated => dismissed.push(member.who.clone()),
-				Vote::Agree | Vote::Disagree => {}
-			}
+		for member in check.members.iter().filter(|m| !m.vote.is_revealed()) {
+			Self::fault(subject, member, VerifierFault::Silent);
+			dismissed.push(member.who.clone());
 		}
 		if dismissed.is_empty() {
 			return Self::void(subject, check, UnverifiableReason::NoMajority);
@@ -290,29 +329,30 @@ impl<T: Config> Pallet<T> {
 		if replacements.len() < dismissed.len() {
 			return Self::void(subject, check, UnverifiableReason::Silent);
 		}
-		let deadline = match Self::book_deadline(now.saturating_add(params.verdict_window), subject)
-		{
-			Ok(deadline) => deadline,
-			Err(_) => return Self::void(subject, check, UnverifiableReason::ChecksFull),
+		let Ok((reveals_from, deadline)) = Self::book_round(now, subject) else {
+			return Self::void(subject, check, UnverifiableReason::ChecksFull);
 		};
 		let mut replacements = replacements.into_iter();
 		for member in check.members.iter_mut() {
-			if matches!(member.vote, Vote::Silent | Vote::Equivocated) {
+			if !member.vote.is_revealed() {
 				if let Some(next) = replacements.next() {
 					*member = next;
 				}
 			}
+			member.vote = Vote::Silent;
 		}
 		for who in &dismissed {
-			// Bounded by a full committee at each of at most `MaxRedraws` redraws.
+			// Bounded by a full committee at each redraw and at the escalation.
 			let _ = check.dismissed.try_push(who.clone());
 		}
 		check.redraws = check.redraws.saturating_add(1);
+		check.reveals_from = reveals_from;
 		check.deadline = deadline;
 		Self::deposit_event(Event::Redrawn {
 			subject,
 			dismissed: BoundedVec::truncate_from(dismissed),
 			committee: Self::committee_of(&check),
+			reveals_from,
 			deadline,
 			redraw: check.redraws,
 		});
@@ -355,21 +395,21 @@ impl<T: Config> Pallet<T> {
 	/// Applies the final word on a check: credits and faults for every vote of both rounds,
 	/// then the claim's fate: a right one is accepted; a wrong receipt costs its worker the
 	/// slash, jail and forfeit and its stage is reassigned, a wrong benchmark answer rejects
-	/// the claimed IB. Silence in a first round that a dispute cut short is no fault (a wholly
-	/// silent first round was reported at its deadline).
+	/// the claimed IB. A seat without a revealed verdict is a fault (a sampling round's were
+	/// faulted when it went to the dispute).
 	pub(crate) fn resolve(subject: Subject, check: CheckOf<T>, outcome: Outcome) {
 		Checks::<T>::remove(subject);
 		let right = matches!(outcome, Outcome::Right(_));
-		let earlier = check.earlier.iter().filter(|m| m.vote != Vote::Silent);
+		let earlier = check.earlier.iter().filter(|m| m.vote.is_revealed());
 		for member in earlier.chain(check.members.iter()) {
 			match (member.vote, right) {
 				(Vote::Agree, true) | (Vote::Disagree, false) => Self::credit(&member.who, 1, 0),
 				(Vote::Agree, false) | (Vote::Disagree, true) => {
 					Self::fault(subject, member, VerifierFault::WrongVerdict)
 				}
-				(Vote::Silent, _) => Self::fault(subject, member, VerifierFault::Silent),
-				// Reported when it happened.
-				(Vote::Equivocated, _) => {}
+				(Vote::Silent | Vote::Committed(_), _) => {
+					Self::fault(subject, member, VerifierFault::Silent)
+				}
 			}
 		}
 		let worker = &check.worker;

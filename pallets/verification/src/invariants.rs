@@ -4,14 +4,14 @@ use alloc::collections::btree_map::BTreeMap;
 use frame_support::{ensure, traits::Get};
 use sp_runtime::traits::{Saturating, Zero};
 
-use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
+use crate::{pallet::*, BalanceOf, Credits, Round};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
 	/// each page is in inclusion order; every open check has a committee of distinct members
 	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, is not
-	/// decided yet, a dispute comes after a first round, and each is booked at its deadline;
-	/// every epoch's
+	/// decided yet and has a seat still to reveal, opens reveals no later than its deadline, a
+	/// dispute comes after a first round, and each is booked at its deadline; every epoch's
 	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
 	/// unpaid shares, and holds at least that.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -55,13 +55,17 @@ impl<T: Config> Pallet<T> {
 				"a check redrawn more than MaxRedraws times"
 			);
 			ensure!(Self::majority(&check).is_none(), "a decided check still open");
+			ensure!(
+				!check.members.iter().all(|m| m.vote.is_revealed()),
+				"a round every seat revealed in is still open"
+			);
+			ensure!(
+				check.reveals_from <= check.deadline,
+				"a round's reveals open after its deadline"
+			);
 			match check.round {
 				Round::Committee => {
-					ensure!(check.earlier.is_empty(), "a first round with earlier votes");
-					ensure!(
-						check.members.iter().all(|m| m.vote != Vote::Disagree),
-						"a disagreement in a first round that was not disputed"
-					);
+					ensure!(check.earlier.is_empty(), "a first round with earlier votes")
 				}
 				Round::Dispute { .. } => {
 					ensure!(!check.earlier.is_empty(), "a dispute without a first round")

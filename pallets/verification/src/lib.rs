@@ -37,19 +37,25 @@
 //!    (all that serve, when fewer do) is drawn without repetition ([`committee`]) from the
 //!    [`VerifierDirectory`]'s serving set, in O(committee size): entries that stopped serving
 //!    since the set was last brought up to date are passed over, never seated. With nobody to
-//!    draw, the receipt is unverifiable. The committee has `verdict_window` blocks to answer.
-//! 3. **Verdicts** ([`checks`], `submit_verdict`): every seat agrees → accepted. One
-//!    disagrees → dispute: `dispute_committee_size` verifiers are drawn (an odd number, so a
-//!    full dispute cannot tie) and a majority of the seats decides. At a round's deadline its
-//!    silent seats, and those voided by equivocation, are faulted and given to serving
-//!    verifiers not dismissed from this check before, with a fresh deadline (`Redrawn`); the
-//!    verdicts already given stay. After `max_redraws` redraws, when not every such seat can
-//!    be filled, or when every seat of a dispute answered without a majority, the claim is
-//!    unverifiable.
+//!    draw, the receipt is unverifiable.
+//! 3. **Verdicts, committed then revealed** ([`checks`]): each member first commits to its
+//!    verdict (`commit_verdict`, a hash of the verdict, its account and a secret salt:
+//!    [`verdict_commitment`]) within `verdict_window` blocks, then reveals it
+//!    (`reveal_verdict`) once every seat has committed or the commit phase is over, within
+//!    `reveal_window` more. No verdict of a round is visible before every commitment is in,
+//!    so no member can copy another's. A round ends at its last reveal or at its deadline:
+//!    every seat agrees → accepted; a disagreement in the sampling round → dispute:
+//!    `dispute_committee_size` verifiers are drawn (an odd number, so a full dispute cannot
+//!    tie) and a majority of the seats decides. At a round's deadline, seats without a
+//!    revealed verdict (committed or not) are faulted and given to serving verifiers not
+//!    dismissed from this check before, and the round starts again with every seat
+//!    committing afresh (`Redrawn`), so a newcomer never sees a verdict before committing its
+//!    own. After `max_redraws` redraws, when not every such seat can be filled, or when every
+//!    seat of a dispute revealed without a majority, the claim is unverifiable.
 //! 4. **Outcome**: a worker proven wrong loses `fault_slash` of its bond to the penalty pool, is
 //!    jailed for `jail_epochs`, forfeits its unpaid rewards of the epoch, and its stage goes to
-//!    another worker at no charge to the submitter. A verifier on the losing side, silent past
-//!    the deadline or equivocating gets no credit, loses `verifier_fault_slash` of its
+//!    another worker at no charge to the submitter. A verifier on the losing side or without
+//!    a revealed verdict at the deadline gets no credit, loses `verifier_fault_slash` of its
 //!    verifier bond (held in compute staking by its node's account) to the penalty pool, and
 //!    is reported through [`VerifierOffences`] against the validator stash recorded when it
 //!    was seated (the runtime reports it to pallet-offences, so pallet-staking may slash and
@@ -78,7 +84,7 @@
 //! | `floor_sampling_rate` (reliability 100 %) | 1 % |
 //! | `sampling_margin` over the break-even rate | 2 |
 //! | `committee_size` / `dispute_committee_size` | 2 / 5 |
-//! | `challenge_window` / `verdict_window` | 10 / 30 blocks (1 / 3 min) |
+//! | `challenge_window` / `verdict_window` (commit) / `reveal_window` | 10 / 30 / 10 blocks (1 / 3 / 1 min) |
 //! | `fault_slash` / `jail_epochs` | 10 % of the bond / 2 reward epochs |
 //! | `verifier_fault_slash` (each fault, every time) | 10 % of the verifier bond |
 //! | `disputer_share` of the penalty pool payout | 10 % |
@@ -117,6 +123,8 @@
 //! only if both are corrupt: `β²` (1 % at β = 10 %); a dispute is decided by 3 of its 5 seats.
 //! Silent verifiers cannot lower that bar: a silent seat is redrawn, never counted as
 //! agreement, so a claim passes only with `k` agreeing verdicts (or a majority of a dispute).
+//! Nor can a member lean on another's work: verdicts are committed before any is revealed,
+//! so each committed verdict is its own (or a guess).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -162,11 +170,11 @@ pub type CheckOf<T> = Check<
 	MaxDismissedOf<T>,
 >;
 
-/// Most members one check can dismiss: a full committee at every redraw.
+/// Most members one check can dismiss: a full committee at every redraw and at the dispute.
 pub struct MaxDismissedOf<T>(core::marker::PhantomData<T>);
 impl<T: Config> frame_support::traits::Get<u32> for MaxDismissedOf<T> {
 	fn get() -> u32 {
-		T::MaxCommitteeSize::get().saturating_mul(T::MaxRedraws::get())
+		T::MaxCommitteeSize::get().saturating_mul(T::MaxRedraws::get().saturating_add(1))
 	}
 }
 
@@ -371,31 +379,37 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// The parameters were set.
 		ParamsSet { params: VerificationParams<BlockNumberFor<T>> },
-		/// `worker`'s claim on `subject` was sampled: `committee` must give verdicts before
-		/// block `deadline`.
+		/// `worker`'s claim on `subject` was sampled: `committee` must commit verdicts before
+		/// block `reveals_from` and reveal them before block `deadline`.
 		Sampled {
 			subject: Subject,
 			worker: T::AccountId,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			reveals_from: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// `verifier` gave its verdict on `subject`: the claim is right (`agrees`) or wrong.
-		VerdictSubmitted { subject: Subject, verifier: T::AccountId, agrees: bool },
-		/// The claim on `subject` is disputed by `disputer`: `committee` decides by a majority
-		/// of its seats before block `deadline`.
+		/// `verifier` committed to a verdict on `subject` (hidden until it reveals it).
+		VerdictCommitted { subject: Subject, verifier: T::AccountId },
+		/// `verifier` revealed its verdict on `subject`: the claim is right (`agrees`) or wrong.
+		VerdictRevealed { subject: Subject, verifier: T::AccountId, agrees: bool },
+		/// The claim on `subject` is disputed by `disputer`: `committee` commits before block
+		/// `reveals_from`, reveals before block `deadline`, and a majority of its seats decides.
 		Disputed {
 			subject: Subject,
 			disputer: Option<T::AccountId>,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			reveals_from: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// The seats of `dismissed` (silent, or void after equivocating) on `subject`'s check
-		/// were given to other serving verifiers: `committee` (the whole committee now) must
-		/// answer before block `deadline`. This was redraw number `redraw`.
+		/// The seats of `dismissed` (no verdict revealed in time) on `subject`'s check were
+		/// given to other serving verifiers and the round starts again: `committee` (the whole
+		/// committee now, every seat committing afresh) commits before block `reveals_from` and
+		/// reveals before block `deadline`. This was redraw number `redraw`.
 		Redrawn {
 			subject: Subject,
 			dismissed: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
+			reveals_from: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 			redraw: u8,
 		},
@@ -437,18 +451,27 @@ pub mod pallet {
 		/// Parameters out of range: the floor rate above the base rate, a zero margin, a
 		/// committee empty or above `MaxCommitteeSize`, a dispute committee not larger than the
 		/// committee or of an even size (a full dispute could tie), a challenge window under 2
-		/// blocks, a zero verdict window, or `max_redraws` above `MaxRedraws`.
+		/// blocks, a zero verdict or reveal window, or `max_redraws` above `MaxRedraws`.
 		InvalidParams,
 		/// No check is open for this subject: it was not sampled, or is decided.
 		NotUnderCheck,
 		/// The sender is not on the committee of this check's current round.
 		NotInCommittee,
-		/// The verdict deadline of this round has passed.
+		/// The reveal deadline of this round has passed.
 		VerdictTooLate,
-		/// The sender already gave this verdict in this round.
+		/// The sender already committed in this round (or revealed).
 		AlreadyVoted,
-		/// The sender's vote in this round is void: it gave contradicting verdicts.
-		Equivocated,
+		/// The commit phase of this round is over (its block came, or every seat committed):
+		/// a member that did not commit cannot answer this round.
+		CommitsClosed,
+		/// Reveals open once every seat has committed or the commit phase is over: reveal
+		/// then.
+		RevealsNotOpen,
+		/// The sender has no commitment to reveal in this round: commit first.
+		NotCommitted,
+		/// The verdict and salt do not hash to the sender's commitment
+		/// (`verdict_commitment(subject, sender, verdict, salt)`).
+		RevealMismatch,
 		/// Too many checks already end in the blocks a dispute could end in; try again in a
 		/// few blocks.
 		ChecksFull,
@@ -507,24 +530,50 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Give a verdict on a sampled claim, as a member of its committee.
+		/// Commit to a verdict on a sampled claim, as a member of its committee, without
+		/// showing it: no member can copy another's verdict, since every commitment of a round
+		/// is in before any verdict is revealed.
 		///
-		/// - `origin`: a verifier on the committee of the check's current round.
+		/// - `origin`: a verifier on the committee of the check's current round, not yet
+		///   committed in it.
 		/// - `subject`: a job's stage (the receipt), or a benchmark challenge (the answer).
-		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
+		/// - `commitment`: [`verdict_commitment`]`(subject, origin, verdict, salt)` with a
+		///   32-byte salt drawn at random and kept until the reveal.
 		///
-		/// The last verdict a round needs decides it: the claim is accepted, disputed, or
-		/// rejected (a worker's receipt: slashed and jailed; a benchmark answer: the IB claim
-		/// rejected). A second, contradicting verdict voids the sender's vote and reports it.
-		#[pallet::call_index(1)]
-		#[pallet::weight(Pallet::<T>::submit_verdict_weight())]
-		pub fn submit_verdict(
+		/// Taken before the round's `reveals_from` block, while some seat has not committed.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::commit_verdict(T::MaxCommitteeSize::get()))]
+		pub fn commit_verdict(
+			origin: OriginFor<T>,
+			subject: Subject,
+			commitment: [u8; 32],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_verdict(who, subject, commitment)
+		}
+
+		/// Reveal the verdict behind the sender's commitment.
+		///
+		/// - `origin`: a committee member that committed in the current round.
+		/// - `subject`: the check.
+		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
+		/// - `salt`: the salt of the commitment.
+		///
+		/// Taken once every seat has committed or the commit phase is over, before the round's
+		/// deadline. The last reveal of a round decides it: every seat agreeing accepts the
+		/// claim, any disagreement in the sampling committee opens a dispute, and a dispute's
+		/// majority of seats accepts or rejects it (a worker's receipt: slashed and jailed; a
+		/// benchmark answer: the IB claim rejected).
+		#[pallet::call_index(4)]
+		#[pallet::weight(Pallet::<T>::reveal_verdict_weight())]
+		pub fn reveal_verdict(
 			origin: OriginFor<T>,
 			subject: Subject,
 			verdict: Verdict,
+			salt: [u8; 32],
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_verdict(who, subject, verdict)
+			Self::do_reveal_verdict(who, subject, verdict, salt)
 		}
 
 		/// Pay `verifier` its share of the penalty pool for a closed reward epoch.

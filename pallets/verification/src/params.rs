@@ -17,6 +17,7 @@ impl<T: Config> Pallet<T> {
 			dispute_committee_size: 5,
 			challenge_window: 10u32.into(),
 			verdict_window: 30u32.into(),
+			reveal_window: 10u32.into(),
 			fault_slash: Perbill::from_percent(10),
 			verifier_fault_slash: Perbill::from_percent(10),
 			jail_epochs: 2,
@@ -43,5 +44,6 @@ impl<T: Config> Pallet<T> {
 			&& p.max_redraws as u32 <= T::MaxRedraws::get()
 			&& p.challenge_window >= 2u32.into()
 			&& !p.verdict_window.is_zero()
+			&& !p.reveal_window.is_zero()
 	}
 }

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use codec::Codec;
 
-use crate::{PendingCheck, RewardEpochIndex};
+use crate::{Awaiting, PendingCheck, RewardEpochIndex, Vote};
 
 sp_api::decl_runtime_apis! {
 	/// Reads verification without submitting anything.
@@ -14,8 +14,9 @@ sp_api::decl_runtime_apis! {
 		Balance: Codec,
 		BlockNumber: Codec,
 	{
-		/// The checks whose current round has `verifier` on its committee and no verdict from
-		/// it yet, with what is claimed and the deadline (a verdict must come before it).
+		/// The checks whose current round waits for `verifier`: its commitment (while the
+		/// commit phase lasts) or its reveal, with what is claimed, when the commit phase ends
+		/// and the deadline.
 		fn pending_checks(verifier: AccountId) -> Vec<PendingCheck<AccountId, BlockNumber>>;
 		/// What `verifier` would be paid for closed reward epoch `epoch` by claiming now
 		/// (zero for an open epoch, one without its credits, or a share already claimed).
@@ -24,19 +25,31 @@ sp_api::decl_runtime_apis! {
 }
 
 impl<T: crate::Config> crate::Pallet<T> {
-	/// The checks awaiting `verifier`'s verdict (for [`VerificationApi::pending_checks`]).
+	/// The checks awaiting `verifier`'s commitment or reveal (for
+	/// [`VerificationApi::pending_checks`]).
 	pub fn pending_checks(
 		verifier: &T::AccountId,
 	) -> Vec<PendingCheck<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>> {
+		let now = frame_system::Pallet::<T>::block_number();
 		crate::Checks::<T>::iter()
-			.filter(|(_, check)| {
-				check.members.iter().any(|m| m.who == *verifier && m.vote == crate::Vote::Silent)
-			})
-			.map(|(subject, check)| PendingCheck {
-				subject,
-				worker: check.worker,
-				output_root: check.output_root,
-				deadline: check.deadline,
+			.filter_map(|(subject, check)| {
+				let vote = check.members.iter().find(|m| m.who == *verifier)?.vote;
+				let awaiting = match vote {
+					Vote::Silent if now < check.reveals_from => Awaiting::Commit,
+					Vote::Committed(_) => {
+						let all_committed = check.members.iter().all(|m| m.vote != Vote::Silent);
+						Awaiting::Reveal { open: now >= check.reveals_from || all_committed }
+					}
+					_ => return None,
+				};
+				Some(PendingCheck {
+					subject,
+					worker: check.worker,
+					output_root: check.output_root,
+					awaiting,
+					reveals_from: check.reveals_from,
+					deadline: check.deadline,
+				})
 			})
 			.collect()
 	}

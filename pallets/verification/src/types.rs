@@ -37,8 +37,11 @@ pub struct VerificationParams<BlockNumber> {
 	pub dispute_committee_size: u8,
 	/// Blocks after a receipt's inclusion until, unsampled, it is accepted.
 	pub challenge_window: BlockNumber,
-	/// Blocks a committee has to submit its verdicts.
+	/// Blocks a committee has to commit its verdicts (the commit phase of a round).
 	pub verdict_window: BlockNumber,
+	/// Blocks after the commit phase to reveal them (reveals open earlier, as soon as every
+	/// seat has committed).
+	pub reveal_window: BlockNumber,
 	/// Share of its bond a worker proven wrong loses.
 	pub fault_slash: Perbill,
 	/// Share of its verifier bond (compute staking) a verifier loses for each fault on a check:
@@ -50,8 +53,8 @@ pub struct VerificationParams<BlockNumber> {
 	/// Share of the penalty pool's epoch payout that goes to whoever raised a confirmed
 	/// dispute; the rest goes to the verifiers that matched the final outcome.
 	pub disputer_share: Perbill,
-	/// Times a check's silent (or equivocating) seats are redrawn, each with a fresh verdict
-	/// window, before the claim ends unverifiable (at most the runtime's `MaxRedraws`).
+	/// Times a check's seats left without a revealed verdict are redrawn, each redraw a fresh
+	/// round, before the claim ends unverifiable (at most the runtime's `MaxRedraws`).
 	pub max_redraws: u8,
 	/// **Development chains only.** Accept a sampled claim unchecked when no verifier serves
 	/// at all (`Accepted { reason: NoVerifiers }`; a benchmark answer then confirms the IB as
@@ -94,8 +97,39 @@ pub struct PendingCheck<AccountId, BlockNumber> {
 	pub worker: AccountId,
 	/// The claimed output commitment.
 	pub output_root: [u8; 32],
-	/// The verdict must come before this block.
+	/// What the chain waits for from this verifier: its commitment, or its reveal.
+	pub awaiting: Awaiting,
+	/// Commitments are taken before this block.
+	pub reveals_from: BlockNumber,
+	/// The reveal must come before this block.
 	pub deadline: BlockNumber,
+}
+
+/// What a committee member owes a check's round.
+#[derive(Encode, Decode, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Awaiting {
+	/// Its commitment to a verdict ([`verdict_commitment`]), before the commit phase ends.
+	Commit,
+	/// The verdict and salt behind its commitment; `open` once reveals are taken (every seat
+	/// committed, or the commit phase is over).
+	Reveal { open: bool },
+}
+
+/// Domain of a verdict commitment.
+pub const VERDICT_DOMAIN: [u8; 14] = *b"cinder/verdict";
+
+/// What a member commits to before revealing `verdict` on `subject`: blake2-256 of the SCALE
+/// encoding of (`VERDICT_DOMAIN`, `subject`, `verifier`, `verdict`, `salt`). The verifier's
+/// account is inside, so a member that copies another's commitment cannot reveal it; the salt
+/// (32 random bytes, kept secret until the reveal) hides a verdict that has few possible
+/// values.
+pub fn verdict_commitment<AccountId: Encode>(
+	subject: &Subject,
+	verifier: &AccountId,
+	verdict: &Verdict,
+	salt: &[u8; 32],
+) -> [u8; 32] {
+	sp_io::hashing::blake2_256(&(VERDICT_DOMAIN, subject, verifier, verdict, salt).encode())
 }
 
 /// A claim waiting in the intake queue for its sampling decision: a receipt, or an answer to
@@ -181,14 +215,21 @@ impl Verdict {
 	Debug,
 )]
 pub enum Vote {
-	/// No verdict yet.
+	/// Nothing yet.
 	Silent,
-	/// The receipt is right.
+	/// Committed to a verdict ([`verdict_commitment`]), not revealed yet.
+	Committed([u8; 32]),
+	/// Revealed: the claim is right.
 	Agree,
-	/// The receipt is wrong.
+	/// Revealed: the claim is wrong.
 	Disagree,
-	/// Two contradicting verdicts: the vote is void and the verifier was reported.
-	Equivocated,
+}
+
+impl Vote {
+	/// Whether the verdict is revealed.
+	pub fn is_revealed(&self) -> bool {
+		matches!(self, Vote::Agree | Vote::Disagree)
+	}
 }
 
 /// A member of a committee and its vote.
@@ -246,11 +287,14 @@ pub struct Check<
 	pub members: BoundedVec<Member<AccountId>, MaxCommittee>,
 	/// The sampling committee's votes, once a dispute replaced it.
 	pub earlier: BoundedVec<Member<AccountId>, MaxCommittee>,
-	/// Verdicts are taken before this block; at its start the round is decided, or its
-	/// silent seats are redrawn.
+	/// Commitments are taken before this block, reveals from it (or as soon as every seat
+	/// has committed).
+	pub reveals_from: BlockNumber,
+	/// Reveals are taken before this block; at its start the round is decided, or its seats
+	/// left unrevealed are redrawn.
 	pub deadline: BlockNumber,
-	/// Members dismissed from their seats for silence or equivocation: never drawn again for
-	/// this check.
+	/// Members dismissed from their seats for not revealing a verdict in time: never drawn
+	/// again for this check.
 	pub dismissed: BoundedVec<AccountId, MaxDismissed>,
 	/// Times seats of this check were redrawn.
 	pub redraws: u8,
@@ -325,10 +369,8 @@ pub enum UnverifiableReason {
 pub enum VerifierFault {
 	/// Its verdict was on the losing side.
 	WrongVerdict,
-	/// It gave no verdict before the deadline.
+	/// It revealed no verdict before the deadline (committed or not).
 	Silent,
-	/// It gave two contradicting verdicts.
-	Equivocated,
 }
 
 /// A verifier's credits in a reward epoch.

@@ -12,10 +12,12 @@ use frame_support::{traits::Get, weights::Weight};
 /// Weight functions of the calls and the hook.
 pub trait WeightInfo {
 	fn set_params() -> Weight;
-	/// A verdict that decides a dispute against the worker, with `c` members per committee.
-	fn submit_verdict_reject(c: u32) -> Weight;
-	/// A verdict that raises a dispute, drawing a committee of `c`.
-	fn submit_verdict_dispute(c: u32) -> Weight;
+	/// A commitment to a verdict, in a committee of `c`.
+	fn commit_verdict(c: u32) -> Weight;
+	/// The reveal that decides a dispute against the worker, with `c` members per committee.
+	fn reveal_verdict_reject(c: u32) -> Weight;
+	/// The reveal that ends a sampling round in a dispute, drawing a committee of `c`.
+	fn reveal_verdict_dispute(c: u32) -> Weight;
 	fn claim_penalty_share() -> Weight;
 	/// The hook's intake step when nothing is due.
 	fn decide_receipts_base() -> Weight;
@@ -51,10 +53,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_params() -> Weight {
 		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().writes(1))
 	}
+	// Reads and writes: Checks.
+	fn commit_verdict(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER / 4, CHECK_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
 	// Reads: Checks, Params, the stake (bond, jail: 3), reliability (1), credits (2 per
 	// member and the disputer). Writes: Checks, the stake (bond, jail, hold: 3), reliability,
-	// credits (2 per member).
-	fn submit_verdict_reject(c: u32) -> Weight {
+	// credits (2 per member). A hash of the reveal.
+	fn reveal_verdict_reject(c: u32) -> Weight {
 		let c = c as u64;
 		Weight::from_parts(CALL_BASE + 2 * c * PER_MEMBER, CHECK_PROOF + 3_000)
 			.saturating_add(T::DbWeight::get().reads_writes(6 + 4 * c, 5 + 4 * c))
@@ -62,7 +69,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// Reads: Checks, Params, randomness, the serving set, per verifier visited (at most c +
 	// DRAW_SLACK) its node, staking ledger and validator entry and the session's validators,
 	// the deadline block. Writes: Checks, the deadline block.
-	fn submit_verdict_dispute(c: u32) -> Weight {
+	fn reveal_verdict_dispute(c: u32) -> Weight {
 		let c = c as u64;
 		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF + 1_000)
 			.saturating_add(T::DbWeight::get().reads_writes(5 + VISIT_READS * (c + SLACK), 2))
@@ -90,7 +97,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_checks_base() -> Weight {
 		Weight::from_parts(CALL_BASE / 4, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
-	// The dearer of a rejecting verdict and a redraw of c seats: Checks, Params, randomness,
+	// The dearer of a rejecting verdict, a dispute's draw and a redraw of c seats: Checks,
+	// Params, randomness,
 	// the serving set and the deadline block read; per verifier visited (the c seats, the
 	// c members and up to 4 · c dismissed ones passed over, DRAW_SLACK stale entries) 4 items.
 	// Writes: Checks, the deadline block.
@@ -100,7 +108,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(
 				T::DbWeight::get().reads_writes(5 + VISIT_READS * (6 * c64 + SLACK), 2),
 			);
-		Self::submit_verdict_reject(c).max(redraw)
+		Self::reveal_verdict_reject(c).max(Self::reveal_verdict_dispute(c)).max(redraw)
 	}
 	// Reads: CreditEpoch, EpochCredits, the pool, Reserved, Params. Writes: Payouts,
 	// Reserved, CreditEpoch.
@@ -114,10 +122,13 @@ impl WeightInfo for () {
 	fn set_params() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
 	}
-	fn submit_verdict_reject(c: u32) -> Weight {
+	fn commit_verdict(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER / 4, 0)
+	}
+	fn reveal_verdict_reject(c: u32) -> Weight {
 		Weight::from_parts(CALL_BASE + 2 * c as u64 * PER_MEMBER, 0)
 	}
-	fn submit_verdict_dispute(c: u32) -> Weight {
+	fn reveal_verdict_dispute(c: u32) -> Weight {
 		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER, 0)
 	}
 	fn claim_penalty_share() -> Weight {
@@ -136,7 +147,7 @@ impl WeightInfo for () {
 		Weight::from_parts(CALL_BASE / 4, 0)
 	}
 	fn expire_check(c: u32) -> Weight {
-		Self::submit_verdict_reject(c)
+		Self::reveal_verdict_reject(c)
 	}
 	fn close_epoch() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)

@@ -1,6 +1,6 @@
 //! Verification of receipts by committees of validators, and the offences of verifiers.
 //!
-//! A verifier on the losing side of a check, silent past its deadline or equivocating loses
+//! A verifier on the losing side of a check, or without a revealed verdict at its deadline, loses
 //! part of its verifier bond (compute staking, per fault) and is reported to pallet-offences
 //! against the validator stash its Verifier node was bound to when it was seated; the
 //! offence is handled by pallet-staking like any other: the stash and its nominators are
@@ -27,8 +27,6 @@ parameter_types! {
 	/// Share of its exposure a validator loses for a verdict against the final outcome of a
 	/// check: 1 %. Kernels are integer-exact, so a wrong verdict is a lie or a broken verifier.
 	pub const WrongVerdictSlash: Perbill = Perbill::from_percent(1);
-	/// Share lost for contradicting verdicts on one check (signed proof of a lie): 1 %.
-	pub const EquivocationSlash: Perbill = Perbill::from_percent(1);
 	/// Share lost for each check left unanswered past its deadline: 0.01 %, so a hundred
 	/// missed checks cost what one wrong verdict does.
 	pub const SilenceSlash: Perbill = Perbill::from_parts(100_000);
@@ -73,7 +71,6 @@ impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	fn slash_fraction(&self, _offenders_count: u32) -> Perbill {
 		match self.fault {
 			VerifierFault::WrongVerdict => WrongVerdictSlash::get(),
-			VerifierFault::Equivocated => EquivocationSlash::get(),
 			VerifierFault::Silent => SilenceSlash::get(),
 		}
 	}

@@ -40,6 +40,19 @@ fn events() -> Vec<RuntimeEvent> {
 /// The receipt under check.
 const JOB_0: Subject = Subject::Stage { job: 0, stage: 0 };
 
+/// Alice, the committee of one, commits to `verdict` on `subject` and reveals it.
+fn alice_says(subject: Subject, verdict: Verdict) {
+	let salt = [5; 32];
+	let commitment = pallet_verification::verdict_commitment(&subject, &alice(), &verdict, &salt);
+	assert_ok!(Verification::commit_verdict(RuntimeOrigin::signed(alice()), subject, commitment));
+	assert_ok!(Verification::reveal_verdict(
+		RuntimeOrigin::signed(alice()),
+		subject,
+		verdict,
+		salt
+	));
+}
+
 /// Alice verifies for her validator; every receipt is sampled by a committee of one; Eve is a
 /// bonded lavapipe worker whose benchmark answer Alice recomputes and confirms; Ferdie's GEMM
 /// job 0 is routed to Eve, who claims `output_root`; then the challenge window runs out and
@@ -61,11 +74,7 @@ fn sampled_receipt(output_root: [u8; 32]) {
 		RuntimeEvent::Verification(pallet_verification::Event::Sampled { subject, .. })
 			if *subject == answer
 	)));
-	assert_ok!(Verification::submit_verdict(
-		RuntimeOrigin::signed(alice()),
-		answer,
-		Verdict::Commitment(crate::dev_nodes::LAVAPIPE_ANSWER)
-	));
+	alice_says(answer, Verdict::Commitment(crate::dev_nodes::LAVAPIPE_ANSWER));
 	assert!(events().contains(&RuntimeEvent::NodeRegistry(
 		pallet_node_registry::Event::IbConfirmed {
 			who: eve(),
@@ -97,12 +106,12 @@ fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
 		// Alice recomputes and finds another root: a dispute, whose committee is Alice again
 		// (the only verifier); her second verdict is the majority.
 		let verdict = Verdict::Commitment([8; 32]);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), JOB_0, verdict));
+		alice_says(JOB_0, verdict);
 		assert!(events().iter().any(|e| matches!(
 			e,
 			RuntimeEvent::Verification(pallet_verification::Event::Disputed { subject: JOB_0, .. })
 		)));
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), JOB_0, verdict));
+		alice_says(JOB_0, verdict);
 
 		assert_eq!(ComputeStaking::active_bond(&eve()), bond - slash);
 		assert_eq!(Balances::free_balance(PenaltyPool::get()), pool + slash);
@@ -135,8 +144,7 @@ fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
 fn a_right_receipt_the_committee_agrees_with_settles() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		sampled_receipt([7; 32]);
-		let verdict = Verdict::Commitment([7; 32]);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(alice()), JOB_0, verdict));
+		alice_says(JOB_0, Verdict::Commitment([7; 32]));
 		assert!(events().contains(&RuntimeEvent::Verification(
 			pallet_verification::Event::Accepted {
 				subject: JOB_0,
@@ -158,7 +166,8 @@ fn a_silent_verifier_is_reported_and_its_silence_voids_the_claim_without_paying_
 		let ferdie_before = Balances::free_balance(ferdie());
 		sampled_receipt([7; 32]);
 		let bond = ComputeStaking::active_bond(&eve());
-		run_to(System::block_number() + Verification::params().verdict_window);
+		let params = Verification::params();
+		run_to(System::block_number() + params.verdict_window + params.reveal_window);
 
 		let offence = RuntimeEvent::Offences(pallet_offences::Event::Offence {
 			kind: *b"cinder:verifier:",
@@ -202,8 +211,8 @@ fn a_silent_verifier_cannot_confirm_a_garbage_benchmark_answer() {
 		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(eve()), max_ib));
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(eve()), [0xba; 32]));
 		let params = Verification::params();
-		let horizon =
-			params.challenge_window + params.verdict_window * (params.max_redraws as u32 + 2);
+		let horizon = params.challenge_window
+			+ (params.verdict_window + params.reveal_window) * (params.max_redraws as u32 + 2);
 		run_to(System::block_number() + horizon);
 		let node = pallet_node_registry::Nodes::<Runtime>::get(eve()).unwrap();
 		assert_eq!(node.confirmed_ib, None, "no IB confirmed");

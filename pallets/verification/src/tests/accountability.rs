@@ -10,7 +10,7 @@ use crate::{Event, UnverifiableReason, Verdict};
 const WORKER: AccountId = 1;
 const BOND: Balance = 1_000;
 const OPENED: u64 = 1 + WINDOW;
-const DEADLINE: u64 = OPENED + 30;
+const DEADLINE: u64 = OPENED + 40;
 /// Each verifier of these tests verifies for the stash `STASH_OFFSET` above its account.
 const STASH_OFFSET: AccountId = 1_000;
 /// A tenth of the verifier bond: the default `verifier_fault_slash`.
@@ -63,11 +63,9 @@ fn a_verifier_that_leaves_mid_check_is_still_faulted_against_its_stash_and_bond(
 		});
 		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(leaver), VERIFIER_BOND));
 		assert_eq!(bond_of(leaver), 0);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(members[0]),
-			stage(7),
-			Verdict::Commitment(root(7))
-		));
+		assert_ok!(commit(members[0], stage(7), Verdict::Commitment(root(7))));
+		run_to(OPENED + 30);
+		assert_ok!(reveal(members[0], stage(7), Verdict::Commitment(root(7))));
 		let pool_before = pool();
 		events();
 		run_to(DEADLINE);

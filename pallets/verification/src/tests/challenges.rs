@@ -3,8 +3,6 @@
 //! with no slash and no jail; an answer no serving verifier checked is not confirmed (only a
 //! development chain with no verifier at all accepts it unchecked).
 
-use frame_support::assert_ok;
-
 use super::{intake::WINDOW, *};
 use crate::{AcceptReason, BenchmarkProofs, Checks, Event, Verdict};
 
@@ -26,9 +24,11 @@ fn committee() -> Vec<AccountId> {
 	Checks::<Test>::get(ANSWERED).expect("under check").members.iter().map(|m| m.who).collect()
 }
 
-fn verdict(who: AccountId, commitment: [u8; 32]) {
-	let verdict = Verdict::Commitment(commitment);
-	assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), ANSWERED, verdict));
+/// The whole committee of the round in progress commits to `root`, then reveals it.
+fn all_say(root: [u8; 32]) {
+	let votes: Vec<_> =
+		committee().into_iter().map(|who| (who, Verdict::Commitment(root))).collect();
+	vote(ANSWERED, &votes);
 }
 
 fn word() -> Vec<(AccountId, ChallengeId, ProofCheck)> {
@@ -46,9 +46,7 @@ fn an_answer_is_checked_at_the_lowest_rates_and_an_agreeing_committee_confirms_i
 		answered();
 		let members = committee();
 		assert_eq!(members.len(), lowest.committee_size as usize);
-		for who in &members {
-			verdict(*who, ANSWER);
-		}
+		all_say(ANSWER);
 		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Verified)]);
 		assert!(events().contains(&Event::Accepted {
 			subject: ANSWERED,
@@ -65,13 +63,9 @@ fn a_wrong_answer_is_rejected_by_the_dispute_without_slash_or_jail() {
 	ExtBuilder::default().build_and_execute(|| {
 		bonded_worker(NODE, 1_000);
 		answered();
-		verdict(committee()[0], [0xbb; 32]);
-		for who in committee() {
-			verdict(who, [0xbb; 32]);
-			if Checks::<Test>::get(ANSWERED).is_none() {
-				break;
-			}
-		}
+		// The committee finds the answer wrong, and so does the dispute.
+		all_say([0xbb; 32]);
+		all_say([0xbb; 32]);
 		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Wrong)]);
 		assert!(events().contains(&Event::Rejected {
 			subject: ANSWERED,

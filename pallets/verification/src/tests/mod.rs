@@ -31,7 +31,7 @@ use frame_system::EnsureRoot;
 use sp_core::H256;
 use sp_runtime::{
 	traits::{BlakeTwo256, Hash},
-	BuildStorage, DispatchError, Perbill,
+	BuildStorage, DispatchError, DispatchResult, Perbill,
 };
 
 use crate::{self as pallet_verification, Subject, VerifierFault, VerifierOffences};
@@ -382,6 +382,30 @@ pub fn submit(receipt: &ReceiptSubmitted<AccountId, Balance>) {
 		Verification::receipt_submitted(receipt),
 		Ok(cinder_primitives::VerificationPlan::Pending)
 	);
+}
+
+/// The salt of the tests' commitments.
+pub const SALT: [u8; 32] = [9; 32];
+
+/// `who` commits to `verdict` on `subject`, salted with `SALT`.
+pub fn commit(who: AccountId, subject: Subject, verdict: crate::Verdict) -> DispatchResult {
+	let commitment = crate::verdict_commitment(&subject, &who, &verdict, &SALT);
+	Verification::commit_verdict(RuntimeOrigin::signed(who), subject, commitment)
+}
+
+/// `who` reveals `verdict` on `subject`, salted with `SALT`.
+pub fn reveal(who: AccountId, subject: Subject, verdict: crate::Verdict) -> DispatchResult {
+	Verification::reveal_verdict(RuntimeOrigin::signed(who), subject, verdict, SALT)
+}
+
+/// Each of `votes` commits to its verdict on `subject`, then each reveals it, in order.
+pub fn vote(subject: Subject, votes: &[(AccountId, crate::Verdict)]) {
+	for (who, verdict) in votes {
+		assert_ok!(commit(*who, subject, *verdict));
+	}
+	for (who, verdict) in votes {
+		assert_ok!(reveal(*who, subject, *verdict));
+	}
 }
 
 /// A worker (or a verifier) bonding `bond`.

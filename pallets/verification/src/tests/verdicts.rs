@@ -1,14 +1,15 @@
-//! Verdicts and disputes: unanimous acceptance, disputes decided each way by a majority of
-//! seats, silent and equivocating verifiers' seats redrawn, claims that end unverifiable,
-//! verdicts from outside the committee or too late, and the exact slash.
+//! Verdicts and disputes: commit–reveal rounds, unanimous acceptance, disputes decided each way
+//! by a majority of seats, seats left without a revealed verdict redrawn, claims that end
+//! unverifiable, copied commitments that cannot be revealed, refused commitments and reveals,
+//! and the exact slash.
 
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{DispatchResult, Perbill};
 
 use super::{intake::*, *};
 use crate::{
-	AcceptReason, Checks, Credits, Error, Event, Round, UnverifiableReason, Verdict,
-	VerifierCredits, VerifierFault,
+	AcceptReason, Awaiting, Checks, Credits, Error, Event, Round, UnverifiableReason, Verdict,
+	VerifierCredits, VerifierFault, Vote,
 };
 
 const WORKER: AccountId = 1;
@@ -16,9 +17,14 @@ const BOND: Balance = 1_000;
 const JOB: JobId = 7;
 /// The receipt under check.
 const CHECKED: Subject = Subject::Stage { job: JOB, stage: 0 };
-/// The receipt's check is opened at this block; verdicts are due before `DEADLINE`.
+/// The receipt's check is opened at this block.
 const OPENED: u64 = 1 + WINDOW;
-const DEADLINE: u64 = OPENED + 30;
+/// Blocks of a round: 30 to commit, 10 more to reveal.
+const ROUND: u64 = 40;
+/// The first round's commitments are due before this block, and its reveals open then.
+const REVEALS: u64 = OPENED + 30;
+/// The first round's reveals are due before this block.
+const DEADLINE: u64 = OPENED + ROUND;
 
 /// Submits a receipt that is sure to be sampled and runs to its sampling; returns the
 /// committee.
@@ -34,10 +40,27 @@ fn committee() -> Vec<AccountId> {
 	Checks::<Test>::get(CHECKED).unwrap().members.iter().map(|m| m.who).collect()
 }
 
-fn verdict(who: AccountId, agrees: bool) -> DispatchResult {
-	let verdict =
-		if agrees { Verdict::Commitment(root(JOB)) } else { Verdict::Commitment([0xee; 32]) };
-	Verification::submit_verdict(RuntimeOrigin::signed(who), CHECKED, verdict)
+/// The verdict of a verifier that finds the receipt right (`agrees`) or wrong.
+fn verdict(agrees: bool) -> Verdict {
+	if agrees {
+		Verdict::Commitment(root(JOB))
+	} else {
+		Verdict::Commitment([0xee; 32])
+	}
+}
+
+fn commits(who: AccountId, agrees: bool) -> DispatchResult {
+	commit(who, CHECKED, verdict(agrees))
+}
+
+fn reveals(who: AccountId, agrees: bool) -> DispatchResult {
+	reveal(who, CHECKED, verdict(agrees))
+}
+
+/// Each of `votes` commits, then each reveals.
+fn votes(votes: &[(AccountId, bool)]) {
+	let votes: Vec<_> = votes.iter().map(|(who, agrees)| (*who, verdict(*agrees))).collect();
+	vote(CHECKED, &votes);
 }
 
 fn credits(who: AccountId) -> Credits {
@@ -52,10 +75,22 @@ fn offences() -> Vec<(AccountId, VerifierFault, Subject)> {
 	world(|w| w.offences.clone())
 }
 
-/// Opens a dispute: the first member disagrees. Returns (first committee, dispute committee).
+/// What the verifiers' faults put into the penalty pool, from the events.
+fn fines(events: &[Event<Test>]) -> Balance {
+	events
+		.iter()
+		.map(|event| match event {
+			Event::VerifierFaulted { slashed, .. } => *slashed,
+			_ => 0,
+		})
+		.sum()
+}
+
+/// Opens a dispute: the first member finds the receipt wrong, the second right. Returns (first
+/// committee, dispute committee).
 fn disputed() -> (Vec<AccountId>, Vec<AccountId>) {
 	let first = sampled();
-	assert_ok!(verdict(first[0], false));
+	votes(&[(first[0], false), (first[1], true)]);
 	let dispute = committee();
 	(first, dispute)
 }
@@ -64,14 +99,18 @@ fn disputed() -> (Vec<AccountId>, Vec<AccountId>) {
 fn a_unanimous_committee_accepts_and_earns_credits() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
-		assert_ok!(verdict(members[0], true));
+		assert_ok!(commits(members[0], true));
+		assert_ok!(commits(members[1], true));
+		assert_ok!(reveals(members[0], true));
 		assert!(world(|w| w.accepted.is_empty()), "one verdict of two decides nothing");
-		assert_ok!(verdict(members[1], true));
+		assert_ok!(reveals(members[1], true));
 		assert_eq!(
 			events(),
 			vec![
-				Event::VerdictSubmitted { subject: CHECKED, verifier: members[0], agrees: true },
-				Event::VerdictSubmitted { subject: CHECKED, verifier: members[1], agrees: true },
+				Event::VerdictCommitted { subject: CHECKED, verifier: members[0] },
+				Event::VerdictCommitted { subject: CHECKED, verifier: members[1] },
+				Event::VerdictRevealed { subject: CHECKED, verifier: members[0], agrees: true },
+				Event::VerdictRevealed { subject: CHECKED, verifier: members[1], agrees: true },
 				Event::Accepted {
 					subject: CHECKED,
 					worker: WORKER,
@@ -96,14 +135,62 @@ fn a_unanimous_committee_accepts_and_earns_credits() {
 fn a_check_verdict_counts_like_a_commitment() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
-		for who in members {
-			assert_ok!(Verification::submit_verdict(
-				RuntimeOrigin::signed(who),
-				CHECKED,
-				Verdict::Check { passed: true }
-			));
-		}
+		let passed = Verdict::Check { passed: true };
+		vote(CHECKED, &[(members[0], passed), (members[1], passed)]);
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
+	});
+}
+
+/// No verdict of a round is visible before every commitment is in: a member cannot reveal
+/// while another seat has not committed, and once the commit phase is over a seat that did
+/// not commit cannot join.
+#[test]
+fn no_verdict_is_revealed_before_every_commitment_is_in() {
+	ExtBuilder::default().build_and_execute(|| {
+		let members = sampled();
+		assert_ok!(commits(members[0], true));
+		assert_noop!(reveals(members[0], true), Error::<Test>::RevealsNotOpen);
+		assert_eq!(
+			Checks::<Test>::get(CHECKED).unwrap().members[0].vote,
+			Vote::Committed(crate::verdict_commitment(
+				&CHECKED,
+				&members[0],
+				&verdict(true),
+				&SALT
+			)),
+			"only a hash is on chain"
+		);
+		// The commit phase ends: reveals open, and the seat that did not commit is closed.
+		run_to(REVEALS);
+		assert_noop!(commits(members[1], true), Error::<Test>::CommitsClosed);
+		assert_noop!(reveals(members[1], true), Error::<Test>::NotCommitted);
+		assert_ok!(reveals(members[0], true));
+	});
+}
+
+/// A lazy member that copies another's commitment cannot reveal it: the commitment binds the
+/// account that made it, so the copier's reveal of the same verdict and salt does not match.
+/// It ends without a revealed verdict, faulted and redrawn.
+#[test]
+fn a_copied_commitment_cannot_be_revealed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let members = sampled();
+		let (honest, copier) = (members[0], members[1]);
+		assert_ok!(commits(honest, true));
+		let seen = match Checks::<Test>::get(CHECKED).unwrap().members[0].vote {
+			Vote::Committed(commitment) => commitment,
+			vote => panic!("committed, not {vote:?}"),
+		};
+		assert_ok!(Verification::commit_verdict(RuntimeOrigin::signed(copier), CHECKED, seen));
+		assert_ok!(reveals(honest, true));
+		// Everything the honest member revealed, replayed by the copier.
+		assert_noop!(reveals(copier, true), Error::<Test>::RevealMismatch);
+		assert_noop!(reveals(copier, false), Error::<Test>::RevealMismatch);
+		assert!(world(|w| w.accepted.is_empty()));
+		run_to(DEADLINE);
+		assert_eq!(offences(), vec![(copier, VerifierFault::Silent, CHECKED)]);
+		assert!(!committee().contains(&copier), "its seat went to another verifier");
+		assert_eq!(bond_of(copier), VERIFIER_BOND - VERIFIER_BOND / 10);
 	});
 }
 
@@ -113,43 +200,35 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		world(|w| w.epoch = 3);
 		let (first, dispute) = disputed();
 		assert_eq!(dispute.len(), 5);
-		assert_eq!(
-			events(),
-			vec![
-				Event::VerdictSubmitted { subject: CHECKED, verifier: first[0], agrees: false },
-				Event::Disputed {
-					subject: CHECKED,
-					disputer: Some(first[0]),
-					committee: dispute.clone().try_into().unwrap(),
-					deadline: OPENED + 30,
-				},
-			]
-		);
+		assert!(events().contains(&Event::Disputed {
+			subject: CHECKED,
+			disputer: Some(first[0]),
+			committee: dispute.clone().try_into().unwrap(),
+			reveals_from: OPENED + 30,
+			deadline: OPENED + ROUND,
+		}));
 		let check = Checks::<Test>::get(CHECKED).unwrap();
 		assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
 		if !dispute.contains(&first[1]) {
-			assert_noop!(verdict(first[1], true), Error::<Test>::NotInCommittee);
+			assert_noop!(commits(first[1], true), Error::<Test>::NotInCommittee);
 		}
 
-		// Two against, one for, then the third against is a majority of five.
+		// Three against, one for, one silent: a majority of five at the deadline.
 		let pool_before = pool();
-		assert_ok!(verdict(dispute[0], false));
-		assert_ok!(verdict(dispute[1], true));
-		assert_ok!(verdict(dispute[2], false));
-		assert!(world(|w| w.rejected.is_empty()));
+		for (who, agrees) in [(0, false), (1, true), (2, false), (3, false)] {
+			assert_ok!(commits(dispute[who], agrees));
+		}
+		run_to(OPENED + 30);
+		for (who, agrees) in [(0, false), (1, true), (2, false), (3, false)] {
+			assert_ok!(reveals(dispute[who], agrees));
+		}
+		assert!(world(|w| w.rejected.is_empty()), "the round waits for its last seat");
 		events();
-		assert_ok!(verdict(dispute[3], false));
+		run_to(OPENED + ROUND);
 
 		let slash = Perbill::from_percent(10) * BOND;
 		assert_eq!(slash, 100);
 		assert_eq!(bond_of(WORKER), BOND - slash, "the bond shrinks by exactly the slash");
-		// The verifier that agreed with the wrong receipt and the silent one lose a tenth of
-		// their verifier bonds, into the same pool.
-		let verifier_slash = VERIFIER_BOND / 10;
-		assert_eq!(bond_of(dispute[1]), VERIFIER_BOND - verifier_slash);
-		assert_eq!(bond_of(dispute[4]), VERIFIER_BOND - verifier_slash);
-		assert_eq!(bond_of(dispute[0]), VERIFIER_BOND, "a verdict that matched costs nothing");
-		assert_eq!(pool(), pool_before + slash + 2 * verifier_slash, "into the penalty pool");
 		let events = events();
 		assert_eq!(
 			events.last(),
@@ -160,6 +239,13 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 				jailed_until: Some(3 + 2)
 			})
 		);
+		// The verifiers that agreed with the wrong receipt and the silent one lose a tenth of
+		// their verifier bonds, into the same pool.
+		let fine = VERIFIER_BOND / 10;
+		assert!(bond_of(dispute[1]) <= VERIFIER_BOND - fine);
+		assert!(bond_of(dispute[4]) <= VERIFIER_BOND - fine);
+		assert!(fines(&events) > 2 * fine, "two in the dispute, one in the first round");
+		assert_eq!(pool(), pool_before + slash + fines(&events), "into the penalty pool");
 		assert_eq!(
 			pallet_compute_staking::Pallet::<Test>::jailed_until(&WORKER),
 			Some(5),
@@ -171,16 +257,14 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		assert_eq!(world(|w| w.verification_results.clone()), vec![(WORKER, false)]);
 
 		// The disputer: a matched verdict and a confirmed dispute. The dispute committee's
-		// majority matched; the one who agreed voted wrong, the silent one stayed silent.
+		// majority matched; the one who agreed voted wrong, the silent one stayed silent, and
+		// the first round's member that agreed with the worker voted wrong too.
 		let disputer = first[0];
 		let disputer_credit = credits(disputer);
 		assert!(disputer_credit.disputes == 1 && disputer_credit.matched >= 1);
 		assert!(offences().contains(&(dispute[1], VerifierFault::WrongVerdict, CHECKED)));
 		assert!(offences().contains(&(dispute[4], VerifierFault::Silent, CHECKED)));
-		assert!(
-			!offences().iter().any(|(who, ..)| *who == first[1] && !dispute.contains(&first[1])),
-			"a first-round member cut short by the dispute is not at fault"
-		);
+		assert!(offences().contains(&(first[1], VerifierFault::WrongVerdict, CHECKED)));
 		assert!(Checks::<Test>::get(CHECKED).is_none());
 	});
 }
@@ -189,10 +273,9 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 fn a_dispute_that_clears_the_worker_accepts_and_faults_the_disputer() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (first, dispute) = disputed();
-		for who in &dispute[..3] {
-			assert_ok!(verdict(*who, true));
-		}
-		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
+		let all_agree: Vec<_> = dispute.iter().map(|who| (*who, true)).collect();
+		votes(&all_agree);
+		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)], "the last reveal decides");
 		assert!(events().contains(&Event::Accepted {
 			subject: CHECKED,
 			worker: WORKER,
@@ -205,34 +288,55 @@ fn a_dispute_that_clears_the_worker_accepts_and_faults_the_disputer() {
 }
 
 #[test]
-fn a_silent_seat_is_redrawn_and_the_new_member_decides() {
+fn a_silent_seat_is_redrawn_and_the_round_starts_again() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
-		assert_ok!(verdict(members[0], true));
+		assert_ok!(commits(members[0], true));
+		run_to(REVEALS);
+		assert_ok!(reveals(members[0], true));
 		run_to(DEADLINE - 1);
 		assert!(world(|w| w.accepted.is_empty()), "waits for the silent member until the deadline");
 		run_to(DEADLINE);
 		assert!(world(|w| w.accepted.is_empty()), "one agreement of two seats accepts nothing");
 		assert_eq!(offences(), vec![(members[1], VerifierFault::Silent, CHECKED)]);
 		let seated = committee();
-		assert_eq!(seated[0], members[0], "the verdict given stays");
+		assert_eq!(seated[0], members[0], "the member that answered keeps its seat");
 		assert!(!members.contains(&seated[1]), "the silent seat goes to another verifier");
 		let check = Checks::<Test>::get(CHECKED).unwrap();
-		assert_eq!((check.deadline, check.redraws), (DEADLINE + 30, 1));
+		assert!(check.members.iter().all(|m| m.vote == Vote::Silent), "every seat commits afresh");
+		assert_eq!(
+			(check.reveals_from, check.deadline, check.redraws),
+			(DEADLINE + 30, DEADLINE + ROUND, 1)
+		);
 		assert_eq!(check.dismissed.to_vec(), vec![members[1]]);
 		assert!(events().contains(&Event::Redrawn {
 			subject: CHECKED,
 			dismissed: bounded(&[members[1]]),
 			committee: bounded(&seated),
-			deadline: DEADLINE + 30,
+			reveals_from: DEADLINE + 30,
+			deadline: DEADLINE + ROUND,
 			redraw: 1,
 		}));
-		assert_ok!(verdict(seated[1], true));
+		votes(&[(seated[0], true), (seated[1], true)]);
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
 		assert_eq!(credits(members[0]).matched, 1);
 		assert_eq!(credits(seated[1]).matched, 1);
 		assert_eq!(credits(members[1]), Credits::default());
-		assert_noop!(verdict(members[1], true), Error::<Test>::NotUnderCheck);
+		assert_noop!(commits(members[1], true), Error::<Test>::NotUnderCheck);
+	});
+}
+
+#[test]
+fn a_committed_seat_that_never_reveals_is_faulted_and_redrawn() {
+	ExtBuilder::default().build_and_execute(|| {
+		let members = sampled();
+		assert_ok!(commits(members[0], true));
+		assert_ok!(commits(members[1], true));
+		assert_ok!(reveals(members[0], true));
+		run_to(DEADLINE);
+		assert_eq!(offences(), vec![(members[1], VerifierFault::Silent, CHECKED)]);
+		assert!(!committee().contains(&members[1]));
+		assert!(world(|w| w.accepted.is_empty()), "a hidden verdict is no agreement");
 	});
 }
 
@@ -249,9 +353,7 @@ fn a_wholly_silent_committee_is_redrawn_then_decided() {
 			offences(),
 			members.iter().map(|who| (*who, VerifierFault::Silent, CHECKED)).collect::<Vec<_>>()
 		);
-		for who in &seated {
-			assert_ok!(verdict(*who, true));
-		}
+		votes(&[(seated[0], true), (seated[1], true)]);
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
 		assert!(events().contains(&Event::Accepted {
 			subject: CHECKED,
@@ -267,11 +369,11 @@ fn silence_through_every_redraw_ends_unverifiable_with_nothing_paid_or_slashed()
 		let mut silent = sampled();
 		let max_redraws = Verification::params().max_redraws as u64;
 		for redraw in 1..=max_redraws {
-			run_to(DEADLINE + 30 * (redraw - 1));
+			run_to(DEADLINE + ROUND * (redraw - 1));
 			assert_eq!(Checks::<Test>::get(CHECKED).unwrap().redraws as u64, redraw);
 			silent.extend(committee());
 		}
-		run_to(DEADLINE + 30 * max_redraws);
+		run_to(DEADLINE + ROUND * max_redraws);
 		assert!(Checks::<Test>::get(CHECKED).is_none());
 		assert_eq!(world(|w| w.voided.clone()), vec![(JOB, 0)], "the job closes, refunded");
 		assert!(world(|w| w.accepted.is_empty() && w.rejected.is_empty()));
@@ -298,7 +400,7 @@ fn a_silent_dispute_never_clears_the_worker() {
 	let verifiers: Vec<AccountId> = (101..=110).collect();
 	ExtBuilder::default().verifiers(&verifiers).build_and_execute(|| {
 		let (_, dispute) = disputed();
-		run_to(OPENED + 30);
+		run_to(OPENED + ROUND);
 		assert!(world(|w| w.accepted.is_empty()), "0 to 0 is no clearance");
 		let redrawn = committee();
 		assert!(redrawn.iter().all(|who| !dispute.contains(who)));
@@ -309,16 +411,22 @@ fn a_silent_dispute_never_clears_the_worker() {
 fn a_dispute_without_a_majority_of_seats_is_redrawn_not_decided() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (_, dispute) = disputed();
-		assert_ok!(verdict(dispute[0], false));
-		assert_ok!(verdict(dispute[1], false));
-		assert_ok!(verdict(dispute[2], true));
+		for (who, agrees) in [(0, false), (1, false), (2, true)] {
+			assert_ok!(commits(dispute[who], agrees));
+		}
 		run_to(OPENED + 30);
+		for (who, agrees) in [(0, false), (1, false), (2, true)] {
+			assert_ok!(reveals(dispute[who], agrees));
+		}
+		run_to(OPENED + ROUND);
 		assert!(world(|w| w.rejected.is_empty()), "2 of 5 seats are no majority");
 		assert_eq!(bond_of(WORKER), BOND);
 		let seated = committee();
-		assert_eq!(&seated[..3], &dispute[..3], "the given verdicts stay");
-		assert_ok!(verdict(seated[3], false));
-		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)], "3 of 5 seats decide");
+		assert_eq!(&seated[..3], &dispute[..3], "the members that answered keep their seats");
+		let answers = [false, false, true, false, false];
+		let again: Vec<_> = seated.iter().copied().zip(answers).collect();
+		votes(&again);
+		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)], "4 of 5 seats decide");
 		assert_eq!(bond_of(WORKER), BOND - 100);
 	});
 }
@@ -329,12 +437,8 @@ fn a_full_dispute_without_a_majority_is_unverifiable() {
 	ExtBuilder::default().verifiers(&[101, 102, 103, 104]).build_and_execute(|| {
 		let (_, dispute) = disputed();
 		assert_eq!(dispute.len(), 4);
-		assert_ok!(verdict(dispute[0], false));
-		assert_ok!(verdict(dispute[1], false));
-		assert_ok!(verdict(dispute[2], true));
-		assert_ok!(verdict(dispute[3], true));
-		run_to(OPENED + 30);
-		assert!(Checks::<Test>::get(CHECKED).is_none());
+		votes(&[(dispute[0], false), (dispute[1], false), (dispute[2], true), (dispute[3], true)]);
+		assert!(Checks::<Test>::get(CHECKED).is_none(), "decided at the last reveal");
 		assert_eq!(world(|w| w.voided.clone()), vec![(JOB, 0)]);
 		assert_eq!(bond_of(WORKER), BOND);
 		assert!(events().contains(&Event::Unverifiable {
@@ -346,61 +450,34 @@ fn a_full_dispute_without_a_majority_is_unverifiable() {
 }
 
 #[test]
-fn an_equivocating_verifier_loses_its_vote_and_seat_and_is_reported() {
-	ExtBuilder::default().build_and_execute(|| {
-		let members = sampled();
-		assert_ok!(verdict(members[0], true));
-		assert_ok!(verdict(members[0], false));
-		assert_eq!(
-			events(),
-			vec![
-				Event::VerdictSubmitted { subject: CHECKED, verifier: members[0], agrees: true },
-				Event::VerifierFaulted {
-					subject: CHECKED,
-					verifier: members[0],
-					stash: members[0],
-					fault: VerifierFault::Equivocated,
-					slashed: VERIFIER_BOND / 10,
-				},
-			]
-		);
-		assert_eq!(offences(), vec![(members[0], VerifierFault::Equivocated, CHECKED)]);
-		assert_noop!(verdict(members[0], true), Error::<Test>::Equivocated);
-		// The other member's agreement alone does not make the committee unanimous; at the
-		// deadline the void seat goes to another verifier.
-		assert_ok!(verdict(members[1], true));
-		assert!(world(|w| w.accepted.is_empty()));
-		run_to(DEADLINE);
-		let seated = committee();
-		assert_eq!(seated[1], members[1]);
-		assert!(!members.contains(&seated[0]));
-		assert_ok!(verdict(seated[0], true));
-		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
-		assert_eq!(credits(members[0]), Credits::default());
-		assert_eq!(credits(members[1]).matched, 1);
-		assert_eq!(offences().len(), 1, "reported once");
-	});
-}
-
-#[test]
-fn verdicts_from_outside_the_committee_twice_or_too_late_are_refused() {
+fn commitments_and_reveals_out_of_turn_are_refused() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		let outsider = (101..=107).find(|who| !members.contains(who)).unwrap();
-		assert_noop!(verdict(outsider, true), Error::<Test>::NotInCommittee);
-		assert_noop!(verdict(WORKER, true), Error::<Test>::NotInCommittee);
+		assert_noop!(commits(outsider, true), Error::<Test>::NotInCommittee);
+		assert_noop!(commits(WORKER, true), Error::<Test>::NotInCommittee);
 		assert_noop!(
-			Verification::submit_verdict(
-				RuntimeOrigin::signed(members[0]),
-				Subject::Stage { job: JOB + 1, stage: 0 },
-				Verdict::Check { passed: true }
-			),
+			commit(members[0], Subject::Stage { job: JOB + 1, stage: 0 }, verdict(true)),
 			Error::<Test>::NotUnderCheck
 		);
-		assert_ok!(verdict(members[0], true));
-		assert_noop!(verdict(members[0], true), Error::<Test>::AlreadyVoted);
+		assert_ok!(commits(members[0], true));
+		assert_noop!(commits(members[0], false), Error::<Test>::AlreadyVoted);
+		assert_noop!(reveals(members[1], true), Error::<Test>::NotCommitted);
+		assert_ok!(commits(members[1], true));
+		assert_noop!(reveals(members[0], false), Error::<Test>::RevealMismatch);
+		assert_noop!(
+			Verification::reveal_verdict(
+				RuntimeOrigin::signed(members[0]),
+				CHECKED,
+				verdict(true),
+				[0; 32]
+			),
+			Error::<Test>::RevealMismatch
+		);
+		assert_ok!(reveals(members[0], true));
+		assert_noop!(reveals(members[0], true), Error::<Test>::AlreadyVoted);
 		System::set_block_number(DEADLINE);
-		assert_noop!(verdict(members[1], true), Error::<Test>::VerdictTooLate);
+		assert_noop!(reveals(members[1], true), Error::<Test>::VerdictTooLate);
 	});
 }
 
@@ -410,7 +487,7 @@ fn a_dispute_no_verifier_can_take_is_unverifiable() {
 		let first = sampled();
 		// Every verifier stops serving after the committee was drawn.
 		world(|w| w.not_serving.extend(101..=107));
-		assert_ok!(verdict(first[0], false));
+		votes(&[(first[0], false), (first[1], true)]);
 		assert!(Checks::<Test>::get(CHECKED).is_none());
 		assert!(events().contains(&Event::Unverifiable {
 			subject: CHECKED,
@@ -428,17 +505,48 @@ fn a_dispute_no_verifier_can_take_is_unverifiable() {
 fn pending_checks_list_what_each_member_still_owes() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
-		let pending = crate::PendingCheck {
+		let pending = |awaiting| crate::PendingCheck {
 			subject: CHECKED,
 			worker: WORKER,
 			output_root: root(JOB),
+			awaiting,
+			reveals_from: REVEALS,
 			deadline: DEADLINE,
 		};
-		assert_eq!(Verification::pending_checks(&members[0]), vec![pending.clone()]);
+		assert_eq!(Verification::pending_checks(&members[0]), vec![pending(Awaiting::Commit)]);
 		let outsider = (101..=107).find(|who| !members.contains(who)).unwrap();
 		assert!(Verification::pending_checks(&outsider).is_empty());
-		assert_ok!(verdict(members[0], true));
+		assert_ok!(commits(members[0], true));
+		assert_eq!(
+			Verification::pending_checks(&members[0]),
+			vec![pending(Awaiting::Reveal { open: false })],
+			"its reveal waits for the other seat"
+		);
+		assert_ok!(commits(members[1], true));
+		let open = vec![pending(Awaiting::Reveal { open: true })];
+		assert_eq!(Verification::pending_checks(&members[0]), open);
+		assert_eq!(Verification::pending_checks(&members[1]), open);
+		assert_ok!(reveals(members[0], true));
 		assert!(Verification::pending_checks(&members[0]).is_empty(), "answered");
-		assert_eq!(Verification::pending_checks(&members[1]), vec![pending]);
 	});
+}
+
+/// The same vectors as cinder-worker's `verdict_commitments_match_the_chain`: the worker
+/// computes commitments the chain accepts.
+#[test]
+fn verdict_commitments_match_the_worker() {
+	let verifier = sp_core::crypto::AccountId32::new([1; 32]);
+	let root = Verdict::Commitment([2; 32]);
+	let stage =
+		crate::verdict_commitment(&Subject::Stage { job: 7, stage: 1 }, &verifier, &root, &[3; 32]);
+	assert_eq!(
+		sp_core::hexdisplay::HexDisplay::from(&stage).to_string(),
+		"da659461d6638cf238588c0a2ab7b0920dbce0d2bf55f8c087233b5b785ca5cd"
+	);
+	let answer =
+		crate::verdict_commitment(&Subject::Benchmark { challenge: 9 }, &verifier, &root, &[3; 32]);
+	assert_eq!(
+		sp_core::hexdisplay::HexDisplay::from(&answer).to_string(),
+		"70fc1c1bd3083b9e1dd358fc3f6606017c12e011494a9342b362c22e289cb6a7"
+	);
 }
