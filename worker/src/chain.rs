@@ -607,7 +607,7 @@ pub fn verdict_commitment(
 pub enum Awaiting {
 	/// Its commitment, before the commit phase ends.
 	Commit,
-	/// Its reveal: `open` once every seat committed or the commit phase is over.
+	/// Its reveal: `open` once every seat of the round has committed.
 	Reveal { open: bool },
 }
 
@@ -622,8 +622,10 @@ pub struct PendingCheck {
 	pub output_root: [u8; 32],
 	/// What the chain waits for.
 	pub awaiting: Awaiting,
+	/// Whether the round is the dispute (a member commits once in each round).
+	pub dispute: bool,
 	/// Commitments are taken before this block.
-	pub reveals_from: u32,
+	pub commits_until: u32,
 	/// The reveal must come before this block.
 	pub deadline: u32,
 }
@@ -647,7 +649,8 @@ pub async fn pending_checks(at: &At, verifier: &AccountId32) -> anyhow::Result<V
 				ChainAwaiting::Commit => Awaiting::Commit,
 				ChainAwaiting::Reveal { open } => Awaiting::Reveal { open },
 			},
-			reveals_from: check.reveals_from,
+			dispute: check.dispute,
+			commits_until: check.commits_until,
 			deadline: check.deadline,
 		})
 		.collect())

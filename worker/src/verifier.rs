@@ -15,12 +15,14 @@
 //! - a benchmark answer: the challenge's GEMMs from its seed, under the answer's root.
 //!
 //! Verdicts are commit–reveal: the loop first commits a hash of its root and a salt (the
-//! chain's `verdict_commitment`), then, once every seat has committed or the commit phase is
-//! over, reveals the root and the salt. The salt is derived from the verifier's secret URI,
-//! the subject and the round's deadline, so a verifier restarted between its commitment and
-//! its reveal recomputes the same root and salt and still reveals in time. The chain compares
-//! the revealed root with the claim: equal roots accept it, different ones open a dispute
-//! (and the loop answers the dispute round too, as its committee member).
+//! chain's `verdict_commitment`), then, once every seat of the round has committed, reveals
+//! the root and the salt; reveals go first in each pass, so a long recomputation never makes
+//! one late. The salt is derived from the verifier's secret URI, the subject and the round
+//! (sampling or dispute), so a verifier restarted between its commitment and its reveal
+//! recomputes the same root and salt and still reveals. A check it cannot answer is logged and
+//! the pass goes on to the next. The chain compares the revealed root with the claim: equal
+//! roots accept it, different ones open a dispute (and the loop answers the dispute round too,
+//! as its committee member).
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -28,7 +30,6 @@ use std::{
 };
 
 use subxt::utils::AccountId32;
-use subxt_signer::sr25519::Keypair;
 
 use crate::{
 	backend::Backend,
@@ -44,8 +45,9 @@ use crate::{
 	work::Work,
 };
 
-/// A check's round: its subject and its deadline.
-type Round = (CheckSubject, u32);
+/// A check's round: its subject, and whether it is the dispute. A member commits once per
+/// round; its commitment is kept through the round's redraws.
+type Round = (CheckSubject, bool);
 
 /// The verifier's state across rounds.
 pub struct Verifier {
@@ -55,8 +57,7 @@ pub struct Verifier {
 	backend: Backend,
 	/// Derives each commitment's salt: secret, from the verifier's secret URI.
 	salt_key: [u8; 32],
-	/// Roots committed and not yet revealed, by subject and round deadline (a dispute or a
-	/// redraw is a new round).
+	/// Roots committed and not yet revealed, by round.
 	committed: BTreeMap<Round, [u8; 32]>,
 	/// Rounds this verifier could not recompute: not tried again.
 	given_up: BTreeSet<Round>,
@@ -86,15 +87,15 @@ impl Verifier {
 	/// The salt of this verifier's commitment in `round`: secret until it is revealed, and
 	/// the same after a restart.
 	fn salt(&self, round: &Round) -> [u8; 32] {
-		let (subject, deadline) = round;
-		let preimage = [&self.salt_key[..], &subject.encoded(), &deadline.to_le_bytes()].concat();
+		let (subject, dispute) = round;
+		let preimage = [&self.salt_key[..], &subject.encoded(), &[*dispute as u8]].concat();
 		sp_crypto_hashing::blake2_256(&preimage)
 	}
 
 	/// This verifier's root for `check`, from its commitment if it made one in this run, else
 	/// recomputed; `None` (logged, not tried again) when it cannot be had.
 	async fn root(&mut self, at: &At, check: &PendingCheck) -> Option<[u8; 32]> {
-		let round = (check.subject, check.deadline);
+		let round = (check.subject, check.dispute);
 		if let Some(root) = self.committed.get(&round) {
 			return Some(*root);
 		}
@@ -212,41 +213,49 @@ impl Rounds for Verifier {
 			.node
 			.begin_round(chain, &self.metrics, "cinder-worker register --role verifier")
 			.await?;
-		let pending = chain::pending_checks(&at, &self.node.who).await?;
-		let open =
-			|round: &Round| pending.iter().any(|c| c.subject == round.0 && c.deadline == round.1);
+		let mut pending = chain::pending_checks(&at, &self.node.who).await?;
+		let open = |round: &Round| pending.iter().any(|c| (c.subject, c.dispute) == *round);
 		self.committed.retain(|round, _| open(round));
 		self.given_up.retain(|round| open(round));
+		// Reveals first: they need no computation when the root is held, and a long
+		// recomputation must not make them miss their deadline.
+		pending.sort_by_key(|check| check.awaiting == Awaiting::Commit);
 		for check in &pending {
-			let round = (check.subject, check.deadline);
-			match check.awaiting {
-				// Committed in this run, the chain's state not caught up yet.
-				Awaiting::Commit if self.committed.contains_key(&round) => continue,
-				Awaiting::Reveal { open: false } => continue,
-				_ => {}
-			}
-			let Some(root) = self.root(&at, check).await else { continue };
-			let salt = self.salt(&round);
-			let agrees = root == check.output_root;
-			if check.awaiting == Awaiting::Commit {
-				let commitment =
-					chain::verdict_commitment(check.subject, &self.node.who, &root, &salt);
-				chain::commit_verdict(chain, &self.node.key, check.subject, commitment).await?;
-				self.committed.insert(round, root);
-				tracing::info!(subject = ?check.subject, reveals_from = check.reveals_from, "verdict committed");
+			if check.awaiting == (Awaiting::Reveal { open: false }) {
 				continue;
 			}
-			chain::reveal_verdict(chain, &self.node.key, check.subject, root, salt).await?;
-			self.committed.remove(&round);
-			Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
-			tracing::info!(
-				subject = ?check.subject,
-				worker = %check.worker,
-				agrees,
-				root = %hex(&root),
-				"verdict"
-			);
+			if let Err(error) = self.answer(chain, &at, check).await {
+				tracing::error!(subject = ?check.subject, "cannot answer the check: {error:#}");
+			}
 		}
+		Ok(())
+	}
+}
+
+impl Verifier {
+	/// Commits this verifier's verdict on `check`, or reveals it.
+	async fn answer(&mut self, chain: &Chain, at: &At, check: &PendingCheck) -> anyhow::Result<()> {
+		let round = (check.subject, check.dispute);
+		let Some(root) = self.root(at, check).await else { return Ok(()) };
+		let salt = self.salt(&round);
+		if check.awaiting == Awaiting::Commit {
+			let commitment = chain::verdict_commitment(check.subject, &self.node.who, &root, &salt);
+			chain::commit_verdict(chain, &self.node.key, check.subject, commitment).await?;
+			self.committed.insert(round, root);
+			tracing::info!(subject = ?check.subject, commits_until = check.commits_until, "verdict committed");
+			return Ok(());
+		}
+		chain::reveal_verdict(chain, &self.node.key, check.subject, root, salt).await?;
+		self.committed.remove(&round);
+		let agrees = root == check.output_root;
+		Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
+		tracing::info!(
+			subject = ?check.subject,
+			worker = %check.worker,
+			agrees,
+			root = %hex(&root),
+			"verdict"
+		);
 		Ok(())
 	}
 }

@@ -281,7 +281,8 @@ pub mod pallet {
 		/// The challenge's deadline has not passed yet.
 		ChallengeNotExpired,
 		/// The challenge was answered and verifiers are checking the answer: wait for their
-		/// word (an `IbConfirmed` or `IbRejected` event).
+		/// word (an `IbConfirmed` or `IbRejected` event) before answering, claiming again or
+		/// deregistering.
 		AnswerUnderCheck,
 		/// The verifiers' queue is full: answer again in a few blocks, before the deadline.
 		VerifierBusy,

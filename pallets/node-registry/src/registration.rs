@@ -175,6 +175,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_claim_ib(who: T::AccountId, claimed_ib: Ib) -> DispatchResult {
 		Self::ensure_ib_in_range(claimed_ib)?;
 		let mut node = Self::node(&who)?;
+		Self::ensure_no_answer_under_check(&node)?;
 		if claimed_ib > Self::ib_in_force(&node) {
 			T::Stake::ensure_covers(&who, claimed_ib, node.price_per_ibm)?;
 		}
@@ -208,8 +209,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Verifiers recompute an answer under check from the challenge in the node's record:
+	/// replacing the challenge or leaving would take their workload away (and fault them for
+	/// a verdict they could not give).
+	fn ensure_no_answer_under_check(node: &NodeRecord<T>) -> DispatchResult {
+		let under_check = node.challenge.as_ref().is_some_and(|c| c.answer.is_some());
+		ensure!(!under_check, Error::<T>::AnswerUnderCheck);
+		Ok(())
+	}
+
 	pub(crate) fn do_deregister(who: T::AccountId) -> DispatchResult {
 		let node = Self::node(&who)?;
+		Self::ensure_no_answer_under_check(&node)?;
 		ensure!(T::Jobs::jobs_in_flight(&who) == 0, Error::<T>::JobsInFlight);
 		ensure!(T::Stake::active_bond(&who).is_zero(), Error::<T>::StillBonded);
 		Self::leave_pools(&who, &node.hosted_models);

@@ -82,16 +82,16 @@ impl<T: Config> Pallet<T> {
 
 	/// Books a round starting `now`: commitments are taken for `verdict_window` blocks, then
 	/// reveals for `reveal_window` more, up to a deadline in the first block with room.
-	/// Returns (`reveals_from`, `deadline`).
+	/// Returns (`commits_until`, `deadline`).
 	fn book_round(
 		now: BlockNumberFor<T>,
 		subject: Subject,
 	) -> Result<(BlockNumberFor<T>, BlockNumberFor<T>), DispatchError> {
 		let params = Self::params();
-		let reveals_from = now.saturating_add(params.verdict_window);
+		let commits_until = now.saturating_add(params.verdict_window);
 		let deadline =
-			Self::book_deadline(reveals_from.saturating_add(params.reveal_window), subject)?;
-		Ok((reveals_from, deadline))
+			Self::book_deadline(commits_until.saturating_add(params.reveal_window), subject)?;
+		Ok((commits_until, deadline))
 	}
 
 	/// Opens the check of a sampled claim with its committee (not empty).
@@ -100,14 +100,14 @@ impl<T: Config> Pallet<T> {
 		members: BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
-		let (reveals_from, deadline) = Self::book_round(now, entry.subject)?;
+		let (commits_until, deadline) = Self::book_round(now, entry.subject)?;
 		let check = CheckOf::<T> {
 			worker: entry.worker.clone(),
 			output_root: entry.output_root,
 			round: Round::Committee,
 			members,
 			earlier: BoundedVec::new(),
-			reveals_from,
+			commits_until,
 			deadline,
 			dismissed: BoundedVec::new(),
 			redraws: 0,
@@ -116,7 +116,7 @@ impl<T: Config> Pallet<T> {
 			subject: entry.subject,
 			worker: entry.worker.clone(),
 			committee: Self::committee_of(&check),
-			reveals_from,
+			commits_until,
 			deadline,
 		});
 		Checks::<T>::insert(entry.subject, check);
@@ -144,18 +144,18 @@ impl<T: Config> Pallet<T> {
 		if members.is_empty() {
 			return Self::void(subject, check, UnverifiableReason::NoVerifiers);
 		}
-		let Ok((reveals_from, deadline)) = Self::book_round(now, subject) else {
+		let Ok((commits_until, deadline)) = Self::book_round(now, subject) else {
 			return Self::void(subject, check, UnverifiableReason::ChecksFull);
 		};
 		check.earlier = core::mem::replace(&mut check.members, members);
 		check.round = Round::Dispute { disputer: disputer.clone() };
-		check.reveals_from = reveals_from;
+		check.commits_until = commits_until;
 		check.deadline = deadline;
 		Self::deposit_event(Event::Disputed {
 			subject,
 			disputer,
 			committee: Self::committee_of(&check),
-			reveals_from,
+			commits_until,
 			deadline,
 		});
 		Checks::<T>::insert(subject, check);
@@ -191,7 +191,7 @@ impl<T: Config> Pallet<T> {
 		let member =
 			check.members.iter_mut().find(|m| m.who == who).ok_or(Error::<T>::NotInCommittee)?;
 		ensure!(member.vote == Vote::Silent, Error::<T>::AlreadyVoted);
-		ensure!(now < check.reveals_from, Error::<T>::CommitsClosed);
+		ensure!(now < check.commits_until, Error::<T>::CommitsClosed);
 		member.vote = Vote::Committed(commitment);
 		Checks::<T>::insert(subject, check);
 		Self::deposit_event(Event::VerdictCommitted { subject, verifier: who });
@@ -215,7 +215,7 @@ impl<T: Config> Pallet<T> {
 			Vote::Silent => return Err(Error::<T>::NotCommitted.into()),
 			Vote::Agree | Vote::Disagree => return Err(Error::<T>::AlreadyVoted.into()),
 		};
-		ensure!(now >= check.reveals_from || all_committed, Error::<T>::RevealsNotOpen);
+		ensure!(all_committed, Error::<T>::RevealsNotOpen);
 		ensure!(
 			verdict_commitment(&subject, &who, &verdict, &salt) == commitment,
 			Error::<T>::RevealMismatch
@@ -299,16 +299,20 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::reports_weight(size))
 	}
 
-	/// At the deadline of a round its votes do not decide: faults the members that revealed
-	/// no verdict (committed or not), then gives their seats to other serving verifiers and
-	/// starts the round again: every seat commits afresh, so a new member never sees a
-	/// verdict of the round before committing its own. The claim is unverifiable when every
-	/// seat revealed without a majority, when the redraws are used up, or when not every
-	/// such seat can be filled.
+	/// At the deadline of a round its votes do not decide: faults the members in default,
+	/// gives their seats to other serving verifiers and opens a fresh round. In default are the
+	/// seats that did not commit, and, once every seat had committed (so reveals were open),
+	/// those that did not reveal. Every other vote stays as it is: a commitment stays sealed
+	/// until the new members have committed too, so no verdict is visible to anyone who has
+	/// not committed; a revealed verdict stays binding (after a seat withheld its reveal, the
+	/// newcomer sees the verdicts revealed beside it). The claim is unverifiable when every
+	/// seat revealed without a majority, when the redraws are used up, or when not every such
+	/// seat can be filled.
 	fn redraw(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
 		let params = Self::params();
+		let in_default = Self::in_default(&check);
 		let mut dismissed = Vec::new();
-		for member in check.members.iter().filter(|m| !m.vote.is_revealed()) {
+		for member in check.members.iter().filter(|m| in_default(&m.vote)) {
 			Self::fault(subject, member, VerifierFault::Silent);
 			dismissed.push(member.who.clone());
 		}
@@ -329,34 +333,44 @@ impl<T: Config> Pallet<T> {
 		if replacements.len() < dismissed.len() {
 			return Self::void(subject, check, UnverifiableReason::Silent);
 		}
-		let Ok((reveals_from, deadline)) = Self::book_round(now, subject) else {
+		let Ok((commits_until, deadline)) = Self::book_round(now, subject) else {
 			return Self::void(subject, check, UnverifiableReason::ChecksFull);
 		};
 		let mut replacements = replacements.into_iter();
 		for member in check.members.iter_mut() {
-			if !member.vote.is_revealed() {
+			if in_default(&member.vote) {
 				if let Some(next) = replacements.next() {
 					*member = next;
 				}
 			}
-			member.vote = Vote::Silent;
 		}
 		for who in &dismissed {
 			// Bounded by a full committee at each redraw and at the escalation.
 			let _ = check.dismissed.try_push(who.clone());
 		}
 		check.redraws = check.redraws.saturating_add(1);
-		check.reveals_from = reveals_from;
+		check.commits_until = commits_until;
 		check.deadline = deadline;
 		Self::deposit_event(Event::Redrawn {
 			subject,
 			dismissed: BoundedVec::truncate_from(dismissed),
 			committee: Self::committee_of(&check),
-			reveals_from,
+			commits_until,
 			deadline,
 			redraw: check.redraws,
 		});
 		Checks::<T>::insert(subject, check);
+	}
+
+	/// Which votes of the round in progress are in default at its deadline: no commitment,
+	/// or a commitment not revealed although every seat had committed.
+	fn in_default(check: &CheckOf<T>) -> impl Fn(&Vote) -> bool {
+		let reveals_opened = check.members.iter().all(|m| m.vote != Vote::Silent);
+		move |vote| match vote {
+			Vote::Silent => true,
+			Vote::Committed(_) => reveals_opened,
+			Vote::Agree | Vote::Disagree => false,
+		}
 	}
 
 	/// Ends a check that no serving verifier's word decided: the claim is neither paid nor

@@ -9,8 +9,8 @@ use crate::{pallet::*, BalanceOf, Credits, Round};
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
 	/// each page is in inclusion order; every open check has a committee of distinct members
-	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, is not
-	/// decided yet and has a seat still to reveal, opens reveals no later than its deadline, a
+	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, has a seat
+	/// still to reveal, ends its commit phase no later than its deadline, a
 	/// dispute comes after a first round, and each is booked at its deadline; every epoch's
 	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
 	/// unpaid shares, and holds at least that.
@@ -54,14 +54,15 @@ impl<T: Config> Pallet<T> {
 				check.redraws as u32 <= T::MaxRedraws::get(),
 				"a check redrawn more than MaxRedraws times"
 			);
-			ensure!(Self::majority(&check).is_none(), "a decided check still open");
+			// A dispute may hold a majority before its last reveal (it ends then, or at its
+			// deadline); a round every seat revealed in has ended.
 			ensure!(
 				!check.members.iter().all(|m| m.vote.is_revealed()),
 				"a round every seat revealed in is still open"
 			);
 			ensure!(
-				check.reveals_from <= check.deadline,
-				"a round's reveals open after its deadline"
+				check.commits_until <= check.deadline,
+				"a round's commit phase ends after its deadline"
 			);
 			match check.round {
 				Round::Committee => {

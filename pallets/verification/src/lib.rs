@@ -41,17 +41,19 @@
 //! 3. **Verdicts, committed then revealed** ([`checks`]): each member first commits to its
 //!    verdict (`commit_verdict`, a hash of the verdict, its account and a secret salt:
 //!    [`verdict_commitment`]) within `verdict_window` blocks, then reveals it
-//!    (`reveal_verdict`) once every seat has committed or the commit phase is over, within
-//!    `reveal_window` more. No verdict of a round is visible before every commitment is in,
-//!    so no member can copy another's. A round ends at its last reveal or at its deadline:
-//!    every seat agrees → accepted; a disagreement in the sampling round → dispute:
+//!    (`reveal_verdict`) once every seat has committed, before the deadline `reveal_window`
+//!    blocks after the commit phase. No verdict of a round is visible before every commitment
+//!    is in, so no member can copy another's. A round ends at its last reveal or at its
+//!    deadline: every seat agrees → accepted; a disagreement in the sampling round → dispute:
 //!    `dispute_committee_size` verifiers are drawn (an odd number, so a full dispute cannot
-//!    tie) and a majority of the seats decides. At a round's deadline, seats without a
-//!    revealed verdict (committed or not) are faulted and given to serving verifiers not
-//!    dismissed from this check before, and the round starts again with every seat
-//!    committing afresh (`Redrawn`), so a newcomer never sees a verdict before committing its
-//!    own. After `max_redraws` redraws, when not every such seat can be filled, or when every
-//!    seat of a dispute revealed without a majority, the claim is unverifiable.
+//!    tie) and a majority of the seats decides. At a round's deadline, seats in default (no
+//!    commitment; or no reveal, once every seat had committed) are faulted and given to
+//!    serving verifiers not dismissed from this check before (`Redrawn`); the other members
+//!    keep their sealed commitments, which open only when the newcomers have committed too,
+//!    and their revealed verdicts, which stay binding. A newcomer sees a verdict before
+//!    committing only when a seat withheld its reveal, which cost that seat a fault. After
+//!    `max_redraws` redraws, when not every such seat can be filled, or when every seat of a
+//!    dispute revealed without a majority, the claim is unverifiable.
 //! 4. **Outcome**: a worker proven wrong loses `fault_slash` of its bond to the penalty pool, is
 //!    jailed for `jail_epochs`, forfeits its unpaid rewards of the epoch, and its stage goes to
 //!    another worker at no charge to the submitter. A verifier on the losing side or without
@@ -380,12 +382,12 @@ pub mod pallet {
 		/// The parameters were set.
 		ParamsSet { params: VerificationParams<BlockNumberFor<T>> },
 		/// `worker`'s claim on `subject` was sampled: `committee` must commit verdicts before
-		/// block `reveals_from` and reveal them before block `deadline`.
+		/// block `commits_until` and reveal them before block `deadline`.
 		Sampled {
 			subject: Subject,
 			worker: T::AccountId,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
-			reveals_from: BlockNumberFor<T>,
+			commits_until: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 		},
 		/// `verifier` committed to a verdict on `subject` (hidden until it reveals it).
@@ -393,23 +395,24 @@ pub mod pallet {
 		/// `verifier` revealed its verdict on `subject`: the claim is right (`agrees`) or wrong.
 		VerdictRevealed { subject: Subject, verifier: T::AccountId, agrees: bool },
 		/// The claim on `subject` is disputed by `disputer`: `committee` commits before block
-		/// `reveals_from`, reveals before block `deadline`, and a majority of its seats decides.
+		/// `commits_until`, reveals before block `deadline`, and a majority of its seats decides.
 		Disputed {
 			subject: Subject,
 			disputer: Option<T::AccountId>,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
-			reveals_from: BlockNumberFor<T>,
+			commits_until: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// The seats of `dismissed` (no verdict revealed in time) on `subject`'s check were
-		/// given to other serving verifiers and the round starts again: `committee` (the whole
-		/// committee now, every seat committing afresh) commits before block `reveals_from` and
-		/// reveals before block `deadline`. This was redraw number `redraw`.
+		/// The seats of `dismissed` (in default: no commitment, or no reveal once reveals were
+		/// open) on `subject`'s check were given to other serving verifiers: `committee` (the
+		/// whole committee now; the other members keep their sealed commitments and revealed
+		/// verdicts) commits before block `commits_until` and reveals before block `deadline`.
+		/// This was redraw number `redraw`.
 		Redrawn {
 			subject: Subject,
 			dismissed: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
 			committee: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
-			reveals_from: BlockNumberFor<T>,
+			commits_until: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 			redraw: u8,
 		},
@@ -461,11 +464,10 @@ pub mod pallet {
 		VerdictTooLate,
 		/// The sender already committed in this round (or revealed).
 		AlreadyVoted,
-		/// The commit phase of this round is over (its block came, or every seat committed):
-		/// a member that did not commit cannot answer this round.
+		/// The commit phase of this round is over: a member that did not commit cannot answer
+		/// this round.
 		CommitsClosed,
-		/// Reveals open once every seat has committed or the commit phase is over: reveal
-		/// then.
+		/// Reveals open once every seat of the round has committed: reveal then.
 		RevealsNotOpen,
 		/// The sender has no commitment to reveal in this round: commit first.
 		NotCommitted,
@@ -540,7 +542,7 @@ pub mod pallet {
 		/// - `commitment`: [`verdict_commitment`]`(subject, origin, verdict, salt)` with a
 		///   32-byte salt drawn at random and kept until the reveal.
 		///
-		/// Taken before the round's `reveals_from` block, while some seat has not committed.
+		/// Taken before the round's `commits_until` block, while some seat has not committed.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::commit_verdict(T::MaxCommitteeSize::get()))]
 		pub fn commit_verdict(
@@ -559,8 +561,7 @@ pub mod pallet {
 		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
 		/// - `salt`: the salt of the commitment.
 		///
-		/// Taken once every seat has committed or the commit phase is over, before the round's
-		/// deadline. The last reveal of a round decides it: every seat agreeing accepts the
+		/// Taken once every seat has committed, before the round's deadline. The last reveal of a round decides it: every seat agreeing accepts the
 		/// claim, any disagreement in the sampling committee opens a dispute, and a dispute's
 		/// majority of seats accepts or rejects it (a worker's receipt: slashed and jailed; a
 		/// benchmark answer: the IB claim rejected).

@@ -35,10 +35,10 @@ impl<T: crate::Config> crate::Pallet<T> {
 			.filter_map(|(subject, check)| {
 				let vote = check.members.iter().find(|m| m.who == *verifier)?.vote;
 				let awaiting = match vote {
-					Vote::Silent if now < check.reveals_from => Awaiting::Commit,
+					Vote::Silent if now < check.commits_until => Awaiting::Commit,
 					Vote::Committed(_) => {
 						let all_committed = check.members.iter().all(|m| m.vote != Vote::Silent);
-						Awaiting::Reveal { open: now >= check.reveals_from || all_committed }
+						Awaiting::Reveal { open: all_committed }
 					}
 					_ => return None,
 				};
@@ -47,7 +47,8 @@ impl<T: crate::Config> crate::Pallet<T> {
 					worker: check.worker,
 					output_root: check.output_root,
 					awaiting,
-					reveals_from: check.reveals_from,
+					dispute: matches!(check.round, crate::Round::Dispute { .. }),
+					commits_until: check.commits_until,
 					deadline: check.deadline,
 				})
 			})

@@ -99,8 +99,11 @@ pub struct PendingCheck<AccountId, BlockNumber> {
 	pub output_root: [u8; 32],
 	/// What the chain waits for from this verifier: its commitment, or its reveal.
 	pub awaiting: Awaiting,
+	/// Whether the round is the dispute: a member commits once in the sampling round and
+	/// once in the dispute (each commitment kept, sealed, through the round's redraws).
+	pub dispute: bool,
 	/// Commitments are taken before this block.
-	pub reveals_from: BlockNumber,
+	pub commits_until: BlockNumber,
 	/// The reveal must come before this block.
 	pub deadline: BlockNumber,
 }
@@ -111,7 +114,7 @@ pub enum Awaiting {
 	/// Its commitment to a verdict ([`verdict_commitment`]), before the commit phase ends.
 	Commit,
 	/// The verdict and salt behind its commitment; `open` once reveals are taken (every seat
-	/// committed, or the commit phase is over).
+	/// has committed).
 	Reveal { open: bool },
 }
 
@@ -287,11 +290,10 @@ pub struct Check<
 	pub members: BoundedVec<Member<AccountId>, MaxCommittee>,
 	/// The sampling committee's votes, once a dispute replaced it.
 	pub earlier: BoundedVec<Member<AccountId>, MaxCommittee>,
-	/// Commitments are taken before this block, reveals from it (or as soon as every seat
-	/// has committed).
-	pub reveals_from: BlockNumber,
+	/// Commitments are taken before this block; reveals once every seat has committed.
+	pub commits_until: BlockNumber,
 	/// Reveals are taken before this block; at its start the round is decided, or its seats
-	/// left unrevealed are redrawn.
+	/// in default (no commitment, or no reveal once reveals were open) are redrawn.
 	pub deadline: BlockNumber,
 	/// Members dismissed from their seats for not revealing a verdict in time: never drawn
 	/// again for this check.

@@ -169,6 +169,17 @@ fn a_timely_answer_waits_for_the_verifiers_whose_word_confirms_it_checked() {
 			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
 			Error::<Test>::AnswerUnderCheck
 		);
+		// Nor can the node take the workload away from the verifiers recomputing it: a new
+		// claim would replace the challenge, leaving would drop it (and fault every verifier
+		// seated on the check for a verdict it cannot give).
+		assert_noop!(
+			NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::from_micro(HALF_IB)),
+			Error::<Test>::AnswerUnderCheck
+		);
+		assert_noop!(
+			NodeRegistry::deregister(RuntimeOrigin::signed(1)),
+			Error::<Test>::AnswerUnderCheck
+		);
 
 		NodeRegistry::benchmark_checked(&1, id, ProofCheck::Verified);
 		let node = Nodes::<Test>::get(1).unwrap();

@@ -116,14 +116,14 @@ fn a_sampled_receipt_gets_a_committee_of_distinct_verifiers_and_a_deadline() {
 		assert_eq!(committee.len(), 2);
 		assert_ne!(committee[0], committee[1]);
 		assert!(committee.iter().all(|who| (101..=107).contains(who)));
-		assert_eq!((check.reveals_from, check.deadline), (1 + WINDOW + 30, 1 + WINDOW + 40));
+		assert_eq!((check.commits_until, check.deadline), (1 + WINDOW + 30, 1 + WINDOW + 40));
 		assert_eq!(
 			events(),
 			vec![Event::Sampled {
 				subject: Subject::Stage { job: 7, stage: 0 },
 				worker: 1,
 				committee: committee.clone().try_into().unwrap(),
-				reveals_from: 41,
+				commits_until: 41,
 				deadline: 51
 			}]
 		);

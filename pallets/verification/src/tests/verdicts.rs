@@ -22,7 +22,7 @@ const OPENED: u64 = 1 + WINDOW;
 /// Blocks of a round: 30 to commit, 10 more to reveal.
 const ROUND: u64 = 40;
 /// The first round's commitments are due before this block, and its reveals open then.
-const REVEALS: u64 = OPENED + 30;
+const COMMITS_UNTIL: u64 = OPENED + 30;
 /// The first round's reveals are due before this block.
 const DEADLINE: u64 = OPENED + ROUND;
 
@@ -142,29 +142,41 @@ fn a_check_verdict_counts_like_a_commitment() {
 }
 
 /// No verdict of a round is visible before every commitment is in: a member cannot reveal
-/// while another seat has not committed, and once the commit phase is over a seat that did
-/// not commit cannot join.
+/// while another seat has not committed, a seat that did not commit in time cannot join, and
+/// its replacement commits before the sealed commitment opens.
 #[test]
 fn no_verdict_is_revealed_before_every_commitment_is_in() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		assert_ok!(commits(members[0], true));
 		assert_noop!(reveals(members[0], true), Error::<Test>::RevealsNotOpen);
+		let sealed = Vote::Committed(crate::verdict_commitment(
+			&CHECKED,
+			&members[0],
+			&verdict(true),
+			&SALT,
+		));
 		assert_eq!(
 			Checks::<Test>::get(CHECKED).unwrap().members[0].vote,
-			Vote::Committed(crate::verdict_commitment(
-				&CHECKED,
-				&members[0],
-				&verdict(true),
-				&SALT
-			)),
+			sealed,
 			"only a hash is on chain"
 		);
-		// The commit phase ends: reveals open, and the seat that did not commit is closed.
-		run_to(REVEALS);
+		run_to(COMMITS_UNTIL);
 		assert_noop!(commits(members[1], true), Error::<Test>::CommitsClosed);
 		assert_noop!(reveals(members[1], true), Error::<Test>::NotCommitted);
+		assert_noop!(reveals(members[0], true), Error::<Test>::RevealsNotOpen);
+		// At the deadline the seat that never committed goes to another verifier; the sealed
+		// commitment stays sealed until the newcomer has committed.
+		run_to(DEADLINE);
+		let seated = committee();
+		assert_eq!(seated[0], members[0]);
+		assert_eq!(Checks::<Test>::get(CHECKED).unwrap().members[0].vote, sealed);
+		assert_noop!(reveals(members[0], true), Error::<Test>::RevealsNotOpen);
+		assert_ok!(commits(seated[1], true));
 		assert_ok!(reveals(members[0], true));
+		assert_ok!(reveals(seated[1], true));
+		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
+		assert_eq!(offences(), vec![(members[1], VerifierFault::Silent, CHECKED)]);
 	});
 }
 
@@ -204,7 +216,7 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 			subject: CHECKED,
 			disputer: Some(first[0]),
 			committee: dispute.clone().try_into().unwrap(),
-			reveals_from: OPENED + 30,
+			commits_until: OPENED + 30,
 			deadline: OPENED + ROUND,
 		}));
 		let check = Checks::<Test>::get(CHECKED).unwrap();
@@ -213,12 +225,12 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 			assert_noop!(commits(first[1], true), Error::<Test>::NotInCommittee);
 		}
 
-		// Three against, one for, one silent: a majority of five at the deadline.
+		// Three against, one for, one committed but never revealed: a majority of five at the
+		// deadline.
 		let pool_before = pool();
-		for (who, agrees) in [(0, false), (1, true), (2, false), (3, false)] {
+		for (who, agrees) in [(0, false), (1, true), (2, false), (3, false), (4, true)] {
 			assert_ok!(commits(dispute[who], agrees));
 		}
-		run_to(OPENED + 30);
 		for (who, agrees) in [(0, false), (1, true), (2, false), (3, false)] {
 			assert_ok!(reveals(dispute[who], agrees));
 		}
@@ -257,7 +269,8 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		assert_eq!(world(|w| w.verification_results.clone()), vec![(WORKER, false)]);
 
 		// The disputer: a matched verdict and a confirmed dispute. The dispute committee's
-		// majority matched; the one who agreed voted wrong, the silent one stayed silent, and
+		// majority matched; the one who agreed voted wrong, the one that never revealed is
+		// silent, and
 		// the first round's member that agreed with the worker voted wrong too.
 		let disputer = first[0];
 		let disputer_credit = credits(disputer);
@@ -288,12 +301,10 @@ fn a_dispute_that_clears_the_worker_accepts_and_faults_the_disputer() {
 }
 
 #[test]
-fn a_silent_seat_is_redrawn_and_the_round_starts_again() {
+fn a_silent_seat_is_redrawn_and_the_new_member_decides() {
 	ExtBuilder::default().build_and_execute(|| {
 		let members = sampled();
 		assert_ok!(commits(members[0], true));
-		run_to(REVEALS);
-		assert_ok!(reveals(members[0], true));
 		run_to(DEADLINE - 1);
 		assert!(world(|w| w.accepted.is_empty()), "waits for the silent member until the deadline");
 		run_to(DEADLINE);
@@ -303,9 +314,10 @@ fn a_silent_seat_is_redrawn_and_the_round_starts_again() {
 		assert_eq!(seated[0], members[0], "the member that answered keeps its seat");
 		assert!(!members.contains(&seated[1]), "the silent seat goes to another verifier");
 		let check = Checks::<Test>::get(CHECKED).unwrap();
-		assert!(check.members.iter().all(|m| m.vote == Vote::Silent), "every seat commits afresh");
+		assert!(matches!(check.members[0].vote, Vote::Committed(_)), "its commitment stays sealed");
+		assert_eq!(check.members[1].vote, Vote::Silent);
 		assert_eq!(
-			(check.reveals_from, check.deadline, check.redraws),
+			(check.commits_until, check.deadline, check.redraws),
 			(DEADLINE + 30, DEADLINE + ROUND, 1)
 		);
 		assert_eq!(check.dismissed.to_vec(), vec![members[1]]);
@@ -313,11 +325,13 @@ fn a_silent_seat_is_redrawn_and_the_round_starts_again() {
 			subject: CHECKED,
 			dismissed: bounded(&[members[1]]),
 			committee: bounded(&seated),
-			reveals_from: DEADLINE + 30,
+			commits_until: DEADLINE + 30,
 			deadline: DEADLINE + ROUND,
 			redraw: 1,
 		}));
-		votes(&[(seated[0], true), (seated[1], true)]);
+		assert_ok!(commits(seated[1], true));
+		assert_ok!(reveals(seated[0], true));
+		assert_ok!(reveals(seated[1], true));
 		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
 		assert_eq!(credits(members[0]).matched, 1);
 		assert_eq!(credits(seated[1]).matched, 1);
@@ -411,21 +425,20 @@ fn a_silent_dispute_never_clears_the_worker() {
 fn a_dispute_without_a_majority_of_seats_is_redrawn_not_decided() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (_, dispute) = disputed();
+		// Three of five commit; the other two stay silent.
 		for (who, agrees) in [(0, false), (1, false), (2, true)] {
 			assert_ok!(commits(dispute[who], agrees));
 		}
-		run_to(OPENED + 30);
-		for (who, agrees) in [(0, false), (1, false), (2, true)] {
-			assert_ok!(reveals(dispute[who], agrees));
-		}
 		run_to(OPENED + ROUND);
-		assert!(world(|w| w.rejected.is_empty()), "2 of 5 seats are no majority");
+		assert!(world(|w| w.rejected.is_empty()), "no majority of five seats");
 		assert_eq!(bond_of(WORKER), BOND);
 		let seated = committee();
-		assert_eq!(&seated[..3], &dispute[..3], "the members that answered keep their seats");
-		let answers = [false, false, true, false, false];
-		let again: Vec<_> = seated.iter().copied().zip(answers).collect();
-		votes(&again);
+		assert_eq!(&seated[..3], &dispute[..3], "the members that committed keep their seats");
+		assert_ok!(commits(seated[3], false));
+		assert_ok!(commits(seated[4], false));
+		for (who, agrees) in [(0, false), (1, false), (2, true), (3, false), (4, false)] {
+			assert_ok!(reveals(seated[who], agrees));
+		}
 		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)], "4 of 5 seats decide");
 		assert_eq!(bond_of(WORKER), BOND - 100);
 	});
@@ -510,7 +523,8 @@ fn pending_checks_list_what_each_member_still_owes() {
 			worker: WORKER,
 			output_root: root(JOB),
 			awaiting,
-			reveals_from: REVEALS,
+			dispute: false,
+			commits_until: COMMITS_UNTIL,
 			deadline: DEADLINE,
 		};
 		assert_eq!(Verification::pending_checks(&members[0]), vec![pending(Awaiting::Commit)]);
