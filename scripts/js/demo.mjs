@@ -75,7 +75,7 @@ run(async () => {
       else if (api.events.jobs.StageAssigned.is(e)) say(block, `assigned   ${label(d.job)} stage ${d.stage} to ${who(d.worker)} at ${cndr(d.pricePerIbm)}/IBM`);
       else if (api.events.jobs.ReceiptAccepted.is(e)) say(block, `receipt    ${label(d.job)} stage ${d.stage} from ${who(d.worker)}, root ${d.outputRoot.toHex().slice(0, 18)}…`);
       else if (api.events.verification.Sampled.is(e)) say(block, `sampled    ${subject(d.subject)} of ${who(d.worker)}, committee ${d.committee.map(who).join(', ')}`);
-      else if (api.events.verification.VerdictSubmitted.is(e)) say(block, `verdict    ${subject(d.subject)}: ${who(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
+      else if (api.events.verification.VerdictRevealed.is(e)) say(block, `verdict    ${subject(d.subject)}: ${who(d.verifier)} ${d.agrees.isTrue ? 'agrees' : 'DISAGREES'}`);
       else if (api.events.verification.Accepted.is(e)) say(block, `verified   ${subject(d.subject)} of ${who(d.worker)} (${d.reason})`);
       else if (api.events.verification.Rejected.is(e)) say(block, `REJECTED   ${subject(d.subject)} of ${who(d.worker)}: ${cndr(d.slashed)} slashed`);
       else if (api.events.jobs.StageSettled.is(e)) say(block, `settled    ${label(d.job)} stage ${d.stage}: ${who(d.worker)} did ${d.ibm} pIBM (10⁻¹² IB-minutes) for a ${cndr(d.fee)} fee`);

@@ -16,8 +16,8 @@
 //!
 //! Verdicts are commit–reveal: the loop first commits a hash of its root and a salt (the
 //! chain's `verdict_commitment`), then, once every seat of the round has committed, reveals
-//! the root and the salt; reveals go first in each pass, so a long recomputation never makes
-//! one late. The salt is derived from the verifier's secret URI, the subject and the round
+//! the root and the salt; reveals go first in each pass and again after each commitment, so
+//! a long recomputation does not hold a reveal back for more than itself. The salt is derived from the verifier's secret URI, the subject and the round
 //! (sampling or dispute), so a verifier restarted between its commitment and its reveal
 //! recomputes the same root and salt and still reveals. A check it cannot answer is logged and
 //! the pass goes on to the next. The chain compares the revealed root with the claim: equal
@@ -213,26 +213,34 @@ impl Rounds for Verifier {
 			.node
 			.begin_round(chain, &self.metrics, "cinder-worker register --role verifier")
 			.await?;
-		let mut pending = chain::pending_checks(&at, &self.node.who).await?;
+		let pending = chain::pending_checks(&at, &self.node.who).await?;
 		let open = |round: &Round| pending.iter().any(|c| (c.subject, c.dispute) == *round);
 		self.committed.retain(|round, _| open(round));
 		self.given_up.retain(|round| open(round));
-		// Reveals first: they need no computation when the root is held, and a long
-		// recomputation must not make them miss their deadline.
-		pending.sort_by_key(|check| check.awaiting == Awaiting::Commit);
-		for check in &pending {
-			if check.awaiting == (Awaiting::Reveal { open: false }) {
-				continue;
-			}
+		self.reveal_open(chain, &at, &pending).await;
+		for check in pending.iter().filter(|c| c.awaiting == Awaiting::Commit) {
 			if let Err(error) = self.answer(chain, &at, check).await {
-				tracing::error!(subject = ?check.subject, "cannot answer the check: {error:#}");
+				tracing::error!(subject = ?check.subject, "cannot commit a verdict: {error:#}");
 			}
+			// A recomputation can take minutes: reveal what opened meanwhile before the next.
+			let at = chain.at_best().await?;
+			let now_pending = chain::pending_checks(&at, &self.node.who).await?;
+			self.reveal_open(chain, &at, &now_pending).await;
 		}
 		Ok(())
 	}
 }
 
 impl Verifier {
+	/// Reveals this verifier's verdict on every check of `pending` whose reveals are open.
+	async fn reveal_open(&mut self, chain: &Chain, at: &At, pending: &[PendingCheck]) {
+		for check in pending.iter().filter(|c| c.awaiting == Awaiting::Reveal { open: true }) {
+			if let Err(error) = self.answer(chain, at, check).await {
+				tracing::error!(subject = ?check.subject, "cannot reveal a verdict: {error:#}");
+			}
+		}
+	}
+
 	/// Commits this verifier's verdict on `check`, or reveals it.
 	async fn answer(&mut self, chain: &Chain, at: &At, check: &PendingCheck) -> anyhow::Result<()> {
 		let round = (check.subject, check.dispute);

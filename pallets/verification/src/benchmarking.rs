@@ -374,10 +374,15 @@ mod benchmarks {
 				worker: worker.clone(),
 				output_root: [1; 32],
 				round: Round::Dispute { disputer: Some(list[0].clone()) },
-				members: members::<T>(
-					&list,
-					|i| if i == 0 { Vote::Disagree } else { Vote::Silent },
-				),
+				// A majority revealed against the worker (kept through a redraw), the
+				// newcomers' seats silent: decided against it, the silent seats faulted.
+				members: members::<T>(&list, |i| {
+					if i <= (largest / 2) as usize {
+						Vote::Disagree
+					} else {
+						Vote::Silent
+					}
+				}),
 				earlier: members::<T>(&list[..(largest - 1) as usize], |_| Vote::Agree),
 				commits_until: now,
 				deadline: now,

@@ -561,10 +561,11 @@ pub mod pallet {
 		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
 		/// - `salt`: the salt of the commitment.
 		///
-		/// Taken once every seat has committed, before the round's deadline. The last reveal of a round decides it: every seat agreeing accepts the
-		/// claim, any disagreement in the sampling committee opens a dispute, and a dispute's
-		/// majority of seats accepts or rejects it (a worker's receipt: slashed and jailed; a
-		/// benchmark answer: the IB claim rejected).
+		/// Taken once every seat has committed, before the round's deadline. The last reveal
+		/// of a round decides it: every seat agreeing accepts the claim, any disagreement in
+		/// the sampling committee opens a dispute, and a dispute's majority of seats accepts or
+		/// rejects it (a worker's receipt: slashed and jailed; a benchmark answer: the IB
+		/// claim rejected).
 		#[pallet::call_index(4)]
 		#[pallet::weight(Pallet::<T>::reveal_verdict_weight())]
 		pub fn reveal_verdict(

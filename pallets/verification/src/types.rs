@@ -53,8 +53,9 @@ pub struct VerificationParams<BlockNumber> {
 	/// Share of the penalty pool's epoch payout that goes to whoever raised a confirmed
 	/// dispute; the rest goes to the verifiers that matched the final outcome.
 	pub disputer_share: Perbill,
-	/// Times a check's seats left without a revealed verdict are redrawn, each redraw a fresh
-	/// round, before the claim ends unverifiable (at most the runtime's `MaxRedraws`).
+	/// Times a check's seats in default (no commitment, or no reveal once reveals were open)
+	/// are redrawn, each redraw with a fresh commit phase, before the claim ends unverifiable
+	/// (at most the runtime's `MaxRedraws`).
 	pub max_redraws: u8,
 	/// **Development chains only.** Accept a sampled claim unchecked when no verifier serves
 	/// at all (`Accepted { reason: NoVerifiers }`; a benchmark answer then confirms the IB as
@@ -257,8 +258,9 @@ pub struct Member<AccountId> {
 pub enum Round<AccountId> {
 	/// The sampling committee: every member must agree with the worker.
 	Committee,
-	/// The dispute committee, drawn after a disagreement (raised by `disputer`) or a silent
-	/// committee (`None`): the majority decides.
+	/// The dispute committee, drawn after the sampling committee revealed a disagreement
+	/// (raised by `disputer`, the first member that disagreed): the majority of its seats
+	/// decides.
 	Dispute { disputer: Option<AccountId> },
 }
 
@@ -295,8 +297,8 @@ pub struct Check<
 	/// Reveals are taken before this block; at its start the round is decided, or its seats
 	/// in default (no commitment, or no reveal once reveals were open) are redrawn.
 	pub deadline: BlockNumber,
-	/// Members dismissed from their seats for not revealing a verdict in time: never drawn
-	/// again for this check.
+	/// Members dismissed from their seats for default (no commitment, or no reveal once
+	/// reveals were open): never drawn again for this check.
 	pub dismissed: BoundedVec<AccountId, MaxDismissed>,
 	/// Times seats of this check were redrawn.
 	pub redraws: u8,
