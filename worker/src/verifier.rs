@@ -17,9 +17,10 @@
 //! Verdicts are commit–reveal: the loop first commits a hash of its root and a salt (the
 //! chain's `verdict_commitment`), then, once every seat of the round has committed, reveals
 //! the root and the salt; reveals go first in each pass and again after each commitment, so
-//! a long recomputation does not hold a reveal back for more than itself. The salt is derived from the verifier's secret URI, the subject and the round
-//! (sampling or dispute), so a verifier restarted between its commitment and its reveal
-//! recomputes the same root and salt and still reveals. A check it cannot answer is logged and
+//! a long recomputation does not hold a reveal back for more than itself. The salt is derived
+//! from the verifier's secret URI, the subject and the round (sampling or dispute), so a
+//! verifier restarted between its commitment and its reveal recomputes the same root and salt
+//! and still reveals. A check it cannot answer is logged and
 //! the pass goes on to the next. The chain compares the revealed root with the claim: equal
 //! roots accept it, different ones open a dispute (and the loop answers the dispute round too,
 //! as its committee member).

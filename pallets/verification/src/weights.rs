@@ -40,9 +40,9 @@ const CALL_BASE: u64 = 20_000_000;
 const PER_MEMBER: u64 = 2_000_000;
 /// Proof size of one check record (two committees of the largest size).
 const CHECK_PROOF: u64 = 1_500;
-/// Items a draw reads per verifier it visits: the node, its staking ledger and validator
-/// entry, the session's validators.
-const VISIT_READS: u64 = 4;
+/// Items a draw reads per verifier it visits: the node, its compute bond, its staking ledger
+/// and validator entry, the session's validators.
+const VISIT_READS: u64 = 5;
 /// Stale entries of the serving set a draw may pass over (`checks::DRAW_SLACK`).
 const SLACK: u64 = crate::checks::DRAW_SLACK as u64;
 
