@@ -77,12 +77,21 @@ async function main() {
   const { event: sampled } = await nextEvent(api, (e) => api.events.verification.Sampled.is(e) && isOurs(e.data.subject), 120_000);
   const committee = sampled.data.committee.map((v) => v.toString());
   check(committee.length === 1 && committee[0] === alice.address, `verification.Sampled: job ${job}, committee [Alice], verdicts due by #${sampled.data.deadline}`);
-  const pending = await api.call.verificationApi.pendingChecks(alice.address);
-  check(pending.some((c) => isOurs(c.subject) && c.outputRoot.toHex() === claimed && c.worker.toString() === dave.address), `VerificationApi.pendingChecks(Alice) lists job ${job} with Dave's claimed root`);
+  const pending = (await api.call.verificationApi.pendingChecks(alice.address)).find((c) => isOurs(c.subject));
+  check(pending && pending.worker.toString() === dave.address, `VerificationApi.pendingChecks(Alice) lists job ${job}, claimed by Dave`);
+  const shown = pending.outputRoot.toHex();
 
   // Alice recomputes the job and commits to another root: a dispute.
   const recomputed = { Commitment: '0x' + '11'.repeat(32) };
   const disputeEvents = await commitAndReveal(api, alice, receipt, recomputed);
+  // Now and then (trapRate) a sampling round is a trap: it shows a wrong root in place of the
+  // worker's, and a verifier that reveals it without computing is faulted.
+  const trap = disputeEvents.find((e) => api.events.verification.TrapSprung.is(e) && isOurs(e.data.subject));
+  if (trap) {
+    check(shown === trap.data.bait.toHex() && shown !== claimed && trap.data.caught.length === 0, `the round was a trap: Alice was shown ${shown.slice(0, 18)}…, not Dave's root, and computed instead of revealing it`);
+  } else {
+    check(shown === claimed, `Alice was shown Dave's claimed root`);
+  }
   const disputed = disputeEvents.find((e) => api.events.verification.Disputed.is(e));
   check(disputed && isOurs(disputed.data.subject) && disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed?.data.committee.length}`);
 

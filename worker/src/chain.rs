@@ -454,6 +454,7 @@ pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<S
 		model,
 		tile_bytes: record.tile_bytes,
 		output_len: entry.output_len,
+		receipt_root: entry.receipt.as_ref().map(|receipt| receipt.output_root),
 		phase: match entry.state {
 			StageState::Waiting => StagePhase::Waiting,
 			StageState::Running { deadline } => StagePhase::Running { deadline },

@@ -40,8 +40,8 @@ pub struct Metrics {
 	pub receipts_from_store: Counter,
 	/// Benchmark challenges answered.
 	pub challenges_answered: Counter,
-	/// Verdicts revealed, by `agrees` (`true`, `false`): whether the recomputed root was the
-	/// worker's.
+	/// Verdicts revealed, by `agrees` (`true`, `false`): whether this verifier's root was the
+	/// one shown with the check (the worker's, except in a trap round, which shows a wrong one).
 	pub verdicts: Family<Label, Counter>,
 	/// How the verifier decided each claim, by `method`: `freivalds` (the worker's GEMM output
 	/// fetched and checked), `recomputed` (everything else, and a GEMM output that failed the
@@ -100,7 +100,7 @@ impl Metrics {
 			receipts: "Receipts submitted, by outcome",
 			receipts_from_store: "Receipts submitted again from the store, not recomputed",
 			challenges_answered: "Benchmark challenges answered",
-			verdicts: "Verdicts revealed, by whether the recomputed root was the worker's",
+			verdicts: "Verdicts revealed, by whether the root was the claim shown (a trap shows a wrong one)",
 			checks: "Claims decided, by method (freivalds, recomputed)",
 			fetches: "Inputs fetched, by result",
 			requests: "Data server requests, by route",

@@ -98,6 +98,9 @@ pub struct StageTask {
 	pub tile_bytes: u32,
 	/// Output bytes the chain expects.
 	pub output_len: u64,
+	/// The output root this stage's receipt claims, once it is in: what a verifier checks (a
+	/// check's trap round shows its committee another root).
+	pub receipt_root: Option<[u8; 32]>,
 	/// Where the stage is.
 	pub phase: StagePhase,
 }

@@ -6,8 +6,8 @@
 //! - a GEMM stage: the worker's output fetched from its data server (checked against the
 //!   claimed root) and put to Freivalds' check with vectors drawn here, after the worker
 //!   committed ([`freivalds`], O(n²) for an O(n³) product, a miss chance ≤ 2⁻³²). If it holds,
-//!   the claimed root is this verifier's too; if it fails, or the output cannot be fetched,
-//!   the stage is recomputed;
+//!   the root the receipt claims is this verifier's too; if it fails, or the output cannot be
+//!   fetched, the stage is recomputed;
 //! - any other stage: the stage's output recomputed from the job's own input (fetched from
 //!   its URI and checked against its hash if it is `Content`; a later pipeline stage is
 //!   recomputed through every layer up to its last, so no worker's output is trusted), cut
@@ -23,7 +23,8 @@
 //! and still reveals. A check it cannot answer is logged and
 //! the pass goes on to the next. The chain compares the revealed root with the claim: equal
 //! roots accept it, different ones open a dispute (and the loop answers the dispute round too,
-//! as its committee member).
+//! as its committee member). The root shown with a check is never copied: in a trap round the
+//! chain shows a wrong one, and a verifier that reveals it is faulted.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -127,9 +128,9 @@ impl Verifier {
 				}
 				let work = task.work_from_job_input()?;
 				if let Work::Gemm { .. } = work {
-					if self.claimed_gemm_holds(at, check, &task, &work).await {
+					if let Some(root) = self.claimed_gemm_holds(at, check, &task, &work).await {
 						Metrics::count(&self.metrics.checks, "method", "freivalds");
-						return Ok(check.output_root);
+						return Ok(root);
 					}
 				}
 				Metrics::count(&self.metrics.checks, "method", "recomputed");
@@ -152,43 +153,44 @@ impl Verifier {
 		}
 	}
 
-	/// Whether the worker's claimed output of a GEMM stage is right: fetched from its data
-	/// server (it must match the claimed root) and put to Freivalds' check with vectors drawn
-	/// here, now that the worker has committed. `false` (recompute) if the output cannot be
-	/// had or fails.
+	/// The root of the worker's output of a GEMM stage, if that output is right: fetched from
+	/// its data server under the root its receipt claims (the chain's, not the one the check
+	/// shows, which a trap round alters) and put to Freivalds' check with vectors drawn here,
+	/// now that the worker has committed. `None` (recompute) if the output cannot be had or
+	/// fails.
 	async fn claimed_gemm_holds(
 		&self,
 		at: &At,
 		check: &PendingCheck,
 		task: &StageTask,
 		work: &Work,
-	) -> bool {
+	) -> Option<[u8; 32]> {
 		let endpoint = match chain::endpoint(at, &check.worker).await {
 			Ok(Some(endpoint)) => endpoint,
-			Ok(None) => return false,
+			Ok(None) => return None,
 			Err(error) => {
 				tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
-				return false;
+				return None;
 			}
 		};
-		let (root, len) = (&check.output_root, task.output_len);
-		let fetched = self.fetcher.output(&endpoint, root, len, task.tile_bytes).await;
+		let root = task.receipt_root.unwrap_or(check.output_root);
+		let fetched = self.fetcher.output(&endpoint, &root, task.output_len, task.tile_bytes).await;
 		self.metrics.fetched(&fetched);
 		let claimed = match fetched {
 			Ok(bytes) => bytes,
 			Err(error) => {
 				tracing::warn!(worker = %check.worker, "cannot fetch the claimed output: {error}; recomputing");
-				return false;
+				return None;
 			}
 		};
 		let mut seed = [0u8; 32];
 		if let Err(error) = getrandom::getrandom(&mut seed) {
 			tracing::warn!("no randomness for Freivalds' check ({error}); recomputing");
-			return false;
+			return None;
 		}
 		let holds = tokio::task::block_in_place(|| gemm_output_holds(work, &claimed, seed));
 		tracing::info!(subject = ?check.subject, holds, "Freivalds' check of the claimed output");
-		holds
+		holds.then_some(root)
 	}
 }
 

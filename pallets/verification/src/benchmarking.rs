@@ -63,7 +63,7 @@ fn worker<T: Config>() -> T::AccountId {
 /// The salt of the benchmarks' commitments.
 const SALT: [u8; 32] = [7; 32];
 /// The verdict the benchmarks' commitments hide: against the worker.
-const AGAINST: Verdict = Verdict::Check { passed: false };
+const AGAINST: Verdict = Verdict::Commitment([0xee; 32]);
 
 /// `who`'s commitment to [`AGAINST`] on `JOB`.
 fn committed<T: Config>(who: &T::AccountId) -> Vote {
@@ -83,6 +83,7 @@ fn dispute<T: Config>(
 	let check = CheckOf::<T> {
 		worker: worker::<T>(),
 		output_root: [1; 32],
+		bait: None,
 		round: Round::Dispute { disputer: Some(earlier[0].clone()) },
 		members: members::<T>(current, |i| vote(i, &current[i])),
 		earlier: members::<T>(earlier, |i| if i == 0 { Vote::Disagree } else { Vote::Agree }),
@@ -146,6 +147,7 @@ mod benchmarks {
 		let check = CheckOf::<T> {
 			worker: worker::<T>(),
 			output_root: [1; 32],
+			bait: None,
 			round: Round::Committee,
 			members: members::<T>(&list, |_| Vote::Silent),
 			earlier: BoundedVec::new(),
@@ -197,6 +199,7 @@ mod benchmarks {
 		let check = CheckOf::<T> {
 			worker: worker::<T>(),
 			output_root: [1; 32],
+			bait: None,
 			round: Round::Committee,
 			members: members::<T>(seated, |i| {
 				if i == 0 {
@@ -218,6 +221,42 @@ mod benchmarks {
 
 		let check = Checks::<T>::get(JOB).expect("disputed");
 		assert_eq!(check.members.len() as u32, c);
+	}
+
+	/// The last reveal of a trap round of `c` seats, every member having revealed the bait:
+	/// each is faulted and every seat redrawn.
+	#[benchmark]
+	fn reveal_verdict_trap(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		let now = start::<T>();
+		let list = verifiers::<T>(2 * c);
+		let seated = &list[..c as usize];
+		let last = seated[(c - 1) as usize].clone();
+		let bait = Verdict::Commitment([2; 32]);
+		let sealed = Vote::Committed(verdict_commitment(&JOB, &last, &bait, &SALT));
+		let check = CheckOf::<T> {
+			worker: worker::<T>(),
+			output_root: [1; 32],
+			bait: Some([2; 32]),
+			round: Round::Committee,
+			members: members::<T>(
+				seated,
+				|i| if i + 1 < seated.len() { Vote::Baited } else { sealed },
+			),
+			earlier: BoundedVec::new(),
+			commits_until: now,
+			deadline: now.saturating_add(10u32.into()),
+			dismissed: BoundedVec::new(),
+			redraws: 0,
+		};
+		Checks::<T>::insert(JOB, check);
+
+		#[extrinsic_call]
+		reveal_verdict(RawOrigin::Signed(last), JOB, bait, SALT);
+
+		let check = Checks::<T>::get(JOB).expect("redrawn");
+		assert_eq!((check.redraws, check.bait), (1, Some([2; 32])));
+		assert_eq!(check.dismissed.len() as u32, c);
+		assert!(check.members.iter().all(|m| m.vote == Vote::Silent));
 	}
 
 	#[benchmark]
@@ -373,6 +412,7 @@ mod benchmarks {
 			let check = CheckOf::<T> {
 				worker: worker.clone(),
 				output_root: [1; 32],
+				bait: None,
 				round: Round::Dispute { disputer: Some(list[0].clone()) },
 				// A majority revealed against the worker (kept through a redraw), the
 				// newcomers' seats silent: decided against it, the silent seats faulted.

@@ -94,16 +94,19 @@ impl<T: Config> Pallet<T> {
 		Ok((commits_until, deadline))
 	}
 
-	/// Opens the check of a sampled claim with its committee (not empty).
+	/// Opens the check of a sampled claim with its committee (not empty); with a `bait`, its
+	/// sampling committee is a trap, shown that root in place of the claim's.
 	pub(crate) fn open_check(
 		entry: &IntakeEntryOf<T>,
 		members: BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize>,
+		bait: Option<[u8; 32]>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let (commits_until, deadline) = Self::book_round(now, entry.subject)?;
 		let check = CheckOf::<T> {
 			worker: entry.worker.clone(),
 			output_root: entry.output_root,
+			bait,
 			round: Round::Committee,
 			members,
 			earlier: BoundedVec::new(),
@@ -130,8 +133,10 @@ impl<T: Config> Pallet<T> {
 	fn escalate(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
 		let disputer =
 			check.members.iter().find(|m| m.vote == Vote::Disagree).map(|m| m.who.clone());
-		for member in check.members.iter().filter(|m| !m.vote.is_revealed()) {
-			Self::fault(subject, member, VerifierFault::Silent);
+		for member in check.members.iter().filter(|m| Self::in_default_at_end(&m.vote)) {
+			if !member.vote.is_revealed() {
+				Self::fault(subject, member, VerifierFault::Silent);
+			}
 			// Bounded by a full committee at each redraw and at the escalation.
 			let _ = check.dismissed.try_push(member.who.clone());
 		}
@@ -149,6 +154,8 @@ impl<T: Config> Pallet<T> {
 		};
 		check.earlier = core::mem::replace(&mut check.members, members);
 		check.round = Round::Dispute { disputer: disputer.clone() };
+		// The dispute is shown the worker's root.
+		check.bait = None;
 		check.commits_until = commits_until;
 		check.deadline = deadline;
 		Self::deposit_event(Event::Disputed {
@@ -163,13 +170,24 @@ impl<T: Config> Pallet<T> {
 
 	/// The worst-case weight of `reveal_verdict`: the last reveal of a dispute that decides
 	/// it against the worker (slash, jail, reassignment, credits and faults for two
-	/// committees), or the one that ends a sampling round in a dispute.
+	/// committees), the one that ends a sampling round in a dispute (a trap's baited members
+	/// faulted first), or the one that ends a trap round whose every seat took the bait and is
+	/// redrawn (or the claim voided).
 	pub(crate) fn reveal_verdict_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		T::WeightInfo::reveal_verdict_reject(size)
 			.saturating_add(Self::conclude_weight())
 			.saturating_add(Self::reports_weight(size))
-			.max(T::WeightInfo::reveal_verdict_dispute(size).saturating_add(Self::void_weight()))
+			.max(
+				T::WeightInfo::reveal_verdict_dispute(size)
+					.saturating_add(Self::void_weight())
+					.saturating_add(Self::reports_weight(size)),
+			)
+			.max(
+				T::WeightInfo::reveal_verdict_trap(size)
+					.saturating_add(Self::void_weight())
+					.saturating_add(Self::reports_weight(size)),
+			)
 	}
 
 	/// The most the faults and reward credits of a check with `size` members a round cost:
@@ -213,7 +231,9 @@ impl<T: Config> Pallet<T> {
 		let commitment = match member.vote {
 			Vote::Committed(commitment) => commitment,
 			Vote::Silent => return Err(Error::<T>::NotCommitted.into()),
-			Vote::Agree | Vote::Disagree => return Err(Error::<T>::AlreadyVoted.into()),
+			Vote::Agree | Vote::Disagree | Vote::Baited => {
+				return Err(Error::<T>::AlreadyVoted.into())
+			}
 		};
 		ensure!(all_committed, Error::<T>::RevealsNotOpen);
 		ensure!(
@@ -221,7 +241,11 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::RevealMismatch
 		);
 		let agrees = verdict.agrees_with(&check.output_root);
-		member.vote = if agrees { Vote::Agree } else { Vote::Disagree };
+		member.vote = match check.bait {
+			Some(bait) if verdict.agrees_with(&bait) => Vote::Baited,
+			_ if agrees => Vote::Agree,
+			_ => Vote::Disagree,
+		};
 		Self::deposit_event(Event::VerdictRevealed { subject, verifier: who, agrees });
 		if check.members.iter().all(|m| m.vote.is_revealed()) {
 			Self::conclude_round(subject, check, now);
@@ -234,13 +258,35 @@ impl<T: Config> Pallet<T> {
 	/// Ends the round in progress, at its last reveal or at its deadline: a decided round
 	/// decides the claim; a sampling round with a disagreement goes to a dispute; otherwise
 	/// the seats left without a revealed verdict are redrawn (or the claim is unverifiable).
-	fn conclude_round(subject: Subject, check: CheckOf<T>, now: BlockNumberFor<T>) {
+	fn conclude_round(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
+		if let Some(bait) = check.bait {
+			Self::spring_trap(subject, &check, bait);
+		}
 		let disagreed = check.members.iter().any(|m| m.vote == Vote::Disagree);
 		match (&check.round, Self::majority(&check)) {
 			(_, Some(outcome)) => Self::resolve(subject, check, outcome),
 			(Round::Committee, None) if disagreed => Self::escalate(subject, check, now),
 			_ => Self::redraw(subject, check, now),
 		}
+	}
+
+	/// Ends a round of a trapped sampling committee: every member that revealed the `bait` it
+	/// was shown, having agreed without computing, is faulted (its seat is then in default and
+	/// redrawn, or dismissed at an escalation); the other verdicts were taken against the
+	/// worker's real root and count as they are. The bait stays shown through the sampling
+	/// committee's redraws, so a commitment to it still sealed at a redraw is caught when it
+	/// is revealed.
+	fn spring_trap(subject: Subject, check: &CheckOf<T>, bait: [u8; 32]) {
+		let mut caught = Vec::new();
+		for member in check.members.iter().filter(|m| m.vote == Vote::Baited) {
+			Self::fault(subject, member, VerifierFault::Baited);
+			caught.push(member.who.clone());
+		}
+		Self::deposit_event(Event::TrapSprung {
+			subject,
+			bait,
+			caught: BoundedVec::truncate_from(caught),
+		});
 	}
 
 	/// Votes for and against the worker.
@@ -313,7 +359,10 @@ impl<T: Config> Pallet<T> {
 		let in_default = Self::in_default(&check);
 		let mut dismissed = Vec::new();
 		for member in check.members.iter().filter(|m| in_default(&m.vote)) {
-			Self::fault(subject, member, VerifierFault::Silent);
+			// A baited member was faulted when its trap sprung.
+			if member.vote != Vote::Baited {
+				Self::fault(subject, member, VerifierFault::Silent);
+			}
 			dismissed.push(member.who.clone());
 		}
 		if dismissed.is_empty() {
@@ -363,14 +412,20 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Which votes of the round in progress are in default at its deadline: no commitment,
-	/// or a commitment not revealed although every seat had committed.
+	/// a commitment not revealed although every seat had committed, or a trap's bait.
 	fn in_default(check: &CheckOf<T>) -> impl Fn(&Vote) -> bool {
 		let reveals_opened = check.members.iter().all(|m| m.vote != Vote::Silent);
 		move |vote| match vote {
-			Vote::Silent => true,
+			Vote::Silent | Vote::Baited => true,
 			Vote::Committed(_) => reveals_opened,
 			Vote::Agree | Vote::Disagree => false,
 		}
+	}
+
+	/// Whether a vote is in default when its round ends with a decision or a dispute: no
+	/// revealed verdict, or a trap's bait.
+	fn in_default_at_end(vote: &Vote) -> bool {
+		!matches!(vote, Vote::Agree | Vote::Disagree)
 	}
 
 	/// Ends a check that no serving verifier's word decided: the claim is neither paid nor
@@ -424,6 +479,8 @@ impl<T: Config> Pallet<T> {
 				(Vote::Silent | Vote::Committed(_), _) => {
 					Self::fault(subject, member, VerifierFault::Silent)
 				}
+				// Faulted when its trap sprung.
+				(Vote::Baited, _) => {}
 			}
 		}
 		let worker = &check.worker;

@@ -109,7 +109,9 @@ impl<T: Config> Pallet<T> {
 						T::WeightInfo::decide_sampled(size).saturating_add(Self::conclude_weight()),
 					);
 				} else {
-					match Self::open_check(entry, committee, now) {
+					let bait = sampling::is_trap(&seed, &entry.subject, params.trap_rate)
+						.then(|| sampling::bait_root(&seed, &entry.subject, &entry.output_root));
+					match Self::open_check(entry, committee, bait, now) {
 						Ok(()) => weight.saturating_accrue(T::WeightInfo::decide_sampled(size)),
 						Err(_) => break,
 					}

@@ -4,14 +4,15 @@ use alloc::collections::btree_map::BTreeMap;
 use frame_support::{ensure, traits::Get};
 use sp_runtime::traits::{Saturating, Zero};
 
-use crate::{pallet::*, BalanceOf, Credits, Round};
+use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
 	/// each page is in inclusion order; every open check has a committee of distinct members
 	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, has a seat
-	/// still to reveal, ends its commit phase no later than its deadline, a
-	/// dispute comes after a first round, and each is booked at its deadline; every epoch's
+	/// still to reveal, ends its commit phase no later than its deadline, a trap (showing a
+	/// root other than the claim's) only in the sampling committee and baited votes only
+	/// there, a dispute comes after a first round, and each is booked at its deadline; every epoch's
 	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
 	/// unpaid shares, and holds at least that.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
@@ -64,6 +65,15 @@ impl<T: Config> Pallet<T> {
 				check.commits_until <= check.deadline,
 				"a round's commit phase ends after its deadline"
 			);
+			if let Some(bait) = check.bait {
+				ensure!(check.round == Round::Committee, "a trap past the sampling committee");
+				ensure!(bait != check.output_root, "a trap showing the claimed root");
+			} else {
+				ensure!(
+					check.members.iter().all(|m| m.vote != Vote::Baited),
+					"a baited vote outside a trap round"
+				);
+			}
 			match check.round {
 				Round::Committee => {
 					ensure!(check.earlier.is_empty(), "a first round with earlier votes")

@@ -53,11 +53,20 @@
 //!    and their revealed verdicts, which stay binding. A newcomer sees a verdict before
 //!    committing only when a seat withheld its reveal, which cost that seat a fault. After
 //!    `max_redraws` redraws, when not every such seat can be filled, or when every seat of a
-//!    dispute revealed without a majority, the claim is unverifiable.
+//!    dispute revealed without a majority, the claim is unverifiable. A verdict is always a
+//!    root ([`Verdict`]): the verifier's own, or the worker's once it checked the worker's
+//!    output (Freivalds' test); never a bare yes.
+//!    **Traps**: a sampled claim's sampling committee is a trap with probability
+//!    `trap_rate`, drawn with the same randomness: it is shown a wrong root (the bait, a hash
+//!    of the claim's root and that randomness) in place of the worker's, through its redraws.
+//!    A member that reveals the bait agreed without computing: when its round ends it is
+//!    faulted (`TrapSprung`, [`VerifierFault::Baited`]) and its seat redrawn; every other
+//!    verdict is taken against the worker's real root, so the trap checks the claim as any
+//!    round does. A dispute is shown the worker's root.
 //! 4. **Outcome**: a worker proven wrong loses `fault_slash` of its bond to the penalty pool, is
 //!    jailed for `jail_epochs`, forfeits its unpaid rewards of the epoch, and its stage goes to
-//!    another worker at no charge to the submitter. A verifier on the losing side or without
-//!    a revealed verdict at the deadline gets no credit, loses `verifier_fault_slash` of its
+//!    another worker at no charge to the submitter. A verifier on the losing side, without
+//!    a revealed verdict at the deadline, or that revealed a trap's bait gets no credit, loses `verifier_fault_slash` of its
 //!    verifier bond (held in compute staking by its node's account) to the penalty pool, and
 //!    is reported through [`VerifierOffences`] against the validator stash recorded when it
 //!    was seated (the runtime reports it to pallet-offences, so pallet-staking may slash and
@@ -91,6 +100,7 @@
 //! | `verifier_fault_slash` (each fault, every time) | 10 % of the verifier bond |
 //! | `disputer_share` of the penalty pool payout | 10 % |
 //! | `max_redraws` of a check's silent seats | 2 (each a fresh `verdict_window`) |
+//! | `trap_rate` of sampling rounds | 5 % |
 //! | `accept_without_verifiers` | off (on in the `development` preset only) |
 //!
 //! Notation (DESIGN §6): a receipt is sampled at rate `q` and checked by `k` verifiers; a check
@@ -127,6 +137,21 @@
 //! agreement, so a claim passes only with `k` agreeing verdicts (or a majority of a dispute).
 //! Nor can a member lean on another's work: verdicts are committed before any is revealed,
 //! so each committed verdict is its own (or a guess).
+//!
+//! **A verifier that agrees with what it is shown is caught.** One that reveals the root it
+//! is shown without computing is caught on each check with probability `trap_rate` (τ = 5 %), and each catch costs it
+//! `verifier_fault_slash` of its verifier bond and the check's credit: over `n` checks it is
+//! caught with probability `1 − (1 − τ)ⁿ` — more than half within 14 checks, 90 % within 45,
+//! 99 % within 90 — and expects to lose `τ · verifier_fault_slash` of its bond per check
+//! (0.5 % of 100 CNDR: 0.5 CNDR), while an honest verifier is never caught (the bait is a
+//! 256-bit hash, never the real root). What a trap does not catch: the claimed root is public
+//! (the jobs pallet records each receipt's), so a verifier that compares what it is shown
+//! with the receipt on chain can tell a trap, and one that reveals the worker's root without
+//! computing, trusting the worker, passes every trap. Such a verifier is caught only when the
+//! worker is wrong: then any member that computed reveals another root, the dispute rejects
+//! the claim, and the one that trusted the worker is faulted for its wrong verdict.
+//! `tests/traps.rs` checks the catch on every trap and none otherwise, and
+//! `tests/economics.rs` these numbers.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -392,7 +417,8 @@ pub mod pallet {
 		},
 		/// `verifier` committed to a verdict on `subject` (hidden until it reveals it).
 		VerdictCommitted { subject: Subject, verifier: T::AccountId },
-		/// `verifier` revealed its verdict on `subject`: the claim is right (`agrees`) or wrong.
+		/// `verifier` revealed its verdict on `subject`: the claim is right (`agrees`) or wrong
+		/// (`false` too for a trap's bait).
 		VerdictRevealed { subject: Subject, verifier: T::AccountId, agrees: bool },
 		/// The claim on `subject` is disputed by `disputer`: `committee` commits before block
 		/// `commits_until`, reveals before block `deadline`, and a majority of its seats decides.
@@ -415,6 +441,15 @@ pub mod pallet {
 			commits_until: BlockNumberFor<T>,
 			deadline: BlockNumberFor<T>,
 			redraw: u8,
+		},
+		/// A round of `subject`'s sampling committee ended, and it was a trap: the committee
+		/// was shown `bait`, a wrong root, in place of the worker's. The members in `caught`
+		/// revealed it, having agreed without computing: each is faulted and loses its seat.
+		/// The others' verdicts count on the worker's real claim.
+		TrapSprung {
+			subject: Subject,
+			bait: [u8; 32],
+			caught: BoundedVec<T::AccountId, T::MaxCommitteeSize>,
 		},
 		/// `worker`'s claim on `subject` was accepted, for `reason`: a receipt settles, a
 		/// benchmark answer confirms the claimed IB.

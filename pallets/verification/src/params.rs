@@ -20,6 +20,7 @@ impl<T: Config> Pallet<T> {
 			reveal_window: 10u32.into(),
 			fault_slash: Perbill::from_percent(10),
 			verifier_fault_slash: Perbill::from_percent(10),
+			trap_rate: Perbill::from_percent(5),
 			jail_epochs: 2,
 			disputer_share: Perbill::from_percent(10),
 			max_redraws: 2,

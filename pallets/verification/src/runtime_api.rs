@@ -45,7 +45,7 @@ impl<T: crate::Config> crate::Pallet<T> {
 				Some(PendingCheck {
 					subject,
 					worker: check.worker,
-					output_root: check.output_root,
+					output_root: check.bait.unwrap_or(check.output_root),
 					awaiting,
 					dispute: matches!(check.round, crate::Round::Dispute { .. }),
 					commits_until: check.commits_until,

@@ -74,6 +74,25 @@ pub fn is_sampled(seed: &[u8; 32], subject: &Subject, rate: Perbill) -> bool {
 	draw(seed, &input, parts) < rate.deconstruct() as u64
 }
 
+/// Whether the sampling round of the claim on `subject` is a trap, at `rate`, given the same
+/// `seed` that sampled it (drawn apart from the sampling decision).
+pub fn is_trap(seed: &[u8; 32], subject: &Subject, rate: Perbill) -> bool {
+	let mut input = subject.encode();
+	input.push(b't');
+	let parts = Perbill::one().deconstruct() as u64;
+	draw(seed, &input, parts) < rate.deconstruct() as u64
+}
+
+/// The wrong root a trap shows in place of `root`: blake2-256 of (domain, `seed`, `subject`,
+/// `root`), never `root` itself, and unknown before `seed` was.
+pub fn bait_root(seed: &[u8; 32], subject: &Subject, root: &[u8; 32]) -> [u8; 32] {
+	let mut bait = sp_io::hashing::blake2_256(&(b"cinder/bait", seed, subject, root).encode());
+	if bait == *root {
+		bait[0] ^= 1;
+	}
+	bait
+}
+
 /// Verifier compute per unit of worker compute for receipts sampled at `rate`, each checked by
 /// `committee` verifiers at `check_cost` of the job's own compute (1 for re-execution, less
 /// for a Freivalds test or tile sampling).

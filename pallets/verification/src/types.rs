@@ -48,6 +48,12 @@ pub struct VerificationParams<BlockNumber> {
 	/// a verdict against the outcome, or silence past the deadline. Every fault is slashed,
 	/// so they add up (unlike pallet-staking, which applies the largest slash of an era).
 	pub verifier_fault_slash: Perbill,
+	/// Share of sampled claims whose sampling committee is a trap: it is shown a wrong root
+	/// (the worker's, altered) in place of the worker's, and a member that reveals it, having
+	/// agreed without computing, is faulted and its seat redrawn. The other verdicts count on
+	/// the worker's real claim, so an honest verifier never notices. A verifier that reveals
+	/// the root it is shown without computing is caught on each check with this probability.
+	pub trap_rate: Perbill,
 	/// Reward epochs a worker proven wrong stays jailed (takes no jobs).
 	pub jail_epochs: u32,
 	/// Share of the penalty pool's epoch payout that goes to whoever raised a confirmed
@@ -96,7 +102,8 @@ pub struct PendingCheck<AccountId, BlockNumber> {
 	pub subject: Subject,
 	/// Who claims it.
 	pub worker: AccountId,
-	/// The claimed output commitment.
+	/// The claimed output commitment (in a trap round, a wrong one: see
+	/// [`VerificationParams::trap_rate`]).
 	pub output_root: [u8; 32],
 	/// What the chain waits for from this verifier: its commitment, or its reveal.
 	pub awaiting: Awaiting,
@@ -174,8 +181,10 @@ impl IntakeQueue {
 	}
 }
 
-/// What a verifier found: its own output commitment (re-execution), or the outcome of the
-/// workload's check (Freivalds' test, tile sampling).
+/// What a verifier found: the Merkle root of the output it holds for the claim, recomputed or
+/// checked (a GEMM output put to Freivalds' test is the worker's, under the worker's root). A
+/// verdict is a root, never a bare yes: agreeing with a claim takes knowing its root, and the
+/// chain's traps ([`VerificationParams::trap_rate`]) show a wrong one.
 #[derive(
 	Encode,
 	Decode,
@@ -189,18 +198,15 @@ impl IntakeQueue {
 	Debug,
 )]
 pub enum Verdict {
-	/// The Merkle root of the verifier's own output; agrees when it equals the receipt's.
+	/// The Merkle root of the verifier's output; agrees when it equals the claim's.
 	Commitment([u8; 32]),
-	/// The check passed (the receipt is right) or failed.
-	Check { passed: bool },
 }
 
 impl Verdict {
-	/// Whether this verdict agrees with a receipt committing to `output_root`.
+	/// Whether this verdict agrees with a claim committing to `output_root`.
 	pub fn agrees_with(&self, output_root: &[u8; 32]) -> bool {
 		match self {
 			Verdict::Commitment(root) => root == output_root,
-			Verdict::Check { passed } => *passed,
 		}
 	}
 }
@@ -227,12 +233,15 @@ pub enum Vote {
 	Agree,
 	/// Revealed: the claim is wrong.
 	Disagree,
+	/// Revealed, in a trap round, the wrong root the committee was shown: it agreed without
+	/// computing. Faulted when the round ends, and its seat counts as in default.
+	Baited,
 }
 
 impl Vote {
 	/// Whether the verdict is revealed.
 	pub fn is_revealed(&self) -> bool {
-		matches!(self, Vote::Agree | Vote::Disagree)
+		matches!(self, Vote::Agree | Vote::Disagree | Vote::Baited)
 	}
 }
 
@@ -286,6 +295,10 @@ pub struct Check<
 	pub worker: AccountId,
 	/// The receipt's output commitment.
 	pub output_root: [u8; 32],
+	/// In a trap: the wrong root the sampling committee is shown in place of `output_root`,
+	/// through its redraws (a member revealing it is faulted); cleared at a dispute, which is
+	/// shown `output_root`.
+	pub bait: Option<[u8; 32]>,
 	/// The round in progress.
 	pub round: Round<AccountId>,
 	/// The committee of the round in progress.
@@ -346,8 +359,8 @@ pub enum AcceptReason {
 pub enum UnverifiableReason {
 	/// No verifier served when a committee was to be drawn.
 	NoVerifiers,
-	/// Seats stayed silent through `max_redraws` redraws, or no serving verifier was left to
-	/// take them.
+	/// Seats stayed in default (silent, or revealing a trap's bait) through `max_redraws`
+	/// redraws, or no serving verifier was left to take them.
 	Silent,
 	/// Every seat of a dispute answered and no side has a majority of them.
 	NoMajority,
@@ -375,6 +388,9 @@ pub enum VerifierFault {
 	WrongVerdict,
 	/// It revealed no verdict before the deadline (committed or not).
 	Silent,
+	/// In a trap round, it revealed the wrong root the chain showed it: it agreed without
+	/// computing.
+	Baited,
 }
 
 /// A verifier's credits in a reward epoch.

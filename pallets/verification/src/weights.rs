@@ -18,6 +18,9 @@ pub trait WeightInfo {
 	fn reveal_verdict_reject(c: u32) -> Weight;
 	/// The reveal that ends a sampling round in a dispute, drawing a committee of `c`.
 	fn reveal_verdict_dispute(c: u32) -> Weight;
+	/// The reveal that ends a trap round of `c` seats, every one baited and redrawn (the
+	/// faults' slashes and reports excluded).
+	fn reveal_verdict_trap(c: u32) -> Weight;
 	fn claim_penalty_share() -> Weight;
 	/// The hook's intake step when nothing is due.
 	fn decide_receipts_base() -> Weight;
@@ -73,6 +76,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		let c = c as u64;
 		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF + 1_000)
 			.saturating_add(T::DbWeight::get().reads_writes(5 + VISIT_READS * (c + SLACK), 2))
+	}
+	// Reads: Checks, Params, randomness, the serving set, the deadline block; per verifier
+	// visited (the c seats, the c baited members passed over, DRAW_SLACK stale entries)
+	// VISIT_READS items. Writes: Checks, the deadline block. A hash of the reveal.
+	fn reveal_verdict_trap(c: u32) -> Weight {
+		let c = c as u64;
+		Weight::from_parts(CALL_BASE + 2 * c * PER_MEMBER, CHECK_PROOF * 2)
+			.saturating_add(T::DbWeight::get().reads_writes(5 + VISIT_READS * (2 * c + SLACK), 2))
 	}
 	// Reads: Payouts, credits, the pool and the verifier. Writes: the same and Reserved.
 	fn claim_penalty_share() -> Weight {
@@ -130,6 +141,9 @@ impl WeightInfo for () {
 	}
 	fn reveal_verdict_dispute(c: u32) -> Weight {
 		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER, 0)
+	}
+	fn reveal_verdict_trap(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + 2 * c as u64 * PER_MEMBER, 0)
 	}
 	fn claim_penalty_share() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)

@@ -1,7 +1,7 @@
 //! Verification of receipts by committees of validators, and the offences of verifiers.
 //!
-//! A verifier on the losing side of a check, or without a revealed verdict at its deadline, loses
-//! part of its verifier bond (compute staking, per fault) and is reported to pallet-offences
+//! A verifier on the losing side of a check, without a revealed verdict at its deadline, or that
+//! revealed a trap's bait (the wrong root a trap round shows), loses part of its verifier bond (compute staking, per fault) and is reported to pallet-offences
 //! against the validator stash its Verifier node was bound to when it was seated; the
 //! offence is handled by pallet-staking like any other: the stash and its nominators are
 //! slashed by the offence's fraction of their exposure (after `SlashDeferDuration`, so
@@ -27,8 +27,8 @@ parameter_types! {
 	/// Share of its exposure a validator loses for a verdict against the final outcome of a
 	/// check: 1 %. Kernels are integer-exact, so a wrong verdict is a lie or a broken verifier.
 	pub const WrongVerdictSlash: Perbill = Perbill::from_percent(1);
-	/// Share lost for each check left unanswered past its deadline: 0.01 %, so a hundred
-	/// missed checks cost what one wrong verdict does.
+	/// Share lost for each check left unanswered past its deadline, or whose trap's bait the
+	/// verifier revealed: 0.01 %, so a hundred missed checks cost what one wrong verdict does.
 	pub const SilenceSlash: Perbill = Perbill::from_parts(100_000);
 }
 
@@ -71,7 +71,9 @@ impl Offence<IdentificationTuple<Runtime>> for VerifierOffence {
 	fn slash_fraction(&self, _offenders_count: u32) -> Perbill {
 		match self.fault {
 			VerifierFault::WrongVerdict => WrongVerdictSlash::get(),
-			VerifierFault::Silent => SilenceSlash::get(),
+			// A member that committed to a trap's bait can still withhold its reveal and be
+			// faulted as silent instead: revealing it costs no more, or it never would.
+			VerifierFault::Silent | VerifierFault::Baited => SilenceSlash::get(),
 		}
 	}
 }

@@ -1,5 +1,6 @@
-//! The arithmetic of the default parameters (crate docs, DESIGN §6): faking loses money, and
-//! verifier compute stays within 5 % of worker compute at the reliability rates.
+//! The arithmetic of the default parameters (crate docs, DESIGN §6): faking loses money,
+//! verifier compute stays within 5 % of worker compute at the reliability rates, and a verifier
+//! that does not compute is caught at the trap rate.
 
 use sp_runtime::Perbill;
 
@@ -94,4 +95,22 @@ fn large_jobs_are_sampled_more_but_checked_at_a_fraction_of_their_cost() {
 	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, Perbill::one());
 	let check = Perbill::from_rational(32u32, 4_096);
 	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
+}
+
+/// The crate documentation's numbers on verifiers that do not compute: caught on a check with
+/// probability `trap_rate`, so over `n` checks with `1 − (1 − τ)ⁿ`, and losing
+/// `τ · verifier_fault_slash` of the verifier bond per check in expectation.
+#[test]
+fn an_idle_verifier_is_caught_with_the_stated_probability() {
+	let p = Verification::default_params();
+	assert_eq!(p.trap_rate, Perbill::from_percent(5));
+	let tau = p.trap_rate.deconstruct() as f64 / 1e9;
+	let caught_within = |n: i32| 1.0 - (1.0 - tau).powi(n);
+	assert!(caught_within(13) < 0.5 && caught_within(14) > 0.5, "more than half within 14");
+	assert!(caught_within(44) < 0.9 && caught_within(45) >= 0.9, "90 % within 45");
+	assert!(caught_within(89) < 0.99 && caught_within(90) >= 0.99, "99 % within 90");
+	// The runtime's verifier bond is 100 CNDR: 0.5 CNDR expected per idle check.
+	let bond: u128 = 100 * 10u128.pow(12);
+	let per_check = p.trap_rate * (p.verifier_fault_slash * bond);
+	assert_eq!(per_check, bond / 200);
 }

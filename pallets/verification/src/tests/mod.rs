@@ -11,6 +11,7 @@ mod intake;
 mod params;
 mod penalty_pool;
 mod sampling;
+mod traps;
 mod verdicts;
 
 use core::cell::RefCell;

@@ -131,16 +131,6 @@ fn a_unanimous_committee_accepts_and_earns_credits() {
 	});
 }
 
-#[test]
-fn a_check_verdict_counts_like_a_commitment() {
-	ExtBuilder::default().build_and_execute(|| {
-		let members = sampled();
-		let passed = Verdict::Check { passed: true };
-		vote(CHECKED, &[(members[0], passed), (members[1], passed)]);
-		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
-	});
-}
-
 /// No verdict of a round is visible before every commitment is in: a member cannot reveal
 /// while another seat has not committed, a seat that did not commit in time cannot join, and
 /// its replacement commits before the sealed commitment opens.
