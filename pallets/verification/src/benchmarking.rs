@@ -45,11 +45,12 @@ fn members<T: Config>(
 	BoundedVec::truncate_from(members)
 }
 
-/// Moves to a block well past genesis with randomness, and returns it.
+/// Moves to a block well past genesis with randomness mixed into the entropy, and returns it.
 fn start<T: Config>() -> BlockNumberFor<T> {
 	let now: BlockNumberFor<T> = 100u32.into();
 	frame_system::Pallet::<T>::set_block_number(now);
 	T::BenchmarkHelper::prepare_randomness();
+	Pallet::<T>::mix_entropy();
 	now
 }
 
@@ -257,6 +258,24 @@ mod benchmarks {
 		assert_eq!((check.redraws, check.bait), (1, Some([2; 32])));
 		assert_eq!(check.dismissed.len() as u32, c);
 		assert!(check.members.iter().all(|m| m.vote == Vote::Silent));
+	}
+
+	/// The newest block's randomness hashed into the entropy.
+	#[benchmark]
+	fn mix_entropy() {
+		let now = start::<T>();
+		let before = Entropy::<T>::get().expect("mixed at the start");
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
+		T::BenchmarkHelper::prepare_randomness();
+
+		#[block]
+		{
+			Pallet::<T>::mix_entropy();
+		}
+
+		let after = Entropy::<T>::get().expect("mixed");
+		assert!(after.newest > before.newest);
+		assert_ne!(after.value, before.value);
 	}
 
 	#[benchmark]

@@ -258,7 +258,7 @@ impl<T: Config> Pallet<T> {
 	/// Ends the round in progress, at its last reveal or at its deadline: a decided round
 	/// decides the claim; a sampling round with a disagreement goes to a dispute; otherwise
 	/// the seats left without a revealed verdict are redrawn (or the claim is unverifiable).
-	fn conclude_round(subject: Subject, mut check: CheckOf<T>, now: BlockNumberFor<T>) {
+	fn conclude_round(subject: Subject, check: CheckOf<T>, now: BlockNumberFor<T>) {
 		if let Some(bait) = check.bait {
 			Self::spring_trap(subject, &check, bait);
 		}

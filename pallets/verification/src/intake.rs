@@ -2,7 +2,7 @@
 //! (100 % for benchmark answers), and each block decides those whose challenge window has
 //! ended, with randomness from a block after their inclusion.
 
-use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
 
@@ -13,17 +13,7 @@ use crate::{
 };
 use cinder_primitives::{ProofPlan, ReceiptSubmitted, VerificationPlan, VerifierBusy};
 
-/// The subject the randomness is asked for.
-pub const RANDOMNESS_SUBJECT: &[u8] = b"cinder/verification";
-
 impl<T: Config> Pallet<T> {
-	/// A 32-byte seed from the randomness of a recent block, with the block it became known
-	/// at; `None` before any randomness exists.
-	pub(crate) fn seed() -> Option<([u8; 32], BlockNumberFor<T>)> {
-		let (random, known_at) = T::Randomness::random(RANDOMNESS_SUBJECT);
-		random.map(|hash| (sp_io::hashing::blake2_256(hash.as_ref()), known_at))
-	}
-
 	/// The sampling rate of `worker`'s receipt for a stage paying `fee`, caught with
 	/// probability `detection` by one check: see [`sampling::sampling_rate`].
 	pub fn rate_for(worker: &T::AccountId, fee: BalanceOf<T>, detection: Perbill) -> Perbill {
@@ -57,9 +47,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes the sampling decision of up to `MaxDecisionsPerBlock` claims whose challenge
-	/// window has ended, oldest first. Stops early at a claim whose window has not ended, or
-	/// whose inclusion is not before the randomness, or when no deadline slot is left for a
-	/// sampled one (it is decided in a later block).
+	/// window has ended, oldest first, with the [`entropy`](crate::entropy) mixed so far.
+	/// Stops early at a claim whose window has not ended, or whose inclusion is not before the
+	/// newest block mixed, or when no deadline slot is left for a sampled one (it is decided
+	/// in a later block).
 	pub(crate) fn decide_receipts(now: BlockNumberFor<T>) -> Weight {
 		let mut queue = Intake::<T>::get();
 		let mut weight = T::WeightInfo::decide_receipts_base();
@@ -130,10 +121,10 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// The most `on_initialize` can weigh: an epoch closing, a full deadline bucket of
-	/// disputes at the largest committee decided against their workers with every member
-	/// reported, and a full block of sampling decisions, each the dearer of a settlement and
-	/// a committee at the largest size.
+	/// The most `on_initialize` can weigh: the block's randomness mixed, an epoch closing, a
+	/// full deadline bucket of disputes at the largest committee decided against their
+	/// workers with every member reported, and a full block of sampling decisions, each the
+	/// dearer of a settlement and a committee at the largest size.
 	pub fn max_on_initialize_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		let expiry = Self::expiry_weight().saturating_add(T::DbWeight::get().reads(1));
@@ -141,6 +132,7 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Self::conclude_weight())
 			.max(T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()));
 		T::WeightInfo::close_epoch()
+			.saturating_add(T::WeightInfo::mix_entropy())
 			.saturating_add(T::WeightInfo::expire_checks_base())
 			.saturating_add(expiry.saturating_mul(T::MaxChecksPerBlock::get().into()))
 			.saturating_add(T::WeightInfo::decide_receipts_base())

@@ -7,7 +7,7 @@ use sp_runtime::traits::{Saturating, Zero};
 use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
 
 impl<T: Config> Pallet<T> {
-	/// Invariants: the parameters are valid; the intake queue's count matches its pages and
+	/// Invariants: the parameters are valid; the entropy holds no block after this one; the intake queue's count matches its pages and
 	/// each page is in inclusion order; every open check has a committee of distinct members
 	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, has a seat
 	/// still to reveal, ends its commit phase no later than its deadline, a trap (showing a
@@ -18,6 +18,12 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored verification params are invalid");
+		if let Some(entropy) = Entropy::<T>::get() {
+			ensure!(
+				entropy.newest <= frame_system::Pallet::<T>::block_number(),
+				"entropy from a block not built yet"
+			);
+		}
 
 		let queue = Intake::<T>::get();
 		ensure!(queue.pages() <= T::MaxIntakePages::get(), "intake uses too many pages");

@@ -31,9 +31,10 @@
 //!    paged queue in inclusion order (`IntakePages`, at most `MaxIntakePages` pages; a full
 //!    queue refuses the receipt, which the worker may send again).
 //! 2. **Decision** (`on_initialize`, at most `MaxDecisionsPerBlock` a block): when a receipt's
-//!    challenge window has ended, the randomness of the parent block (BABE's VRF output in the
-//!    runtime), which is from a block after the receipt's inclusion, decides whether it is
-//!    sampled. Unsampled, it is accepted. Sampled, a committee of `committee_size` verifiers
+//!    challenge window has ended, the randomness of every block so far mixed into one value
+//!    ([`entropy`]: BABE's VRF outputs in the runtime, the `challenge_window − 1` blocks after
+//!    the receipt's inclusion among them, so nobody knew it when the receipt was included and
+//!    no author chose it) decides whether it is sampled. Unsampled, it is accepted. Sampled, a committee of `committee_size` verifiers
 //!    (all that serve, when fewer do) is drawn without repetition ([`committee`]) from the
 //!    [`VerifierDirectory`]'s serving set, in O(committee size): entries that stopped serving
 //!    since the set was last brought up to date are passed over, never seated. With nobody to
@@ -139,19 +140,28 @@
 //! so each committed verdict is its own (or a guess).
 //!
 //! **A verifier that agrees with what it is shown is caught.** One that reveals the root it
-//! is shown without computing is caught on each check with probability `trap_rate` (τ = 5 %), and each catch costs it
-//! `verifier_fault_slash` of its verifier bond and the check's credit: over `n` checks it is
-//! caught with probability `1 − (1 − τ)ⁿ` — more than half within 14 checks, 90 % within 45,
-//! 99 % within 90 — and expects to lose `τ · verifier_fault_slash` of its bond per check
-//! (0.5 % of 100 CNDR: 0.5 CNDR), while an honest verifier is never caught (the bait is a
-//! 256-bit hash, never the real root). What a trap does not catch: the claimed root is public
-//! (the jobs pallet records each receipt's), so a verifier that compares what it is shown
-//! with the receipt on chain can tell a trap, and one that reveals the worker's root without
-//! computing, trusting the worker, passes every trap. Such a verifier is caught only when the
-//! worker is wrong: then any member that computed reveals another root, the dispute rejects
-//! the claim, and the one that trusted the worker is faulted for its wrong verdict.
-//! `tests/traps.rs` checks the catch on every trap and none otherwise, and
-//! `tests/economics.rs` these numbers.
+//! is shown without computing is caught on each check with probability `trap_rate`
+//! (τ = 5 %), and each catch costs it `verifier_fault_slash` of its verifier bond and the
+//! check's credit: over `n` checks it is caught with probability `1 − (1 − τ)ⁿ` — more than
+//! half within 14 checks, 90 % within 45, 99 % within 90 — and expects to lose
+//! `τ · verifier_fault_slash` of its bond per check (0.5 % of 100 CNDR: 0.5 CNDR), while an
+//! honest verifier is never caught (the bait is a 256-bit hash, never the real root). What a
+//! trap does not catch: the claimed root is public (the jobs pallet records each receipt's),
+//! so a verifier that compares what it is shown with the receipt on chain can tell a trap,
+//! and one that reveals the worker's root without computing, trusting the worker, passes
+//! every trap. Such a verifier is caught only when the worker is wrong: then any member that
+//! computed reveals another root, the dispute rejects the claim, and the one that trusted the
+//! worker is faulted for its wrong verdict. `tests/traps.rs` checks the catch on every trap
+//! and none otherwise, and `tests/economics.rs` these numbers.
+//!
+//! **Randomness no single party controls** ([`entropy`]). Every draw (sampled or not, the
+//! committee, the trap and its bait) is seeded by the VRF outputs of every block so far,
+//! mixed into one value, so a claim's draws depend on the `challenge_window − 1` blocks after
+//! its inclusion: nobody knows them when the claim is made unless it authors every one of
+//! those blocks. The residual bias: the author of the last block before a decision may
+//! withhold it and take the next author's draw instead, once per slot it holds, at the cost
+//! of its block reward; a worker colluding with it could have its receipts decided right
+//! after that author's slots sampled at `q²` instead of `q`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -161,6 +171,7 @@ extern crate alloc;
 pub mod benchmarking;
 pub mod checks;
 pub mod committee;
+pub mod entropy;
 pub mod intake;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
@@ -272,8 +283,8 @@ pub mod pallet {
 		/// Where verifier faults are reported.
 		type Offences: VerifierOffences<Self::AccountId>;
 
-		/// Randomness of a recent block (BABE's VRF output of the parent block); the second
-		/// value is the block it became known at, which must be after a receipt's inclusion.
+		/// Randomness of the newest block (BABE's VRF output of the parent block), with that
+		/// block's number: each block's is mixed into [`Entropy`], which seeds every draw.
 		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
 		/// The reward epoch (credits and penalty-pool payouts are per epoch).
@@ -319,6 +330,11 @@ pub mod pallet {
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
+
+	/// The randomness of every block so far, mixed into one value: the seed of every draw
+	/// (see [`crate::entropy`]); `None` before the first block with randomness.
+	#[pallet::storage]
+	pub type Entropy<T: Config> = StorageValue<_, MixedEntropy<BlockNumberFor<T>>, OptionQuery>;
 
 	/// The parameters; unset means [`Pallet::default_params`].
 	#[pallet::storage]
@@ -520,10 +536,12 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Closes the reward epoch when it ends, decides checks whose deadline is this block,
-		/// then takes sampling decisions for receipts whose challenge window ended.
+		/// Mixes the newest block's randomness into [`Entropy`], closes the reward epoch when
+		/// it ends, decides checks whose deadline is this block, then takes sampling decisions
+		/// for receipts whose challenge window ended.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let mut weight = Self::roll_epoch();
+			let mut weight = Self::mix_entropy();
+			weight.saturating_accrue(Self::roll_epoch());
 			weight.saturating_accrue(Self::expire_checks(now));
 			weight.saturating_accrue(Self::decide_receipts(now));
 			weight

@@ -72,6 +72,16 @@ pub struct VerificationParams<BlockNumber> {
 	pub accept_without_verifiers: bool,
 }
 
+/// The randomness of every block so far, mixed into one value (see [`crate::entropy`]).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct MixedEntropy<BlockNumber> {
+	/// blake2-256 of (the previous value, a block's randomness, that block's number), for
+	/// every block with randomness since the chain began.
+	pub value: [u8; 32],
+	/// The newest block whose randomness is in `value`.
+	pub newest: BlockNumber,
+}
+
 /// What a check is about: a claimed output commitment to be recomputed.
 #[derive(
 	Encode,

@@ -22,6 +22,8 @@ pub trait WeightInfo {
 	/// faults' slashes and reports excluded).
 	fn reveal_verdict_trap(c: u32) -> Weight;
 	fn claim_penalty_share() -> Weight;
+	/// The hook's first step: the newest block's randomness mixed into the entropy.
+	fn mix_entropy() -> Weight;
 	/// The hook's intake step when nothing is due.
 	fn decide_receipts_base() -> Weight;
 	/// One receipt decided unsampled (settlement itself excluded).
@@ -89,6 +91,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim_penalty_share() -> Weight {
 		Weight::from_parts(CALL_BASE, 1_000).saturating_add(T::DbWeight::get().reads_writes(5, 5))
 	}
+	// Reads: the block's randomness, Entropy. Writes: Entropy. A hash.
+	fn mix_entropy() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 512).saturating_add(T::DbWeight::get().reads_writes(2, 1))
+	}
 	// Reads: Intake, randomness, Params, the directory size, the head page.
 	fn decide_receipts_base() -> Weight {
 		Weight::from_parts(CALL_BASE, 2_000).saturating_add(T::DbWeight::get().reads_writes(5, 2))
@@ -147,6 +153,9 @@ impl WeightInfo for () {
 	}
 	fn claim_penalty_share() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn mix_entropy() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 0)
 	}
 	fn decide_receipts_base() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)

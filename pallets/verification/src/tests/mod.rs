@@ -7,6 +7,7 @@ mod accountability;
 mod challenges;
 mod committee;
 mod economics;
+mod entropy;
 mod intake;
 mod params;
 mod penalty_pool;
@@ -83,6 +84,8 @@ pub struct World {
 	/// Verdicts reported to the verifier pool as matching: (verifier, count).
 	pub matched: Vec<(AccountId, u32)>,
 	pub verification_results: Vec<(AccountId, bool)>,
+	/// Blocks whose randomness differs from the usual hash (`None`: the block gave none).
+	pub randomness: BTreeMap<u64, Option<H256>>,
 }
 
 thread_local! {
@@ -234,13 +237,17 @@ impl BenchmarkOutcomes<AccountId> for MockRegistry {
 }
 
 /// The parent block's randomness, known at the parent block, as BABE's
-/// `ParentBlockRandomness` gives it; none in the first block.
+/// `ParentBlockRandomness` gives it (a hash of the block number, unless the world says
+/// otherwise); none in the first block.
 pub struct ParentRandomness;
 impl Randomness<Option<H256>, u64> for ParentRandomness {
 	fn random(subject: &[u8]) -> (Option<H256>, u64) {
 		let parent = System::block_number().saturating_sub(1);
 		if parent == 0 {
 			return (None, 0);
+		}
+		if let Some(given) = world(|w| w.randomness.get(&parent).copied()) {
+			return (given, parent);
 		}
 		(Some(BlakeTwo256::hash_of(&(subject, parent))), parent)
 	}

@@ -1,0 +1,59 @@
+//! Randomness no single party controls: every block's randomness (BABE's VRF output, in the
+//! runtime) is hashed into one running value, [`Entropy`], and every draw of the pallet (whether
+//! a claim is sampled, who sits on its committee, whether its committee is a trap, the bait)
+//! takes its seed from that value.
+//!
+//! A claim is decided `challenge_window` blocks after its inclusion, so its seed mixes the VRF
+//! outputs of the `challenge_window − 1` blocks after it (9 at the defaults), most of them by
+//! different authors. A BABE author can compute its own slots' VRF outputs ahead (they depend
+//! only on the epoch's randomness and the slot), but nobody can compute another author's. So:
+//! - **Nobody knows a claim's draws when the claim is made**, unless it authors every block
+//!   from the inclusion to the decision: with single-block randomness, the author of the one
+//!   block that decides would have known an epoch ahead, and could have timed faked receipts
+//!   to go unsampled.
+//! - **No author chooses them.** A VRF output cannot be chosen, only withheld: the author of
+//!   the last block mixed before a decision sees the seed before anyone else and may withhold
+//!   its block, so that the next slot's author builds on the parent and another seed comes
+//!   out. That is the residual bias: it chooses between two seeds, at the cost of its block
+//!   reward, and an author of the last `k` slots among `k + 1`. An outcome of probability `p`
+//!   (a claim sampled, a seat on a committee) becomes at most `1 − (1 − p)^(k+1)`, and at
+//!   least `p^(k+1)`: a worker colluding with the author of the block before its receipts'
+//!   decision could have them sampled at `q²` instead of `q` (0.06 % instead of 2.5 %), for
+//!   the receipts decided right after that author's slots only (its share of the slots), and
+//!   for a block reward each time. Removing it takes a beacon without a last mover (a
+//!   threshold signature of the validators, or a VDF), which BABE does not give.
+//!
+//! The runtime's BABE runs primary and secondary VRF slots, so every block carries a VRF
+//! output.
+
+use codec::Encode;
+use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_system::pallet_prelude::BlockNumberFor;
+
+use crate::{pallet::*, MixedEntropy, WeightInfo};
+
+/// The subject the randomness is asked for.
+pub const RANDOMNESS_SUBJECT: &[u8] = b"cinder/verification";
+
+impl<T: Config> Pallet<T> {
+	/// Hashes the newest block randomness into [`Entropy`], once per block it comes from; a
+	/// block without randomness (none yet, or none given) mixes nothing.
+	pub fn mix_entropy() -> Weight {
+		let (random, known_at) = T::Randomness::random(RANDOMNESS_SUBJECT);
+		if let Some(random) = random {
+			let entropy = Entropy::<T>::get();
+			if entropy.as_ref().is_none_or(|e| known_at > e.newest) {
+				let last = entropy.map(|e| e.value).unwrap_or_default();
+				let value = sp_io::hashing::blake2_256(&(last, random, known_at).encode());
+				Entropy::<T>::put(MixedEntropy { value, newest: known_at });
+			}
+		}
+		T::WeightInfo::mix_entropy()
+	}
+
+	/// The seed of the pallet's draws: the randomness of every block so far mixed into one
+	/// value, with the newest block it holds; `None` before any randomness exists.
+	pub(crate) fn seed() -> Option<([u8; 32], BlockNumberFor<T>)> {
+		Entropy::<T>::get().map(|entropy| (entropy.value, entropy.newest))
+	}
+}
