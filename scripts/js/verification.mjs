@@ -83,17 +83,19 @@ async function main() {
 
   // Alice recomputes the job and commits to another root: a dispute.
   const recomputed = { Commitment: '0x' + '11'.repeat(32) };
-  const disputeEvents = await commitAndReveal(api, alice, receipt, recomputed);
-  // Now and then (trapRate) a sampling round is a trap: it shows a wrong root in place of the
-  // worker's, and a verifier that reveals it without computing is faulted.
-  const trap = disputeEvents.find((e) => api.events.verification.TrapSprung.is(e) && isOurs(e.data.subject));
+  const revealEvents = await commitAndReveal(api, alice, receipt, recomputed);
+  check(!revealEvents.some((e) => api.events.verification.Disputed.is(e)), `no dispute is drawn inside Alice's reveal (the block she reveals in would choose it)`);
+  // The dispute is drawn a few blocks later (DRAW_DELAY), with randomness Alice could not know.
+  const { event: disputed, events: drawEvents } = await nextEvent(api, (e) => api.events.verification.Disputed.is(e) && isOurs(e.data.subject), 60_000);
+  check(disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed.data.committee.length}`);
+  // Now and then (trapRate) a sampling committee is a trap: it is shown a wrong root in place
+  // of the worker's, and a verifier that reveals it without computing is faulted.
+  const trap = drawEvents.find((e) => api.events.verification.TrapSprung.is(e) && isOurs(e.data.subject));
   if (trap) {
     check(shown === trap.data.bait.toHex() && shown !== claimed && trap.data.caught.length === 0, `the round was a trap: Alice was shown ${shown.slice(0, 18)}…, not Dave's root, and computed instead of revealing it`);
   } else {
     check(shown === claimed, `Alice was shown Dave's claimed root`);
   }
-  const disputed = disputeEvents.find((e) => api.events.verification.Disputed.is(e));
-  check(disputed && isOurs(disputed.data.subject) && disputed.data.disputer.unwrap().toString() === alice.address, `verification.Disputed: job ${job}, raised by Alice, committee of ${disputed?.data.committee.length}`);
 
   // The dispute committee's majority (Alice) decides against Dave.
   const bondBefore = (await api.call.computeStakingApi.stakeStatus(dave.address)).active.toBigInt();

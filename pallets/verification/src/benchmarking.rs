@@ -190,74 +190,46 @@ mod benchmarks {
 		assert!(Checks::<T>::get(JOB).is_none());
 	}
 
-	/// The last reveal of a sampling round that disagrees, drawing a dispute committee of `c`.
+	/// The last reveal of a sampling round of `c` seats that disagrees: its dispute is booked
+	/// `DRAW_DELAY` blocks on, past every full block but the last it may use.
 	#[benchmark]
-	fn reveal_verdict_dispute(c: Linear<2, { T::MaxCommitteeSize::get() }>) {
+	fn reveal_verdict_undecided(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
 		let now = start::<T>();
-		committees_of::<T>(c - 1);
-		let list = verifiers::<T>(T::MaxCommitteeSize::get());
-		let seated = &list[..(c - 1) as usize];
+		let list = verifiers::<T>(c);
 		let check = CheckOf::<T> {
 			worker: worker::<T>(),
 			output_root: [1; 32],
 			bait: None,
 			round: Round::Committee,
-			members: members::<T>(seated, |i| {
+			members: members::<T>(&list, |i| {
 				if i == 0 {
-					committed::<T>(&seated[0])
+					committed::<T>(&list[0])
 				} else {
 					Vote::Agree
 				}
 			}),
 			earlier: BoundedVec::new(),
 			commits_until: now,
-			deadline: now.saturating_add(10u32.into()),
+			deadline: now.saturating_add(40u32.into()),
 			dismissed: BoundedVec::new(),
 			redraws: 0,
 		};
 		Checks::<T>::insert(JOB, check);
+		let from = now.saturating_add(checks::DRAW_DELAY.into());
+		for offset in 0..checks::DRAW_DELAY - 1 {
+			for job in 0..T::MaxChecksPerBlock::get() {
+				let filler = Subject::Stage { job: 1_000 + job as JobId, stage: 0 };
+				CheckDeadlines::<T>::try_append(from.saturating_add(offset.into()), filler)
+					.expect("room for a full block");
+			}
+		}
 
 		#[extrinsic_call]
 		reveal_verdict(RawOrigin::Signed(list[0].clone()), JOB, AGAINST, SALT);
 
-		let check = Checks::<T>::get(JOB).expect("disputed");
-		assert_eq!(check.members.len() as u32, c);
-	}
-
-	/// The last reveal of a trap round of `c` seats, every member having revealed the bait:
-	/// each is faulted and every seat redrawn.
-	#[benchmark]
-	fn reveal_verdict_trap(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
-		let now = start::<T>();
-		let list = verifiers::<T>(2 * c);
-		let seated = &list[..c as usize];
-		let last = seated[(c - 1) as usize].clone();
-		let bait = Verdict::Commitment([2; 32]);
-		let sealed = Vote::Committed(verdict_commitment(&JOB, &last, &bait, &SALT));
-		let check = CheckOf::<T> {
-			worker: worker::<T>(),
-			output_root: [1; 32],
-			bait: Some([2; 32]),
-			round: Round::Committee,
-			members: members::<T>(
-				seated,
-				|i| if i + 1 < seated.len() { Vote::Baited } else { sealed },
-			),
-			earlier: BoundedVec::new(),
-			commits_until: now,
-			deadline: now.saturating_add(10u32.into()),
-			dismissed: BoundedVec::new(),
-			redraws: 0,
-		};
-		Checks::<T>::insert(JOB, check);
-
-		#[extrinsic_call]
-		reveal_verdict(RawOrigin::Signed(last), JOB, bait, SALT);
-
-		let check = Checks::<T>::get(JOB).expect("redrawn");
-		assert_eq!((check.redraws, check.bait), (1, Some([2; 32])));
-		assert_eq!(check.dismissed.len() as u32, c);
-		assert!(check.members.iter().all(|m| m.vote == Vote::Silent));
+		let check = Checks::<T>::get(JOB).expect("awaiting its dispute");
+		let last = from.saturating_add((checks::DRAW_DELAY - 1).into());
+		assert_eq!((check.round, check.deadline), (Round::Committee, last));
 	}
 
 	/// The newest block's randomness hashed into the entropy.

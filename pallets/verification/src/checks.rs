@@ -18,6 +18,12 @@ use cinder_primitives::{SlashAmount, SlashReason};
 /// Blocks after the wanted one a check deadline may move to when that block is full.
 pub const DEADLINE_SPILL: u32 = 22;
 
+/// Blocks after the last reveal of a round that does not decide the claim before the dispute
+/// or the redraw it leads to is drawn: the draw then mixes the randomness of the blocks from
+/// the reveal's on, so no member chooses a committee by the block it reveals in (the entropy
+/// of the next block is public once this one is built).
+pub const DRAW_DELAY: u32 = 3;
+
 /// Entries of the serving set a draw may pass over because they stopped serving since the set
 /// was last brought up to date (a node fell overdue, a stash was chilled mid-session).
 pub const DRAW_SLACK: u32 = 8;
@@ -170,24 +176,14 @@ impl<T: Config> Pallet<T> {
 
 	/// The worst-case weight of `reveal_verdict`: the last reveal of a dispute that decides
 	/// it against the worker (slash, jail, reassignment, credits and faults for two
-	/// committees), the one that ends a sampling round in a dispute (a trap's baited members
-	/// faulted first), or the one that ends a trap round whose every seat took the bait and is
-	/// redrawn (or the claim voided).
+	/// committees), or the last reveal of a round that does not decide the claim, booking its
+	/// dispute or redraw for later (drawn in the block hook).
 	pub(crate) fn reveal_verdict_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		T::WeightInfo::reveal_verdict_reject(size)
 			.saturating_add(Self::conclude_weight())
 			.saturating_add(Self::reports_weight(size))
-			.max(
-				T::WeightInfo::reveal_verdict_dispute(size)
-					.saturating_add(Self::void_weight())
-					.saturating_add(Self::reports_weight(size)),
-			)
-			.max(
-				T::WeightInfo::reveal_verdict_trap(size)
-					.saturating_add(Self::void_weight())
-					.saturating_add(Self::reports_weight(size)),
-			)
+			.max(T::WeightInfo::reveal_verdict_undecided(size))
 	}
 
 	/// The most the faults and reward credits of a check with `size` members a round cost:
@@ -248,16 +244,33 @@ impl<T: Config> Pallet<T> {
 		};
 		Self::deposit_event(Event::VerdictRevealed { subject, verifier: who, agrees });
 		if check.members.iter().all(|m| m.vote.is_revealed()) {
-			Self::conclude_round(subject, check, now);
-		} else {
-			Checks::<T>::insert(subject, check);
+			if Self::majority(&check).is_some() {
+				Self::conclude_round(subject, check, now);
+				return Ok(());
+			}
+			// A dispute or a redraw follows: drawn `DRAW_DELAY` blocks on (at the round's
+			// deadline if no earlier block has room), with randomness the last revealer could
+			// not know when it chose its block.
+			let from = now.saturating_add(DRAW_DELAY.into());
+			let until = check.deadline.min(from.saturating_add(DRAW_DELAY.into()));
+			let mut block = from;
+			while block < until {
+				if CheckDeadlines::<T>::try_append(block, subject).is_ok() {
+					check.deadline = block;
+					break;
+				}
+				block = block.saturating_add(1u32.into());
+			}
 		}
+		Checks::<T>::insert(subject, check);
 		Ok(())
 	}
 
-	/// Ends the round in progress, at its last reveal or at its deadline: a decided round
-	/// decides the claim; a sampling round with a disagreement goes to a dispute; otherwise
-	/// the seats left without a revealed verdict are redrawn (or the claim is unverifiable).
+	/// Ends the round in progress, at the reveal that decides it or at its deadline (brought
+	/// forward to `DRAW_DELAY` blocks after a last reveal that does not decide it): a decided
+	/// round decides the claim; a sampling round with a disagreement goes to a dispute;
+	/// otherwise the seats left without a revealed verdict are redrawn (or the claim is
+	/// unverifiable).
 	fn conclude_round(subject: Subject, check: CheckOf<T>, now: BlockNumberFor<T>) {
 		if let Some(bait) = check.bait {
 			Self::spring_trap(subject, &check, bait);

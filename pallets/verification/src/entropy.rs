@@ -15,13 +15,24 @@
 //!   the last block mixed before a decision sees the seed before anyone else and may withhold
 //!   its block, so that the next slot's author builds on the parent and another seed comes
 //!   out. That is the residual bias: it chooses between two seeds, at the cost of its block
-//!   reward, and an author of the last `k` slots among `k + 1`. An outcome of probability `p`
-//!   (a claim sampled, a seat on a committee) becomes at most `1 − (1 − p)^(k+1)`, and at
-//!   least `p^(k+1)`: a worker colluding with the author of the block before its receipts'
-//!   decision could have them sampled at `q²` instead of `q` (0.06 % instead of 2.5 %), for
-//!   the receipts decided right after that author's slots only (its share of the slots), and
-//!   for a block reward each time. Removing it takes a beacon without a last mover (a
-//!   threshold signature of the validators, or a VDF), which BABE does not give.
+//!   reward, and an author of the last `k` slots among `k + 1` or more. An outcome of
+//!   probability `p` (a claim sampled, a seat on a committee) becomes at most
+//!   `1 − (1 − p)^(k+1)`, and at least `p^(k+1)`. A worker colluding with an author (whose
+//!   slots are known an epoch ahead) can time its receipts' inclusion so that they are
+//!   decided right after that author's slot, and have them sampled at `q²` instead of `q`
+//!   (0.06 % instead of 2.5 %), for a block reward per withheld block. Removing it takes a
+//!   beacon without a last mover (a threshold signature of the validators, or a VDF), which
+//!   BABE does not give.
+//! - **Draws that follow a round** (a dispute committee, replacements for seats in default)
+//!   are made in the block hook, at the round's deadline or `DRAW_DELAY` blocks after its
+//!   last reveal, never inside a member's reveal: a member cannot pick the committee that
+//!   follows by the block it reveals in. A sampled claim that finds no room for its check is
+//!   decided as sampled in a later block, never drawn twice.
+//! - **What else a draw reads**: the serving set as it stands when the hook runs. The author
+//!   of the block before a draw knows the seed and orders that block's transactions, so with
+//!   verifiers of its own that pause or resume there it picks among more than two committees.
+//!   Freezing the set a draw reads before its seed is known (a snapshot per session) closes
+//!   that; it is not done yet.
 //!
 //! The runtime's BABE runs primary and secondary VRF slots, so every block carries a VRF
 //! output.

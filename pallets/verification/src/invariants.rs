@@ -62,10 +62,12 @@ impl<T: Config> Pallet<T> {
 				"a check redrawn more than MaxRedraws times"
 			);
 			// A dispute may hold a majority before its last reveal (it ends then, or at its
-			// deadline); a round every seat revealed in has ended.
+			// deadline); a round every seat revealed in waits for its deadline only when it
+			// decides nothing (its dispute or redraw is drawn then).
 			ensure!(
-				!check.members.iter().all(|m| m.vote.is_revealed()),
-				"a round every seat revealed in is still open"
+				!(check.members.iter().all(|m| m.vote.is_revealed())
+					&& Self::majority(&check).is_some()),
+				"a round every seat revealed in and decided is still open"
 			);
 			ensure!(
 				check.commits_until <= check.deadline,

@@ -44,9 +44,12 @@
 //!    [`verdict_commitment`]) within `verdict_window` blocks, then reveals it
 //!    (`reveal_verdict`) once every seat has committed, before the deadline `reveal_window`
 //!    blocks after the commit phase. No verdict of a round is visible before every commitment
-//!    is in, so no member can copy another's. A round ends at its last reveal or at its
-//!    deadline: every seat agrees → accepted; a disagreement in the sampling round → dispute:
-//!    `dispute_committee_size` verifiers are drawn (an odd number, so a full dispute cannot
+//!    is in, so no member can copy another's. A round ends at the reveal that decides it or
+//!    at its deadline, which a last reveal that decides nothing brings forward to
+//!    `DRAW_DELAY` (3) blocks later, so that what is drawn next comes from randomness the
+//!    last revealer could not know when it chose its block: every seat agrees → accepted; a
+//!    disagreement in the sampling round → dispute: `dispute_committee_size` verifiers are
+//!    drawn (an odd number, so a full dispute cannot
 //!    tie) and a majority of the seats decides. At a round's deadline, seats in default (no
 //!    commitment; or no reveal, once every seat had committed) are faulted and given to
 //!    serving verifiers not dismissed from this check before (`Redrawn`); the other members
@@ -160,8 +163,12 @@
 //! its inclusion: nobody knows them when the claim is made unless it authors every one of
 //! those blocks. The residual bias: the author of the last block before a decision may
 //! withhold it and take the next author's draw instead, once per slot it holds, at the cost
-//! of its block reward; a worker colluding with it could have its receipts decided right
-//! after that author's slots sampled at `q²` instead of `q`.
+//! of its block reward; a worker colluding with it could time its receipts to be decided
+//! right after that author's slots and have them sampled at `q²` instead of `q`. Draws that
+//! follow a round (disputes, redraws) are made in the block hook, never inside a member's
+//! reveal, so no member picks the next committee by the block it reveals in. Not closed yet:
+//! the author of the block before a draw orders that block's transactions, so verifiers of
+//! its own that pause or resume there change the serving set the draw reads.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -611,14 +618,15 @@ pub mod pallet {
 		///
 		/// - `origin`: a committee member that committed in the current round.
 		/// - `subject`: the check.
-		/// - `verdict`: the verifier's own output commitment, or its check's outcome.
+		/// - `verdict`: the root of the output the verifier holds for the claim.
 		/// - `salt`: the salt of the commitment.
 		///
-		/// Taken once every seat has committed, before the round's deadline. The last reveal
-		/// of a round decides it: every seat agreeing accepts the claim, any disagreement in
-		/// the sampling committee opens a dispute, and a dispute's majority of seats accepts or
-		/// rejects it (a worker's receipt: slashed and jailed; a benchmark answer: the IB
-		/// claim rejected).
+		/// Taken once every seat has committed, before the round's deadline. A reveal that
+		/// decides the round ends it: every seat agreeing accepts the claim, a dispute's
+		/// majority of seats accepts or rejects it (a worker's receipt: slashed and jailed; a
+		/// benchmark answer: the IB claim rejected). A last reveal that decides nothing (a
+		/// disagreement in the sampling committee, a trap's bait) brings the round's deadline
+		/// forward to `DRAW_DELAY` blocks later, where the dispute or the redraw is drawn.
 		#[pallet::call_index(4)]
 		#[pallet::weight(Pallet::<T>::reveal_verdict_weight())]
 		pub fn reveal_verdict(

@@ -16,11 +16,9 @@ pub trait WeightInfo {
 	fn commit_verdict(c: u32) -> Weight;
 	/// The reveal that decides a dispute against the worker, with `c` members per committee.
 	fn reveal_verdict_reject(c: u32) -> Weight;
-	/// The reveal that ends a sampling round in a dispute, drawing a committee of `c`.
-	fn reveal_verdict_dispute(c: u32) -> Weight;
-	/// The reveal that ends a trap round of `c` seats, every one baited and redrawn (the
-	/// faults' slashes and reports excluded).
-	fn reveal_verdict_trap(c: u32) -> Weight;
+	/// The last reveal of a round of `c` seats that does not decide the claim: its dispute
+	/// or redraw booked `DRAW_DELAY` blocks on.
+	fn reveal_verdict_undecided(c: u32) -> Weight;
 	fn claim_penalty_share() -> Weight;
 	/// The hook's first step: the newest block's randomness mixed into the entropy.
 	fn mix_entropy() -> Weight;
@@ -48,6 +46,8 @@ const CHECK_PROOF: u64 = 1_500;
 /// Items a draw reads per verifier it visits: the node, its compute bond, its staking ledger
 /// and validator entry, the session's validators.
 const VISIT_READS: u64 = 5;
+/// Blocks a reveal may try to book a dispute or redraw in (`checks::DRAW_DELAY`).
+const DRAW_DELAY: u64 = crate::checks::DRAW_DELAY as u64;
 /// Stale entries of the serving set a draw may pass over (`checks::DRAW_SLACK`).
 const SLACK: u64 = crate::checks::DRAW_SLACK as u64;
 
@@ -71,21 +71,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE + 2 * c * PER_MEMBER, CHECK_PROOF + 3_000)
 			.saturating_add(T::DbWeight::get().reads_writes(6 + 4 * c, 5 + 4 * c))
 	}
-	// Reads: Checks, Params, randomness, the serving set, per verifier visited (at most c +
-	// DRAW_SLACK) its node, staking ledger and validator entry and the session's validators,
-	// the deadline block. Writes: Checks, the deadline block.
-	fn reveal_verdict_dispute(c: u32) -> Weight {
+	// Reads: Checks, the blocks a dispute or redraw may be booked in (DRAW_DELAY). Writes:
+	// Checks, the block booked. A hash of the reveal.
+	fn reveal_verdict_undecided(c: u32) -> Weight {
 		let c = c as u64;
-		Weight::from_parts(CALL_BASE + c * PER_MEMBER, CHECK_PROOF + 1_000)
-			.saturating_add(T::DbWeight::get().reads_writes(5 + VISIT_READS * (c + SLACK), 2))
-	}
-	// Reads: Checks, Params, randomness, the serving set, the deadline block; per verifier
-	// visited (the c seats, the c baited members passed over, DRAW_SLACK stale entries)
-	// VISIT_READS items. Writes: Checks, the deadline block. A hash of the reveal.
-	fn reveal_verdict_trap(c: u32) -> Weight {
-		let c = c as u64;
-		Weight::from_parts(CALL_BASE + 2 * c * PER_MEMBER, CHECK_PROOF * 2)
-			.saturating_add(T::DbWeight::get().reads_writes(5 + VISIT_READS * (2 * c + SLACK), 2))
+		Weight::from_parts(CALL_BASE + c * PER_MEMBER / 2, CHECK_PROOF + 1_500)
+			.saturating_add(T::DbWeight::get().reads_writes(1 + DRAW_DELAY, 2))
 	}
 	// Reads: Payouts, credits, the pool and the verifier. Writes: the same and Reserved.
 	fn claim_penalty_share() -> Weight {
@@ -114,18 +105,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_checks_base() -> Weight {
 		Weight::from_parts(CALL_BASE / 4, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
-	// The dearer of a rejecting verdict, a dispute's draw and a redraw of c seats: Checks,
-	// Params, randomness,
-	// the serving set and the deadline block read; per verifier visited (the c seats, the
-	// c members and up to 4 · c dismissed ones passed over, DRAW_SLACK stale entries) 4 items.
-	// Writes: Checks, the deadline block.
+	// The dearer of a rejecting verdict and a draw of c seats (a dispute's, or a redraw's):
+	// Checks, Params, randomness, the serving set and the deadline block read; per verifier
+	// visited (the c seats, the c members and up to 4 · c dismissed ones passed over,
+	// DRAW_SLACK stale entries) VISIT_READS items. Writes: Checks, the deadline block.
 	fn expire_check(c: u32) -> Weight {
 		let c64 = c as u64;
 		let redraw = Weight::from_parts(CALL_BASE + 2 * c64 * PER_MEMBER, CHECK_PROOF * 5)
 			.saturating_add(
 				T::DbWeight::get().reads_writes(5 + VISIT_READS * (6 * c64 + SLACK), 2),
 			);
-		Self::reveal_verdict_reject(c).max(Self::reveal_verdict_dispute(c)).max(redraw)
+		Self::reveal_verdict_reject(c).max(redraw)
 	}
 	// Reads: CreditEpoch, EpochCredits, the pool, Reserved, Params. Writes: Payouts,
 	// Reserved, CreditEpoch.
@@ -145,11 +135,8 @@ impl WeightInfo for () {
 	fn reveal_verdict_reject(c: u32) -> Weight {
 		Weight::from_parts(CALL_BASE + 2 * c as u64 * PER_MEMBER, 0)
 	}
-	fn reveal_verdict_dispute(c: u32) -> Weight {
-		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER, 0)
-	}
-	fn reveal_verdict_trap(c: u32) -> Weight {
-		Weight::from_parts(CALL_BASE + 2 * c as u64 * PER_MEMBER, 0)
+	fn reveal_verdict_undecided(c: u32) -> Weight {
+		Weight::from_parts(CALL_BASE + c as u64 * PER_MEMBER / 2, 0)
 	}
 	fn claim_penalty_share() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)

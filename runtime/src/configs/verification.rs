@@ -134,7 +134,8 @@ impl pallet_verification::Config for Runtime {
 	type Rewards = crate::Bmw;
 	type Verifiers = NodeRegistry;
 	type Offences = StakingOffences;
-	// BABE's VRF output of the parent block: from a block after any receipt decided in it.
+	// BABE's VRF output of the parent block, mixed each block into the pallet's entropy, which
+	// seeds every draw.
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type Epochs = RewardEpochClock;
 	type PenaltyPool = PenaltyPool;

@@ -103,10 +103,12 @@ fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
 		let slash = Verification::params().fault_slash.mul_floor(bond);
 		assert!(slash > 0);
 
-		// Alice recomputes and finds another root: a dispute, whose committee is Alice again
-		// (the only verifier); her second verdict is the majority.
+		// Alice recomputes and finds another root: a dispute, drawn a few blocks after her
+		// reveal, whose committee is Alice again (the only verifier); her second verdict is
+		// the majority.
 		let verdict = Verdict::Commitment([8; 32]);
 		alice_says(JOB_0, verdict);
+		run_to(System::block_number() + pallet_verification::checks::DRAW_DELAY);
 		assert!(events().iter().any(|e| matches!(
 			e,
 			RuntimeEvent::Verification(pallet_verification::Event::Disputed { subject: JOB_0, .. })

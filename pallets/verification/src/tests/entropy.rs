@@ -1,11 +1,20 @@
 //! The entropy: every block's randomness is mixed in, so a claim's draws depend on the
 //! randomness of every block between its inclusion and its decision, and none of them alone
-//! (nor the decision's parent block) sets them.
+//! (nor the decision's parent block) sets them; a dispute is drawn blocks after the reveal
+//! that calls for it; a claim drawn for sampling is never drawn again.
 
+use frame_support::assert_ok;
 use sp_runtime::Perbill;
 
-use super::{intake::WINDOW, *};
-use crate::{AcceptReason, Entropy, Event, IntakeEntry, MixedEntropy};
+use super::{
+	intake::{BIG_FEE, WINDOW},
+	*,
+};
+use crate::{
+	checks::{DEADLINE_SPILL, DRAW_DELAY},
+	AcceptReason, CheckDeadlines, Checks, Entropy, Event, Intake, IntakeEntry, IntakePages,
+	MixedEntropy, Round, Verdict,
+};
 
 /// Runs a fresh chain to `block`, with `changed` blocks' randomness replaced; returns the
 /// entropy then.
@@ -81,4 +90,86 @@ fn a_claim_s_draws_depend_on_every_block_after_its_inclusion() {
 	}
 	// Each replacement redraws six coins: the same six outcomes come out 1 time in 64.
 	assert!(differ >= 8, "{differ} of 9 blocks changed the draws");
+}
+
+/// A dispute is drawn `DRAW_DELAY` blocks after the last reveal, never inside it, with the
+/// randomness of the blocks from the reveal's on: the member that reveals last cannot pick
+/// the dispute committee by the block it reveals in.
+#[test]
+fn a_dispute_is_drawn_after_the_last_reveal_not_in_it() {
+	let dispute_with = |changed: &[(u64, Option<H256>)]| {
+		ExtBuilder::default().build().execute_with(|| {
+			world(|w| w.randomness.extend(changed.iter().copied()));
+			bonded_worker(1, 1_000);
+			submit(&receipt(1, 7, BIG_FEE));
+			run_to(1 + WINDOW);
+			let subject = Subject::Stage { job: 7, stage: 0 };
+			let first: Vec<AccountId> =
+				Checks::<Test>::get(subject).unwrap().members.iter().map(|m| m.who).collect();
+			let said = [
+				(first[0], Verdict::Commitment([0xee; 32])),
+				(first[1], Verdict::Commitment(root(7))),
+			];
+			for (who, verdict) in said {
+				assert_ok!(commit(who, subject, verdict));
+			}
+			for (who, verdict) in said {
+				assert_ok!(reveal(who, subject, verdict));
+			}
+			let check = Checks::<Test>::get(subject).unwrap();
+			assert_eq!(check.round, Round::Committee, "no dispute inside the reveal");
+			assert_eq!(check.deadline, 1 + WINDOW + DRAW_DELAY as u64);
+			assert!(!events().iter().any(|e| matches!(e, Event::Disputed { .. })));
+			run_to(check.deadline);
+			let check = Checks::<Test>::get(subject).unwrap();
+			assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
+			Verification::do_try_state().expect("invariants hold");
+			check.members.iter().map(|m| m.who).collect::<Vec<_>>()
+		})
+	};
+	let base = dispute_with(&[]);
+	assert_eq!(base.len(), 5);
+	let after_the_reveal = dispute_with(&[(2 + WINDOW, Some(H256::repeat_byte(0x77)))]);
+	assert_ne!(after_the_reveal, base, "a block after the reveal draws the dispute");
+}
+
+/// A claim drawn for sampling when no block has room for its check's deadline waits at the
+/// head of the queue as sampled (rate 100 %): the next block cannot draw it unsampled.
+#[test]
+fn a_sampled_claim_without_room_stays_sampled() {
+	ExtBuilder::default().build_and_execute(|| {
+		for job in 0..6 {
+			Verification::enqueue(IntakeEntry {
+				subject: Subject::Stage { job, stage: 0 },
+				worker: 1,
+				output_root: root(job),
+				rate: Perbill::from_percent(50),
+				included_at: 1,
+			})
+			.expect("room in the queue");
+		}
+		// Every block a check opened at 1 + WINDOW could end in is full.
+		let first_deadline = 1 + WINDOW + 40;
+		let full = first_deadline..first_deadline + DEADLINE_SPILL as u64;
+		for block in full.clone() {
+			for job in 0..8 {
+				let filler = Subject::Stage { job: 1_000 + job, stage: 0 };
+				assert_ok!(CheckDeadlines::<Test>::try_append(block, filler).map_err(|_| "full"));
+			}
+		}
+		run_to(1 + WINDOW);
+		let queue = Intake::<Test>::get();
+		assert!(queue.queued > 0, "a sampled claim found no room");
+		let waiting = IntakePages::<Test>::get(queue.head)[queue.next as usize].clone();
+		assert_eq!(waiting.rate, Perbill::one(), "kept as sampled");
+		for block in full {
+			CheckDeadlines::<Test>::remove(block);
+		}
+		events();
+		run_to(2 + WINDOW);
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::Sampled { subject, .. } if *subject == waiting.subject
+		)));
+	});
 }

@@ -406,13 +406,22 @@ pub fn reveal(who: AccountId, subject: Subject, verdict: crate::Verdict) -> Disp
 	Verification::reveal_verdict(RuntimeOrigin::signed(who), subject, verdict, SALT)
 }
 
-/// Each of `votes` commits to its verdict on `subject`, then each reveals it, in order.
+/// Each of `votes` commits to its verdict on `subject`, then each reveals it, in order; when
+/// that leaves the round revealed but undecided, runs to the block its dispute or redraw is
+/// drawn in (`DRAW_DELAY` blocks on).
 pub fn vote(subject: Subject, votes: &[(AccountId, crate::Verdict)]) {
 	for (who, verdict) in votes {
 		assert_ok!(commit(*who, subject, *verdict));
 	}
 	for (who, verdict) in votes {
 		assert_ok!(reveal(*who, subject, *verdict));
+	}
+	if let Some(check) = pallet_verification::Checks::<Test>::get(subject) {
+		if check.members.iter().all(|m| m.vote.is_revealed()) {
+			let now = System::block_number();
+			assert_eq!(check.deadline, now + crate::checks::DRAW_DELAY as u64, "drawn soon");
+			run_to(check.deadline);
+		}
 	}
 }
 

@@ -165,6 +165,7 @@ fn a_sealed_bait_is_caught_after_a_redraw() {
 		assert_eq!(shown(newcomer, CHECKED), bait, "the newcomer is shown the bait too");
 		vote(CHECKED, &[(newcomer, computed(JOB))]);
 		assert_ok!(reveal(idle, CHECKED, Verdict::Commitment(bait)));
+		run_to(System::block_number() + crate::checks::DRAW_DELAY as u64);
 		assert!(events().contains(&Event::TrapSprung {
 			subject: CHECKED,
 			bait,

@@ -25,6 +25,8 @@ const ROUND: u64 = 40;
 const COMMITS_UNTIL: u64 = OPENED + 30;
 /// The first round's reveals are due before this block.
 const DEADLINE: u64 = OPENED + ROUND;
+/// A dispute after a first round revealed at `OPENED` is drawn at this block.
+const DRAWN: u64 = OPENED + crate::checks::DRAW_DELAY as u64;
 
 /// Submits a receipt that is sure to be sampled and runs to its sampling; returns the
 /// committee.
@@ -91,6 +93,7 @@ fn fines(events: &[Event<Test>]) -> Balance {
 fn disputed() -> (Vec<AccountId>, Vec<AccountId>) {
 	let first = sampled();
 	votes(&[(first[0], false), (first[1], true)]);
+	run_to(DRAWN);
 	let dispute = committee();
 	(first, dispute)
 }
@@ -206,8 +209,8 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 			subject: CHECKED,
 			disputer: Some(first[0]),
 			committee: dispute.clone().try_into().unwrap(),
-			commits_until: OPENED + 30,
-			deadline: OPENED + ROUND,
+			commits_until: DRAWN + 30,
+			deadline: DRAWN + ROUND,
 		}));
 		let check = Checks::<Test>::get(CHECKED).unwrap();
 		assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
@@ -226,7 +229,7 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 		}
 		assert!(world(|w| w.rejected.is_empty()), "the round waits for its last seat");
 		events();
-		run_to(OPENED + ROUND);
+		run_to(DRAWN + ROUND);
 
 		let slash = Perbill::from_percent(10) * BOND;
 		assert_eq!(slash, 100);
@@ -404,7 +407,7 @@ fn a_silent_dispute_never_clears_the_worker() {
 	let verifiers: Vec<AccountId> = (101..=110).collect();
 	ExtBuilder::default().verifiers(&verifiers).build_and_execute(|| {
 		let (_, dispute) = disputed();
-		run_to(OPENED + ROUND);
+		run_to(DRAWN + ROUND);
 		assert!(world(|w| w.accepted.is_empty()), "0 to 0 is no clearance");
 		let redrawn = committee();
 		assert!(redrawn.iter().all(|who| !dispute.contains(who)));
@@ -419,7 +422,7 @@ fn a_dispute_without_a_majority_of_seats_is_redrawn_not_decided() {
 		for (who, agrees) in [(0, false), (1, false), (2, true)] {
 			assert_ok!(commits(dispute[who], agrees));
 		}
-		run_to(OPENED + ROUND);
+		run_to(DRAWN + ROUND);
 		assert!(world(|w| w.rejected.is_empty()), "no majority of five seats");
 		assert_eq!(bond_of(WORKER), BOND);
 		let seated = committee();
@@ -441,7 +444,7 @@ fn a_full_dispute_without_a_majority_is_unverifiable() {
 		let (_, dispute) = disputed();
 		assert_eq!(dispute.len(), 4);
 		votes(&[(dispute[0], false), (dispute[1], false), (dispute[2], true), (dispute[3], true)]);
-		assert!(Checks::<Test>::get(CHECKED).is_none(), "decided at the last reveal");
+		assert!(Checks::<Test>::get(CHECKED).is_none(), "ended DRAW_DELAY blocks later");
 		assert_eq!(world(|w| w.voided.clone()), vec![(JOB, 0)]);
 		assert_eq!(bond_of(WORKER), BOND);
 		assert!(events().contains(&Event::Unverifiable {
@@ -491,6 +494,7 @@ fn a_dispute_no_verifier_can_take_is_unverifiable() {
 		// Every verifier stops serving after the committee was drawn.
 		world(|w| w.not_serving.extend(101..=107));
 		votes(&[(first[0], false), (first[1], true)]);
+		run_to(DRAWN);
 		assert!(Checks::<Test>::get(CHECKED).is_none());
 		assert!(events().contains(&Event::Unverifiable {
 			subject: CHECKED,
