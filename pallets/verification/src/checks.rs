@@ -248,14 +248,16 @@ impl<T: Config> Pallet<T> {
 				Self::conclude_round(subject, check, now);
 				return Ok(());
 			}
-			// A dispute or a redraw follows: drawn `DRAW_DELAY` blocks on (at the round's
-			// deadline if no earlier block has room), with randomness the last revealer could
-			// not know when it chose its block.
+			// A dispute or a redraw follows: drawn `DRAW_DELAY` blocks on, with randomness the
+			// last revealer could not know when it chose its block (at the round's deadline if
+			// that comes first or no block in between has room).
 			let from = now.saturating_add(DRAW_DELAY.into());
 			let until = check.deadline.min(from.saturating_add(DRAW_DELAY.into()));
 			let mut block = from;
 			while block < until {
 				if CheckDeadlines::<T>::try_append(block, subject).is_ok() {
+					// Every seat committed: the commit phase is over too.
+					check.commits_until = check.commits_until.min(block);
 					check.deadline = block;
 					break;
 				}

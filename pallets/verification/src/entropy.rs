@@ -26,8 +26,9 @@
 //! - **Draws that follow a round** (a dispute committee, replacements for seats in default)
 //!   are made in the block hook, at the round's deadline or `DRAW_DELAY` blocks after its
 //!   last reveal, never inside a member's reveal: a member cannot pick the committee that
-//!   follows by the block it reveals in. A sampled claim that finds no room for its check is
-//!   decided as sampled in a later block, never drawn twice.
+//!   follows by the block it reveals in (unless the round's own deadline comes sooner). A
+//!   sampled claim that finds no room for its check is sampled in a later block: whether it
+//!   is sampled is never drawn twice.
 //! - **What else a draw reads**: the serving set as it stands when the hook runs. The author
 //!   of the block before a draw knows the seed and orders that block's transactions, so with
 //!   verifiers of its own that pause or resume there it picks among more than two committees.

@@ -50,7 +50,7 @@ impl<T: Config> Pallet<T> {
 	/// window has ended, oldest first, with the [`entropy`](crate::entropy) mixed so far.
 	/// Stops early at a claim whose window has not ended, or whose inclusion is not before the
 	/// newest block mixed, or when no deadline slot is left for a sampled one (it is decided
-	/// in a later block, as sampled: its sampling is never drawn twice).
+	/// in a later block, as sampled: whether it is sampled is never drawn twice).
 	pub(crate) fn decide_receipts(now: BlockNumberFor<T>) -> Weight {
 		let mut queue = Intake::<T>::get();
 		let mut weight = T::WeightInfo::decide_receipts_base();
@@ -102,18 +102,19 @@ impl<T: Config> Pallet<T> {
 				} else {
 					let bait = sampling::is_trap(&seed, &entry.subject, params.trap_rate)
 						.then(|| sampling::bait_root(&seed, &entry.subject, &entry.output_root));
+					weight.saturating_accrue(T::WeightInfo::decide_sampled(size));
 					if Self::open_check(entry, committee, bait, now).is_err() {
 						// No deadline slot left: decided in a later block, and sampled
-						// there too (its rate is now 100 %), so a full block never gives a
-						// sampled claim a second draw.
+						// there too (its rate is now 100 %; its committee is drawn then), so
+						// a full block never gives a claim a second chance not to be sampled.
 						let index = queue.next as usize;
 						if let Some(waiting) = page.get_mut(index) {
 							waiting.rate = Perbill::one();
 						}
 						IntakePages::<T>::insert(queue.head, &page);
+						weight.saturating_accrue(T::DbWeight::get().writes(1));
 						break;
 					}
-					weight.saturating_accrue(T::WeightInfo::decide_sampled(size));
 				}
 			}
 			queue.next = queue.next.saturating_add(1);

@@ -7,14 +7,14 @@ use sp_runtime::traits::{Saturating, Zero};
 use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
 
 impl<T: Config> Pallet<T> {
-	/// Invariants: the parameters are valid; the entropy holds no block after this one; the intake queue's count matches its pages and
-	/// each page is in inclusion order; every open check has a committee of distinct members
-	/// none of whom was dismissed from it, was redrawn at most `MaxRedraws` times, has a seat
-	/// still to reveal, ends its commit phase no later than its deadline, a trap (showing a
-	/// root other than the claim's) only in the sampling committee and baited votes only
-	/// there, a dispute comes after a first round, and each is booked at its deadline; every epoch's
-	/// credits are the sum of its verifiers' credits; the pool owes exactly the closed epochs'
-	/// unpaid shares, and holds at least that.
+	/// Invariants: the parameters are valid; the entropy holds no block after this one; the intake
+	/// queue's count matches its pages and each page is in inclusion order; every open check has a
+	/// committee of distinct members none of whom was dismissed from it, was redrawn at most
+	/// `MaxRedraws` times, decided nothing yet, ends its commit phase no later than its deadline, a
+	/// trap (showing a root other than the claim's) only in the sampling committee and baited votes
+	/// only there, a dispute comes after a first round, and each is booked at its deadline; every
+	/// epoch's credits are the sum of its verifiers' credits; the pool owes exactly the closed
+	/// epochs' unpaid shares, and holds at least that.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored verification params are invalid");

@@ -120,6 +120,7 @@ fn a_dispute_is_drawn_after_the_last_reveal_not_in_it() {
 			assert_eq!(check.round, Round::Committee, "no dispute inside the reveal");
 			assert_eq!(check.deadline, 1 + WINDOW + DRAW_DELAY as u64);
 			assert!(!events().iter().any(|e| matches!(e, Event::Disputed { .. })));
+			Verification::do_try_state().expect("invariants hold while the draw waits");
 			run_to(check.deadline);
 			let check = Checks::<Test>::get(subject).unwrap();
 			assert_eq!(check.round, Round::Dispute { disputer: Some(first[0]) });
