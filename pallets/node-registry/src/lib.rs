@@ -93,9 +93,11 @@ pub mod pallet {
 		/// without verifiers.
 		type BenchmarkProofs: BenchmarkProofs<Self::AccountId>;
 
-		/// Randomness for challenge seeds: BABE's per-block VRF output (`ParentBlockRandomness`),
-		/// unknown until the block that issues the challenge, so the workload cannot be computed
-		/// ahead of time. Never an insecure source.
+		/// Randomness for challenge seeds, unknown until shortly before the block that issues
+		/// the challenge, so the workload cannot be computed ahead of time: in the runtime, the
+		/// verification pallet's entropy (every block's BABE VRF output mixed), which no
+		/// author knows an epoch ahead as it knows its own slot's VRF output. Never an
+		/// insecure source.
 		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
 		/// The current compute reward epoch, for uptime counting.

@@ -35,12 +35,19 @@
 //!   Freezing the set a draw reads before its seed is known (a snapshot per session) closes
 //!   that; it is not done yet.
 //!
+//! Other pallets take this entropy as their randomness ([`Randomness`] is implemented for the
+//! pallet): the node registry's benchmark challenge seeds come from it, so a node learns its
+//! challenge's workload only once the block before its claim is built (the author of that
+//! block a block earlier), not an epoch ahead as an author knows its own slot's VRF output.
+//! That head start, a block or two, is small beside the challenge's answer window.
+//!
 //! The runtime's BABE runs primary and secondary VRF slots, so every block carries a VRF
 //! output.
 
 use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{Hash, Zero};
 
 use crate::{pallet::*, MixedEntropy, WeightInfo};
 
@@ -67,5 +74,22 @@ impl<T: Config> Pallet<T> {
 	/// value, with the newest block it holds; `None` before any randomness exists.
 	pub(crate) fn seed() -> Option<([u8; 32], BlockNumberFor<T>)> {
 		Entropy::<T>::get().map(|entropy| (entropy.value, entropy.newest))
+	}
+}
+
+/// The entropy as randomness for other pallets (the node registry's challenge seeds): the hash
+/// of `subject` and the entropy, with the newest block mixed into it; `None` before any
+/// randomness exists. What it gives is known to everyone once that block is built, and to its
+/// author a block earlier; it is not known an epoch ahead to any author, as a single block's
+/// VRF output is to the author of that block.
+impl<T: Config> Randomness<Option<T::Hash>, BlockNumberFor<T>> for Pallet<T> {
+	fn random(subject: &[u8]) -> (Option<T::Hash>, BlockNumberFor<T>) {
+		match Entropy::<T>::get() {
+			Some(entropy) => {
+				let hash = T::Hashing::hash_of(&(b"cinder/entropy", subject, entropy.value));
+				(Some(hash), entropy.newest)
+			}
+			None => (None, Zero::zero()),
+		}
 	}
 }

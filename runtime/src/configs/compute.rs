@@ -81,7 +81,10 @@ impl pallet_node_registry::Config for Runtime {
 	type Validators = StakingValidators;
 	// Timely answers are always recomputed by a committee of verifiers.
 	type BenchmarkProofs = crate::Verification;
-	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+	// Challenge seeds from the verification pallet's entropy (every block's VRF output mixed):
+	// not known an epoch ahead to the author of the block before a claim, as its own VRF
+	// output is.
+	type Randomness = crate::Verification;
 	type Epochs = RewardEpochClock;
 	// Each heartbeat of an eligible worker node counts for the availability pool.
 	type Availability = crate::Bmw;

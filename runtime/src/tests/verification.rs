@@ -324,3 +324,27 @@ fn a_crowd_of_chilled_verifiers_never_sits_and_no_wrong_receipt_passes() {
 		Jobs::do_try_state().unwrap();
 	});
 }
+
+/// The registry's challenge seeds come from the verification pallet's entropy (every block's
+/// VRF output mixed), not from the parent block's VRF output alone, which that block's author
+/// knows an epoch ahead and could precompute a challenge for.
+#[test]
+fn challenge_seeds_come_from_the_verification_entropy() {
+	use frame_support::traits::Randomness;
+	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		run_to(System::block_number() + 3);
+		assert!(pallet_verification::Entropy::<Runtime>::get().is_some());
+		assert_ok!(crate::dev_nodes::register_lavapipe(&eve(), NodeRole::Worker, 1, vec![]));
+		let challenge = pallet_node_registry::Nodes::<Runtime>::get(eve())
+			.and_then(|node| node.challenge)
+			.expect("a challenge is issued at registration");
+		let subject = &b"cinder/ib-challenge"[..];
+		let (entropy, _) = <Verification as Randomness<_, _>>::random(subject);
+		let expected = sp_io::hashing::blake2_256(&(entropy, eve(), challenge.id).encode());
+		assert_eq!(challenge.seed, expected);
+		let (parent_vrf, _) = pallet_babe::ParentBlockRandomness::<Runtime>::random(subject);
+		let from_one_block =
+			sp_io::hashing::blake2_256(&(parent_vrf, eve(), challenge.id).encode());
+		assert_ne!(challenge.seed, from_one_block);
+	});
+}

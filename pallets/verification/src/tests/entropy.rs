@@ -174,3 +174,23 @@ fn a_sampled_claim_without_room_stays_sampled() {
 		)));
 	});
 }
+
+/// Other pallets (the node registry's challenge seeds) take the entropy as their randomness:
+/// none before any block's randomness, then a hash of the subject and the entropy, changing
+/// with every block.
+#[test]
+fn other_pallets_take_the_entropy_as_randomness() {
+	ExtBuilder::default().build_and_execute(|| {
+		let random = |subject: &[u8]| <Verification as Randomness<_, _>>::random(subject);
+		assert_eq!(random(&b"cinder/ib-challenge"[..]), (None, 0));
+		run_to(5);
+		let (first, known_at) = random(&b"cinder/ib-challenge"[..]);
+		assert!(first.is_some());
+		assert_eq!(known_at, 4, "as new as the newest block mixed");
+		assert_ne!(random(&b"another subject"[..]).0, first);
+		run_to(6);
+		let (next, known_at) = random(&b"cinder/ib-challenge"[..]);
+		assert_ne!(next, first);
+		assert_eq!(known_at, 5);
+	});
+}
