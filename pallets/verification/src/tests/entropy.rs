@@ -44,21 +44,26 @@ fn a_block_without_randomness_mixes_nothing() {
 	assert_eq!(gap.newest, 10);
 }
 
+/// Queues six claims (jobs 0 to 5) included at block 1, sampled at 50 %.
+fn queue_six_at_half() {
+	for job in 0..6 {
+		Verification::enqueue(IntakeEntry {
+			subject: Subject::Stage { job, stage: 0 },
+			worker: 1,
+			output_root: root(job),
+			rate: Perbill::from_percent(50),
+			included_at: 1,
+		})
+		.expect("room in the queue");
+	}
+}
+
 /// Which of six claims included at block 1 at a 50 % rate are sampled at their decision, on a
 /// chain whose `changed` blocks' randomness is replaced.
 fn sampled_with(changed: &[(u64, Option<H256>)]) -> Vec<bool> {
 	ExtBuilder::default().build().execute_with(|| {
 		world(|w| w.randomness.extend(changed.iter().copied()));
-		for job in 0..6 {
-			Verification::enqueue(IntakeEntry {
-				subject: Subject::Stage { job, stage: 0 },
-				worker: 1,
-				output_root: root(job),
-				rate: Perbill::from_percent(50),
-				included_at: 1,
-			})
-			.expect("room in the queue");
-		}
+		queue_six_at_half();
 		run_to(1 + WINDOW);
 		let unsampled: Vec<JobId> = events()
 			.into_iter()
@@ -139,16 +144,7 @@ fn a_dispute_is_drawn_after_the_last_reveal_not_in_it() {
 #[test]
 fn a_sampled_claim_without_room_stays_sampled() {
 	ExtBuilder::default().build_and_execute(|| {
-		for job in 0..6 {
-			Verification::enqueue(IntakeEntry {
-				subject: Subject::Stage { job, stage: 0 },
-				worker: 1,
-				output_root: root(job),
-				rate: Perbill::from_percent(50),
-				included_at: 1,
-			})
-			.expect("room in the queue");
-		}
+		queue_six_at_half();
 		// Every block a check opened at 1 + WINDOW could end in is full.
 		let first_deadline = 1 + WINDOW + 40;
 		let full = first_deadline..first_deadline + DEADLINE_SPILL as u64;

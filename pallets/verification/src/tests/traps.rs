@@ -3,24 +3,19 @@
 //! faulted and loses its seat; honest verdicts count on the worker's real claim, so a trap
 //! neither hides a wrong worker nor costs an honest verifier anything.
 
-use frame_support::{assert_ok, BoundedVec};
+use frame_support::assert_ok;
 use sp_runtime::Perbill;
 
-use super::{intake::*, *};
+use super::{
+	intake::*,
+	verdicts::{bounded, credits, offences, BOND, CHECKED, JOB, OPENED, ROUND, WORKER},
+	*,
+};
 use crate::{
 	sampling, AcceptReason, Checks, Credits, Event, Round, UnverifiableReason, Verdict,
-	VerificationParams, VerifierCredits, VerifierFault, Vote,
+	VerificationParams, VerifierFault, Vote,
 };
 
-const WORKER: AccountId = 1;
-const BOND: Balance = 1_000;
-const JOB: JobId = 7;
-/// The receipt under check.
-const CHECKED: Subject = Subject::Stage { job: JOB, stage: 0 };
-/// The receipt's check is opened at this block.
-const OPENED: u64 = 1 + WINDOW;
-/// Blocks of a round: 30 to commit, 10 more to reveal.
-const ROUND: u64 = 40;
 /// What one fault takes from a verifier bond of the `ExtBuilder` (10 %).
 const FINE: Balance = VERIFIER_BOND / 10;
 
@@ -60,18 +55,6 @@ fn computed(job: JobId) -> Verdict {
 /// What a verifier that does not compute reveals: the root it is shown.
 fn lazy(who: AccountId, subject: Subject) -> Verdict {
 	Verdict::Commitment(shown(who, subject))
-}
-
-fn credits(who: AccountId) -> Credits {
-	VerifierCredits::<Test>::get(crate::CreditEpoch::<Test>::get(), who)
-}
-
-fn offences() -> Vec<(AccountId, VerifierFault, Subject)> {
-	world(|w| w.offences.clone())
-}
-
-fn bounded(list: &[AccountId]) -> BoundedVec<AccountId, ConstU32<MAX_COMMITTEE>> {
-	BoundedVec::truncate_from(list.to_vec())
 }
 
 #[test]

@@ -12,15 +12,15 @@ use crate::{
 	VerifierCredits, VerifierFault, Vote,
 };
 
-const WORKER: AccountId = 1;
-const BOND: Balance = 1_000;
-const JOB: JobId = 7;
+pub(super) const WORKER: AccountId = 1;
+pub(super) const BOND: Balance = 1_000;
+pub(super) const JOB: JobId = 7;
 /// The receipt under check.
-const CHECKED: Subject = Subject::Stage { job: JOB, stage: 0 };
+pub(super) const CHECKED: Subject = Subject::Stage { job: JOB, stage: 0 };
 /// The receipt's check is opened at this block.
-const OPENED: u64 = 1 + WINDOW;
+pub(super) const OPENED: u64 = 1 + WINDOW;
 /// Blocks of a round: 30 to commit, 10 more to reveal.
-const ROUND: u64 = 40;
+pub(super) const ROUND: u64 = 40;
 /// The first round's commitments are due before this block, and its reveals open then.
 const COMMITS_UNTIL: u64 = OPENED + 30;
 /// The first round's reveals are due before this block.
@@ -65,15 +65,17 @@ fn votes(votes: &[(AccountId, bool)]) {
 	vote(CHECKED, &votes);
 }
 
-fn credits(who: AccountId) -> Credits {
+pub(super) fn credits(who: AccountId) -> Credits {
 	VerifierCredits::<Test>::get(crate::CreditEpoch::<Test>::get(), who)
 }
 
-fn bounded(list: &[AccountId]) -> frame_support::BoundedVec<AccountId, ConstU32<MAX_COMMITTEE>> {
+pub(super) fn bounded(
+	list: &[AccountId],
+) -> frame_support::BoundedVec<AccountId, ConstU32<MAX_COMMITTEE>> {
 	frame_support::BoundedVec::truncate_from(list.to_vec())
 }
 
-fn offences() -> Vec<(AccountId, VerifierFault, Subject)> {
+pub(super) fn offences() -> Vec<(AccountId, VerifierFault, Subject)> {
 	world(|w| w.offences.clone())
 }
 
