@@ -92,10 +92,13 @@ dev: the chain is up (logs in $dir)
 MSG
 
 url=ws://127.0.0.1:$rpc
-# The verifier claims the least IB (its own challenge is recomputed by itself, the only one).
-"$WORKER" --url "$url" register --role verifier --suri //Alice --ib-micro 1 >"$dir/alice-register.log" 2>&1 \
+# The verifier claims the least IB (nobody else checks its answer: a dev chain with no other
+# verifier accepts it unchecked); `verify` serves its answer's parts from the same data dir.
+"$WORKER" --url "$url" register --role verifier --suri //Alice --ib-micro 1 \
+	--endpoint http://127.0.0.1:8081 --data-dir "$dir/alice-data" >"$dir/alice-register.log" 2>&1 \
 	|| { cat "$dir/alice-register.log"; exit 1; }
-"$WORKER" --url "$url" verify --suri //Alice --listen 127.0.0.1:8081 >"$dir/alice-verify.log" 2>&1 &
+"$WORKER" --url "$url" verify --suri //Alice --listen 127.0.0.1:8081 --data-dir "$dir/alice-data" \
+	>"$dir/alice-verify.log" 2>&1 &
 pids+=($!)
 echo "dev: Alice's verifier runs (metrics: http://127.0.0.1:8081/metrics)"
 
@@ -106,7 +109,7 @@ for (( i = 0; i < workers; i++ )); do
 	list+=("$name")
 	(
 		"$WORKER" --url "$url" register --suri "//$name" --price 0.5 --endpoint "http://127.0.0.1:$port" \
-			--background-jobs --committed-memory-mib 1024 \
+			--data-dir "$dir/${name,,}-data" --background-jobs --committed-memory-mib 1024 \
 			>"$dir/${name,,}-register.log" 2>&1 || { echo "dev: $name's registration failed:"; cat "$dir/${name,,}-register.log"; exit 1; }
 		exec "$WORKER" --url "$url" run --suri "//$name" --listen "127.0.0.1:$port" \
 			--data-dir "$dir/${name,,}-data" >"$dir/${name,,}-run.log" 2>&1

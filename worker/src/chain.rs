@@ -5,7 +5,8 @@ use api::runtime_types::{
 	bounded_collections::bounded_vec::BoundedVec,
 	cinder_primitives::ib::Ib as ChainIb,
 	pallet_jobs::types::{
-		JobInput, JobSpec, ModelWeights, ReceiptEntry, ReceiptRejection, StageState, WorkloadKind,
+		JobInput, JobSpec, ModelWeights, ReceiptEntry, ReceiptRejection, StageState,
+		VerificationMethod, WorkloadKind,
 	},
 	pallet_node_registry::types::{Availability, HardwareProfile, NodeRole},
 	pallet_verification::types::{Awaiting as ChainAwaiting, Subject, Verdict},
@@ -17,7 +18,7 @@ use subxt_signer::{sr25519::Keypair, SecretUri};
 use crate::{
 	gemm::Shape,
 	render::Tile,
-	stage::{Input, ModelInfo, RemoteOutput, Spec, StagePhase, StageTask},
+	stage::{CheckMethod, Input, ModelInfo, RemoteOutput, Spec, StagePhase, StageTask},
 	store::Delivery,
 	work::Kernel,
 };
@@ -132,6 +133,13 @@ pub fn account(key: &Keypair) -> AccountId32 {
 	key.public_key().to_account_id()
 }
 
+/// Held from reading an account's next nonce until the transaction that takes it is in the
+/// node's pool, so that two transactions sent at once never take the same nonce.
+static SUBMITTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Longest wait for the node to take a transaction into its pool.
+const SUBMIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Times a transaction the node dropped unincluded is sent again before `submit` gives up.
 const DROPPED_RETRIES: u32 = 3;
 
@@ -154,10 +162,20 @@ pub async fn submit<Call: Payload>(
 			);
 			tokio::time::sleep(std::time::Duration::from_secs(6)).await;
 		}
-		let nonce = chain.next_nonce(&account(key)).await?;
-		let params = subxt::config::SubstrateExtrinsicParamsBuilder::new().nonce(nonce).build();
-		let at = chain.client.at_current_block().await?;
-		let mut progress = at.transactions().sign_and_submit_then_watch(call, key, params).await?;
+		let into_pool = async {
+			// Until this one is in the pool, no other transaction of this process (a
+			// heartbeat sent from its own task, say) takes the same nonce.
+			let _pool_entry = SUBMITTING.lock().await;
+			let nonce = chain.next_nonce(&account(key)).await?;
+			let params = subxt::config::SubstrateExtrinsicParamsBuilder::new().nonce(nonce).build();
+			let at = chain.client.at_current_block().await?;
+			anyhow::Ok(at.transactions().sign_and_submit_then_watch(call, key, params).await?)
+		};
+		// A stalled connection gives the lock up in time for the other task's transactions.
+		let mut progress =
+			tokio::time::timeout(SUBMIT_TIMEOUT, into_pool).await.map_err(|_| {
+				anyhow::anyhow!("the node took over {SUBMIT_TIMEOUT:?} to take a transaction")
+			})??;
 		while let Some(status) = progress.next().await {
 			let status = status?;
 			if let Some(in_block) = status.as_in_block().or(status.as_finalized()) {
@@ -460,6 +478,14 @@ pub async fn stage_task(at: &At, job: u64, stage: u8) -> anyhow::Result<Option<S
 			StageState::Running { deadline } => StagePhase::Running { deadline },
 			_ => StagePhase::Done,
 		},
+		method: match record.verification {
+			VerificationMethod::Freivalds { rounds } => {
+				CheckMethod::Freivalds { rounds: rounds.into() }
+			}
+			VerificationMethod::TileSampling { tiles } => {
+				CheckMethod::TileSampling { tiles: tiles.into() }
+			}
+		},
 	}))
 }
 
@@ -495,6 +521,11 @@ pub async fn heartbeat_interval(at: &At) -> anyhow::Result<u32> {
 		Some(params) => params.decode()?.heartbeat_interval,
 		None => anyhow::bail!("the node registry has no parameters"),
 	})
+}
+
+/// Milliseconds between blocks, as the chain expects them (BABE's slot duration).
+pub fn block_millis(at: &At) -> anyhow::Result<u64> {
+	Ok(at.constants().entry(api::constants().babe().expected_block_time())?)
 }
 
 /// Records a heartbeat for `key`'s node.

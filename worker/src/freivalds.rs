@@ -20,7 +20,8 @@ use crate::{gemm::Shape, inputs::SeedStream};
 /// holds no wrapped values.
 pub const MAX_EXACT_K: usize = (1 << 31) / (128 * 128) - 1;
 
-/// Rounds for a miss chance of at most 2⁻³²: what verifiers use.
+/// Rounds for a miss chance of at most 2⁻³²: the fewest verifiers use (a workload may declare
+/// more).
 pub const ROUNDS: u32 = 1;
 
 /// Entries of C from which C·r runs on a second core, beside A·(B·r) on this one (a thread

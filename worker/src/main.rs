@@ -210,9 +210,15 @@ struct VerifyArgs {
 	/// Milliseconds between rounds (each reads the best block).
 	#[arg(long, default_value_t = 1000)]
 	poll_ms: u64,
-	/// Where `/metrics` and `/health` are served.
+	/// Where the data server listens: it serves `/metrics` and `/health`, and this node's
+	/// benchmark answer's parts while verifiers check them (register its URL as
+	/// `--endpoint`).
 	#[arg(long, env = "CINDER_LISTEN", default_value = "127.0.0.1:8081")]
 	listen: String,
+	/// Where `register` kept the node's data (its benchmark answer's parts); default
+	/// `$XDG_DATA_HOME/cinder-worker/<account>` or `~/.local/share/cinder-worker/<account>`.
+	#[arg(long, env = "CINDER_DATA_DIR")]
+	data_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -235,9 +241,18 @@ struct RegisterArgs {
 	/// Seconds to time each kernel for when measuring the IB.
 	#[arg(long, default_value_t = 3.0)]
 	bench_seconds: f64,
-	/// The URL of this worker's data server, where others fetch its outputs.
-	#[arg(long, default_value = "http://127.0.0.1:8080")]
-	endpoint: String,
+	/// The URL of this node's data server, where others fetch its outputs and its benchmark
+	/// answer's parts: what `run --listen` (a worker) or `verify --listen` (a verifier)
+	/// serves. Default: `http://127.0.0.1:8080` for a worker, `http://127.0.0.1:8081` for a
+	/// verifier (their default `--listen`).
+	#[arg(long)]
+	endpoint: Option<String>,
+	/// Where the node keeps its data: give `run` or `verify` the same `--data-dir` (the
+	/// default is the same), which serves the answer's part records from it while verifiers
+	/// check them; default `$XDG_DATA_HOME/cinder-worker/<account>` or
+	/// `~/.local/share/cinder-worker/<account>`.
+	#[arg(long, env = "CINDER_DATA_DIR")]
+	data_dir: Option<std::path::PathBuf>,
 	/// Models this worker hosts (ids, comma separated).
 	#[arg(long, value_delimiter = ',', default_value = "0")]
 	models: Vec<u32>,
@@ -289,14 +304,17 @@ async fn main() -> anyhow::Result<()> {
 		Command::Run(args) => {
 			let key = chain::keypair(&args.suri)?;
 			let who = chain::account(&key);
-			let dir = match args.data_dir {
-				Some(dir) => dir,
-				None => default_data_dir()?.join(who.to_string()),
-			};
-			let store = Store::open(&dir)
-				.with_context(|| format!("cannot open the data dir {}", dir.display()))?;
+			let (store, dir) = open_store(args.data_dir, &who)?;
 			let backend = Backend::open(cli.backend)?;
 			let metrics = Arc::new(Metrics::new());
+			let poll = Duration::from_millis(args.poll_ms);
+			tokio::spawn(rounds::send_heartbeats(
+				key.clone(),
+				cli.url.clone(),
+				poll,
+				None,
+				metrics.clone(),
+			));
 			let server = DataServer::new(Some(store.clone()), metrics.clone(), who.to_string());
 			let address = server::start(&args.listen, server).await?;
 			tracing::info!(
@@ -308,26 +326,37 @@ async fn main() -> anyhow::Result<()> {
 			);
 			let options = RunOptions { lie: args.lie, stop_before_submit: args.stop_before_submit };
 			let mut runner = Runner::new(key, backend, store, options, metrics);
-			rounds::run(&mut runner, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c()).await;
+			rounds::run(&mut runner, &cli.url, poll, ctrl_c()).await;
 		}
 		Command::Verify(args) => {
-			let who = chain::account(&chain::keypair(&args.suri)?);
+			let key = chain::keypair(&args.suri)?;
+			let who = chain::account(&key);
+			let (store, dir) = open_store(args.data_dir, &who)?;
 			let backend = Backend::open(cli.backend)?;
 			let metrics = Arc::new(Metrics::new());
 			let address = server::start(
 				&args.listen,
-				DataServer::new(None, metrics.clone(), who.to_string()),
+				DataServer::new(Some(store.clone()), metrics.clone(), who.to_string()),
 			)
 			.await?;
+			let poll = Duration::from_millis(args.poll_ms);
+			let stalled = Some(rounds::VERIFIER_STALLED_AFTER);
+			tokio::spawn(rounds::send_heartbeats(
+				key,
+				cli.url.clone(),
+				poll,
+				stalled,
+				metrics.clone(),
+			));
+			let mut verifier = Verifier::new(&args.suri, backend, store, metrics)?;
 			tracing::info!(
 				%who,
-				backend = %backend.describe(),
-				metrics = %format!("http://{address}/metrics"),
+				backend = %verifier.describe(),
+				dir = %dir.display(),
+				data_server = %format!("http://{address}"),
 				"verifying"
 			);
-			let mut verifier = Verifier::new(&args.suri, backend, metrics)?;
-			rounds::run(&mut verifier, &cli.url, Duration::from_millis(args.poll_ms), ctrl_c())
-				.await;
+			rounds::run(&mut verifier, &cli.url, poll, ctrl_c()).await;
 		}
 		Command::Status(args) => {
 			let who = match (args.account, args.suri) {
@@ -360,6 +389,20 @@ async fn ctrl_c() {
 	}
 }
 
+/// The node's store in `dir`, by default `<default data dir>/<who>`; and its path.
+fn open_store(
+	dir: Option<std::path::PathBuf>,
+	who: &AccountId32,
+) -> anyhow::Result<(Store, std::path::PathBuf)> {
+	let dir = match dir {
+		Some(dir) => dir,
+		None => default_data_dir()?.join(who.to_string()),
+	};
+	let store =
+		Store::open(&dir).with_context(|| format!("cannot open the data dir {}", dir.display()))?;
+	Ok((store, dir))
+}
+
 /// `$XDG_DATA_HOME/cinder-worker`, else `~/.local/share/cinder-worker`.
 fn default_data_dir() -> anyhow::Result<std::path::PathBuf> {
 	let base = match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
@@ -380,6 +423,11 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		(RoleArg::Worker, Some(_)) => anyhow::bail!("`--stash` is for `--role verifier`"),
 		(RoleArg::Verifier, stash) => chain::Role::Verifier { stash: stash.unwrap_or(who) },
 	};
+	let (store, dir) = open_store(args.data_dir, &who)?;
+	let endpoint = args.endpoint.unwrap_or_else(|| match role {
+		chain::Role::Worker => "http://127.0.0.1:8080".into(),
+		chain::Role::Verifier { .. } => "http://127.0.0.1:8081".into(),
+	});
 	let chain = connect(url).await?;
 	let backend = Backend::open(kind)?;
 	let claimed_ib = match args.ib_micro {
@@ -397,7 +445,7 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		vram_mib: args.vram_mib,
 		storage_gib: args.storage_gib,
 		region: args.region,
-		endpoint: args.endpoint,
+		endpoint: endpoint.clone(),
 		price,
 		claimed_ib,
 		models: args.models,
@@ -451,10 +499,21 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		bar.set_position(done)
 	})?;
 	bar.finish_and_clear();
-	match chain::submit_benchmark(&chain, &key, answer).await? {
-		chain::AnswerOutcome::UnderCheck => {
-			println!("answered: verifiers are checking it; the IB is confirmed when they agree")
-		}
+	// Verifiers fetch some of its parts to recompute them: kept for `run` or `verify` to serve.
+	store
+		.put_output(&answer.root, &answer.parts, challenge::PART_BYTES)
+		.with_context(|| format!("cannot keep the answer's parts in {}", dir.display()))?;
+	let serve = match role {
+		chain::Role::Worker => "run",
+		chain::Role::Verifier { .. } => "verify",
+	};
+	match chain::submit_benchmark(&chain, &key, answer.root).await? {
+		chain::AnswerOutcome::UnderCheck => println!(
+			"answered: verifiers are checking it; the IB is confirmed when they agree. Start \
+			 `cinder-worker {serve}` now, serving {endpoint} from {}: verifiers fetch parts of \
+			 the answer from it, and refute an answer whose parts nobody serves",
+			dir.display()
+		),
 		chain::AnswerOutcome::Confirmed { ib, independently_checked } => println!(
 			"IB confirmed: {ib} µIB ({})",
 			if independently_checked { "checked by verifiers" } else { "no verifier to check it" }

@@ -24,6 +24,8 @@ pub struct Metrics {
 	registry: Registry,
 	/// Whether the last round reached the node.
 	connected: AtomicBool,
+	/// When the last round succeeded (or the metrics were made, before any).
+	last_round_ok: std::sync::Mutex<std::time::Instant>,
 	/// Rounds run, by `result` (`ok`, `failed`).
 	pub rounds: Family<Label, Counter>,
 	/// The best block the last round read.
@@ -44,9 +46,17 @@ pub struct Metrics {
 	/// one shown with the check (the worker's, except in a trap round, which shows a wrong one).
 	pub verdicts: Family<Label, Counter>,
 	/// How the verifier decided each claim, by `method`: `freivalds` (the worker's GEMM output
-	/// fetched and checked), `recomputed` (everything else, and a GEMM output that failed the
-	/// check or could not be fetched).
+	/// fetched and checked), `spot_checked` (a benchmark answer: a few of its parts fetched
+	/// and recomputed), `recomputed` (everything else, and an output that failed the check or
+	/// could not be fetched).
 	pub checks: Family<Label, Counter>,
+	/// Checks the verifier refused, by `reason`: `too_slow` (its estimate of the work runs
+	/// past the round's commit phase, so it stays silent rather than block its other checks).
+	pub checks_refused: Family<Label, Counter>,
+	/// Heartbeats, by `result` (`sent`, `failed`, `withheld`: the main loop has not completed
+	/// a round for too long, so the node should not look alive): sent from their own task, so
+	/// no computation holds one back.
+	pub heartbeats: Family<Label, Counter>,
 	/// Inputs fetched from other workers or URIs, by `result` (`ok`, `unreachable`,
 	/// `wrong_content`, …).
 	pub fetches: Family<Label, Counter>,
@@ -69,6 +79,7 @@ impl Metrics {
 		let mut registry = Registry::with_prefix("cinder_worker");
 		let metrics = Metrics {
 			connected: AtomicBool::new(false),
+			last_round_ok: std::sync::Mutex::new(std::time::Instant::now()),
 			rounds: Family::default(),
 			best_block: Gauge::default(),
 			stages_computed: Family::default(),
@@ -80,6 +91,8 @@ impl Metrics {
 			challenges_answered: Counter::default(),
 			verdicts: Family::default(),
 			checks: Family::default(),
+			checks_refused: Family::default(),
+			heartbeats: Family::default(),
 			fetches: Family::default(),
 			requests: Family::default(),
 			served_bytes: Counter::default(),
@@ -101,7 +114,9 @@ impl Metrics {
 			receipts_from_store: "Receipts submitted again from the store, not recomputed",
 			challenges_answered: "Benchmark challenges answered",
 			verdicts: "Verdicts revealed, by whether the root was the claim shown (a trap shows a wrong one)",
-			checks: "Claims decided, by method (freivalds, recomputed)",
+			checks: "Claims decided, by method (freivalds, spot_checked, recomputed)",
+			checks_refused: "Checks refused, by reason (too_slow: would not finish before the commit phase ends)",
+			heartbeats: "Heartbeats, by result (sent, failed, withheld while the main loop stalls)",
 			fetches: "Inputs fetched, by result",
 			requests: "Data server requests, by route",
 			served_bytes: "Blob and tile bytes served",
@@ -112,7 +127,17 @@ impl Metrics {
 	/// Counts a round and whether it reached the node.
 	pub fn round(&self, ok: bool) {
 		self.connected.store(ok, Ordering::Relaxed);
+		if ok {
+			if let Ok(mut last) = self.last_round_ok.lock() {
+				*last = std::time::Instant::now();
+			}
+		}
 		self.rounds.get_or_create(&[("result", if ok { "ok" } else { "failed" })]).inc();
+	}
+
+	/// Time since a round last succeeded (since the metrics were made, before any).
+	pub fn since_last_round(&self) -> std::time::Duration {
+		self.last_round_ok.lock().map_or(std::time::Duration::ZERO, |last| last.elapsed())
 	}
 
 	/// Whether the last round reached the node.

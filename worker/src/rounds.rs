@@ -1,11 +1,11 @@
 //! What `run` and `verify` share: the loop (connect to the node, run a round, wait, and
 //! again; when a round fails, because the node is away or a transaction failed, reconnect
 //! with exponential backoff, up to [`MAX_BACKOFF`] between attempts, until told to stop), and
-//! how each round starts ([`NodeAccount::begin_round`]: the best block, the node's record, and
-//! the heartbeats that keep a node online, a worker to be routed jobs, a verifier to be drawn
-//! for committees).
+//! how each round starts ([`NodeAccount::begin_round`]: the best block and the node's record),
+//! and the heartbeats that keep a node online, a worker to be routed jobs, a verifier to be
+//! drawn for committees ([`send_heartbeats`], in a task of their own).
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
@@ -49,26 +49,95 @@ impl Heartbeats {
 	}
 }
 
-/// A node's key, account and heartbeats: what each round of `run` and `verify` starts from.
+/// The heartbeat loop of `key`'s node: every `poll`, on its own connection to the node at
+/// `url`, sends the heartbeat when it is due (counted into `metrics`); reconnects with
+/// backoff when the node is away. Run it in its own task beside `run` or `verify`, so that a
+/// kernel running for minutes never holds a heartbeat back (an overdue node is routed no job
+/// and drawn for no committee). With `stalled_after`, it withholds heartbeats while the main
+/// loop has completed no round for that long: a verifier whose loop is stuck should fall
+/// overdue and leave the serving set rather than be drawn and faulted. Runs until its task
+/// is dropped.
+pub async fn send_heartbeats(
+	key: Keypair,
+	url: String,
+	poll: Duration,
+	stalled_after: Option<Duration>,
+	metrics: Arc<Metrics>,
+) {
+	let who = chain::account(&key);
+	let mut heartbeats = Heartbeats::default();
+	let mut connection: Option<Chain> = None;
+	let mut backoff = Duration::from_secs(1);
+	loop {
+		if let Some(stalled) = stalled_after.filter(|limit| metrics.since_last_round() > *limit) {
+			Metrics::count(&metrics.heartbeats, "result", "withheld");
+			tracing::warn!(
+				"no round completed for {:?}: heartbeats withheld until one does",
+				stalled
+			);
+			tokio::time::sleep(poll.max(Duration::from_secs(5))).await;
+			continue;
+		}
+		let beat = async {
+			let chain = match connection.take() {
+				Some(chain) => chain,
+				None => Chain::connect(&url).await?,
+			};
+			let at = chain.at_best().await?;
+			let node = chain::node(&at, &who).await?;
+			let result = match node {
+				Some(node) => {
+					let sent = heartbeats.sent;
+					let result =
+						heartbeats.beat_if_due(&chain, &key, &at, node.last_heartbeat).await;
+					if heartbeats.sent != sent {
+						Metrics::count(&metrics.heartbeats, "result", "sent");
+					}
+					result
+				}
+				// Not registered (yet): the main loop says so.
+				None => Ok(()),
+			};
+			connection = Some(chain);
+			result
+		};
+		let wait = match beat.await {
+			Ok(()) => {
+				backoff = Duration::from_secs(1);
+				poll
+			}
+			Err(error) => {
+				Metrics::count(&metrics.heartbeats, "result", "failed");
+				tracing::warn!("heartbeat failed, retrying in {backoff:?}: {error:#}");
+				connection = None;
+				let wait = backoff;
+				backoff = (backoff * 2).min(MAX_BACKOFF);
+				wait
+			}
+		};
+		tokio::time::sleep(wait).await;
+	}
+}
+
+/// A node's key and account: what each round of `run` and `verify` starts from (its
+/// heartbeats are [`send_heartbeats`]'s, in their own task).
 pub struct NodeAccount {
 	/// The node account's key.
 	pub key: Keypair,
 	/// Its account.
 	pub who: AccountId32,
-	heartbeats: Heartbeats,
 }
 
 impl NodeAccount {
 	/// The node of `key`'s account.
 	pub fn new(key: Keypair) -> Self {
-		NodeAccount { who: chain::account(&key), key, heartbeats: Heartbeats::default() }
+		NodeAccount { who: chain::account(&key), key }
 	}
 
-	/// Starts a round: the chain at its best block (its number into `metrics`), the node's
-	/// record (without one, an error naming `register`, the command that registers it), and
-	/// its heartbeat sent when due.
+	/// Starts a round: the chain at its best block (its number into `metrics`) and the node's
+	/// record (without one, an error naming `register`, the command that registers it).
 	pub async fn begin_round(
-		&mut self,
+		&self,
 		chain: &Chain,
 		metrics: &Metrics,
 		register: &str,
@@ -78,10 +147,14 @@ impl NodeAccount {
 		let Some(node) = chain::node(&at, &self.who).await? else {
 			anyhow::bail!("{} runs no node: register it first (`{register}`)", self.who);
 		};
-		self.heartbeats.beat_if_due(chain, &self.key, &at, node.last_heartbeat).await?;
 		Ok((at, node))
 	}
 }
+
+/// How long `verify`'s loop may go without completing a round before its heartbeats are
+/// withheld: a round's recomputations are refused past their commit phase (3 minutes at the
+/// defaults), so a loop this late is stuck.
+pub const VERIFIER_STALLED_AFTER: Duration = Duration::from_secs(600);
 
 /// Longest wait between reconnection attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);

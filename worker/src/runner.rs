@@ -2,9 +2,8 @@
 //!
 //! Each round reads the chain at its best block (work starts as soon as a stage is assigned,
 //! before finality) and:
-//! - sends a heartbeat when `heartbeat_interval` blocks passed since the last one
-//!   ([`Heartbeats`]);
-//! - answers a pending benchmark challenge (after `claim_ib`, say);
+//! - answers a pending benchmark challenge (after `claim_ib`, say), keeping its parts in the
+//!   [`Store`] for the data server to serve while verifiers spot-check them;
 //! - computes every stage assigned and running here, keeps its output and receipt in the
 //!   [`Store`] first, then submits all new receipts in one `submit_receipts` call.
 //!
@@ -17,7 +16,8 @@
 //! A receipt stays "sent" until the chain shows it delivered; if a block does not include it
 //! within [`RESEND_AFTER_BLOCKS`] (a reorg, a dropped transaction) it is sent again, read
 //! back from the store rather than recomputed. When the node is away, rounds fail and the
-//! loop reconnects with exponential backoff up to [`MAX_BACKOFF`].
+//! loop reconnects with exponential backoff up to [`MAX_BACKOFF`]. Heartbeats go from their
+//! own task ([`crate::rounds::send_heartbeats`]), never held back by a kernel.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -126,8 +126,10 @@ impl Runner {
 							|_, _| {},
 						)
 					})?;
-					self.answer = Some((challenge.id, answer));
-					answer
+					// Served from the store while verifiers spot-check the answer.
+					self.store.put_output(&answer.root, &answer.parts, challenge::PART_BYTES)?;
+					self.answer = Some((challenge.id, answer.root));
+					answer.root
 				}
 			};
 			let outcome = chain::submit_benchmark(chain, &self.node.key, answer).await?;

@@ -103,6 +103,18 @@ pub struct StageTask {
 	pub receipt_root: Option<[u8; 32]>,
 	/// Where the stage is.
 	pub phase: StagePhase,
+	/// How the job's workload declares its outputs are checked.
+	pub method: CheckMethod,
+}
+
+/// How a workload's outputs are checked, as the chain declares it (the jobs pallet's
+/// `VerificationMethod`, fixed for a job when it is submitted).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CheckMethod {
+	/// Freivalds' check of a GEMM output with `rounds` random vectors.
+	Freivalds { rounds: u32 },
+	/// Recompute `tiles` output tiles drawn at random, each checked by its Merkle proof.
+	TileSampling { tiles: u32 },
 }
 
 impl StageTask {

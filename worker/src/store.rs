@@ -72,8 +72,8 @@ pub fn unhex(text: &str) -> Option<[u8; 32]> {
 	unhex_bytes(text)?.try_into().ok()
 }
 
-/// The worker's directory: `outputs/<root>` (and `<root>.tile_bytes`) and
-/// `receipts/<job>-<stage>`.
+/// The node's directory: `outputs/<root>` (and `<root>.tile_bytes`), `receipts/<job>-<stage>`
+/// (a worker's) and `verdicts/<round>` (a verifier's committed roots).
 #[derive(Clone, Debug)]
 pub struct Store {
 	dir: PathBuf,
@@ -83,7 +83,7 @@ impl Store {
 	/// Opens (creating it if needed) the store in `dir`.
 	pub fn open(dir: impl Into<PathBuf>) -> io::Result<Self> {
 		let dir = dir.into();
-		for sub in ["outputs", "receipts", "tmp"] {
+		for sub in ["outputs", "receipts", "verdicts", "tmp"] {
 			fs::create_dir_all(dir.join(sub))?;
 		}
 		Ok(Store { dir })
@@ -155,6 +155,45 @@ impl Store {
 	}
 }
 
+impl Store {
+	/// Keeps the root a verifier committed to in the round named `round` (hex digits), so
+	/// that it reveals that root after a restart, not one recomputed anew.
+	pub fn put_verdict(&self, round: &str, root: &[u8; 32]) -> io::Result<()> {
+		self.write(self.dir.join("verdicts").join(round), hex(root).as_bytes())
+	}
+
+	/// The root committed in `round`, if kept.
+	pub fn verdict(&self, round: &str) -> io::Result<Option<[u8; 32]>> {
+		match fs::read_to_string(self.dir.join("verdicts").join(round)) {
+			Ok(text) => Ok(unhex(text.trim())),
+			Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+			Err(error) => Err(error),
+		}
+	}
+
+	/// Forgets the root committed in `round` (revealed, or its round is over).
+	pub fn remove_verdict(&self, round: &str) -> io::Result<()> {
+		match fs::remove_file(self.dir.join("verdicts").join(round)) {
+			Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+			_ => Ok(()),
+		}
+	}
+
+	/// Every committed root kept, by round (unreadable or damaged records left out).
+	pub fn verdicts(&self) -> io::Result<Vec<(String, [u8; 32])>> {
+		let mut kept = Vec::new();
+		for entry in fs::read_dir(self.dir.join("verdicts"))?.flatten() {
+			let round = entry.file_name().to_string_lossy().into_owned();
+			let text = fs::read_to_string(entry.path()).unwrap_or_default();
+			if let Some(root) = unhex(text.trim()) {
+				kept.push((round, root));
+			}
+		}
+		kept.sort();
+		Ok(kept)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -192,6 +231,23 @@ mod tests {
 		fs::write(store.receipt_path(1, 0), "zz 1 2").unwrap();
 		assert_eq!(store.receipt(1, 0).unwrap(), None);
 		fs::remove_dir_all(store.dir()).unwrap();
+	}
+
+	#[test]
+	fn committed_verdicts_survive_reopening_until_removed() {
+		let store = temp_store("verdicts");
+		store.put_verdict("0a01", &[7; 32]).unwrap();
+		store.put_verdict("0b00", &[8; 32]).unwrap();
+		let reopened = Store::open(store.dir()).unwrap();
+		assert_eq!(
+			reopened.verdicts().unwrap(),
+			vec![("0a01".into(), [7; 32]), ("0b00".into(), [8; 32])]
+		);
+		assert_eq!(reopened.verdict("0a01").unwrap(), Some([7; 32]));
+		reopened.remove_verdict("0a01").unwrap();
+		reopened.remove_verdict("0a01").unwrap();
+		assert_eq!(reopened.verdict("0a01").unwrap(), None);
+		assert_eq!(reopened.verdicts().unwrap(), vec![("0b00".into(), [8; 32])]);
 	}
 
 	#[test]

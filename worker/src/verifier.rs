@@ -12,16 +12,28 @@
 //!   its URI and checked against its hash if it is `Content`; a later pipeline stage is
 //!   recomputed through every layer up to its last, so no worker's output is trusted), cut
 //!   into the job's tiles under the Merkle root;
-//! - a benchmark answer: the challenge's GEMMs from its seed, under the answer's root.
+//! - a benchmark answer: [`challenge::SPOT_CHECKS`] of its parts, drawn by this verifier
+//!   (from its secret, so the node cannot foresee them), each part's record fetched with its
+//!   Merkle proof under the answer from the node's data server and recomputed here. If every
+//!   one matches, the answer is this verifier's root; if one does not, or the node does not
+//!   serve them before the commit phase nearly ends, it reveals a refutation
+//!   ([`challenge::refuted`]). A check never costs more than those few GEMMs, whatever IB
+//!   the answer claims.
+//!
+//! Before recomputing a stage it estimates the time from its own speed (measured when it
+//! starts) and refuses, logged and counted (`checks_refused`), work that would not finish
+//! before the round's commit phase ends, rather than hold back its other checks. Heartbeats
+//! go from their own task ([`crate::rounds::send_heartbeats`]), never behind a computation.
 //!
 //! Verdicts are commit–reveal: the loop first commits a hash of its root and a salt (the
 //! chain's `verdict_commitment`), then, once every seat of the round has committed, reveals
 //! the root and the salt; reveals go first in each pass and again after each commitment, so
 //! a long recomputation does not hold a reveal back for more than itself. The salt is derived
-//! from the verifier's secret URI, the subject and the round (sampling or dispute), so a
-//! verifier restarted between its commitment and its reveal recomputes the same root and salt
-//! and still reveals. A check it cannot answer is logged and
-//! the pass goes on to the next. The chain compares the revealed root with the claim: equal
+//! from the verifier's secret URI, the subject and the round (sampling or dispute), and each
+//! committed root is kept in the data dir (`verdicts/`) before the commitment is sent, so a
+//! verifier restarted between its commitment and its reveal reveals what it committed to,
+//! even when a recomputation now would find otherwise (the node stopped serving its parts). A
+//! check it cannot answer is logged and the pass goes on to the next. The chain compares the revealed root with the claim: equal
 //! roots accept it, different ones open a dispute (and the loop answers the dispute round too,
 //! as its committee member). The root shown with a check is never copied: in a trap round the
 //! chain shows a wrong one, and a verifier that reveals it is faulted.
@@ -29,27 +41,86 @@
 use std::{
 	collections::{BTreeMap, BTreeSet},
 	sync::Arc,
+	time::Duration,
 };
 
 use subxt::utils::AccountId32;
 
 use crate::{
 	backend::Backend,
+	bench,
 	chain::{self, At, Awaiting, Chain, CheckSubject, PendingCheck},
 	challenge,
-	fetch::Fetcher,
+	fetch::{FetchError, Fetcher},
 	freivalds,
 	metrics::Metrics,
 	output,
 	rounds::{NodeAccount, Rounds},
-	stage::{Input, StageTask},
-	store::hex,
-	work::Work,
+	stage::{CheckMethod, Input, StageTask},
+	store::{hex, Store},
+	work::{Kernel, Work},
 };
+
+/// Blocks before the end of a round's commit phase at which a benchmark answer whose parts
+/// the node does not serve is refuted instead of fetched again on the next pass.
+pub const REFUTE_BEFORE_BLOCKS: u32 = 3;
+
+/// How long the speed of each kernel is timed when the verifier starts.
+const SPEED_BUDGET: Duration = Duration::from_millis(250);
+
+/// A check that cannot be decided yet (the node's data server did not answer): tried again
+/// on the next pass, not given up.
+#[derive(Debug)]
+struct TryAgain(String);
+
+impl std::fmt::Display for TryAgain {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "{}; trying again on the next pass", self.0)
+	}
+}
+
+impl std::error::Error for TryAgain {}
+
+/// A recomputation refused: this verifier's estimate runs past the commit phase.
+#[derive(Debug)]
+struct TooSlow {
+	kernel: Kernel,
+	needs_seconds: f64,
+	left_seconds: f64,
+}
+
+impl std::fmt::Display for TooSlow {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(
+			f,
+			"refused: recomputing this {} stage would take about {:.0} s at this machine's \
+			 speed, and the commit phase ends in {:.0} s; a faster backend (`--backend gpu` on \
+			 a GPU) checks it in time",
+			self.kernel.name(),
+			self.needs_seconds,
+			self.left_seconds
+		)
+	}
+}
+
+impl std::error::Error for TooSlow {}
 
 /// A check's round: its subject, and whether it is the dispute. A member commits once per
 /// round; its commitment is kept through the round's redraws.
 type Round = (CheckSubject, bool);
+
+/// What a round's salt and stored commitment are named by: the round, the claim's worker and
+/// the root shown (a stage reassigned after a rejection is checked again under the same
+/// subject, for another worker or another root).
+fn round_id(check: &PendingCheck) -> Vec<u8> {
+	[&check.subject.encoded()[..], &[u8::from(check.dispute)], &check.worker.0, &check.output_root]
+		.concat()
+}
+
+/// The name a round's committed root is kept under in the store.
+fn round_key(check: &PendingCheck) -> String {
+	hex(&sp_crypto_hashing::blake2_256(&round_id(check)))
+}
 
 /// The verifier's state across rounds.
 pub struct Verifier {
@@ -59,39 +130,95 @@ pub struct Verifier {
 	backend: Backend,
 	/// Derives each commitment's salt: secret, from the verifier's secret URI.
 	salt_key: [u8; 32],
-	/// Roots committed and not yet revealed, by round.
+	/// Roots committed and not yet revealed, by round; kept in `store` too, so a restarted
+	/// verifier reveals what it committed to, not a root computed anew.
 	committed: BTreeMap<Round, [u8; 32]>,
+	/// The node's data dir: its committed roots, its own answer's parts.
+	store: Store,
 	/// Rounds this verifier could not recompute: not tried again.
 	given_up: BTreeSet<Round>,
-	/// Fetches a job's `Content` input.
+	/// Fetches a job's `Content` input, a GEMM stage's output.
 	fetcher: Fetcher,
+	/// Fetches single tiles and part records: [`PART_FETCH_TIMEOUT`] each.
+	tile_fetcher: Fetcher,
 	metrics: Arc<Metrics>,
+	/// Work units per second of each kernel on `backend`, measured at the start.
+	speed: Vec<(Kernel, f64)>,
 }
 
 impl Verifier {
 	/// A verifier for the Verifier node of `suri` (its secret URI), recomputing on `backend`,
-	/// counting into `metrics`.
-	pub fn new(suri: &str, backend: Backend, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+	/// keeping its commitments in `store`, counting into `metrics`.
+	pub fn new(
+		suri: &str,
+		backend: Backend,
+		store: Store,
+		metrics: Arc<Metrics>,
+	) -> anyhow::Result<Self> {
 		let key = chain::keypair(suri)?;
 		let salt_key =
 			sp_crypto_hashing::blake2_256(&[&b"cinder/verdict-salt"[..], suri.as_bytes()].concat());
+		let mut speed = Vec::new();
+		for kernel in Kernel::ALL {
+			let timed = bench::measure(&backend, &bench::bench_work(kernel), SPEED_BUDGET, |_| {})?;
+			speed.push((kernel, timed.units_per_minute() / 60.0));
+		}
 		Ok(Verifier {
 			node: NodeAccount::new(key),
 			backend,
 			salt_key,
 			committed: BTreeMap::new(),
+			store,
 			given_up: BTreeSet::new(),
 			fetcher: Fetcher::default(),
+			tile_fetcher: Fetcher::new(PART_FETCH_TIMEOUT),
 			metrics,
+			speed,
 		})
 	}
 
-	/// The salt of this verifier's commitment in `round`: secret until it is revealed, and
-	/// the same after a restart.
-	fn salt(&self, round: &Round) -> [u8; 32] {
-		let (subject, dispute) = round;
-		let preimage = [&self.salt_key[..], &subject.encoded(), &[*dispute as u8]].concat();
-		sp_crypto_hashing::blake2_256(&preimage)
+	/// The backend and the speed measured on it, for the log.
+	pub fn describe(&self) -> String {
+		let speeds: Vec<String> = self
+			.speed
+			.iter()
+			.map(|(kernel, units)| format!("{} {units:.2e} units/s", kernel.name()))
+			.collect();
+		format!("{} ({})", self.backend.describe(), speeds.join(", "))
+	}
+
+	/// Refuses `work` (a [`TooSlow`] error, counted) when this verifier's estimate of its
+	/// time runs past the commit phase of `check`'s round. A root recomputed to reveal a
+	/// commitment (after a restart) is never refused: the commitment is made.
+	fn fits_in_time(
+		&self,
+		at: &At,
+		check: &PendingCheck,
+		kernel: Kernel,
+		work_units: u64,
+	) -> anyhow::Result<()> {
+		if check.awaiting != Awaiting::Commit {
+			return Ok(());
+		}
+		let units_per_second =
+			self.speed.iter().find(|(k, _)| *k == kernel).map_or(0.0, |(_, speed)| *speed);
+		// A fifth more than the estimate, for what else the check takes (fetches, a loaded
+		// machine).
+		let needs_seconds = 1.2 * work_units as f64 / units_per_second.max(1e-9);
+		// The commitment must be in a block before the phase ends: one block short.
+		let blocks_left = u64::from(check.commits_until).saturating_sub(at.block_number() + 1);
+		let left_seconds = (blocks_left * chain::block_millis(at)?) as f64 / 1000.0;
+		if needs_seconds > left_seconds {
+			Metrics::count(&self.metrics.checks_refused, "reason", "too_slow");
+			return Err(TooSlow { kernel, needs_seconds, left_seconds }.into());
+		}
+		Ok(())
+	}
+
+	/// The salt of this verifier's commitment in `check`'s round: secret until it is
+	/// revealed, the same after a restart, never reused for another claim.
+	fn salt(&self, check: &PendingCheck) -> [u8; 32] {
+		sp_crypto_hashing::blake2_256(&[&self.salt_key[..], &round_id(check)].concat())
 	}
 
 	/// This verifier's root for `check`, from its commitment if it made one in this run, else
@@ -101,11 +228,25 @@ impl Verifier {
 		if let Some(root) = self.committed.get(&round) {
 			return Some(*root);
 		}
+		match self.store.verdict(&round_key(check)) {
+			Ok(Some(root)) => return Some(root),
+			Ok(None) => {}
+			Err(error) => tracing::error!("cannot read the committed roots: {error}"),
+		}
 		if self.given_up.contains(&round) {
 			return None;
 		}
 		match self.recompute(at, check).await {
 			Ok(root) => Some(root),
+			Err(error) if error.is::<TryAgain>() => {
+				tracing::warn!(subject = ?check.subject, "{error:#}");
+				None
+			}
+			Err(error) if error.is::<TooSlow>() => {
+				tracing::warn!(subject = ?check.subject, "{error:#}");
+				self.given_up.insert(round);
+				None
+			}
 			Err(error) => {
 				tracing::error!(subject = ?check.subject, "cannot recompute: {error:#}");
 				self.given_up.insert(round);
@@ -127,12 +268,15 @@ impl Verifier {
 					task.input = Input::Bytes(bytes);
 				}
 				let work = task.work_from_job_input()?;
-				if let Work::Gemm { .. } = work {
-					if let Some(root) = self.claimed_gemm_holds(at, check, &task, &work).await {
+				if let (Work::Gemm { .. }, CheckMethod::Freivalds { rounds }) = (&work, task.method)
+				{
+					let holds = self.claimed_gemm_holds(at, check, &task, &work, rounds).await;
+					if let Some(root) = holds {
 						Metrics::count(&self.metrics.checks, "method", "freivalds");
 						return Ok(root);
 					}
 				}
+				self.fits_in_time(at, check, work.kernel(), work.work_units())?;
 				Metrics::count(&self.metrics.checks, "method", "recomputed");
 				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
 				Metrics::count(&self.metrics.stages_computed, "kernel", work.kernel().name());
@@ -140,15 +284,89 @@ impl Verifier {
 				Ok(output::commitment(&bytes, task.tile_bytes).0)
 			}
 			CheckSubject::Benchmark { challenge: id } => {
-				Metrics::count(&self.metrics.checks, "method", "recomputed");
 				let node = chain::node(at, &check.worker).await?;
+				let endpoint =
+					node.as_ref().map(|n| String::from_utf8_lossy(&n.endpoint.0).into_owned());
 				let issued = node
 					.and_then(|node| node.challenge)
 					.filter(|c| c.id == id)
 					.ok_or_else(|| anyhow::anyhow!("challenge {id} is not pending"))?;
-				Ok(tokio::task::block_in_place(|| {
-					challenge::answer(&self.backend, &issued.seed, issued.work_units, |_, _| {})
-				})?)
+				// The chain's record of the answer, not the root shown (a trap alters that).
+				let answer = issued
+					.answer
+					.ok_or_else(|| anyhow::anyhow!("challenge {id} has no answer on chain"))?;
+				// The parts drawn, at this verifier's speed, before the commit phase ends.
+				let units = challenge::SPOT_CHECKS
+					.saturating_mul(challenge::gemms_per_part(issued.work_units))
+					.saturating_mul(challenge::GEMM.macs());
+				self.fits_in_time(at, check, Kernel::Gemm, units)?;
+				let endpoint = endpoint.unwrap_or_default();
+				let holds = self
+					.spot_check(at, check, &endpoint, &issued.seed, issued.work_units, &answer)
+					.await?;
+				Metrics::count(&self.metrics.checks, "method", "spot_checked");
+				Ok(if holds { answer } else { challenge::refuted(&answer) })
+			}
+		}
+	}
+
+	/// Whether the benchmark answer `answer` (of the challenge `(seed, work_units)`) holds, by
+	/// [`spot_check_answer`] with parts drawn from this verifier's secret. `false` for a part
+	/// that differs or fails its proof, and for parts not served by
+	/// [`REFUTE_BEFORE_BLOCKS`] before the commit phase of `check` ends; until then, an
+	/// unanswered fetch is a [`TryAgain`].
+	async fn spot_check(
+		&self,
+		at: &At,
+		check: &PendingCheck,
+		endpoint: &str,
+		seed: &[u8; 32],
+		work_units: u64,
+		answer: &[u8; 32],
+	) -> anyhow::Result<bool> {
+		// Secret (from the verifier's key), so the node cannot foresee them, and the same
+		// after a restart.
+		let draw = sp_crypto_hashing::blake2_256(
+			&[&self.salt_key[..], b"spot-checks", &check.subject.encoded()].concat(),
+		);
+		// Fetching stops in time to commit a refutation: a node that never answers cannot
+		// keep its committee silent.
+		let block_millis = chain::block_millis(at)?;
+		let blocks_left = u64::from(check.commits_until)
+			.saturating_sub(at.block_number() + 1 + u64::from(REFUTE_BEFORE_BLOCKS));
+		let started = tokio::time::Instant::now();
+		let deadline = started + Duration::from_millis(blocks_left.saturating_mul(block_millis));
+		let spot = SpotCheck { endpoint, seed, work_units, answer, draw, deadline };
+		let refute = |why: String| {
+			tracing::warn!(
+				subject = ?check.subject,
+				worker = %check.worker,
+				"refuting the benchmark answer: {why}"
+			);
+			Ok(false)
+		};
+		match spot_check_answer(&self.tile_fetcher, &self.backend, &self.metrics, spot).await? {
+			SpotOutcome::Holds => {
+				tracing::info!(subject = ?check.subject, "benchmark answer spot-checked: every part drawn matches");
+				Ok(true)
+			}
+			SpotOutcome::Differs { part, claimed, recomputed } => {
+				refute(format!("part {part} is {}, recomputed {}", hex(&claimed), hex(&recomputed)))
+			}
+			SpotOutcome::NotServed { part, error } => {
+				if tokio::time::Instant::now() < deadline {
+					return Err(TryAgain(format!(
+						"the node's data server does not serve part {part} of its answer ({error})"
+					))
+					.into());
+				}
+				refute(format!(
+					"its parts are not served and the commit phase ends at block {} ({error})",
+					check.commits_until
+				))
+			}
+			SpotOutcome::BadProof { part, error } => {
+				refute(format!("part {part} does not prove against it ({error})"))
 			}
 		}
 	}
@@ -164,6 +382,7 @@ impl Verifier {
 		check: &PendingCheck,
 		task: &StageTask,
 		work: &Work,
+		rounds: u32,
 	) -> Option<[u8; 32]> {
 		let endpoint = match chain::endpoint(at, &check.worker).await {
 			Ok(Some(endpoint)) => endpoint,
@@ -188,18 +407,94 @@ impl Verifier {
 			tracing::warn!("no randomness for Freivalds' check ({error}); recomputing");
 			return None;
 		}
-		let holds = tokio::task::block_in_place(|| gemm_output_holds(work, &claimed, seed));
+		let holds = tokio::task::block_in_place(|| gemm_output_holds(work, &claimed, seed, rounds));
 		tracing::info!(subject = ?check.subject, holds, "Freivalds' check of the claimed output");
 		holds.then_some(root)
 	}
 }
 
-/// Whether `claimed` (an output's bytes) is `work`'s product, by Freivalds' check with vectors
-/// from `seed`: `false` for work other than a GEMM or bytes of the wrong size.
-pub fn gemm_output_holds(work: &Work, claimed: &[u8], seed: [u8; 32]) -> bool {
+/// Whether `claimed` (an output's bytes) is `work`'s product, by Freivalds' check with
+/// `rounds` vectors from `seed` (the workload's declared rounds, at least
+/// [`freivalds::ROUNDS`]): `false` for work other than a GEMM or bytes of the wrong size.
+pub fn gemm_output_holds(work: &Work, claimed: &[u8], seed: [u8; 32], rounds: u32) -> bool {
 	let Work::Gemm { shape, a, b } = work else { return false };
-	output::i32_values(claimed)
-		.is_some_and(|c| freivalds::check(a, b, &c, *shape, seed, freivalds::ROUNDS))
+	let rounds = rounds.max(freivalds::ROUNDS);
+	output::i32_values(claimed).is_some_and(|c| freivalds::check(a, b, &c, *shape, seed, rounds))
+}
+
+/// Longest wait for one part's record: a server that answers slowly is as good as down.
+pub const PART_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A benchmark answer to spot-check: the data server at `endpoint` serves its parts'
+/// records; `draw` picks the parts.
+pub struct SpotCheck<'a> {
+	/// The node's data server.
+	pub endpoint: &'a str,
+	/// The challenge's seed.
+	pub seed: &'a [u8; 32],
+	/// The challenge's work units.
+	pub work_units: u64,
+	/// The answer on chain.
+	pub answer: &'a [u8; 32],
+	/// Randomness the node cannot foresee, for [`challenge::spot_checks`].
+	pub draw: [u8; 32],
+	/// No fetch goes on past it (the parts not had by then are not served).
+	pub deadline: tokio::time::Instant,
+}
+
+/// What a spot check of a benchmark answer found.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum SpotOutcome {
+	/// Every part drawn is served, proves against the answer and matches its recomputation.
+	Holds,
+	/// Part `part`'s record proves against the answer but its GEMM gives another root: the
+	/// answer is made up there.
+	Differs { part: u64, claimed: [u8; 32], recomputed: [u8; 32] },
+	/// Part `part` was not served (the server is down, or answers an error): perhaps only
+	/// for now.
+	NotServed { part: u64, error: FetchError },
+	/// Part `part` came without a valid proof against the answer.
+	BadProof { part: u64, error: FetchError },
+}
+
+/// Spot-checks a benchmark answer: [`challenge::SPOT_CHECKS`] parts drawn from `spot.draw`,
+/// each one's record fetched from the node's data server with its Merkle proof (each fetch
+/// counted into `metrics`, none waiting more than [`PART_FETCH_TIMEOUT`] or past
+/// `spot.deadline`), checked against the answer and recomputed on `backend`. Stops at the
+/// first part that fails.
+pub async fn spot_check_answer(
+	fetcher: &Fetcher,
+	backend: &Backend,
+	metrics: &Metrics,
+	spot: SpotCheck<'_>,
+) -> Result<SpotOutcome, crate::gpu::GpuError> {
+	let parts = challenge::part_count(spot.work_units);
+	for part in challenge::spot_checks(parts, spot.draw) {
+		let until = spot.deadline.min(tokio::time::Instant::now() + PART_FETCH_TIMEOUT);
+		let fetch = fetcher.tile(spot.endpoint, spot.answer, part, parts);
+		let fetched = tokio::time::timeout_at(until, fetch).await.unwrap_or_else(|_| {
+			Err(FetchError::Unreachable {
+				uri: spot.endpoint.into(),
+				reason: "no answer in time".into(),
+			})
+		});
+		metrics.fetched(&fetched);
+		let claimed = match fetched {
+			Ok(record) => record,
+			Err(error @ (FetchError::Unreachable { .. } | FetchError::Status { .. })) => {
+				return Ok(SpotOutcome::NotServed { part, error })
+			}
+			Err(error) => return Ok(SpotOutcome::BadProof { part, error }),
+		};
+		let recomputed = tokio::task::block_in_place(|| {
+			challenge::part(backend, spot.seed, spot.work_units, part, || {})
+		})?;
+		if claimed != recomputed {
+			let claimed = claimed.try_into().unwrap_or_default();
+			return Ok(SpotOutcome::Differs { part, claimed, recomputed });
+		}
+	}
+	Ok(SpotOutcome::Holds)
 }
 
 impl Rounds for Verifier {
@@ -220,13 +515,21 @@ impl Rounds for Verifier {
 		let open = |round: &Round| pending.iter().any(|c| (c.subject, c.dispute) == *round);
 		self.committed.retain(|round, _| open(round));
 		self.given_up.retain(|round| open(round));
+		let open_keys: BTreeSet<String> = pending.iter().map(round_key).collect();
+		for (key, _) in self.store.verdicts()? {
+			if !open_keys.contains(&key) {
+				self.store.remove_verdict(&key)?;
+			}
+		}
 		self.reveal_open(chain, &at, &pending).await;
+		let mut at = at;
 		for check in pending.iter().filter(|c| c.awaiting == Awaiting::Commit) {
 			if let Err(error) = self.answer(chain, &at, check).await {
 				tracing::error!(subject = ?check.subject, "cannot commit a verdict: {error:#}");
 			}
-			// A recomputation can take minutes: reveal what opened meanwhile before the next.
-			let at = chain.at_best().await?;
+			// A recomputation can take minutes: reveal what opened meanwhile before the next,
+			// and time the next from the chain as it stands now.
+			at = chain.at_best().await?;
 			let now_pending = chain::pending_checks(&at, &self.node.who).await?;
 			self.reveal_open(chain, &at, &now_pending).await;
 		}
@@ -248,9 +551,11 @@ impl Verifier {
 	async fn answer(&mut self, chain: &Chain, at: &At, check: &PendingCheck) -> anyhow::Result<()> {
 		let round = (check.subject, check.dispute);
 		let Some(root) = self.root(at, check).await else { return Ok(()) };
-		let salt = self.salt(&round);
+		let salt = self.salt(check);
 		if check.awaiting == Awaiting::Commit {
 			let commitment = chain::verdict_commitment(check.subject, &self.node.who, &root, &salt);
+			// Kept before it is sent: a restart reveals this root.
+			self.store.put_verdict(&round_key(check), &root)?;
 			chain::commit_verdict(chain, &self.node.key, check.subject, commitment).await?;
 			self.committed.insert(round, root);
 			tracing::info!(subject = ?check.subject, commits_until = check.commits_until, "verdict committed");
@@ -258,6 +563,7 @@ impl Verifier {
 		}
 		chain::reveal_verdict(chain, &self.node.key, check.subject, root, salt).await?;
 		self.committed.remove(&round);
+		self.store.remove_verdict(&round_key(check))?;
 		let agrees = root == check.output_root;
 		Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
 		tracing::info!(
@@ -279,6 +585,98 @@ mod tests {
 		inputs::gemm_inputs,
 		mlp::Model,
 	};
+	use cinder_primitives::merkle;
+
+	/// A data server over a fresh store holding `blob` under `root` in 32-byte tiles; its URL.
+	async fn serving(name: &str, root: &[u8; 32], blob: &[u8]) -> String {
+		let dir = std::env::temp_dir().join(format!("cinder-spot-{name}-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		let store = crate::store::Store::open(dir).unwrap();
+		store.put_output(root, blob, challenge::PART_BYTES).unwrap();
+		let server =
+			crate::server::DataServer::new(Some(store), Arc::new(Metrics::new()), "t".into());
+		format!("http://{}", crate::server::start("127.0.0.1:0", server).await.unwrap())
+	}
+
+	/// The spot check of a benchmark answer: an honest one holds; one whose second half is
+	/// made up (records that still prove against its root) is caught; parts nobody serves,
+	/// and parts that do not prove against the answer, are reported as such.
+	#[tokio::test(flavor = "multi_thread")]
+	async fn a_spot_check_passes_an_honest_answer_and_catches_a_made_up_one() {
+		let backend = Backend::Cpu { threads: 2 };
+		let metrics = Metrics::new();
+		let fetcher = Fetcher::default();
+		let seed = [3; 32];
+		let parts = 40u64;
+		let honest =
+			challenge::answer(&backend, &seed, parts * challenge::GEMM.macs(), |_, _| {}).unwrap();
+		let url = serving("honest", &honest.root, &honest.parts).await;
+		let work_units = parts * challenge::GEMM.macs();
+		let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+		let spot = |endpoint, answer, draw| SpotCheck {
+			endpoint,
+			seed: &seed,
+			work_units,
+			answer,
+			draw,
+			deadline,
+		};
+		for draw in [[1; 32], [2; 32]] {
+			let found =
+				spot_check_answer(&fetcher, &backend, &metrics, spot(&url, &honest.root, draw));
+			assert_eq!(found.await.unwrap(), SpotOutcome::Holds);
+		}
+
+		// The first half computed, the rest made up: the blob's root is the answer.
+		let mut faked = honest.parts.clone();
+		for byte in &mut faked[(parts as usize / 2) * 32..] {
+			*byte = 0x5a;
+		}
+		let faked_root = merkle::tiles_root(&faked, challenge::PART_BYTES);
+		let url = serving("faked", &faked_root, &faked).await;
+		for draw in [[1; 32], [2; 32], [3; 32]] {
+			let found =
+				spot_check_answer(&fetcher, &backend, &metrics, spot(&url, &faked_root, draw));
+			assert!(
+				matches!(found.await.unwrap(), SpotOutcome::Differs { part, .. } if part >= parts / 2),
+				"a made-up part is drawn (a half of the parts: missed with 2⁻¹⁶)"
+			);
+		}
+
+		// Nobody serves the answer; a server with other records under its root.
+		let nobody = format!("http://127.0.0.1:{}", {
+			let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+			listener.local_addr().unwrap().port()
+		});
+		let found =
+			spot_check_answer(&fetcher, &backend, &metrics, spot(&nobody, &honest.root, [1; 32]));
+		assert!(matches!(found.await.unwrap(), SpotOutcome::NotServed { .. }));
+		let url = serving("other", &honest.root, &faked).await;
+		let found =
+			spot_check_answer(&fetcher, &backend, &metrics, spot(&url, &honest.root, [1; 32]));
+		assert!(matches!(found.await.unwrap(), SpotOutcome::BadProof { .. }));
+
+		// A server that takes connections and never answers holds the check only until its
+		// deadline.
+		let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+		let url = format!("http://{}", tarpit.local_addr().unwrap());
+		let started = tokio::time::Instant::now();
+		let spot = SpotCheck {
+			endpoint: &url,
+			seed: &seed,
+			work_units,
+			answer: &honest.root,
+			draw: [1; 32],
+			deadline: started + Duration::from_millis(700),
+		};
+		let found = spot_check_answer(&fetcher, &backend, &metrics, spot).await.unwrap();
+		assert!(matches!(found, SpotOutcome::NotServed { .. }), "{found:?}");
+		let waited = started.elapsed();
+		assert!(
+			waited >= Duration::from_millis(650) && waited < Duration::from_secs(3),
+			"{waited:?}"
+		);
+	}
 
 	#[test]
 	fn a_claimed_gemm_output_holds_only_when_right() {
@@ -286,14 +684,14 @@ mod tests {
 		let (a, b) = gemm_inputs([4; 32], shape.m, shape.n, shape.k);
 		let right = output::i32_bytes(&gemm::naive(&a, &b, shape));
 		let work = Work::Gemm { shape, a, b };
-		assert!(gemm_output_holds(&work, &right, [1; 32]));
+		assert!(gemm_output_holds(&work, &right, [1; 32], 2));
 		let mut wrong = right.clone();
 		wrong[17] ^= 0x40;
-		assert!(!gemm_output_holds(&work, &wrong, [1; 32]));
-		assert!(!gemm_output_holds(&work, &right[..right.len() - 4], [1; 32]), "one short");
-		assert!(!gemm_output_holds(&work, &right[1..], [1; 32]), "no whole i32");
+		assert!(!gemm_output_holds(&work, &wrong, [1; 32], 2));
+		assert!(!gemm_output_holds(&work, &right[..right.len() - 4], [1; 32], 2), "one short");
+		assert!(!gemm_output_holds(&work, &right[1..], [1; 32], 2), "no whole i32");
 		let mlp =
 			Work::Mlp { layers: Model::seeded([1; 32], &[(4, 4)]).layers, x: vec![0; 4], batch: 1 };
-		assert!(!gemm_output_holds(&mlp, &right, [1; 32]), "not a GEMM");
+		assert!(!gemm_output_holds(&mlp, &right, [1; 32], 2), "not a GEMM");
 	}
 }

@@ -120,6 +120,58 @@ impl Work {
 		}
 	}
 
+	/// Rows of its output and bytes per row: every kernel's output is row-major (a GEMM's rows
+	/// of C, an MLP's output rows, a render tile's rows of pixels).
+	pub fn output_rows(&self) -> (usize, usize) {
+		match self {
+			Work::Gemm { shape, .. } => (shape.m, shape.n * 4),
+			Work::Mlp { layers, batch, .. } => (*batch, layers.last().map_or(0, |l| l.outputs)),
+			Work::Render(tile) => (tile.height as usize, tile.width as usize * 4),
+		}
+	}
+
+	/// Work whose output is the band of whole rows of this work's output covering bytes
+	/// `range`, and where `range` starts in that band's output. Each output row depends only on
+	/// its own inputs (a GEMM's row of A, an MLP's input row, a render row's points), so a
+	/// verifier could recompute a sampled tile at the cost of its rows. `None` for a `range` empty
+	/// or past the output. (The building block of tile sampling, which `verify` does not use
+	/// yet: a sampled tile can miss a partial fake, and the chain's disputes and faults are not
+	/// yet made for verdicts that may differ between honest members.)
+	pub fn rows_covering(&self, range: std::ops::Range<usize>) -> Option<(Work, usize)> {
+		let (rows, row_bytes) = self.output_rows();
+		if range.is_empty() || range.end > rows.saturating_mul(row_bytes) {
+			return None;
+		}
+		let first = range.start / row_bytes;
+		let end = range.end.div_ceil(row_bytes);
+		let band = end - first;
+		let work = match self {
+			Work::Gemm { shape, a, b } => Work::Gemm {
+				shape: Shape { m: band, ..*shape },
+				a: a.get(first * shape.k..end * shape.k)?.to_vec(),
+				b: b.clone(),
+			},
+			Work::Mlp { layers, x, .. } => {
+				let inputs = layers.first().map_or(0, |l| l.inputs);
+				let x = x.get(first * inputs..end * inputs)?.to_vec();
+				Work::Mlp { layers: layers.clone(), x, batch: band }
+			}
+			Work::Render(tile) => {
+				// Row y of the band is row y + first of the tile: move the centre so that
+				// `Tile::point` gives the same points (all wrapping, as `point` is).
+				let shift = (first as i32)
+					.wrapping_sub((tile.height / 2) as i32)
+					.wrapping_add((band / 2) as i32);
+				Work::Render(Tile {
+					height: band as u32,
+					center_im: tile.center_im.wrapping_sub(shift.wrapping_mul(tile.step)),
+					..*tile
+				})
+			}
+		};
+		Some((work, range.start - first * row_bytes))
+	}
+
 	/// Runs it on `backend`: the output bytes a receipt commits to (i32 or u32 little-endian,
 	/// or i8).
 	pub fn run(&self, backend: &Backend) -> Result<Vec<u8>, GpuError> {
@@ -134,7 +186,60 @@ impl Work {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::mlp::Model;
+	use crate::{mlp::Model, render::ONE};
+
+	/// A band of rows recomputes exactly the bytes of the whole output it covers, for every
+	/// kernel, at ranges inside one row, across rows, and at the ends.
+	#[test]
+	fn a_band_of_rows_gives_the_bytes_it_covers() {
+		let backend = Backend::Cpu { threads: 2 };
+		let works = [
+			Work::seeded_gemm([1; 32], Shape { m: 23, n: 9, k: 17 }),
+			Work::seeded_mlp([2; 32], Model::seeded([3; 32], &[(12, 20), (20, 7)]).layers, 19),
+			Work::Render(Tile {
+				width: 13,
+				height: 21,
+				max_iterations: 50,
+				center_re: -ONE / 2,
+				center_im: ONE / 7,
+				step: ONE / 9,
+			}),
+			// An odd height and a centre near the wrap of i32.
+			Work::Render(Tile {
+				width: 8,
+				height: 10,
+				max_iterations: 20,
+				center_re: 3,
+				center_im: i32::MAX - 5,
+				step: 1 << 20,
+			}),
+		];
+		for work in works {
+			let whole = work.run(&backend).unwrap();
+			let len = whole.len();
+			let (_, row_bytes) = work.output_rows();
+			for range in [
+				0..1,
+				0..len,
+				3..row_bytes,
+				row_bytes - 1..row_bytes + 2,
+				len - 5..len,
+				7..7 + len / 3,
+			] {
+				let (band, offset) = work.rows_covering(range.clone()).unwrap();
+				let bytes = band.run(&backend).unwrap();
+				assert_eq!(
+					&bytes[offset..offset + range.len()],
+					&whole[range.clone()],
+					"{:?} bytes {range:?}",
+					work.kernel()
+				);
+				assert!(band.work_units() <= work.work_units());
+			}
+			assert!(work.rows_covering(len..len + 1).is_none());
+			assert!(work.rows_covering(4..4).is_none());
+		}
+	}
 
 	#[test]
 	fn inline_inputs_must_have_the_specs_size() {

@@ -243,14 +243,16 @@ async fn expected_output(at: &At, job: u64, stage: u8) -> (Vec<u8>, [u8; 32]) {
 	(bytes, root)
 }
 
-/// Registers `suri` as a worker of 1 µIB at 0.5 CNDR per IBM hosting model 0, its data server
-/// at `port`; waits for Alice to confirm its IB.
+/// Registers `suri` as a worker of 1 µIB at 0.5 CNDR per IBM hosting model 0, its data in
+/// `data` and its data server at `port`; runs it there until Alice confirms its IB (she
+/// spot-checks the answer's parts that its data server serves), then stops it.
 async fn register_worker(
 	node: &DevNode,
 	chain: &Chain,
 	verifier: &Background,
 	suri: &str,
 	port: u16,
+	data: &std::path::Path,
 ) -> String {
 	let endpoint = format!("http://127.0.0.1:{port}");
 	let register = [
@@ -265,16 +267,20 @@ async fn register_worker(
 		"0",
 		"--endpoint",
 		&endpoint,
+		"--data-dir",
+		data.to_str().unwrap(),
 	];
 	let output = node.worker(&register);
 	let report = text(&output);
 	assert!(output.status.success(), "{report}\n--- node ---\n{}", node.process.log_tail());
+	let serving = spawn_run(node, &format!("{}-answer", &suri[2..]), suri, data, port, &[]);
 	let (_, who) = key(suri);
-	let confirmed = wait_for(150, &format!("{suri}'s IB confirmed"), &[verifier], || async {
-		confirmed_ib(&chain.at_best().await.unwrap(), &who).await
-	})
-	.await;
-	assert_eq!(confirmed, (1, true), "1 µIB, checked by Alice's recomputation");
+	let confirmed =
+		wait_for(150, &format!("{suri}'s IB confirmed"), &[verifier, &serving], || async {
+			confirmed_ib(&chain.at_best().await.unwrap(), &who).await
+		})
+		.await;
+	assert_eq!(confirmed, (1, true), "1 µIB, checked by Alice's spot checks");
 	report
 }
 
@@ -344,26 +350,44 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	let (_, dave) = key("//Dave");
 	sample_everything(&chain, &alice).await;
 
-	let output =
-		node.worker(&["register", "--role", "verifier", "--suri", "//Alice", "--ib-micro", "1"]);
+	let verifier_port = free_port();
+	let alice_data = std::env::temp_dir().join(format!("cinder-e2e-alice-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&alice_data);
+	let output = node.worker(&[
+		"register",
+		"--role",
+		"verifier",
+		"--suri",
+		"//Alice",
+		"--ib-micro",
+		"1",
+		"--endpoint",
+		&format!("http://127.0.0.1:{verifier_port}"),
+		"--data-dir",
+		alice_data.to_str().unwrap(),
+	]);
 	assert!(output.status.success(), "{}", text(&output));
 	assert!(text(&output).contains("verifier bond: 100 CNDR held"), "{}", text(&output));
+	assert!(text(&output).contains("Start `cinder-worker verify` now"), "{}", text(&output));
 	// Alice's verifier takes its flags from a config file.
-	let verifier_port = free_port();
 	let config = std::env::temp_dir().join(format!("cinder-e2e-alice-{}.toml", std::process::id()));
 	std::fs::write(
 		&config,
 		format!(
-			"[verify]\nsuri = \"//Alice\"\npoll-ms = 500\nlisten = \"127.0.0.1:{verifier_port}\"\n"
+			"[verify]\nsuri = \"//Alice\"\npoll-ms = 500\nlisten = \"127.0.0.1:{verifier_port}\"\n\
+			 data-dir = \"{}\"\n",
+			alice_data.display()
 		),
 	)
 	.unwrap();
 	let verifier =
 		node.spawn_worker("alice-verify", &["verify", "--config", config.to_str().unwrap()]);
 
-	// Ferdie: register, bond, answer; Alice checks the answer.
+	// Ferdie: register, bond, answer; Alice spot-checks the answer.
 	let ferdie_port = free_port();
-	let report = register_worker(&node, &chain, &verifier, "//Ferdie", ferdie_port).await;
+	let data = std::env::temp_dir().join(format!("cinder-e2e-ferdie-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&data);
+	let report = register_worker(&node, &chain, &verifier, "//Ferdie", ferdie_port, &data).await;
 	for line in ["registered", "S(n) =", "bonded", "answered"] {
 		assert!(report.contains(line), "no `{line}` in\n{report}");
 	}
@@ -404,8 +428,6 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	}
 
 	// Ferdie computes and stores all three, and is killed before submitting any.
-	let data = std::env::temp_dir().join(format!("cinder-e2e-ferdie-{}", std::process::id()));
-	let _ = std::fs::remove_dir_all(&data);
 	let first_run = spawn_run(
 		&node,
 		"ferdie-run-killed",
@@ -460,9 +482,9 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 
 	// Dave joins; a two-stage pipeline runs on Ferdie and Dave.
 	let dave_port = free_port();
-	register_worker(&node, &chain, &verifier, "//Dave", dave_port).await;
 	let dave_data = std::env::temp_dir().join(format!("cinder-e2e-dave-{}", std::process::id()));
 	let _ = std::fs::remove_dir_all(&dave_data);
+	register_worker(&node, &chain, &verifier, "//Dave", dave_port, &dave_data).await;
 	let dave_run = spawn_run(&node, "dave-run", "//Dave", &dave_data, dave_port, &[]);
 	// Charlie submits it with `job submit`: its input is the render job's output (48 rows of
 	// 256 bytes), fetched from Ferdie's data server by URI and hash.

@@ -84,9 +84,14 @@ async function startAll() {
   // meets a running committee.
   await Promise.all(VERIFIERS.map(async ([name, node]) => {
     const url = nodes[node];
-    await runToEnd(['--url', url, 'register', '--role', 'verifier', '--suri', ACCOUNTS[name], '--ib-micro', '1'],
+    // `verify` serves the answer's parts from the data dir `register` kept them in, at the
+    // endpoint registered: the other verifiers spot-check them.
+    const port = await freePort();
+    const data = path.join(dir, `${name.toLowerCase()}-data`);
+    await runToEnd(['--url', url, 'register', '--role', 'verifier', '--suri', ACCOUNTS[name], '--ib-micro', '1',
+      '--endpoint', `http://127.0.0.1:${port}`, '--data-dir', data],
       path.join(dir, `operator-${name.toLowerCase()}-register.log`));
-    start(name, url, ['verify', '--suri', ACCOUNTS[name], '--listen', `127.0.0.1:${await freePort()}`]);
+    start(name, url, ['verify', '--suri', ACCOUNTS[name], '--listen', `127.0.0.1:${port}`, '--data-dir', data]);
     say(0, `${name}'s Verifier node registered and verifying on ${node}'s node`);
   }));
   // Workers: benchmark, register with the measured IB, bond S(n), answer the challenge; run.
@@ -94,7 +99,8 @@ async function startAll() {
     const url = nodes[node];
     const port = await freePort();
     await runToEnd(['--url', url, 'register', '--suri', ACCOUNTS[name], '--price', '0.5', '--endpoint', `http://127.0.0.1:${port}`,
-      '--background-jobs', '--committed-memory-mib', '1024'], path.join(dir, `operator-${name.toLowerCase()}-register.log`));
+      '--data-dir', path.join(dir, `${name.toLowerCase()}-data`), '--background-jobs', '--committed-memory-mib', '1024'],
+      path.join(dir, `operator-${name.toLowerCase()}-register.log`));
     start(name, url, ['run', '--suri', ACCOUNTS[name], '--listen', `127.0.0.1:${port}`,
       '--data-dir', path.join(dir, `${name.toLowerCase()}-data`), ...extra]);
     say(0, `${name} registered and running on ${node}'s node${extra.length ? ` (${extra.join(' ')})` : ''}`);

@@ -6,10 +6,16 @@
 //!
 //! - **IB**, compute capacity, fixed point at 10⁻⁶ IB. A claimed IB is in force only after a
 //!   **timed benchmark challenge**: the registry draws a seed from BABE randomness and sizes the
-//!   workload so that the claimed IB needs about `challenge_seconds`; an answer (the output
-//!   commitment) must come before `challenge_window` blocks have passed, and a late or missing
-//!   one rejects the claim. A timely answer goes to [`Config::BenchmarkProofs`] (the
-//!   verification pallet), where a committee of verifiers always recomputes it: their word comes
+//!   workload so that the claimed IB needs about `challenge_seconds`; an answer (the Merkle root
+//!   over the records of the workload's parts, runs of 256³ int8 GEMMs) must come before
+//!   `challenge_window` blocks have passed, and a late or missing one rejects the claim. A
+//!   timely answer goes to [`Config::BenchmarkProofs`] (the verification pallet), where a
+//!   committee of verifiers (never the node itself) always checks it: each member recomputes a
+//!   few parts it draws after the answer is in, fetched with their Merkle proofs from the node's
+//!   data server (`cinder-worker verify`: 16 of at most 2²⁰ parts), so a check costs at most
+//!   16/2²⁰ of the challenge whatever the IB claimed (under a second at 1 IB for the largest),
+//!   and a node that did a fraction `f` of the parts passes a member with probability `f¹⁶`;
+//!   their word comes
 //!   back through [`BenchmarkOutcomes`] and confirms the claim (`independently_checked: true`)
 //!   or rejects it as wrong. When no serving verifier checks it, the claim is not confirmed
 //!   (`IbRejected` with reason `Unverifiable`), except on a development chain that explicitly

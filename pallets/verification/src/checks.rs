@@ -38,27 +38,30 @@ pub enum Outcome {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Up to `size` verifiers for `subject` (fewer only when fewer serve), none of `excluded`,
-	/// drawn with `seed` from the serving set; `round` separates the draws of one check.
-	/// Entries that stopped serving since the set was last brought up to date are passed
-	/// over: the draw visits at most `size + excluded.len() + DRAW_SLACK` entries.
+	/// Up to `size` verifiers for `subject` (fewer only when fewer serve), neither `worker`
+	/// (whose claim it is: a Verifier node's own benchmark answer is checked by others) nor
+	/// any of `excluded`, drawn with `seed` from the serving set; `round` separates the draws
+	/// of one check. Entries that stopped serving since the set was last brought up to date
+	/// are passed over: the draw visits at most `size + excluded.len() + 1 + DRAW_SLACK`
+	/// entries.
 	pub(crate) fn draw_members(
 		seed: &[u8; 32],
 		subject: &Subject,
 		round: u8,
 		size: u32,
+		worker: &T::AccountId,
 		excluded: &[T::AccountId],
 	) -> BoundedVec<Member<T::AccountId>, T::MaxCommitteeSize> {
 		let check_seed = sp_io::hashing::blake2_256(&(seed, subject, round).encode());
 		let size = size.min(T::MaxCommitteeSize::get()) as usize;
-		let visits = size.saturating_add(excluded.len()).saturating_add(DRAW_SLACK as usize);
+		let visits = size.saturating_add(excluded.len()).saturating_add(1 + DRAW_SLACK as usize);
 		let mut members = Vec::with_capacity(size);
 		for index in Shuffle::new(&check_seed, 0, T::Verifiers::serving_count()).take(visits) {
 			if members.len() == size {
 				break;
 			}
 			let Some(who) = T::Verifiers::serving_at(index) else { continue };
-			if excluded.contains(&who) {
+			if who == *worker || excluded.contains(&who) {
 				continue;
 			}
 			let Some(stash) = T::Verifiers::serving_stash(&who) else { continue };
@@ -149,7 +152,9 @@ impl<T: Config> Pallet<T> {
 		let size = Self::params().dispute_committee_size as u32;
 		// Randomness exists once a block was built, as it did when the claim was sampled.
 		let members = match Self::seed() {
-			Some((seed, _)) => Self::draw_members(&seed, &subject, 1, size, &check.dismissed),
+			Some((seed, _)) => {
+				Self::draw_members(&seed, &subject, 1, size, &check.worker, &check.dismissed)
+			}
 			None => BoundedVec::new(),
 		};
 		if members.is_empty() {
@@ -393,7 +398,8 @@ impl<T: Config> Pallet<T> {
 		excluded.extend(check.dismissed.iter().cloned());
 		let round = check.redraws.saturating_add(2);
 		let seats = dismissed.len() as u32;
-		let replacements = Self::draw_members(&seed, &subject, round, seats, &excluded);
+		let replacements =
+			Self::draw_members(&seed, &subject, round, seats, &check.worker, &excluded);
 		if replacements.len() < dismissed.len() {
 			return Self::void(subject, check, UnverifiableReason::Silent);
 		}
@@ -488,6 +494,11 @@ impl<T: Config> Pallet<T> {
 		for member in earlier.chain(check.members.iter()) {
 			match (member.vote, right) {
 				(Vote::Agree, true) | (Vote::Disagree, false) => Self::credit(&member.who, 1, 0),
+				// A benchmark answer is refuted when its node does not serve the parts a
+				// verifier draws, and the node chooses whom it serves: refuting an answer that
+				// is then cleared earns nothing but is no fault, or a node could have honest
+				// verifiers slashed at will. Agreeing with a wrong answer always is.
+				(Vote::Disagree, true) if matches!(subject, Subject::Benchmark { .. }) => {}
 				(Vote::Agree, false) | (Vote::Disagree, true) => {
 					Self::fault(subject, member, VerifierFault::WrongVerdict)
 				}

@@ -84,7 +84,8 @@ impl<T: Config> Pallet<T> {
 					T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()),
 				);
 			} else {
-				let committee = Self::draw_members(&seed, &entry.subject, 0, size, &[]);
+				let committee =
+					Self::draw_members(&seed, &entry.subject, 0, size, &entry.worker, &[]);
 				if committee.is_empty() {
 					// No verifier serves: only a development chain accepts the claim.
 					if params.accept_without_verifiers {

@@ -54,6 +54,10 @@ impl<T: Config> Pallet<T> {
 			}
 			ensure!(!check.members.is_empty(), "a round without a committee");
 			ensure!(
+				check.members.iter().chain(check.earlier.iter()).all(|m| m.who != check.worker),
+				"a claim's worker seated on its own check"
+			);
+			ensure!(
 				check.members.iter().all(|m| !check.dismissed.contains(&m.who)),
 				"a dismissed verifier seated again"
 			);

@@ -3,7 +3,7 @@
 //! Validators check workers' proof-of-work receipts by redundant sampling: randomness from a
 //! block after a receipt's inclusion (BABE's VRF output) decides whether it is sampled, a
 //! committee of verifiers drawn from those that *serve* (Verifier nodes of active validators,
-//! on time with their heartbeats) recompute or check it (Freivalds' test for GEMM, Merkle tile
+//! on time with their heartbeats; never the claim's own node) recompute or check it (Freivalds' test for GEMM, Merkle tile
 //! sampling for large outputs), and their verdicts accept it or open a dispute that a larger
 //! committee decides by a majority of its seats. Unsampled receipts are accepted when the
 //! challenge window ends.
@@ -19,8 +19,9 @@
 //! keeps it off.
 //!
 //! Answers to the node registry's benchmark challenges go the same way, as claims of their own
-//! ([`Subject::Benchmark`]), except that they are always sampled: a committee recomputes the
-//! seeded workload, and its word comes back to the registry ([`BenchmarkOutcomes`]) and
+//! ([`Subject::Benchmark`]), except that they are always sampled: a committee checks the
+//! seeded workload (each member recomputes parts of it it draws itself, proved against the
+//! answer), and its word comes back to the registry ([`BenchmarkOutcomes`]) and
 //! confirms the claimed IB as independently checked, rejects it (no slash: the node may not be
 //! bonded yet), or leaves it unconfirmed when unverifiable.
 //!
@@ -75,7 +76,10 @@
 //!    is reported through [`VerifierOffences`] against the validator stash recorded when it
 //!    was seated (the runtime reports it to pallet-offences, so pallet-staking may slash and
 //!    disable the validator). Verdicts that match the outcome earn credits. An unverifiable
-//!    claim earns nobody credit.
+//!    claim earns nobody credit. One exception: refuting a benchmark answer that is then
+//!    cleared is no fault (and earns nothing), because verifiers refute an answer whose parts
+//!    its node does not serve them, and the node chooses whom it serves; agreeing with an
+//!    answer that is rejected is a fault as for a receipt.
 //!
 //! ## Verifiers answer for their seats
 //! A committee records each member's stash when it draws it, and a fault is answered by the

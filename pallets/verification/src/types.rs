@@ -394,7 +394,8 @@ pub enum UnverifiableReason {
 	Debug,
 )]
 pub enum VerifierFault {
-	/// Its verdict was on the losing side.
+	/// Its verdict was on the losing side (except a refutation of a benchmark answer that is
+	/// then cleared: whether the node served its parts to a verifier is the node's choice).
 	WrongVerdict,
 	/// It revealed no verdict before the deadline (committed or not).
 	Silent,

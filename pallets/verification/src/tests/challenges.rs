@@ -137,3 +137,66 @@ fn a_silent_verifier_cannot_confirm_a_garbage_answer() {
 			);
 		});
 }
+
+/// A Verifier node's own benchmark answer is never put to itself: with it the only verifier,
+/// nobody is drawn (a development chain then accepts unchecked, and no other chain confirms);
+/// with others serving, the committees of every round, dispute included, are drawn from them.
+#[test]
+fn a_verifier_never_sits_on_the_check_of_its_own_answer() {
+	const OWN: AccountId = 101;
+	let answered_by_own = || {
+		assert_eq!(
+			Verification::answer_submitted(&OWN, CHALLENGE, ANSWER),
+			Ok(cinder_primitives::ProofPlan::Pending)
+		);
+		run_to(1 + WINDOW);
+	};
+	ExtBuilder::default().verifiers(&[OWN]).build_and_execute(|| {
+		answered_by_own();
+		assert!(Checks::<Test>::get(ANSWERED).is_none(), "nobody but itself to draw");
+		assert_eq!(word(), vec![(OWN, CHALLENGE, ProofCheck::Unverifiable)]);
+	});
+	ExtBuilder::default().verifiers(&[OWN, 102, 103]).build_and_execute(|| {
+		answered_by_own();
+		let first = committee();
+		assert_eq!(first.len(), 2);
+		assert!(!first.contains(&OWN), "{first:?}");
+		// A disagreement: the dispute is drawn from the others too (all that are left).
+		all_say([0xbb; 32]);
+		let dispute = committee();
+		assert!(!dispute.is_empty() && !dispute.contains(&OWN), "{dispute:?}");
+	});
+}
+
+/// A node can withhold its answer's parts from the verifiers it chooses: a sampling member
+/// that refuted an answer the dispute then clears earns nothing and is not faulted, while a
+/// member that agreed with an answer the dispute rejects is.
+#[test]
+fn refuting_an_answer_that_is_cleared_is_no_fault_but_agreeing_with_a_wrong_one_is() {
+	ExtBuilder::default().build_and_execute(|| {
+		answered();
+		let first = committee();
+		// One member refutes (its parts were withheld), the other agrees: a dispute.
+		vote(
+			ANSWERED,
+			&[(first[0], Verdict::Commitment([0xbb; 32])), (first[1], Verdict::Commitment(ANSWER))],
+		);
+		all_say(ANSWER);
+		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Verified)]);
+		assert!(world(|w| w.offences.is_empty()), "{:?}", world(|w| w.offences.clone()));
+	});
+	ExtBuilder::default().build_and_execute(|| {
+		answered();
+		let first = committee();
+		vote(
+			ANSWERED,
+			&[(first[0], Verdict::Commitment([0xbb; 32])), (first[1], Verdict::Commitment(ANSWER))],
+		);
+		all_say([0xbb; 32]);
+		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Wrong)]);
+		assert_eq!(
+			world(|w| w.offences.clone()),
+			vec![(first[1], crate::VerifierFault::WrongVerdict, ANSWERED)]
+		);
+	});
+}
