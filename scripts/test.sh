@@ -13,8 +13,12 @@
 #   4. the worker's GEMM bench at n = 256 (naive, CPU twin, the WGSL kernels on lavapipe,
 #      Freivalds; every kernel must match the naive one and Freivalds accept it; the figures
 #      come from the full run, n up to 1024);
-#   5. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
-#   6. the polkadot.js tests against a fresh dev node: scripts/js/merkle.mjs (the output-tile
+#   5. the worker's verifier-share bench, quick (GEMM at n = 256, the MLP and render benches,
+#      a 64-part challenge): each check's cost against the work it checks, and the verifier
+#      compute per unit of worker compute at the default parameters, which must stay within
+#      5 % for GEMM receipts and benchmark claims;
+#   6. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
+#   7. the polkadot.js tests against a fresh dev node: scripts/js/merkle.mjs (the output-tile
 #      Merkle root that job_result.mjs checks results with, against the chain's vectors),
 #      scripts/js/smoke.mjs (runtime version,
 #      Alice → Bob transfer to finality with exact balances, staking.validators lists Alice),
@@ -44,11 +48,11 @@
 #      cannot confirm a garbage benchmark answer for 10,000 IB: Unverifiable) and
 #      scripts/js/attack_fake_verifiers.mjs (24 bonded-then-chilled candidates cannot register
 #      Verifier nodes nor sit on committees; receipts with random roots are never accepted);
-#   7. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
+#   8. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
 #      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
 #      job of every workload and class submitted through polkadot.js, a pipeline over both
 #      workers) until a reward epoch settles paying the workers;
-#   8. scripts/zombienet.sh: zombienet/cinder-network.zndsl, four validators with verifiers and
+#   9. scripts/zombienet.sh: zombienet/cinder-network.zndsl, four validators with verifiers and
 #      three workers (one lying) through the flows of zombienet/js (about 10 minutes).
 # Fails on the first failing step. Prints the time of each step.
 set -euo pipefail
@@ -80,6 +84,10 @@ done_step
 
 step "worker GEMM bench at n = 256 (CPU naive, CPU twin, WGSL naive and tiled on lavapipe, Freivalds; asserts they agree)"
 cargo bench -p cinder-worker --bench gemm -- 256
+done_step
+
+step "verifier share bench, quick (verifier compute per unit of worker compute at the default parameters; fails above 5 % for GEMM receipts and benchmark claims)"
+cargo bench -p cinder-worker --bench verifier_share -- --quick
 done_step
 
 step "pallet benchmarks as tests (runtime-benchmarks)"

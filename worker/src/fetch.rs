@@ -22,6 +22,16 @@ use crate::{
 /// How long one fetch may take, connecting included.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Whether `endpoint` names this machine only (a loopback address or `localhost`): nobody on
+/// another machine can fetch from it.
+pub fn is_local(endpoint: &str) -> bool {
+	let Ok(uri) = endpoint.parse::<Uri>() else { return false };
+	let Some(host) = uri.host() else { return false };
+	let host = host.trim_start_matches('[').trim_end_matches(']');
+	host.eq_ignore_ascii_case("localhost")
+		|| host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Why bytes could not be had.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum FetchError {
@@ -232,6 +242,16 @@ mod tests {
 
 	use super::*;
 	use crate::{metrics::Metrics, server, store::Store};
+
+	#[test]
+	fn a_loopback_endpoint_is_local() {
+		for local in ["http://127.0.0.1:8080", "http://localhost:8081", "http://[::1]:8080"] {
+			assert!(is_local(local), "{local}");
+		}
+		for remote in ["http://203.0.113.7:8080", "http://worker.example:80", "not a uri"] {
+			assert!(!is_local(remote), "{remote}");
+		}
+	}
 
 	fn temp_store(name: &str) -> Store {
 		let dir = std::env::temp_dir().join(format!("cinder-fetch-{name}-{}", std::process::id()));

@@ -49,6 +49,7 @@ pub mod job;
 pub mod metrics;
 pub mod mlp;
 pub mod output;
+pub mod proofs;
 pub mod render;
 pub mod rounds;
 pub mod runner;

@@ -428,6 +428,14 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 		chain::Role::Worker => "http://127.0.0.1:8080".into(),
 		chain::Role::Verifier { .. } => "http://127.0.0.1:8081".into(),
 	});
+	if cinder_worker::fetch::is_local(&endpoint) {
+		tracing::warn!(
+			"{endpoint} is reachable from this machine only: verifiers on other machines cannot \
+			 fetch the challenge answer's parts from it and refute the answer, and workers cannot \
+			 fetch outputs. On a network of several machines, pass `--endpoint http://<an \
+			 address they reach>:<port>`"
+		);
+	}
 	let chain = connect(url).await?;
 	let backend = Backend::open(kind)?;
 	let claimed_ib = match args.ib_micro {

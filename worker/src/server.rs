@@ -10,11 +10,15 @@
 //!
 //! Blobs are content addressed: whoever fetches one checks it against the root the chain
 //! holds ([`crate::fetch`]), so a server can withhold bytes but never pass off wrong ones.
+//!
+//! Requests are answered off the async runtime's threads, which the node's heartbeats and
+//! rounds share, [`BLOCKING_REQUESTS`] at a time; a tile's proof comes from the output's Merkle
+//! tree, built once and kept ([`Trees`], up to [`TREE_BUDGET`]), and only the tile itself is
+//! read. So a flood of tile requests costs a lookup each, not a pass over the whole output.
 //! `verify --listen` serves `/health` and `/metrics` only.
 
 use std::{convert::Infallible, sync::Arc};
 
-use cinder_primitives::merkle;
 use http_body_util::Full;
 use hyper::{
 	body::{Bytes, Incoming},
@@ -24,12 +28,19 @@ use hyper::{
 	Method, Request, Response, StatusCode,
 };
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::Semaphore};
 
 use crate::{
 	metrics::Metrics,
+	proofs::{Tree, Trees},
 	store::{hex, unhex, Store},
 };
+
+/// Requests answered at once; more wait their turn.
+pub const BLOCKING_REQUESTS: usize = 4;
+/// Bytes of Merkle trees kept (a benchmark answer's 2²⁰ records: 64 MiB; a 256 MiB output in
+/// 16 KiB tiles: 1 MiB).
+pub const TREE_BUDGET: usize = 160 << 20;
 
 /// What the server answers from.
 pub struct DataServer {
@@ -39,6 +50,10 @@ pub struct DataServer {
 	metrics: Arc<Metrics>,
 	/// The node's account, shown on `/health`.
 	account: String,
+	/// The trees of the outputs whose tiles were asked for last.
+	trees: Trees,
+	/// Room for [`BLOCKING_REQUESTS`] requests at once.
+	busy: Semaphore,
 }
 
 /// A response with a body.
@@ -47,17 +62,31 @@ type Answer = Response<Full<Bytes>>;
 /// Why a request gets no output: its status and message.
 type Refusal = (StatusCode, String);
 
-/// An output as kept: its bytes and the tile size of its root.
-struct Kept {
-	root: [u8; 32],
-	bytes: Vec<u8>,
-	tile_bytes: u32,
-}
-
 impl DataServer {
 	/// A server of `store`'s outputs (if any) and `metrics`, for `account`'s node.
 	pub fn new(store: Option<Store>, metrics: Arc<Metrics>, account: String) -> Self {
-		DataServer { store, metrics, account }
+		DataServer {
+			store,
+			metrics,
+			account,
+			trees: Trees::new(TREE_BUDGET),
+			busy: Semaphore::new(BLOCKING_REQUESTS),
+		}
+	}
+
+	/// Answers `method path` on a blocking thread (reading and hashing stored outputs blocks),
+	/// [`BLOCKING_REQUESTS`] at a time.
+	pub async fn answer(self: Arc<Self>, method: Method, path: String) -> Answer {
+		let Ok(_turn) = self.busy.acquire().await else {
+			return text(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping\n".into());
+		};
+		let server = self.clone();
+		tokio::task::spawn_blocking(move || server.respond(&method, &path)).await.unwrap_or_else(
+			|error| {
+				tracing::error!("a data server request failed: {error}");
+				text(StatusCode::INTERNAL_SERVER_ERROR, "the request failed\n".into())
+			},
+		)
 	}
 
 	/// Answers `method path`.
@@ -109,36 +138,67 @@ impl DataServer {
 		json(status, &body)
 	}
 
-	/// The stored output under `root`, or why not (a status and a message).
-	fn stored(&self, root: &str) -> Result<Kept, Refusal> {
+	/// The root `root` names and the store to look for it in, or why not.
+	fn store_for(&self, root: &str) -> Result<([u8; 32], &Store), Refusal> {
 		let Some(hash) = unhex(root) else {
 			self.count("bad_request");
 			let why = format!("`{root}` is not a Merkle root: 64 hex digits\n");
 			return Err((StatusCode::BAD_REQUEST, why));
 		};
-		let missing = || (StatusCode::NOT_FOUND, format!("no output under {}\n", hex(&hash)));
-		let Some(store) = &self.store else {
-			self.count("not_found");
-			return Err(missing());
-		};
+		match &self.store {
+			Some(store) => Ok((hash, store)),
+			None => Err(self.missing(&hash)),
+		}
+	}
+
+	/// No output under `hash` (counted).
+	fn missing(&self, hash: &[u8; 32]) -> Refusal {
+		self.count("not_found");
+		(StatusCode::NOT_FOUND, format!("no output under {}\n", hex(hash)))
+	}
+
+	/// A stored output that cannot be read (logged, counted).
+	fn unreadable(&self, hash: &[u8; 32], error: std::io::Error) -> Refusal {
+		tracing::error!(root = %hex(hash), "cannot read a stored output: {error}");
+		self.count("error");
+		(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the output\n".into())
+	}
+
+	/// The stored output under `root` (kept whole, with its tile size), or why not (a status
+	/// and a message).
+	fn stored(&self, root: &str) -> Result<Vec<u8>, Refusal> {
+		let (hash, store) = self.store_for(root)?;
 		let found = store.output(&hash).and_then(|bytes| Ok((bytes, store.tile_bytes(&hash)?)));
 		match found {
-			Ok((Some(bytes), Some(tile_bytes))) => Ok(Kept { root: hash, bytes, tile_bytes }),
-			Ok(_) => {
-				self.count("not_found");
-				Err(missing())
-			}
-			Err(error) => {
-				tracing::error!(root = %hex(&hash), "cannot read a stored output: {error}");
-				self.count("error");
-				Err((StatusCode::INTERNAL_SERVER_ERROR, "cannot read the output\n".into()))
-			}
+			Ok((Some(bytes), Some(_))) => Ok(bytes),
+			Ok(_) => Err(self.missing(&hash)),
+			Err(error) => Err(self.unreadable(&hash, error)),
+		}
+	}
+
+	/// The Merkle tree of the stored output under `root` (built on the first request, then
+	/// kept) with its tile size and store, or why not.
+	fn tree(&self, root: &str) -> Result<(Tiled<'_>, Arc<Tree>), Refusal> {
+		let (hash, store) = self.store_for(root)?;
+		let found = store.tile_bytes(&hash).and_then(|tile_bytes| {
+			let Some(tile_bytes) = tile_bytes else { return Ok(None) };
+			let tree = self.trees.get(&hash, || {
+				Ok::<_, std::io::Error>(
+					store.output(&hash)?.map(|bytes| Tree::of_tiles(&bytes, tile_bytes)),
+				)
+			})?;
+			Ok(tree.map(|tree| (tile_bytes, tree)))
+		});
+		match found {
+			Ok(Some((tile_bytes, tree))) => Ok((Tiled { hash, store, tile_bytes }, tree)),
+			Ok(None) => Err(self.missing(&hash)),
+			Err(error) => Err(self.unreadable(&hash, error)),
 		}
 	}
 
 	fn blob(&self, root: &str) -> Answer {
 		match self.stored(root) {
-			Ok(Kept { bytes, .. }) => {
+			Ok(bytes) => {
 				self.count("blob");
 				self.metrics.served_bytes.inc_by(bytes.len() as u64);
 				let mut answer = Response::new(Full::new(Bytes::from(bytes)));
@@ -152,22 +212,31 @@ impl DataServer {
 	}
 
 	fn tile(&self, root: &str, index: &str) -> Answer {
-		let Kept { root: hash, bytes, tile_bytes } = match self.stored(root) {
+		let (Tiled { hash, store, tile_bytes }, tree) = match self.tree(root) {
 			Ok(found) => found,
 			Err((status, why)) => return text(status, why),
 		};
-		let leaves = merkle::tile_leaves(&bytes, tile_bytes);
-		let proof = index.parse::<usize>().ok().and_then(|i| Some((i, merkle::proof(&leaves, i)?)));
+		let proof = index.parse::<usize>().ok().and_then(|i| Some((i, tree.proof(i)?)));
 		let Some((index, proof)) = proof else {
 			self.count("bad_request");
 			return text(
 				StatusCode::NOT_FOUND,
-				format!("no tile `{index}`: the output has {} tiles, from 0\n", leaves.len()),
+				format!("no tile `{index}`: the output has {} tiles, from 0\n", tree.leaf_count()),
 			);
 		};
 		let size = tile_bytes.max(1) as usize;
-		let start = index * size;
-		let tile = &bytes[start..bytes.len().min(start + size)];
+		let tile = match store.output_part(&hash, (index as u64).saturating_mul(size as u64), size)
+		{
+			Ok(Some(tile)) => tile,
+			Ok(None) => {
+				let (status, why) = self.missing(&hash);
+				return text(status, why);
+			}
+			Err(error) => {
+				let (status, why) = self.unreadable(&hash, error);
+				return text(status, why);
+			}
+		};
 		self.count("tile");
 		self.metrics.served_bytes.inc_by(tile.len() as u64);
 		json(
@@ -175,13 +244,20 @@ impl DataServer {
 			&serde_json::json!({
 				"root": hex(&hash),
 				"index": index,
-				"tile_count": leaves.len(),
+				"tile_count": tree.leaf_count(),
 				"tile_bytes": tile_bytes,
-				"tile": hex(tile),
+				"tile": hex(&tile),
 				"proof": proof.iter().map(|step| hex(step)).collect::<Vec<_>>(),
 			}),
 		)
 	}
+}
+
+/// A stored output whose tiles are served: its root, its store, its tile size.
+struct Tiled<'a> {
+	hash: [u8; 32],
+	store: &'a Store,
+	tile_bytes: u32,
 }
 
 fn text(status: StatusCode, body: String) -> Answer {
@@ -215,8 +291,9 @@ pub async fn serve(listener: TcpListener, server: Arc<DataServer>) {
 		let server = server.clone();
 		tokio::spawn(async move {
 			let service = service_fn(move |request: Request<Incoming>| {
-				let answer = server.respond(request.method(), request.uri().path());
-				async move { Ok::<_, Infallible>(answer) }
+				let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+				let server = server.clone();
+				async move { Ok::<_, Infallible>(server.answer(method, path).await) }
 			});
 			if let Err(error) =
 				http1::Builder::new().serve_connection(TokioIo::new(stream), service).await
@@ -239,4 +316,52 @@ pub async fn start(address: &str, server: DataServer) -> anyhow::Result<std::net
 	let bound = listener.local_addr()?;
 	tokio::spawn(serve(listener, Arc::new(server)));
 	Ok(bound)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use cinder_primitives::merkle;
+	use http_body_util::BodyExt;
+
+	async fn get(server: &Arc<DataServer>, path: String) -> (StatusCode, serde_json::Value) {
+		let answer = server.clone().answer(Method::GET, path).await;
+		let status = answer.status();
+		let body = answer.into_body().collect().await.unwrap().to_bytes();
+		(status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
+	}
+
+	/// Tiles of a kept output come with proofs that verify against its root, from one tree
+	/// built on the first request and kept; past the last tile and for a root not kept, 404.
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn tiles_come_with_proofs_from_a_tree_built_once() {
+		let dir = std::env::temp_dir().join(format!("cinder-server-tiles-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		let store = Store::open(&dir).unwrap();
+		let blob: Vec<u8> = (0..1_000 * 32).map(|i| (i * 31 % 253) as u8).collect();
+		let root = merkle::tiles_root(&blob, 32);
+		store.put_output(&root, &blob, 32).unwrap();
+		let server = Arc::new(DataServer::new(Some(store), Arc::new(Metrics::new()), "t".into()));
+		for index in [0u64, 1, 500, 999] {
+			let (status, body) = get(&server, format!("/blobs/{}/tiles/{index}", hex(&root))).await;
+			assert_eq!(status, StatusCode::OK);
+			assert_eq!(body["tile_count"].as_u64(), Some(1_000));
+			let tile = crate::store::unhex_bytes(body["tile"].as_str().unwrap()).unwrap();
+			let proof: Vec<[u8; 32]> = body["proof"]
+				.as_array()
+				.unwrap()
+				.iter()
+				.map(|step| unhex(step.as_str().unwrap()).unwrap())
+				.collect();
+			assert_eq!(tile, blob[index as usize * 32..][..32]);
+			assert!(merkle::verify(&root, index, 1_000, &tile, &proof), "tile {index}");
+		}
+		assert_eq!(server.trees.roots(), vec![root], "one tree, kept");
+		let (status, _) = get(&server, format!("/blobs/{}/tiles/1000", hex(&root))).await;
+		assert_eq!(status, StatusCode::NOT_FOUND);
+		let (status, _) = get(&server, format!("/blobs/{}/tiles/0", hex(&[9; 32]))).await;
+		assert_eq!(status, StatusCode::NOT_FOUND);
+		assert_eq!(server.trees.roots(), vec![root], "nothing kept for what is not stored");
+		let _ = std::fs::remove_dir_all(&dir);
+	}
 }

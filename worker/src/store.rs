@@ -139,6 +139,26 @@ impl Store {
 		}
 	}
 
+	/// `len` bytes of the output committed to by `root` from byte `start` (fewer at its end,
+	/// none past it), if kept: read without the rest of it.
+	pub fn output_part(
+		&self,
+		root: &[u8; 32],
+		start: u64,
+		len: usize,
+	) -> io::Result<Option<Vec<u8>>> {
+		use std::io::{Read, Seek, SeekFrom};
+		let mut file = match fs::File::open(self.output_path(root)) {
+			Ok(file) => file,
+			Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+			Err(error) => return Err(error),
+		};
+		file.seek(SeekFrom::Start(start))?;
+		let mut bytes = Vec::new();
+		file.take(len as u64).read_to_end(&mut bytes)?;
+		Ok(Some(bytes))
+	}
+
 	/// Records what stage `stage` of job `job` delivers (its output kept first).
 	pub fn put_receipt(&self, job: u64, stage: u8, delivery: Delivery) -> io::Result<()> {
 		self.write(self.receipt_path(job, stage), delivery.to_line().as_bytes())

@@ -105,13 +105,11 @@ impl std::fmt::Display for TooSlow {
 
 impl std::error::Error for TooSlow {}
 
-/// A check's round: its subject, and whether it is the dispute. A member commits once per
-/// round; its commitment is kept through the round's redraws.
-type Round = (CheckSubject, bool);
-
-/// What a round's salt and stored commitment are named by: the round, the claim's worker and
-/// the root shown (a stage reassigned after a rejection is checked again under the same
-/// subject, for another worker or another root).
+/// What a round's salt, commitment and give-up are named by: the round (its subject, and
+/// whether it is the dispute; a member commits once per round, and its commitment is kept
+/// through the round's redraws), the claim's worker and the root shown (a stage reassigned
+/// after a rejection is checked again under the same subject, for another worker or another
+/// root, and must not inherit the earlier claim's verdict).
 fn round_id(check: &PendingCheck) -> Vec<u8> {
 	[&check.subject.encoded()[..], &[u8::from(check.dispute)], &check.worker.0, &check.output_root]
 		.concat()
@@ -132,11 +130,11 @@ pub struct Verifier {
 	salt_key: [u8; 32],
 	/// Roots committed and not yet revealed, by round; kept in `store` too, so a restarted
 	/// verifier reveals what it committed to, not a root computed anew.
-	committed: BTreeMap<Round, [u8; 32]>,
+	committed: BTreeMap<String, [u8; 32]>,
 	/// The node's data dir: its committed roots, its own answer's parts.
 	store: Store,
 	/// Rounds this verifier could not recompute: not tried again.
-	given_up: BTreeSet<Round>,
+	given_up: BTreeSet<String>,
 	/// Fetches a job's `Content` input, a GEMM stage's output.
 	fetcher: Fetcher,
 	/// Fetches single tiles and part records: [`PART_FETCH_TIMEOUT`] each.
@@ -207,7 +205,7 @@ impl Verifier {
 		let needs_seconds = 1.2 * work_units as f64 / units_per_second.max(1e-9);
 		// The commitment must be in a block before the phase ends: one block short.
 		let blocks_left = u64::from(check.commits_until).saturating_sub(at.block_number() + 1);
-		let left_seconds = (blocks_left * chain::block_millis(at)?) as f64 / 1000.0;
+		let left_seconds = blocks_left.saturating_mul(chain::block_millis(at)?) as f64 / 1000.0;
 		if needs_seconds > left_seconds {
 			Metrics::count(&self.metrics.checks_refused, "reason", "too_slow");
 			return Err(TooSlow { kernel, needs_seconds, left_seconds }.into());
@@ -224,11 +222,11 @@ impl Verifier {
 	/// This verifier's root for `check`, from its commitment if it made one in this run, else
 	/// recomputed; `None` (logged, not tried again) when it cannot be had.
 	async fn root(&mut self, at: &At, check: &PendingCheck) -> Option<[u8; 32]> {
-		let round = (check.subject, check.dispute);
+		let round = round_key(check);
 		if let Some(root) = self.committed.get(&round) {
 			return Some(*root);
 		}
-		match self.store.verdict(&round_key(check)) {
+		match self.store.verdict(&round) {
 			Ok(Some(root)) => return Some(root),
 			Ok(None) => {}
 			Err(error) => tracing::error!("cannot read the committed roots: {error}"),
@@ -330,9 +328,15 @@ impl Verifier {
 			&[&self.salt_key[..], b"spot-checks", &check.subject.encoded()].concat(),
 		);
 		// Fetching stops in time to commit a refutation: a node that never answers cannot
-		// keep its committee silent.
+		// keep its committee silent. A root recomputed to reveal a commitment this verifier
+		// no longer holds (its round left the best chain for a while) has until the reveal
+		// deadline.
 		let block_millis = chain::block_millis(at)?;
-		let blocks_left = u64::from(check.commits_until)
+		let until = match check.awaiting {
+			Awaiting::Commit => check.commits_until,
+			_ => check.deadline,
+		};
+		let blocks_left = u64::from(until)
 			.saturating_sub(at.block_number() + 1 + u64::from(REFUTE_BEFORE_BLOCKS));
 		let started = tokio::time::Instant::now();
 		let deadline = started + Duration::from_millis(blocks_left.saturating_mul(block_millis));
@@ -458,10 +462,11 @@ pub enum SpotOutcome {
 }
 
 /// Spot-checks a benchmark answer: [`challenge::SPOT_CHECKS`] parts drawn from `spot.draw`,
-/// each one's record fetched from the node's data server with its Merkle proof (each fetch
-/// counted into `metrics`, none waiting more than [`PART_FETCH_TIMEOUT`] or past
-/// `spot.deadline`), checked against the answer and recomputed on `backend`. Stops at the
-/// first part that fails.
+/// their records fetched at once from the node's data server with their Merkle proofs (each
+/// fetch counted into `metrics`, none waiting more than [`PART_FETCH_TIMEOUT`] or past
+/// `spot.deadline`, so a pass takes one timeout however the node serves), each checked against
+/// the answer; only when every record is had are the parts recomputed on `backend`, so a node
+/// that serves nothing costs no compute. The first part drawn that fails decides.
 pub async fn spot_check_answer(
 	fetcher: &Fetcher,
 	backend: &Backend,
@@ -469,23 +474,29 @@ pub async fn spot_check_answer(
 	spot: SpotCheck<'_>,
 ) -> Result<SpotOutcome, crate::gpu::GpuError> {
 	let parts = challenge::part_count(spot.work_units);
-	for part in challenge::spot_checks(parts, spot.draw) {
-		let until = spot.deadline.min(tokio::time::Instant::now() + PART_FETCH_TIMEOUT);
+	let drawn = challenge::spot_checks(parts, spot.draw);
+	let until = spot.deadline.min(tokio::time::Instant::now() + PART_FETCH_TIMEOUT);
+	let fetches = drawn.iter().map(|&part| async move {
 		let fetch = fetcher.tile(spot.endpoint, spot.answer, part, parts);
-		let fetched = tokio::time::timeout_at(until, fetch).await.unwrap_or_else(|_| {
+		tokio::time::timeout_at(until, fetch).await.unwrap_or_else(|_| {
 			Err(FetchError::Unreachable {
 				uri: spot.endpoint.into(),
 				reason: "no answer in time".into(),
 			})
-		});
+		})
+	});
+	let mut records = Vec::with_capacity(drawn.len());
+	for (&part, fetched) in drawn.iter().zip(futures::future::join_all(fetches).await) {
 		metrics.fetched(&fetched);
-		let claimed = match fetched {
-			Ok(record) => record,
+		match fetched {
+			Ok(record) => records.push((part, record)),
 			Err(error @ (FetchError::Unreachable { .. } | FetchError::Status { .. })) => {
 				return Ok(SpotOutcome::NotServed { part, error })
 			}
 			Err(error) => return Ok(SpotOutcome::BadProof { part, error }),
-		};
+		}
+	}
+	for (part, claimed) in records {
 		let recomputed = tokio::task::block_in_place(|| {
 			challenge::part(backend, spot.seed, spot.work_units, part, || {})
 		})?;
@@ -512,24 +523,24 @@ impl Rounds for Verifier {
 			.begin_round(chain, &self.metrics, "cinder-worker register --role verifier")
 			.await?;
 		let pending = chain::pending_checks(&at, &self.node.who).await?;
-		let open = |round: &Round| pending.iter().any(|c| (c.subject, c.dispute) == *round);
-		self.committed.retain(|round, _| open(round));
-		self.given_up.retain(|round| open(round));
 		let open_keys: BTreeSet<String> = pending.iter().map(round_key).collect();
+		self.committed.retain(|key, _| open_keys.contains(key));
+		self.given_up.retain(|key| open_keys.contains(key));
 		for (key, _) in self.store.verdicts()? {
 			if !open_keys.contains(&key) {
 				self.store.remove_verdict(&key)?;
 			}
 		}
 		self.reveal_open(chain, &at, &pending).await;
-		let mut at = at;
 		for check in pending.iter().filter(|c| c.awaiting == Awaiting::Commit) {
+			// Reveals wait for their blocks and a recomputation can take minutes: time each
+			// check from the chain as it stands now, not as it stood when the round began.
+			let at = chain.at_best().await?;
 			if let Err(error) = self.answer(chain, &at, check).await {
 				tracing::error!(subject = ?check.subject, "cannot commit a verdict: {error:#}");
 			}
-			// A recomputation can take minutes: reveal what opened meanwhile before the next,
-			// and time the next from the chain as it stands now.
-			at = chain.at_best().await?;
+			// Reveal what opened meanwhile before the next.
+			let at = chain.at_best().await?;
 			let now_pending = chain::pending_checks(&at, &self.node.who).await?;
 			self.reveal_open(chain, &at, &now_pending).await;
 		}
@@ -549,13 +560,13 @@ impl Verifier {
 
 	/// Commits this verifier's verdict on `check`, or reveals it.
 	async fn answer(&mut self, chain: &Chain, at: &At, check: &PendingCheck) -> anyhow::Result<()> {
-		let round = (check.subject, check.dispute);
+		let round = round_key(check);
 		let Some(root) = self.root(at, check).await else { return Ok(()) };
 		let salt = self.salt(check);
 		if check.awaiting == Awaiting::Commit {
 			let commitment = chain::verdict_commitment(check.subject, &self.node.who, &root, &salt);
 			// Kept before it is sent: a restart reveals this root.
-			self.store.put_verdict(&round_key(check), &root)?;
+			self.store.put_verdict(&round, &root)?;
 			chain::commit_verdict(chain, &self.node.key, check.subject, commitment).await?;
 			self.committed.insert(round, root);
 			tracing::info!(subject = ?check.subject, commits_until = check.commits_until, "verdict committed");
@@ -563,7 +574,7 @@ impl Verifier {
 		}
 		chain::reveal_verdict(chain, &self.node.key, check.subject, root, salt).await?;
 		self.committed.remove(&round);
-		self.store.remove_verdict(&round_key(check))?;
+		self.store.remove_verdict(&round)?;
 		let agrees = root == check.output_root;
 		Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
 		tracing::info!(
