@@ -6,32 +6,15 @@
 //!
 //!   cargo bench -p cinder-worker --bench gemm [-- SIZE ...]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cinder_worker::{
+	bench::best_of,
 	freivalds,
 	gemm::{self, Shape},
 	gpu::{Gpu, GpuGemm},
 	inputs::gemm_inputs,
 };
-
-/// The best run of `f`, over three runs or, for fast work, as many as fill 0.2 s (up to 500).
-fn best_of<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
-	let mut best = None::<(Duration, T)>;
-	let start = Instant::now();
-	for run in 0..500 {
-		if run >= 3 && start.elapsed() > Duration::from_millis(200) {
-			break;
-		}
-		let began = Instant::now();
-		let out = f();
-		let took = began.elapsed();
-		if best.as_ref().is_none_or(|(b, _)| took < *b) {
-			best = Some((took, out));
-		}
-	}
-	best.expect("three runs at least")
-}
 
 fn main() {
 	let sizes: Vec<usize> =

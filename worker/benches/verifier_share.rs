@@ -23,11 +23,11 @@
 //!
 //!   cargo bench -p cinder-worker --bench verifier_share [-- --quick]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cinder_worker::{
 	backend::Backend,
-	bench::bench_work,
+	bench::{bench_work, best_of},
 	challenge,
 	gemm::{self, Shape},
 	output,
@@ -68,24 +68,6 @@ fn sampling_rate(reliability: f64, minutes: f64, detection: f64) -> f64 {
 /// above the base rate: where `margin · L / (d · (L + penalty))` reaches it.
 fn economic_from_minutes(detection: f64) -> f64 {
 	BASE_RATE * detection * PENALTY_MINUTES / (SAMPLING_MARGIN - BASE_RATE * detection)
-}
-
-/// The best of three runs of `f`, or of as many as fill 0.3 s (up to 200).
-fn best_of<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
-	let mut best = None::<(Duration, T)>;
-	let start = Instant::now();
-	for run in 0..200 {
-		if run >= 3 && start.elapsed() > Duration::from_millis(300) {
-			break;
-		}
-		let began = Instant::now();
-		let out = f();
-		let took = began.elapsed();
-		if best.as_ref().is_none_or(|(b, _)| took < *b) {
-			best = Some((took, out));
-		}
-	}
-	best.expect("three runs at least")
 }
 
 /// One workload's measured check.
@@ -142,7 +124,7 @@ fn main() {
 	let threads = gemm::default_threads();
 	let backend = Backend::Cpu { threads };
 	println!("Verifier compute per unit of worker compute, CPU twin on {threads} thread(s)");
-	println!("(each time the best of 3 runs or of 0.3 s of runs; r = check ÷ work)\n");
+	println!("(each time the best of 3 runs or of 0.2 s of runs; r = check ÷ work)\n");
 
 	let mut rows = Vec::new();
 	let sizes: &[usize] = if quick { &[256] } else { &[256, 512, 1024] };

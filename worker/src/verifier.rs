@@ -365,8 +365,7 @@ impl Verifier {
 					.into());
 				}
 				refute(format!(
-					"its parts are not served and the commit phase ends at block {} ({error})",
-					check.commits_until
+					"its parts are not served and its time ends at block {until} ({error})"
 				))
 			}
 			SpotOutcome::BadProof { part, error } => {
@@ -485,9 +484,10 @@ pub async fn spot_check_answer(
 			})
 		})
 	});
+	let fetched = futures::future::join_all(fetches).await;
+	fetched.iter().for_each(|result| metrics.fetched(result));
 	let mut records = Vec::with_capacity(drawn.len());
-	for (&part, fetched) in drawn.iter().zip(futures::future::join_all(fetches).await) {
-		metrics.fetched(&fetched);
+	for (&part, fetched) in drawn.iter().zip(fetched) {
 		match fetched {
 			Ok(record) => records.push((part, record)),
 			Err(error @ (FetchError::Unreachable { .. } | FetchError::Status { .. })) => {

@@ -173,25 +173,25 @@ fn a_verifier_never_sits_on_the_check_of_its_own_answer() {
 /// member that agreed with an answer the dispute rejects is.
 #[test]
 fn refuting_an_answer_that_is_cleared_is_no_fault_but_agreeing_with_a_wrong_one_is() {
-	ExtBuilder::default().build_and_execute(|| {
+	// One member refutes (its parts were withheld), the other agrees: a dispute. The sampling
+	// committee.
+	let split = || {
 		answered();
 		let first = committee();
-		// One member refutes (its parts were withheld), the other agrees: a dispute.
 		vote(
 			ANSWERED,
 			&[(first[0], Verdict::Commitment([0xbb; 32])), (first[1], Verdict::Commitment(ANSWER))],
 		);
+		first
+	};
+	ExtBuilder::default().build_and_execute(|| {
+		split();
 		all_say(ANSWER);
 		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Verified)]);
 		assert!(world(|w| w.offences.is_empty()), "{:?}", world(|w| w.offences.clone()));
 	});
 	ExtBuilder::default().build_and_execute(|| {
-		answered();
-		let first = committee();
-		vote(
-			ANSWERED,
-			&[(first[0], Verdict::Commitment([0xbb; 32])), (first[1], Verdict::Commitment(ANSWER))],
-		);
+		let first = split();
 		all_say([0xbb; 32]);
 		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Wrong)]);
 		assert_eq!(
