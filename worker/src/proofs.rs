@@ -26,14 +26,7 @@ impl Tree {
 	pub fn over(leaves: Vec<Hash>) -> Self {
 		let mut levels = vec![leaves];
 		while let Some(level) = levels.last().filter(|level| level.len() > 1) {
-			let parent = level
-				.chunks(2)
-				.map(|pair| match pair {
-					[left, right] => merkle::node_hash(left, right),
-					_ => pair.first().copied().unwrap_or_default(),
-				})
-				.collect();
-			levels.push(parent);
+			levels.push(merkle::parent_level(level));
 		}
 		Tree { levels }
 	}
@@ -78,35 +71,62 @@ impl Tree {
 pub struct Trees {
 	budget: usize,
 	kept: Mutex<Vec<(Hash, Arc<Tree>)>>,
+	/// The outputs whose trees are being built, each with a lock held by its build: requests
+	/// for an output being built wait for that build instead of building it again each, and
+	/// builds of different outputs go on at once.
+	building: Mutex<Vec<(Hash, Arc<Mutex<()>>)>>,
 }
 
 impl Trees {
 	/// Keeps trees up to `budget` bytes (the newest is always kept, whatever its size).
 	pub fn new(budget: usize) -> Self {
-		Trees { budget, kept: Mutex::new(Vec::new()) }
+		Trees { budget, kept: Mutex::new(Vec::new()), building: Mutex::new(Vec::new()) }
 	}
 
-	/// The tree under `root`, built with `build` when it is not kept (outside the lock:
-	/// requests for kept trees are not held up by a build); `None` when `build` finds nothing
-	/// to build it over.
+	/// The tree under `root`, built with `build` when it is not kept: one build at a time for
+	/// an output (requests for it meanwhile wait for that build and find it kept), outside the
+	/// lock on the kept trees (requests for kept trees are not held up by a build); `None` when
+	/// `build` finds nothing to build it over.
 	pub fn get<E>(
 		&self,
 		root: &Hash,
 		build: impl FnOnce() -> Result<Option<Tree>, E>,
 	) -> Result<Option<Arc<Tree>>, E> {
-		let lock = || self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-		{
-			let mut kept = lock();
-			if let Some(at) = kept.iter().position(|(kept, _)| kept == root) {
-				// The newest again.
-				let found = kept.remove(at);
-				let tree = found.1.clone();
-				kept.insert(0, found);
-				return Ok(Some(tree));
-			}
+		if let Some(tree) = self.kept(root) {
+			return Ok(Some(tree));
 		}
-		let Some(tree) = build()? else { return Ok(None) };
-		let tree = Arc::new(tree);
+		let building = || self.building.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let turn = {
+			let mut building = building();
+			match building.iter().find(|(hash, _)| hash == root) {
+				Some((_, turn)) => turn.clone(),
+				None => {
+					let turn = Arc::new(Mutex::new(()));
+					building.push((*root, turn.clone()));
+					turn
+				}
+			}
+		};
+		let _turn = turn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		// Built by the request this one waited for.
+		if let Some(tree) = self.kept(root) {
+			return Ok(Some(tree));
+		}
+		let built = build();
+		// Kept (below) before the next request for it takes a turn of its own.
+		let done = || building().retain(|(hash, _)| hash != root);
+		let tree = match built {
+			Ok(Some(tree)) => Arc::new(tree),
+			Ok(None) => {
+				done();
+				return Ok(None);
+			}
+			Err(error) => {
+				done();
+				return Err(error);
+			}
+		};
+		let lock = || self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 		let mut kept = lock();
 		kept.retain(|(kept, _)| kept != root);
 		kept.insert(0, (*root, tree.clone()));
@@ -120,7 +140,19 @@ impl Trees {
 			.count()
 			.max(1);
 		kept.truncate(keep);
+		drop(kept);
+		done();
 		Ok(Some(tree))
+	}
+
+	/// The tree under `root` if it is kept, made the newest.
+	fn kept(&self, root: &Hash) -> Option<Arc<Tree>> {
+		let mut kept = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let at = kept.iter().position(|(kept, _)| kept == root)?;
+		let found = kept.remove(at);
+		let tree = found.1.clone();
+		kept.insert(0, found);
+		Some(tree)
 	}
 
 	/// Roots of the trees kept, newest first.
@@ -185,5 +217,35 @@ mod tests {
 		let small = Trees::new(10);
 		small.get(&[4; 32], || tree(4)).unwrap();
 		assert_eq!(small.roots(), vec![[4; 32]]);
+	}
+
+	/// Requests for the same output at once build its tree once: the others wait for that
+	/// build and take the tree it kept. Another output's tree is built meanwhile, not after.
+	#[test]
+	fn requests_at_once_build_a_tree_once() {
+		use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+		let trees = Trees::new(1 << 20);
+		let builds = [AtomicUsize::new(0), AtomicUsize::new(0)];
+		let (building, most_at_once) = (AtomicUsize::new(0), AtomicUsize::new(0));
+		std::thread::scope(|scope| {
+			for request in 0..5u8 {
+				let output = usize::from(request == 4);
+				let (trees, builds, building, most_at_once) =
+					(&trees, &builds, &building, &most_at_once);
+				scope.spawn(move || {
+					let got = trees.get(&[output as u8; 32], || {
+						builds[output].fetch_add(1, SeqCst);
+						most_at_once.fetch_max(building.fetch_add(1, SeqCst) + 1, SeqCst);
+						std::thread::sleep(std::time::Duration::from_millis(300));
+						building.fetch_sub(1, SeqCst);
+						Ok::<_, ()>(Some(Tree::of_tiles(&[output as u8; 64], 8)))
+					});
+					assert!(got.unwrap().is_some());
+				});
+			}
+		});
+		assert_eq!(builds.map(AtomicUsize::into_inner), [1, 1]);
+		assert_eq!(most_at_once.into_inner(), 2, "the two outputs' builds overlapped");
+		assert!(trees.building.lock().unwrap().is_empty(), "no build left marked");
 	}
 }

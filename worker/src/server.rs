@@ -11,8 +11,9 @@
 //! Blobs are content addressed: whoever fetches one checks it against the root the chain
 //! holds ([`crate::fetch`]), so a server can withhold bytes but never pass off wrong ones.
 //!
-//! Requests are answered off the async runtime's threads, which the node's heartbeats and
-//! rounds share, [`BLOCKING_REQUESTS`] at a time; a tile's proof comes from the output's Merkle
+//! Requests for outputs are answered off the async runtime's threads, which the node's
+//! heartbeats and rounds share, [`BLOCKING_REQUESTS`] at a time (`/health` and `/metrics`
+//! never wait behind them); a tile's proof comes from the output's Merkle
 //! tree, built once and kept ([`Trees`], up to [`TREE_BUDGET`]), and only the tile itself is
 //! read. So a flood of tile requests costs a lookup each, not a pass over the whole output.
 //! `verify --listen` serves `/health` and `/metrics` only.
@@ -52,8 +53,8 @@ pub struct DataServer {
 	account: String,
 	/// The trees of the outputs whose tiles were asked for last.
 	trees: Trees,
-	/// Room for [`BLOCKING_REQUESTS`] requests at once.
-	busy: Semaphore,
+	/// Room for [`BLOCKING_REQUESTS`] requests for outputs at once.
+	busy: Arc<Semaphore>,
 }
 
 /// A response with a body.
@@ -70,23 +71,32 @@ impl DataServer {
 			metrics,
 			account,
 			trees: Trees::new(TREE_BUDGET),
-			busy: Semaphore::new(BLOCKING_REQUESTS),
+			busy: Arc::new(Semaphore::new(BLOCKING_REQUESTS)),
 		}
 	}
 
-	/// Answers `method path` on a blocking thread (reading and hashing stored outputs blocks),
-	/// [`BLOCKING_REQUESTS`] at a time.
+	/// Answers `method path`: `/health` and `/metrics` at once (a monitor sees the node while
+	/// its outputs are in demand), outputs on a blocking thread (reading and hashing stored
+	/// outputs blocks), [`BLOCKING_REQUESTS`] at a time. A request's turn is held until its
+	/// work ends, even when its client goes away first.
 	pub async fn answer(self: Arc<Self>, method: Method, path: String) -> Answer {
-		let Ok(_turn) = self.busy.acquire().await else {
+		if !path.trim_start_matches('/').starts_with("blobs") {
+			return self.respond(&method, &path);
+		}
+		let Ok(turn) = self.busy.clone().acquire_owned().await else {
 			return text(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping\n".into());
 		};
 		let server = self.clone();
-		tokio::task::spawn_blocking(move || server.respond(&method, &path)).await.unwrap_or_else(
-			|error| {
-				tracing::error!("a data server request failed: {error}");
-				text(StatusCode::INTERNAL_SERVER_ERROR, "the request failed\n".into())
-			},
-		)
+		tokio::task::spawn_blocking(move || {
+			let answer = server.respond(&method, &path);
+			drop(turn);
+			answer
+		})
+		.await
+		.unwrap_or_else(|error| {
+			tracing::error!("a data server request failed: {error}");
+			text(StatusCode::INTERNAL_SERVER_ERROR, "the request failed\n".into())
+		})
 	}
 
 	/// Answers `method path`.
@@ -363,5 +373,25 @@ mod tests {
 		assert_eq!(status, StatusCode::NOT_FOUND);
 		assert_eq!(server.trees.roots(), vec![root], "nothing kept for what is not stored");
 		let _ = std::fs::remove_dir_all(&dir);
+	}
+
+	/// With every turn for outputs taken, `/health` and `/metrics` still answer at once, and
+	/// an output waits for a turn.
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn health_and_metrics_answer_while_outputs_wait_their_turn() {
+		let server = Arc::new(DataServer::new(None, Arc::new(Metrics::new()), "t".into()));
+		let turns = server.busy.clone().acquire_many_owned(BLOCKING_REQUESTS as u32).await;
+		let soon = std::time::Duration::from_secs(2);
+		for path in ["/health", "/metrics"] {
+			let answer =
+				tokio::time::timeout(soon, server.clone().answer(Method::GET, path.into()));
+			assert!(answer.await.is_ok(), "{path} waited for a turn");
+		}
+		let blob = server.clone().answer(Method::GET, format!("/blobs/{}", hex(&[1; 32])));
+		let short = std::time::Duration::from_millis(300);
+		assert!(tokio::time::timeout(short, blob).await.is_err(), "an output waits its turn");
+		drop(turns);
+		let (status, _) = get(&server, format!("/blobs/{}", hex(&[1; 32]))).await;
+		assert_eq!(status, StatusCode::NOT_FOUND);
 	}
 }

@@ -49,8 +49,8 @@ pub fn tile_count(output_len: u64, tile_bytes: u32) -> u64 {
 	output_len.div_ceil(u64::from(tile_bytes.max(1)))
 }
 
-/// The next level up from `level`.
-fn parent_level(level: &[Hash]) -> Vec<Hash> {
+/// The next level up from `level`: neighbours paired, the last of an odd level promoted.
+pub fn parent_level(level: &[Hash]) -> Vec<Hash> {
 	level
 		.chunks(2)
 		.map(|pair| match pair {
