@@ -16,7 +16,7 @@
 #   5. the worker's verifier-share bench, quick (GEMM at n = 256, the MLP and render benches,
 #      a 64-part challenge): each check's cost against the work it checks, and the verifier
 #      compute per unit of worker compute at the default parameters, which must stay within
-#      5 % for GEMM receipts and benchmark claims;
+#      5 % for every receipt (GEMM by Freivalds, MLP and render by tile sampling) and benchmark claim;
 #   6. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
 #   7. the polkadot.js tests against a fresh dev node: scripts/js/merkle.mjs (the output-tile
 #      Merkle root that job_result.mjs checks results with, against the chain's vectors),
@@ -86,7 +86,7 @@ step "worker GEMM bench at n = 256 (CPU naive, CPU twin, WGSL naive and tiled on
 cargo bench -p cinder-worker --bench gemm -- 256
 done_step
 
-step "verifier share bench, quick (verifier compute per unit of worker compute at the default parameters; fails above 5 % for GEMM receipts and benchmark claims)"
+step "verifier share bench, quick (verifier compute per unit of worker compute at the default parameters; fails above 5 % for any receipt or benchmark claim)"
 cargo bench -p cinder-worker --bench verifier_share -- --quick
 done_step
 

@@ -48,6 +48,25 @@ pub fn bench_work(kernel: Kernel) -> Work {
 	}
 }
 
+/// Work that times `kernel` at its slowest per work unit, for estimates that must not fall
+/// short (a verifier's, before it takes on a check): for a render tile, one inside the set,
+/// where every point runs all its iterations (a job's work units count each point's maximum,
+/// which the benchmark's tile of the whole set reaches only in part, so its speed would
+/// flatter a tile inside the set); the benchmark's work for the others.
+pub fn slowest_work(kernel: Kernel) -> Work {
+	match kernel {
+		Kernel::Render => Work::Render(Tile {
+			width: 64,
+			height: 64,
+			max_iterations: 1024,
+			center_re: -ONE / 8,
+			center_im: 0,
+			step: ONE / 1024,
+		}),
+		_ => bench_work(kernel),
+	}
+}
+
 /// The fastest run of `f` and its result, over three runs or, for fast work, as many as fill
 /// 0.2 s (up to 500): what the bench binaries (`benches/`) report, so that ratios measured in
 /// one run compare like with like.
@@ -168,5 +187,21 @@ mod tests {
 		let m = measure(&Backend::Cpu { threads: 1 }, &work, Duration::ZERO, |f| last = f).unwrap();
 		assert_eq!((m.runs, m.units, m.kernel), (1, 8 * 8 * 16, Kernel::Render));
 		assert_eq!(last, 1.0);
+	}
+
+	/// The slowest render tile runs every point to its last iteration: its work units are all
+	/// iterations done, where the benchmark's tile of the whole set does fewer than it counts.
+	#[test]
+	fn the_slowest_render_tile_runs_every_iteration_it_counts() {
+		let backend = Backend::Cpu { threads: 2 };
+		let Work::Render(tile) = slowest_work(Kernel::Render) else { panic!("a render tile") };
+		let counts = crate::output::i32_values(&Work::Render(tile).run(&backend).unwrap()).unwrap();
+		assert!(counts.iter().all(|&count| count as u32 == tile.max_iterations));
+		let Work::Render(whole) = bench_work(Kernel::Render) else { panic!("a render tile") };
+		let counts =
+			crate::output::i32_values(&Work::Render(whole).run(&backend).unwrap()).unwrap();
+		let done: u64 = counts.iter().map(|&count| count as u64).sum();
+		assert!(done < whole.work_units() / 2, "{done} of {}", whole.work_units());
+		assert_eq!(slowest_work(Kernel::Gemm), bench_work(Kernel::Gemm));
 	}
 }

@@ -81,6 +81,12 @@ impl Chain {
 		Ok(self.client.at_block(hash).await?)
 	}
 
+	/// The number of the node's last finalized block.
+	pub async fn finalized_number(&self) -> anyhow::Result<u64> {
+		let hash = self.rpc.chain_get_finalized_head().await?;
+		Ok(self.client.at_block(hash).await?.block_number())
+	}
+
 	/// The nonce `who`'s next transaction takes, counting those in the pool.
 	pub async fn next_nonce(&self, who: &AccountId32) -> anyhow::Result<u64> {
 		Ok(self.rpc.system_account_next_index(who).await?)

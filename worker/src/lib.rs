@@ -11,7 +11,8 @@
 //! - [`mlp`]: int8 MLP inference (the GEMM, a bias, requantization by integer multiply and
 //!   shift, integer ReLU) and the models seeded on-chain;
 //! - [`render`]: the render tile, an escape-time fractal in Q16.16 fixed point;
-//! - [`freivalds`]: checking a claimed GEMM output in O(n²) instead of recomputing it;
+//! - [`freivalds`]: checking a claimed GEMM output in O(n²) instead of recomputing it, and
+//!   [`tile_sampling`] any other output by recomputing a few of its rows;
 //! - [`output`]: an output's bytes, cut into tiles under the chain's Merkle root;
 //! - [`work`]: a job's work as the worker runs it, on a [`backend`] (the GPU or the CPU twin);
 //! - [`bench`]: each kernel's throughput and the IB it amounts to;
@@ -57,6 +58,7 @@ pub mod server;
 pub mod stage;
 pub mod status;
 pub mod store;
+pub mod tile_sampling;
 pub mod tiled;
 pub mod verifier;
 pub mod work;

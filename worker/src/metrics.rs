@@ -114,7 +114,7 @@ impl Metrics {
 			receipts_from_store: "Receipts submitted again from the store, not recomputed",
 			challenges_answered: "Benchmark challenges answered",
 			verdicts: "Verdicts revealed, by whether the root was the claim shown (a trap shows a wrong one)",
-			checks: "Claims decided, by method (freivalds, spot_checked, recomputed)",
+			checks: "Claims decided, by method (freivalds, tile_sampled, spot_checked, recomputed)",
 			checks_refused: "Checks refused, by reason (too_slow: would not finish before the commit phase ends)",
 			heartbeats: "Heartbeats, by result (sent, failed, withheld while the main loop stalls)",
 			fetches: "Inputs fetched, by result",

@@ -176,16 +176,18 @@ impl Store {
 }
 
 impl Store {
-	/// Keeps the root a verifier committed to in the round named `round` (hex digits), so
-	/// that it reveals that root after a restart, not one recomputed anew.
-	pub fn put_verdict(&self, round: &str, root: &[u8; 32]) -> io::Result<()> {
-		self.write(self.dir.join("verdicts").join(round), hex(root).as_bytes())
+	/// Keeps the root a verifier committed to in the round named `round` (hex digits), whose
+	/// reveals are due before block `deadline`, so that it reveals that root after a restart,
+	/// not one recomputed anew.
+	pub fn put_verdict(&self, round: &str, root: &[u8; 32], deadline: u32) -> io::Result<()> {
+		let record = format!("{} {deadline}", hex(root));
+		self.write(self.dir.join("verdicts").join(round), record.as_bytes())
 	}
 
-	/// The root committed in `round`, if kept.
-	pub fn verdict(&self, round: &str) -> io::Result<Option<[u8; 32]>> {
+	/// The root committed in `round` and the deadline kept with it, if kept.
+	pub fn verdict(&self, round: &str) -> io::Result<Option<([u8; 32], u32)>> {
 		match fs::read_to_string(self.dir.join("verdicts").join(round)) {
-			Ok(text) => Ok(unhex(text.trim())),
+			Ok(text) => Ok(parse_verdict(&text)),
 			Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
 			Err(error) => Err(error),
 		}
@@ -199,19 +201,32 @@ impl Store {
 		}
 	}
 
-	/// Every committed root kept, by round (unreadable or damaged records left out).
-	pub fn verdicts(&self) -> io::Result<Vec<(String, [u8; 32])>> {
+	/// Every committed root kept, by round, with the block its reveals were due before
+	/// (unreadable or damaged records left out).
+	pub fn verdicts(&self) -> io::Result<Vec<(String, [u8; 32], u32)>> {
 		let mut kept = Vec::new();
 		for entry in fs::read_dir(self.dir.join("verdicts"))?.flatten() {
 			let round = entry.file_name().to_string_lossy().into_owned();
 			let text = fs::read_to_string(entry.path()).unwrap_or_default();
-			if let Some(root) = unhex(text.trim()) {
-				kept.push((round, root));
+			if let Some((root, deadline)) = parse_verdict(&text) {
+				kept.push((round, root, deadline));
 			}
 		}
 		kept.sort();
 		Ok(kept)
 	}
+}
+
+/// A kept verdict's root and deadline (`root deadline`; a record from before deadlines were
+/// kept has the root alone, read with deadline 0: forgotten once its round is not open).
+fn parse_verdict(text: &str) -> Option<([u8; 32], u32)> {
+	let mut words = text.split_whitespace();
+	let root = unhex(words.next()?)?;
+	let deadline = match words.next() {
+		Some(word) => word.parse().ok()?,
+		None => 0,
+	};
+	Some((root, deadline))
 }
 
 #[cfg(test)]
@@ -256,18 +271,26 @@ mod tests {
 	#[test]
 	fn committed_verdicts_survive_reopening_until_removed() {
 		let store = temp_store("verdicts");
-		store.put_verdict("0a01", &[7; 32]).unwrap();
-		store.put_verdict("0b00", &[8; 32]).unwrap();
+		store.put_verdict("0a01", &[7; 32], 120).unwrap();
+		store.put_verdict("0b00", &[8; 32], 90).unwrap();
+		// One kept before deadlines were, one damaged.
+		fs::write(store.dir().join("verdicts").join("0c00"), hex(&[9; 32])).unwrap();
+		fs::write(store.dir().join("verdicts").join("0d00"), format!("{} soon", hex(&[9; 32])))
+			.unwrap();
 		let reopened = Store::open(store.dir()).unwrap();
 		assert_eq!(
 			reopened.verdicts().unwrap(),
-			vec![("0a01".into(), [7; 32]), ("0b00".into(), [8; 32])]
+			vec![
+				("0a01".into(), [7; 32], 120),
+				("0b00".into(), [8; 32], 90),
+				("0c00".into(), [9; 32], 0)
+			]
 		);
-		assert_eq!(reopened.verdict("0a01").unwrap(), Some([7; 32]));
+		assert_eq!(reopened.verdict("0a01").unwrap(), Some(([7; 32], 120)));
 		reopened.remove_verdict("0a01").unwrap();
 		reopened.remove_verdict("0a01").unwrap();
 		assert_eq!(reopened.verdict("0a01").unwrap(), None);
-		assert_eq!(reopened.verdicts().unwrap(), vec![("0b00".into(), [8; 32])]);
+		assert_eq!(reopened.verdicts().unwrap().len(), 2);
 	}
 
 	#[test]

@@ -8,10 +8,17 @@
 //!   committed ([`freivalds`], O(n²) for an O(n³) product, a miss chance ≤ 2⁻³²). If it holds,
 //!   the root the receipt claims is this verifier's too; if it fails, or the output cannot be
 //!   fetched, the stage is recomputed;
-//! - any other stage: the stage's output recomputed from the job's own input (fetched from
-//!   its URI and checked against its hash if it is `Content`; a later pipeline stage is
-//!   recomputed through every layer up to its last, so no worker's output is trusted), cut
-//!   into the job's tiles under the Merkle root;
+//! - a stage whose workload declares tile sampling, in a sampling round: as many rows of its
+//!   output as the workload's `tiles`, drawn from this verifier's secret, fetched from the
+//!   worker's data server with their Merkle proofs under the claimed root and recomputed
+//!   from the job's input ([`tile_sampling`]); if they match, the root the receipt claims is
+//!   this verifier's too; if one proven under it does not, the verifier refutes the claim
+//!   ([`challenge::refuted`]); if the tiles cannot be had, the stage is recomputed;
+//! - any other stage, and every stage in a dispute (which decides the claim): the stage's
+//!   output recomputed from the job's own input (fetched from its URI and checked against
+//!   its hash if it is `Content`; a later pipeline stage is recomputed through every layer
+//!   up to its last, so no worker's output is trusted), cut into the job's tiles under the
+//!   Merkle root;
 //! - a benchmark answer: [`challenge::SPOT_CHECKS`] of its parts, drawn by this verifier
 //!   (from its secret, so the node cannot foresee them), each part's record fetched with its
 //!   Merkle proof under the answer from the node's data server and recomputed here. If every
@@ -32,7 +39,9 @@
 //! from the verifier's secret URI, the subject and the round (sampling or dispute), and each
 //! committed root is kept in the data dir (`verdicts/`) before the commitment is sent, so a
 //! verifier restarted between its commitment and its reveal reveals what it committed to,
-//! even when a recomputation now would find otherwise (the node stopped serving its parts). A
+//! even when a recomputation now would find otherwise (the node stopped serving its parts).
+//! It is kept until the round is over at a finalized block, so a reorg that hides the round
+//! (or the block its reveal went into) for a while does not make the verifier forget it. A
 //! check it cannot answer is logged and the pass goes on to the next. The chain compares the revealed root with the claim: equal
 //! roots accept it, different ones open a dispute (and the loop answers the dispute round too,
 //! as its committee member). The root shown with a check is never copied: in a trap round the
@@ -58,6 +67,7 @@ use crate::{
 	rounds::{NodeAccount, Rounds},
 	stage::{CheckMethod, Input, StageTask},
 	store::{hex, Store},
+	tile_sampling::{self, SampleOutcome},
 	work::{Kernel, Work},
 };
 
@@ -128,9 +138,12 @@ pub struct Verifier {
 	backend: Backend,
 	/// Derives each commitment's salt: secret, from the verifier's secret URI.
 	salt_key: [u8; 32],
-	/// Roots committed and not yet revealed, by round; kept in `store` too, so a restarted
-	/// verifier reveals what it committed to, not a root computed anew.
-	committed: BTreeMap<String, [u8; 32]>,
+	/// Roots committed, by round, with the block the round's reveals were due before when
+	/// committed; kept in `store` too, so a restarted verifier reveals what it committed to,
+	/// not a root computed anew. A round is forgotten only once it is not open at the best
+	/// block and the finalized chain has reached that deadline: a round a reorg hides for a
+	/// while comes back with the commitment made, to be revealed as made.
+	committed: BTreeMap<String, ([u8; 32], u32)>,
 	/// The node's data dir: its committed roots, its own answer's parts.
 	store: Store,
 	/// Rounds this verifier could not recompute: not tried again.
@@ -158,7 +171,8 @@ impl Verifier {
 			sp_crypto_hashing::blake2_256(&[&b"cinder/verdict-salt"[..], suri.as_bytes()].concat());
 		let mut speed = Vec::new();
 		for kernel in Kernel::ALL {
-			let timed = bench::measure(&backend, &bench::bench_work(kernel), SPEED_BUDGET, |_| {})?;
+			let timed =
+				bench::measure(&backend, &bench::slowest_work(kernel), SPEED_BUDGET, |_| {})?;
 			speed.push((kernel, timed.units_per_minute() / 60.0));
 		}
 		Ok(Verifier {
@@ -186,14 +200,16 @@ impl Verifier {
 	}
 
 	/// Refuses `work` (a [`TooSlow`] error, counted) when this verifier's estimate of its
-	/// time runs past the commit phase of `check`'s round. A root recomputed to reveal a
-	/// commitment (after a restart) is never refused: the commitment is made.
+	/// time runs past the commit phase of `check`'s round, `spent` of it gone since `at` was
+	/// read. A root recomputed to reveal a commitment (after a restart) is never refused: the
+	/// commitment is made.
 	fn fits_in_time(
 		&self,
 		at: &At,
 		check: &PendingCheck,
 		kernel: Kernel,
 		work_units: u64,
+		spent: Duration,
 	) -> anyhow::Result<()> {
 		if check.awaiting != Awaiting::Commit {
 			return Ok(());
@@ -205,7 +221,9 @@ impl Verifier {
 		let needs_seconds = 1.2 * work_units as f64 / units_per_second.max(1e-9);
 		// The commitment must be in a block before the phase ends: one block short.
 		let blocks_left = u64::from(check.commits_until).saturating_sub(at.block_number() + 1);
-		let left_seconds = blocks_left.saturating_mul(chain::block_millis(at)?) as f64 / 1000.0;
+		let left_seconds = (blocks_left.saturating_mul(chain::block_millis(at)?) as f64 / 1000.0
+			- spent.as_secs_f64())
+		.max(0.0);
 		if needs_seconds > left_seconds {
 			Metrics::count(&self.metrics.checks_refused, "reason", "too_slow");
 			return Err(TooSlow { kernel, needs_seconds, left_seconds }.into());
@@ -223,11 +241,14 @@ impl Verifier {
 	/// recomputed; `None` (logged, not tried again) when it cannot be had.
 	async fn root(&mut self, at: &At, check: &PendingCheck) -> Option<[u8; 32]> {
 		let round = round_key(check);
-		if let Some(root) = self.committed.get(&round) {
+		if let Some((root, _)) = self.committed.get(&round) {
 			return Some(*root);
 		}
 		match self.store.verdict(&round) {
-			Ok(Some(root)) => return Some(root),
+			Ok(Some((root, deadline))) => {
+				self.committed.insert(round, (root, deadline));
+				return Some(root);
+			}
 			Ok(None) => {}
 			Err(error) => tracing::error!("cannot read the committed roots: {error}"),
 		}
@@ -255,6 +276,7 @@ impl Verifier {
 
 	/// What this verifier commits to for `check`: its own root of the claimed work.
 	pub async fn recompute(&self, at: &At, check: &PendingCheck) -> anyhow::Result<[u8; 32]> {
+		let started = std::time::Instant::now();
 		match check.subject {
 			CheckSubject::Stage { job, stage } => {
 				let mut task = chain::stage_task(at, job, stage)
@@ -266,15 +288,28 @@ impl Verifier {
 					task.input = Input::Bytes(bytes);
 				}
 				let work = task.work_from_job_input()?;
-				if let (Work::Gemm { .. }, CheckMethod::Freivalds { rounds }) = (&work, task.method)
-				{
-					let holds = self.claimed_gemm_holds(at, check, &task, &work, rounds).await;
-					if let Some(root) = holds {
-						Metrics::count(&self.metrics.checks, "method", "freivalds");
-						return Ok(root);
+				match (&work, task.method) {
+					(Work::Gemm { .. }, CheckMethod::Freivalds { rounds }) => {
+						let holds = self.claimed_gemm_holds(at, check, &task, &work, rounds).await;
+						if let Some(root) = holds {
+							Metrics::count(&self.metrics.checks, "method", "freivalds");
+							return Ok(root);
+						}
 					}
+					// A dispute decides the claim: it recomputes the whole output.
+					(_, CheckMethod::TileSampling { tiles }) if !check.dispute => {
+						let spent = started.elapsed();
+						let found =
+							self.sample_claimed(at, check, &task, &work, tiles, spent).await?;
+						if let Some(root) = found {
+							Metrics::count(&self.metrics.checks, "method", "tile_sampled");
+							return Ok(root);
+						}
+					}
+					_ => {}
 				}
-				self.fits_in_time(at, check, work.kernel(), work.work_units())?;
+				let spent = started.elapsed();
+				self.fits_in_time(at, check, work.kernel(), work.work_units(), spent)?;
 				Metrics::count(&self.metrics.checks, "method", "recomputed");
 				let bytes = tokio::task::block_in_place(|| work.run(&self.backend))?;
 				Metrics::count(&self.metrics.stages_computed, "kernel", work.kernel().name());
@@ -297,7 +332,7 @@ impl Verifier {
 				let units = challenge::SPOT_CHECKS
 					.saturating_mul(challenge::gemms_per_part(issued.work_units))
 					.saturating_mul(challenge::GEMM.macs());
-				self.fits_in_time(at, check, Kernel::Gemm, units)?;
+				self.fits_in_time(at, check, Kernel::Gemm, units, started.elapsed())?;
 				let endpoint = endpoint.unwrap_or_default();
 				let holds = self
 					.spot_check(at, check, &endpoint, &issued.seed, issued.work_units, &answer)
@@ -416,6 +451,111 @@ impl Verifier {
 	}
 }
 
+impl Verifier {
+	/// This verifier's root for a stage checked by tile sampling, from a sample of its output:
+	/// `tiles` rows drawn from this verifier's secret (so the worker cannot foresee them),
+	/// fetched from the worker's data server with their proofs under the receipt's root (the
+	/// chain's, not the one the check shows, which a trap round alters) and recomputed here
+	/// ([`tile_sampling`]). The receipt's root if the sample holds; a refutation of it
+	/// ([`challenge::refuted`]) if a row proven under it differs or a tile proven under it has
+	/// the wrong size (the dispute then recomputes the whole output). `None` (recompute the
+	/// whole output) for an output of no more rows than the sample, and when the sample shows
+	/// nothing: a tile whose proof fails or that is not served, or a failed computation. A
+	/// [`TooSlow`] error when even the sample does not fit before the commit phase ends (`spent`
+	/// of it gone since `at` was read).
+	async fn sample_claimed(
+		&self,
+		at: &At,
+		check: &PendingCheck,
+		task: &StageTask,
+		work: &Work,
+		tiles: u32,
+		spent: Duration,
+	) -> anyhow::Result<Option<[u8; 32]>> {
+		let (rows, row_bytes) = work.output_rows();
+		if tiles == 0
+			|| row_bytes == 0
+			|| rows as u64 <= u64::from(tiles)
+			|| (rows * row_bytes) as u64 != task.output_len
+		{
+			return Ok(None);
+		}
+		let draw = sp_crypto_hashing::blake2_256(
+			&[&self.salt_key[..], b"tile-samples", &round_id(check)].concat(),
+		);
+		let drawn = tile_sampling::draw_rows(rows as u64, tiles, draw);
+		let units = work.work_units().saturating_mul(drawn.len() as u64) / rows as u64;
+		self.fits_in_time(at, check, work.kernel(), units, spent)?;
+		let endpoint = match chain::endpoint(at, &check.worker).await {
+			Ok(Some(endpoint)) => endpoint,
+			Ok(None) => return Ok(None),
+			Err(error) => {
+				tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
+				return Ok(None);
+			}
+		};
+		let root = task.receipt_root.unwrap_or(check.output_root);
+		let claimed = tile_sampling::Claimed {
+			endpoint: &endpoint,
+			root: &root,
+			output_len: task.output_len,
+			tile_bytes: task.tile_bytes,
+		};
+		let deadline = tokio::time::Instant::now() + PART_FETCH_TIMEOUT;
+		let found = tile_sampling::sample(
+			&self.tile_fetcher,
+			&self.backend,
+			&self.metrics,
+			work,
+			claimed,
+			&drawn,
+			deadline,
+		)
+		.await;
+		self.metrics.work_units.inc_by(units);
+		let refute = |why: String| {
+			tracing::warn!(
+				subject = ?check.subject,
+				worker = %check.worker,
+				"refuting the receipt: {why}"
+			);
+			Ok(Some(challenge::refuted(&root)))
+		};
+		let why = match found {
+			Ok(SampleOutcome::Holds) => {
+				tracing::info!(
+					subject = ?check.subject,
+					rows = drawn.len(),
+					"tile sample of the claimed output: every row drawn matches"
+				);
+				return Ok(Some(root));
+			}
+			Ok(SampleOutcome::Differs { row }) => {
+				return refute(format!("row {row}, proven under its root, recomputes otherwise"))
+			}
+			Ok(SampleOutcome::Malformed { tile, len }) => {
+				return refute(format!(
+					"tile {tile} proves under its root with {len} bytes, not the size the \
+					 output's length gives"
+				))
+			}
+			Ok(SampleOutcome::NotServed { tile, error }) => {
+				format!("tile {tile} is not served ({error})")
+			}
+			Ok(SampleOutcome::BadProof { tile, error }) => {
+				format!("tile {tile} does not prove against the claimed root ({error})")
+			}
+			Err(error) => format!("the sampled rows could not be computed ({error})"),
+		};
+		tracing::warn!(
+			subject = ?check.subject,
+			worker = %check.worker,
+			"tile sample of the claimed output failed: {why}; recomputing it whole"
+		);
+		Ok(None)
+	}
+}
+
 /// Whether `claimed` (an output's bytes) is `work`'s product, by Freivalds' check with
 /// `rounds` vectors from `seed` (the workload's declared rounds, at least
 /// [`freivalds::ROUNDS`]): `false` for work other than a GEMM or bytes of the wrong size.
@@ -524,11 +664,26 @@ impl Rounds for Verifier {
 			.await?;
 		let pending = chain::pending_checks(&at, &self.node.who).await?;
 		let open_keys: BTreeSet<String> = pending.iter().map(round_key).collect();
-		self.committed.retain(|key, _| open_keys.contains(key));
+		let finalized = chain.finalized_number().await?;
+		let over = |key: &String, deadline: u32| {
+			!open_keys.contains(key) && u64::from(deadline) <= finalized
+		};
+		self.committed.retain(|key, (_, deadline)| !over(key, *deadline));
 		self.given_up.retain(|key| open_keys.contains(key));
-		for (key, _) in self.store.verdicts()? {
-			if !open_keys.contains(&key) {
+		for (key, root, deadline) in self.store.verdicts()? {
+			if over(&key, deadline) {
 				self.store.remove_verdict(&key)?;
+			} else {
+				self.committed.entry(key).or_insert((root, deadline));
+			}
+		}
+		// A redraw moves a round's deadline on, the commitment kept: so does its record.
+		for check in &pending {
+			if let Some((root, deadline)) = self.committed.get_mut(&round_key(check)) {
+				if check.deadline > *deadline {
+					*deadline = check.deadline;
+					self.store.put_verdict(&round_key(check), root, check.deadline)?;
+				}
 			}
 		}
 		self.reveal_open(chain, &at, &pending).await;
@@ -566,15 +721,14 @@ impl Verifier {
 		if check.awaiting == Awaiting::Commit {
 			let commitment = chain::verdict_commitment(check.subject, &self.node.who, &root, &salt);
 			// Kept before it is sent: a restart reveals this root.
-			self.store.put_verdict(&round, &root)?;
+			self.store.put_verdict(&round, &root, check.deadline)?;
 			chain::commit_verdict(chain, &self.node.key, check.subject, commitment).await?;
-			self.committed.insert(round, root);
+			self.committed.insert(round, (root, check.deadline));
 			tracing::info!(subject = ?check.subject, commits_until = check.commits_until, "verdict committed");
 			return Ok(());
 		}
+		// Kept until the round is over (a reorg may drop the block the reveal went into).
 		chain::reveal_verdict(chain, &self.node.key, check.subject, root, salt).await?;
-		self.committed.remove(&round);
-		self.store.remove_verdict(&round)?;
 		let agrees = root == check.output_root;
 		Metrics::count(&self.metrics.verdicts, "agrees", if agrees { "true" } else { "false" });
 		tracing::info!(

@@ -133,10 +133,8 @@ impl Work {
 	/// Work whose output is the band of whole rows of this work's output covering bytes
 	/// `range`, and where `range` starts in that band's output. Each output row depends only on
 	/// its own inputs (a GEMM's row of A, an MLP's input row, a render row's points), so a
-	/// verifier could recompute a sampled tile at the cost of its rows. `None` for a `range` empty
-	/// or past the output. (The building block of tile sampling, which `verify` does not use
-	/// yet: a sampled tile can miss a partial fake, and the chain's disputes and faults are not
-	/// yet made for verdicts that may differ between honest members.)
+	/// verifier recomputes sampled rows at their cost ([`crate::tile_sampling`]). `None` for a
+	/// `range` empty or past the output.
 	pub fn rows_covering(&self, range: std::ops::Range<usize>) -> Option<(Work, usize)> {
 		let (rows, row_bytes) = self.output_rows();
 		if range.is_empty() || range.end > rows.saturating_mul(row_bytes) {
@@ -170,6 +168,36 @@ impl Work {
 			}
 		};
 		Some((work, range.start - first * row_bytes))
+	}
+
+	/// Work whose outputs, run in order and put end to end, are rows `rows` of this work's
+	/// output (each below [`Self::output_rows`]'s count), in that order: one piece for a GEMM
+	/// (those rows of A) or an MLP (those input rows), a band of one row each for a render
+	/// tile. `None` for a row past the output.
+	pub fn pick_rows(&self, rows: &[usize]) -> Option<Vec<Work>> {
+		let (count, row_bytes) = self.output_rows();
+		if rows.iter().any(|&row| row >= count) {
+			return None;
+		}
+		let gather = |values: &[i8], width: usize| -> Option<Vec<i8>> {
+			let picked = rows.iter().map(|&row| values.get(row * width..(row + 1) * width));
+			Some(picked.collect::<Option<Vec<_>>>()?.concat())
+		};
+		Some(match self {
+			Work::Gemm { shape, a, b } => vec![Work::Gemm {
+				shape: Shape { m: rows.len(), ..*shape },
+				a: gather(a, shape.k)?,
+				b: b.clone(),
+			}],
+			Work::Mlp { layers, x, .. } => {
+				let inputs = layers.first().map_or(0, |l| l.inputs);
+				vec![Work::Mlp { layers: layers.clone(), x: gather(x, inputs)?, batch: rows.len() }]
+			}
+			Work::Render(_) => rows
+				.iter()
+				.map(|&row| Some(self.rows_covering(row * row_bytes..(row + 1) * row_bytes)?.0))
+				.collect::<Option<Vec<_>>>()?,
+		})
 	}
 
 	/// Runs it on `backend`: the output bytes a receipt commits to (i32 or u32 little-endian,
@@ -238,6 +266,41 @@ mod tests {
 			}
 			assert!(work.rows_covering(len..len + 1).is_none());
 			assert!(work.rows_covering(4..4).is_none());
+		}
+	}
+
+	/// Rows picked anywhere, in any order, recompute exactly those rows of the whole output.
+	#[test]
+	fn picked_rows_give_those_rows_of_the_output() {
+		let backend = Backend::Cpu { threads: 2 };
+		let works = [
+			Work::seeded_gemm([1; 32], Shape { m: 23, n: 9, k: 17 }),
+			Work::seeded_mlp([2; 32], Model::seeded([3; 32], &[(12, 20), (20, 7)]).layers, 19),
+			Work::Render(Tile {
+				width: 13,
+				height: 21,
+				max_iterations: 50,
+				center_re: -ONE / 2,
+				center_im: ONE / 7,
+				step: ONE / 9,
+			}),
+		];
+		for work in works {
+			let whole = work.run(&backend).unwrap();
+			let (count, row_bytes) = work.output_rows();
+			let rows = [count - 1, 0, 5, 6, 11];
+			let picked: Vec<u8> = work
+				.pick_rows(&rows)
+				.unwrap()
+				.iter()
+				.flat_map(|piece| piece.run(&backend).unwrap())
+				.collect();
+			let expected: Vec<u8> = rows
+				.iter()
+				.flat_map(|&row| whole[row * row_bytes..(row + 1) * row_bytes].to_vec())
+				.collect();
+			assert_eq!(picked, expected, "{:?}", work.kernel());
+			assert!(work.pick_rows(&[count]).is_none(), "past the output");
 		}
 	}
 

@@ -329,7 +329,8 @@ async fn settled(
 ///   his IB is confirmed as independently checked; a second registration is refused;
 /// - a GEMM, an MLP and a render job are routed to Ferdie. His first `run` computes and
 ///   stores all three, and is killed before submitting; the restarted `run` submits the
-///   stored receipts without computing again. Alice checks each, each settles with a fee,
+///   stored receipts without computing again. Alice checks each (the render tile's 48 rows by
+///   sampling 32 of them from Ferdie's data server), each settles with a fee,
 ///   each root is the one this test computes itself, his data dir and data server keep each
 ///   output, and `/metrics` counts the receipts from the store;
 /// - Dave registers; Charlie's `job submit --wait` sends a two-stage pipeline job whose input
@@ -338,7 +339,7 @@ async fn settled(
 ///   other's data server, checked against the chain's root; Alice recomputes both from the
 ///   URI; Charlie downloads the output, checked against the last receipt, and it is the
 ///   model's output, as `job result` downloads it again;
-/// - Ferdie pauses; Dave runs `run --lie`: his MLP receipt's root is wrong, Alice disagrees,
+/// - Ferdie pauses; Dave runs `run --lie`: his GEMM receipt's root is wrong, Alice disagrees,
 ///   the dispute rejects it, Dave is jailed and the job fails, and `status` shows him jailed
 ///   and slashed for the job.
 #[tokio::test(flavor = "multi_thread")]
@@ -598,6 +599,9 @@ async fn a_verifier_settles_honest_workers_jobs_and_catches_a_liar() {
 	assert!(verdicts.contains("holds=false"), "Freivalds' check caught Dave:\n{verdicts}");
 	let methods = served(verifier_port, "/metrics").await;
 	assert!(methods.contains("cinder_worker_checks_total{method=\"freivalds\"}"), "{methods}");
+	// The render tile's rows were sampled (48 rows, 32 drawn), the MLP's recomputed.
+	assert!(methods.contains("cinder_worker_checks_total{method=\"tile_sampled\"}"), "{methods}");
+	assert!(verdicts.contains("every row drawn matches"), "{verdicts}");
 	let lies = liar.log();
 	assert!(lies.contains("receipt recorded"), "{lies}");
 	let _ = std::fs::remove_dir_all(&data);

@@ -138,6 +138,7 @@ impl<T: Config> Pallet<T> {
 			tile_count: entry.tile_count,
 			fee,
 			detection: job.verification.detection(),
+			sampled: job.verification.samples(),
 		})
 		.map_err(|_| ReceiptRejection::Congested)?;
 		let mut recorded = Recorded::default();

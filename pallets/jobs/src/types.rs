@@ -60,7 +60,9 @@ pub enum WorkloadKind {
 pub enum VerificationMethod {
 	/// Freivalds' test over a prime field, `rounds` random vectors (GEMM outputs).
 	Freivalds { rounds: u8 },
-	/// Recompute `tiles` output tiles drawn from later randomness and check their Merkle proofs.
+	/// Each verifier of the sampling committee recomputes `tiles` rows of the output, drawn
+	/// from its own secret after the receipt is in, fetched in their tiles with Merkle proofs
+	/// under the receipt's root (a dispute recomputes the whole output).
 	TileSampling { tiles: u16 },
 }
 
@@ -85,6 +87,13 @@ impl VerificationMethod {
 			VerificationMethod::TileSampling { tiles: 0 } => Perbill::zero(),
 			VerificationMethod::TileSampling { .. } => Perbill::one(),
 		}
+	}
+
+	/// Whether a check recomputes a sample of the output rather than checking all of it: an
+	/// honest verifier can then miss a fake confined to the rest (a Freivalds test covers the
+	/// whole product).
+	pub fn samples(self) -> bool {
+		matches!(self, VerificationMethod::TileSampling { .. })
 	}
 }
 

@@ -204,6 +204,9 @@ pub struct ReceiptSubmitted<AccountId, Balance> {
 	/// workload's verification method (re-execution and tile sampling: 1; Freivalds' test
 	/// with `r` rounds of 0/1 vectors: 1 − 2⁻ʳ).
 	pub detection: Perbill,
+	/// Whether a verifier checks a sample of the output (tile sampling) rather than all of it:
+	/// an honest one can then miss a fake confined to the rest.
+	pub sampled: bool,
 }
 
 /// The verifier cannot take another receipt now (its queue is full); the receipt is refused

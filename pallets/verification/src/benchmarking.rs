@@ -84,6 +84,7 @@ fn dispute<T: Config>(
 	let check = CheckOf::<T> {
 		worker: worker::<T>(),
 		output_root: [1; 32],
+		coverage: Coverage::Whole,
 		bait: None,
 		round: Round::Dispute { disputer: Some(earlier[0].clone()) },
 		members: members::<T>(current, |i| vote(i, &current[i])),
@@ -117,6 +118,7 @@ fn queue<T: Config>(n: u32, rate: Perbill) {
 			worker: worker.clone(),
 			output_root: [1; 32],
 			rate,
+			coverage: Coverage::Whole,
 			included_at: One::one(),
 		})
 		.expect("room for a block's decisions");
@@ -148,6 +150,7 @@ mod benchmarks {
 		let check = CheckOf::<T> {
 			worker: worker::<T>(),
 			output_root: [1; 32],
+			coverage: Coverage::Whole,
 			bait: None,
 			round: Round::Committee,
 			members: members::<T>(&list, |_| Vote::Silent),
@@ -199,6 +202,7 @@ mod benchmarks {
 		let check = CheckOf::<T> {
 			worker: worker::<T>(),
 			output_root: [1; 32],
+			coverage: Coverage::Whole,
 			bait: None,
 			round: Round::Committee,
 			members: members::<T>(&list, |i| {
@@ -403,6 +407,7 @@ mod benchmarks {
 			let check = CheckOf::<T> {
 				worker: worker.clone(),
 				output_root: [1; 32],
+				coverage: Coverage::Whole,
 				bait: None,
 				round: Round::Dispute { disputer: Some(list[0].clone()) },
 				// A majority revealed against the worker (kept through a redraw), the

@@ -115,6 +115,7 @@ impl<T: Config> Pallet<T> {
 		let check = CheckOf::<T> {
 			worker: entry.worker.clone(),
 			output_root: entry.output_root,
+			coverage: entry.coverage,
 			bait,
 			round: Round::Committee,
 			members,
@@ -490,14 +491,20 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn resolve(subject: Subject, check: CheckOf<T>, outcome: Outcome) {
 		Checks::<T>::remove(subject);
 		let right = matches!(outcome, Outcome::Right(_));
-		let earlier = check.earlier.iter().filter(|m| m.vote.is_revealed());
-		for member in earlier.chain(check.members.iter()) {
+		// Each member, with whether it sat on the sampling committee.
+		let earlier = check.earlier.iter().filter(|m| m.vote.is_revealed()).map(|m| (m, true));
+		let sampling = matches!(check.round, Round::Committee);
+		for (member, sampling) in earlier.chain(check.members.iter().map(|m| (m, sampling))) {
 			match (member.vote, right) {
 				(Vote::Agree, true) | (Vote::Disagree, false) => Self::credit(&member.who, 1, 0),
+				// A member that checked a sample of the claim may have missed a fake confined to
+				// the rest: agreeing with a claim proven wrong earns nothing but is no fault, or
+				// a worker could fake a little to have honest verifiers slashed.
+				(Vote::Agree, false) if !check.coverage.whole_in(sampling) => {}
 				// A benchmark answer is refuted when its node does not serve the parts a
 				// verifier draws, and the node chooses whom it serves: refuting an answer that
 				// is then cleared earns nothing but is no fault, or a node could have honest
-				// verifiers slashed at will. Agreeing with a wrong answer always is.
+				// verifiers slashed at will.
 				(Vote::Disagree, true) if matches!(subject, Subject::Benchmark { .. }) => {}
 				(Vote::Agree, false) | (Vote::Disagree, true) => {
 					Self::fault(subject, member, VerifierFault::WrongVerdict)

@@ -8,7 +8,7 @@ use sp_runtime::{traits::Saturating, Perbill, SaturatedConversion};
 
 use crate::{
 	pallet::*, sampling, AcceptReason, BalanceOf, BenchmarkOutcomes, BenchmarkProofs, ChallengeId,
-	ComputeStake, IntakeEntry, JobSettlement, ProofCheck, ReceiptVerifier, Subject,
+	ComputeStake, Coverage, IntakeEntry, JobSettlement, ProofCheck, ReceiptVerifier, Subject,
 	UnverifiableReason, WeightInfo, WorkerDirectory,
 };
 use cinder_primitives::{ProofPlan, ReceiptSubmitted, VerificationPlan, VerifierBusy};
@@ -240,6 +240,7 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 			worker: receipt.worker.clone(),
 			output_root: receipt.output_root,
 			rate,
+			coverage: if receipt.sampled { Coverage::SampleThenWhole } else { Coverage::Whole },
 			included_at: frame_system::Pallet::<T>::block_number(),
 		})?;
 		Ok(VerificationPlan::Pending)
@@ -272,6 +273,7 @@ impl<T: Config> BenchmarkProofs<T::AccountId> for Pallet<T> {
 			worker: who.clone(),
 			output_root: result,
 			rate: Perbill::one(),
+			coverage: Coverage::Sample,
 			included_at: frame_system::Pallet::<T>::block_number(),
 		})?;
 		Ok(ProofPlan::Pending)

@@ -4,7 +4,7 @@ use alloc::collections::btree_map::BTreeMap;
 use frame_support::{ensure, traits::Get};
 use sp_runtime::traits::{Saturating, Zero};
 
-use crate::{pallet::*, BalanceOf, Credits, Round, Vote};
+use crate::{pallet::*, BalanceOf, Coverage, Credits, Round, Subject, Vote};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the entropy holds no block after this one; the intake
@@ -12,9 +12,10 @@ impl<T: Config> Pallet<T> {
 	/// committee of distinct members none of whom was dismissed from it, was redrawn at most
 	/// `MaxRedraws` times, decided nothing yet, ends its commit phase no later than its deadline, a
 	/// trap (showing a root other than the claim's) only in the sampling committee and baited votes
-	/// only there, a dispute comes after a first round, and each is booked at its deadline; every
-	/// epoch's credits are the sum of its verifiers' credits; the pool owes exactly the closed
-	/// epochs' unpaid shares, and holds at least that.
+	/// only there, a benchmark answer's check (and only it) covers a sample in every round, a
+	/// dispute comes after a first round, and each is booked at its deadline; every epoch's credits
+	/// are the sum of its verifiers' credits; the pool owes exactly the closed epochs' unpaid
+	/// shares, and holds at least that.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored verification params are invalid");
@@ -76,6 +77,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				check.commits_until <= check.deadline,
 				"a round's commit phase ends after its deadline"
+			);
+			// Benchmark answers are spot-checked in every round; receipts by their workload.
+			ensure!(
+				matches!(subject, Subject::Benchmark { .. })
+					== (check.coverage == Coverage::Sample),
+				"a check's coverage is not its claim's"
 			);
 			if let Some(bait) = check.bait {
 				ensure!(check.round == Round::Committee, "a trap past the sampling committee");

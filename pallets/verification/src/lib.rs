@@ -3,8 +3,9 @@
 //! Validators check workers' proof-of-work receipts by redundant sampling: randomness from a
 //! block after a receipt's inclusion (BABE's VRF output) decides whether it is sampled, a
 //! committee of verifiers drawn from those that *serve* (Verifier nodes of active validators,
-//! on time with their heartbeats; never the claim's own node) recompute or check it (Freivalds' test for GEMM, Merkle tile
-//! sampling for large outputs), and their verdicts accept it or open a dispute that a larger
+//! on time with their heartbeats; never the claim's own node) recompute or check it
+//! (Freivalds' test for GEMM, Merkle tile sampling for the outputs whose workload declares
+//! it), and their verdicts accept it or open a dispute that a larger
 //! committee decides by a majority of its seats. Unsampled receipts are accepted when the
 //! challenge window ends.
 //!
@@ -60,7 +61,9 @@
 //!    `max_redraws` redraws, when not every such seat can be filled, or when every seat of a
 //!    dispute revealed without a majority, the claim is unverifiable. A verdict is always a
 //!    root ([`Verdict`]): the verifier's own, or the worker's once it checked the worker's
-//!    output (Freivalds' test); never a bare yes.
+//!    output (Freivalds' test, or tile sampling: rows drawn by the member itself, fetched with
+//!    their Merkle proofs and recomputed); never a bare yes. A dispute recomputes the whole
+//!    output, so no claim is rejected on a sample alone.
 //!    **Traps**: a sampled claim's sampling committee is a trap with probability
 //!    `trap_rate`, drawn with the same randomness: it is shown a wrong root (the bait, a hash
 //!    of the claim's root and that randomness) in place of the worker's, through its redraws.
@@ -76,10 +79,16 @@
 //!    is reported through [`VerifierOffences`] against the validator stash recorded when it
 //!    was seated (the runtime reports it to pallet-offences, so pallet-staking may slash and
 //!    disable the validator). Verdicts that match the outcome earn credits. An unverifiable
-//!    claim earns nobody credit. One exception: refuting a benchmark answer that is then
-//!    cleared is no fault (and earns nothing), because verifiers refute an answer whose parts
-//!    its node does not serve them, and the node chooses whom it serves; agreeing with an
-//!    answer that is rejected is a fault as for a receipt.
+//!    claim earns nobody credit. Two exceptions, both for members that honestly check part
+//!    of a claim. Refuting a benchmark answer that is then cleared is no fault (and earns
+//!    nothing), because verifiers refute an answer whose parts its node does not serve them,
+//!    and the node chooses whom it serves. Agreeing with a claim proven wrong is no fault (and
+//!    earns nothing) when the member's check covered a sample of it ([`Coverage`]: every
+//!    round of a benchmark answer's check, and the sampling committee of a stage whose
+//!    workload declares tile sampling): an honest member misses a fake confined to parts it
+//!    did not draw, and faulting it would let a worker fake a little to have honest verifiers
+//!    slashed. A dispute member of a stage recomputes the whole output, so its agreement with
+//!    a receipt proven wrong is a fault.
 //!
 //! ## Verifiers answer for their seats
 //! A committee records each member's stash when it draws it, and a fault is answered by the
@@ -134,10 +143,17 @@
 //!
 //! **Verifier compute stays ≤ 5 % of worker compute.** It is `q · k · r`, with `r` the check's
 //! cost relative to the job. At the reliability rate, `q ≤ 2.5 %` and `k = 2` give at most
-//! 5 % even for a full re-execution (`r = 1`), and 2 % for reliable workers at the floor. A job
-//! longer than ~3.2 minutes of its worker's capacity is sampled more, but then its check is a
-//! fraction of it: a Freivalds test costs `r ≈ 6/n` of an `n³` GEMM, tile sampling 32 of `T`
-//! tiles; `tests/economics.rs` computes `q · k · r` for such jobs.
+//! 5 % even for a full re-execution (`r = 1`), and 2 % for reliable workers at the floor. The
+//! checks cost less: measured (`worker/benches/verifier_share.rs`, CPU twin), a GEMM's
+//! Freivalds test with the fetched output hashed against its root is `r` = 0.32–0.61 for
+//! n = 1024–256 (the hashing, O(n²) like the test, dominates; both fall as 1/n against the
+//! n³ product), tile sampling of 32 rows of a 256-row MLP or render output `r` = 0.42–0.46,
+//! falling as 32 over the rows; so a new worker's receipts cost its verifiers 1.6–3.1 % of its
+//! compute, and a benchmark answer (16 of its parts recomputed by each member) 0.0027–0.0094 %
+//! of its challenge. An output of no more rows than the sample is recomputed whole (`r` ≈ 1),
+//! as is every output in a dispute. A job longer than ~3.2 minutes of its worker's capacity is
+//! sampled more, but then its check is a smaller fraction of it; `tests/economics.rs`
+//! computes `q · k · r` for such jobs.
 //!
 //! **Collusion.** A forged result passes a committee of 2 with a corrupt share `β` of verifiers
 //! only if both are corrupt: `β²` (1 % at β = 10 %); a dispute is decided by 3 of its 5 seats.
@@ -158,7 +174,13 @@
 //! and one that reveals the worker's root without computing, trusting the worker, passes
 //! every trap. Such a verifier is caught only when the worker is wrong: then any member that
 //! computed reveals another root, the dispute rejects the claim, and the one that trusted the
-//! worker is faulted for its wrong verdict. `tests/traps.rs` checks the catch on every trap
+//! worker is faulted for its wrong verdict — except where its check covers a sample
+//! ([`Coverage`]), where agreeing with a wrong claim is an honest miss too: there it only
+//! loses the check's credit. So where verifiers trust workers, a committee catches what its
+//! computing members catch: with a share `λ` of trusting verifiers, a committee of `k` lets a
+//! fake faked whole through with `λᵏ`, as a corrupt share does (Collusion, above). Closing it
+//! needs the sample to be provable: rows drawn from the revealed salt, and a dispute that
+//! shows one of a member's own rows wrong faults it. `tests/traps.rs` checks the catch on every trap
 //! and none otherwise, and `tests/economics.rs` these numbers.
 //!
 //! **Randomness no single party controls** ([`entropy`]). Every draw (sampled or not, the

@@ -166,8 +166,51 @@ pub struct IntakeEntry<AccountId, BlockNumber> {
 	/// Its sampling rate, fixed at inclusion: from the worker's reliability and the job's
 	/// fee for a receipt, 100 % for a benchmark answer.
 	pub rate: Perbill,
+	/// How much of the claim each round's check covers.
+	pub coverage: Coverage,
 	/// The block the claim was included in.
 	pub included_at: BlockNumber,
+}
+
+/// How much of a claim a committee member's check covers, which decides whether agreeing with
+/// a claim proven wrong is a fault: an honest member whose check covers a sample can miss a
+/// fake confined to the rest, so its agreement earns nothing but costs nothing (or a worker
+/// could fake a little to have honest verifiers slashed).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum Coverage {
+	/// Every round checks the whole claim (a re-execution; a Freivalds test, which a
+	/// verifier runs with enough random vectors to miss a wrong product with at most 2⁻³²):
+	/// agreeing with a claim proven wrong is a fault.
+	Whole,
+	/// The sampling committee checks a sample of the output (tile sampling), a dispute all of
+	/// it: only a dispute member's agreement with a claim proven wrong is a fault.
+	SampleThenWhole,
+	/// Every round checks a sample (a benchmark answer: a few of its parts, drawn by each
+	/// member): no agreement with a claim proven wrong is a fault.
+	Sample,
+}
+
+impl Coverage {
+	/// Whether a member of the sampling committee (`sampling`) or of the dispute checks all
+	/// of the claim.
+	pub fn whole_in(self, sampling: bool) -> bool {
+		match self {
+			Coverage::Whole => true,
+			Coverage::SampleThenWhole => !sampling,
+			Coverage::Sample => false,
+		}
+	}
 }
 
 /// Where the intake queue stands: receipts are appended to page `tail` and decided from
@@ -305,6 +348,8 @@ pub struct Check<
 	pub worker: AccountId,
 	/// The receipt's output commitment.
 	pub output_root: [u8; 32],
+	/// How much of the claim each round's check covers.
+	pub coverage: Coverage,
 	/// In a trap: the wrong root the sampling committee is shown in place of `output_root`,
 	/// through its redraws (a member revealing it is faulted); cleared at a dispute, which is
 	/// shown `output_root`.

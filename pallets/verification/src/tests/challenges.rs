@@ -169,10 +169,12 @@ fn a_verifier_never_sits_on_the_check_of_its_own_answer() {
 }
 
 /// A node can withhold its answer's parts from the verifiers it chooses: a sampling member
-/// that refuted an answer the dispute then clears earns nothing and is not faulted, while a
-/// member that agreed with an answer the dispute rejects is.
+/// that refuted an answer the dispute then clears earns nothing and is not faulted. Each
+/// member checks a few parts drawn at random, so an honest one can miss parts made up: a member
+/// that agreed with an answer the dispute rejects earns nothing and is not faulted either,
+/// while the members that matched the outcome earn their credit.
 #[test]
-fn refuting_an_answer_that_is_cleared_is_no_fault_but_agreeing_with_a_wrong_one_is() {
+fn refuting_an_answer_that_is_cleared_and_agreeing_with_a_wrong_one_are_no_faults() {
 	// One member refutes (its parts were withheld), the other agrees: a dispute. The sampling
 	// committee.
 	let split = || {
@@ -192,11 +194,13 @@ fn refuting_an_answer_that_is_cleared_is_no_fault_but_agreeing_with_a_wrong_one_
 	});
 	ExtBuilder::default().build_and_execute(|| {
 		let first = split();
+		let dispute = committee();
 		all_say([0xbb; 32]);
 		assert_eq!(word(), vec![(NODE, CHALLENGE, ProofCheck::Wrong)]);
-		assert_eq!(
-			world(|w| w.offences.clone()),
-			vec![(first[1], crate::VerifierFault::WrongVerdict, ANSWERED)]
-		);
+		assert!(world(|w| w.offences.is_empty()), "{:?}", world(|w| w.offences.clone()));
+		// Credits for the dispute's matching verdicts, and the refutation; none for agreeing.
+		let seated = |who| u32::from(dispute.contains(&who));
+		assert_eq!(super::verdicts::credits(first[1]).matched, seated(first[1]));
+		assert_eq!(super::verdicts::credits(first[0]).matched, 1 + seated(first[0]));
 	});
 }

@@ -52,6 +52,7 @@ fn queue_six_at_half() {
 			worker: 1,
 			output_root: root(job),
 			rate: Perbill::from_percent(50),
+			coverage: crate::Coverage::Whole,
 			included_at: 1,
 		})
 		.expect("room in the queue");

@@ -360,8 +360,8 @@ pub fn run_to(n: u64) {
 	}
 }
 
-/// The worker's receipt for `(job, 0)` paying `fee`, checked by re-execution, committing to
-/// `root(job)`.
+/// The worker's receipt for `(job, 0)` paying `fee`, checked by re-execution (its whole output),
+/// committing to `root(job)`.
 pub fn receipt(
 	worker: AccountId,
 	job: JobId,
@@ -376,6 +376,7 @@ pub fn receipt(
 		tile_count: 1,
 		fee,
 		detection: Perbill::one(),
+		sampled: false,
 	}
 }
 

@@ -277,6 +277,42 @@ fn a_dispute_that_proves_the_worker_wrong_slashes_jails_and_reassigns() {
 	});
 }
 
+/// A stage checked by tile sampling: its sampling committee recomputes a sample of the output,
+/// so a member that agreed with a receipt the dispute (which recomputes it whole) rejects may
+/// have missed a fake confined to rows it did not draw. It earns nothing and is not faulted;
+/// a dispute member that agreed is, and the worker is rejected as with any check.
+#[test]
+fn agreeing_with_a_sampled_receipt_proven_wrong_is_a_fault_only_in_the_dispute() {
+	ExtBuilder::default().build_and_execute(|| {
+		bonded_worker(WORKER, BOND);
+		submit(&ReceiptSubmitted { sampled: true, ..receipt(WORKER, JOB, BIG_FEE) });
+		run_to(OPENED);
+		let first = committee();
+		assert_eq!(
+			Checks::<Test>::get(CHECKED).unwrap().coverage,
+			crate::Coverage::SampleThenWhole
+		);
+		votes(&[(first[0], false), (first[1], true)]);
+		run_to(DRAWN);
+		let dispute = committee();
+		votes(&[
+			(dispute[0], false),
+			(dispute[1], true),
+			(dispute[2], false),
+			(dispute[3], false),
+			(dispute[4], false),
+		]);
+		assert_eq!(world(|w| w.rejected.clone()), vec![(JOB, 0)]);
+		assert_eq!(bond_of(WORKER), BOND - BOND / 10, "the worker is slashed");
+		assert_eq!(offences(), vec![(dispute[1], VerifierFault::WrongVerdict, CHECKED)]);
+		let seated = |who| u32::from(dispute.contains(&who));
+		assert_eq!(credits(first[1]).matched, seated(first[1]), "agreeing earned nothing");
+		if !dispute.contains(&first[1]) {
+			assert_eq!(bond_of(first[1]), VERIFIER_BOND, "nor cost anything");
+		}
+	});
+}
+
 #[test]
 fn a_dispute_that_clears_the_worker_accepts_and_faults_the_disputer() {
 	ExtBuilder::default().build_and_execute(|| {
