@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use futures::StreamExt;
+
 use cinder_primitives::merkle;
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::{body::Bytes, StatusCode, Uri};
@@ -14,6 +16,7 @@ use hyper_util::{
 };
 
 use crate::{
+	metrics::Metrics,
 	output,
 	stage::{Input, StageTask},
 	store::{hex, unhex, unhex_bytes},
@@ -83,6 +86,18 @@ impl std::fmt::Display for FetchError {
 }
 
 impl std::error::Error for FetchError {}
+
+/// Tiles fetched at once from one data server by [`Fetcher::tiles`].
+pub const CONCURRENT_TILE_FETCHES: usize = 16;
+
+/// Why a tile asked for with its proof could not be had.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum TileMissing {
+	/// Not served: the server is down, too slow, or answers an error (perhaps only for now).
+	NotServed(FetchError),
+	/// Served without a valid proof under the root.
+	BadProof(FetchError),
+}
 
 /// Where the data server at `endpoint` serves the output under `root`.
 pub fn blob_uri(endpoint: &str, root: &[u8; 32]) -> String {
@@ -233,6 +248,46 @@ impl Fetcher {
 			)));
 		}
 		Ok(tile)
+	}
+
+	/// Tiles `indices` of the output under `root` (of `tile_count` tiles) from the data server
+	/// at `endpoint`, each checked by its Merkle proof ([`Self::tile`]), in that order:
+	/// [`CONCURRENT_TILE_FETCHES`] at once, none waiting past `deadline` (so a server that takes
+	/// connections and never answers holds the caller only until then), each counted into
+	/// `metrics`. The first that cannot be had decides, with its index.
+	pub async fn tiles(
+		&self,
+		endpoint: &str,
+		root: &[u8; 32],
+		indices: &[u64],
+		tile_count: u64,
+		deadline: tokio::time::Instant,
+		metrics: &Metrics,
+	) -> Result<Vec<Vec<u8>>, (u64, TileMissing)> {
+		let fetches = indices.iter().map(|&index| async move {
+			let fetch = self.tile(endpoint, root, index, tile_count);
+			tokio::time::timeout_at(deadline, fetch).await.unwrap_or_else(|_| {
+				Err(FetchError::Unreachable {
+					uri: endpoint.into(),
+					reason: "no answer in time".into(),
+				})
+			})
+		});
+		let fetched: Vec<_> =
+			futures::stream::iter(fetches).buffered(CONCURRENT_TILE_FETCHES).collect().await;
+		fetched.iter().for_each(|result| metrics.fetched(result));
+		indices
+			.iter()
+			.zip(fetched)
+			.map(|(&index, fetched)| {
+				fetched.map_err(|error| match error {
+					FetchError::Unreachable { .. } | FetchError::Status { .. } => {
+						(index, TileMissing::NotServed(error))
+					}
+					_ => (index, TileMissing::BadProof(error)),
+				})
+			})
+			.collect()
 	}
 }
 

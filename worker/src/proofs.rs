@@ -77,6 +77,23 @@ pub struct Trees {
 	building: Mutex<Vec<(Hash, Arc<Mutex<()>>)>>,
 }
 
+/// Takes `root` and its `turn` off the outputs being built when dropped (a later request's
+/// turn for the same output stays).
+struct Unmark<'a> {
+	trees: &'a Trees,
+	root: &'a Hash,
+	turn: &'a Arc<Mutex<()>>,
+}
+
+impl Drop for Unmark<'_> {
+	fn drop(&mut self) {
+		let this = |(hash, turn): &(Hash, Arc<Mutex<()>>)| {
+			hash == self.root && Arc::ptr_eq(turn, self.turn)
+		};
+		self.trees.building().retain(|entry| !this(entry));
+	}
+}
+
 impl Trees {
 	/// Keeps trees up to `budget` bytes (the newest is always kept, whatever its size).
 	pub fn new(budget: usize) -> Self {
@@ -95,9 +112,8 @@ impl Trees {
 		if let Some(tree) = self.kept(root) {
 			return Ok(Some(tree));
 		}
-		let building = || self.building.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 		let turn = {
-			let mut building = building();
+			let mut building = self.building();
 			match building.iter().find(|(hash, _)| hash == root) {
 				Some((_, turn)) => turn.clone(),
 				None => {
@@ -108,26 +124,16 @@ impl Trees {
 			}
 		};
 		let _turn = turn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		// Unmarked when this returns (after the lock on `_turn` is taken, before it is let go),
+		// so the tree is kept before the next request for it takes a turn of its own.
+		let _unmark = Unmark { trees: self, root, turn: &turn };
 		// Built by the request this one waited for.
 		if let Some(tree) = self.kept(root) {
 			return Ok(Some(tree));
 		}
-		let built = build();
-		// Kept (below) before the next request for it takes a turn of its own.
-		let done = || building().retain(|(hash, _)| hash != root);
-		let tree = match built {
-			Ok(Some(tree)) => Arc::new(tree),
-			Ok(None) => {
-				done();
-				return Ok(None);
-			}
-			Err(error) => {
-				done();
-				return Err(error);
-			}
-		};
-		let lock = || self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-		let mut kept = lock();
+		let Some(tree) = build()? else { return Ok(None) };
+		let tree = Arc::new(tree);
+		let mut kept = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 		kept.retain(|(kept, _)| kept != root);
 		kept.insert(0, (*root, tree.clone()));
 		let mut total = 0;
@@ -140,9 +146,12 @@ impl Trees {
 			.count()
 			.max(1);
 		kept.truncate(keep);
-		drop(kept);
-		done();
 		Ok(Some(tree))
+	}
+
+	/// The outputs whose trees are being built.
+	fn building(&self) -> std::sync::MutexGuard<'_, Vec<(Hash, Arc<Mutex<()>>)>> {
+		self.building.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
 
 	/// The tree under `root` if it is kept, made the newest.

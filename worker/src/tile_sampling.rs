@@ -18,21 +18,16 @@
 //! whose root is its verdict. A dispute always recomputes the whole output, so the chain's
 //! decision never rests on a sample.
 
-use std::collections::BTreeMap;
-
-use futures::StreamExt;
+use std::{collections::BTreeMap, ops::Range};
 
 use crate::{
 	backend::Backend,
 	challenge::distinct_draws,
-	fetch::{FetchError, Fetcher},
+	fetch::{FetchError, Fetcher, TileMissing},
 	gpu::GpuError,
 	metrics::Metrics,
 	work::Work,
 };
-
-/// Tiles fetched at once from one data server.
-pub const CONCURRENT_FETCHES: usize = 16;
 
 /// A claimed output to sample.
 pub struct Claimed<'a> {
@@ -71,9 +66,14 @@ pub fn draw_rows(rows: u64, samples: u32, random: [u8; 32]) -> Vec<u64> {
 }
 
 /// The output bytes row `row` covers, for rows of `row_bytes`.
-fn row_range(row: u64, row_bytes: usize) -> std::ops::Range<u64> {
+fn row_range(row: u64, row_bytes: usize) -> Range<u64> {
 	let start = row.saturating_mul(row_bytes as u64);
 	start..start.saturating_add(row_bytes as u64)
+}
+
+/// The tiles (of `tile_bytes`, not 0) that hold `bytes` of the output.
+fn tiles_holding(bytes: &Range<u64>, tile_bytes: u64) -> Range<u64> {
+	bytes.start / tile_bytes..bytes.end.div_ceil(tile_bytes)
 }
 
 /// The tiles (of `tile_bytes`) that hold the bytes of `rows` (of `row_bytes`), in order.
@@ -81,10 +81,7 @@ pub fn tiles_of_rows(rows: &[u64], row_bytes: usize, tile_bytes: u32) -> Vec<u64
 	let tile_bytes = u64::from(tile_bytes.max(1));
 	let mut tiles: Vec<u64> = rows
 		.iter()
-		.flat_map(|&row| {
-			let range = row_range(row, row_bytes);
-			range.start / tile_bytes..range.end.div_ceil(tile_bytes)
-		})
+		.flat_map(|&row| tiles_holding(&row_range(row, row_bytes), tile_bytes))
 		.collect();
 	tiles.dedup();
 	tiles
@@ -116,7 +113,7 @@ pub fn first_wrong_row(
 	let tile_bytes = u64::from(tile_bytes.max(1));
 	for (&row, recomputed) in rows.iter().zip(recomputed.chunks(row_bytes.max(1))) {
 		let range = row_range(row, row_bytes);
-		let claimed: Option<Vec<u8>> = (range.start / tile_bytes..range.end.div_ceil(tile_bytes))
+		let claimed: Option<Vec<u8>> = tiles_holding(&range, tile_bytes)
 			.map(|index| {
 				let tile = tiles.get(&index)?;
 				let start = range.start.max(index * tile_bytes) - index * tile_bytes;
@@ -133,8 +130,8 @@ pub fn first_wrong_row(
 }
 
 /// Samples `claimed`, the output of `work`: `rows` (from [`draw_rows`]) fetched from the
-/// worker's data server as the tiles that hold them, [`CONCURRENT_FETCHES`] at once, with their
-/// proofs (each fetch counted into `metrics`, none waiting past `deadline`), then recomputed on
+/// worker's data server as the tiles that hold them, with their proofs ([`Fetcher::tiles`]:
+/// each fetch counted into `metrics`, none waiting past `deadline`), then recomputed on
 /// `backend`, only once every tile is had, so a worker that serves nothing costs no compute.
 /// The first tile or row that fails decides.
 pub async fn sample(
@@ -149,36 +146,27 @@ pub async fn sample(
 	let (_, row_bytes) = work.output_rows();
 	let count = cinder_primitives::merkle::tile_count(claimed.output_len, claimed.tile_bytes);
 	let indices = tiles_of_rows(rows, row_bytes, claimed.tile_bytes);
-	let fetches = indices.iter().map(|&index| async move {
-		let fetch = fetcher.tile(claimed.endpoint, claimed.root, index, count);
-		tokio::time::timeout_at(deadline, fetch).await.unwrap_or_else(|_| {
-			Err(FetchError::Unreachable {
-				uri: claimed.endpoint.into(),
-				reason: "no answer in time".into(),
-			})
-		})
-	});
-	let fetched: Vec<_> =
-		futures::stream::iter(fetches).buffered(CONCURRENT_FETCHES).collect().await;
-	fetched.iter().for_each(|result| metrics.fetched(result));
+	let fetched =
+		fetcher.tiles(claimed.endpoint, claimed.root, &indices, count, deadline, metrics).await;
+	let fetched = match fetched {
+		Ok(fetched) => fetched,
+		Err((tile, TileMissing::NotServed(error))) => {
+			return Ok(SampleOutcome::NotServed { tile, error })
+		}
+		Err((tile, TileMissing::BadProof(error))) => {
+			return Ok(SampleOutcome::BadProof { tile, error })
+		}
+	};
 	let tile_bytes = u64::from(claimed.tile_bytes.max(1));
 	let mut tiles = BTreeMap::new();
-	for (&tile, fetched) in indices.iter().zip(fetched) {
-		match fetched {
-			// Every tile but the last is whole: a root over tiles of other sizes is no
-			// commitment to an output of `output_len` bytes, however its proofs hold.
-			Ok(bytes) => {
-				let expected = claimed.output_len.saturating_sub(tile * tile_bytes).min(tile_bytes);
-				if bytes.len() as u64 != expected {
-					return Ok(SampleOutcome::Malformed { tile, len: bytes.len() as u64 });
-				}
-				tiles.insert(tile, bytes);
-			}
-			Err(error @ (FetchError::Unreachable { .. } | FetchError::Status { .. })) => {
-				return Ok(SampleOutcome::NotServed { tile, error })
-			}
-			Err(error) => return Ok(SampleOutcome::BadProof { tile, error }),
+	for (tile, bytes) in indices.into_iter().zip(fetched) {
+		// Every tile but the last is whole: a root over tiles of other sizes is no commitment
+		// to an output of `output_len` bytes, however its proofs hold.
+		let expected = claimed.output_len.saturating_sub(tile * tile_bytes).min(tile_bytes);
+		if bytes.len() as u64 != expected {
+			return Ok(SampleOutcome::Malformed { tile, len: bytes.len() as u64 });
 		}
+		tiles.insert(tile, bytes);
 	}
 	let wrong = tokio::task::block_in_place(|| {
 		first_wrong_row(work, backend, rows, &tiles, claimed.tile_bytes)
@@ -212,6 +200,23 @@ mod tests {
 		(format!("http://{}", crate::server::start("127.0.0.1:0", server).await.unwrap()), root)
 	}
 
+	/// The output of `work` (`len` bytes, in `TILE`-byte tiles) served at `endpoint` under
+	/// `root`, sampled at `rows` on the CPU twin.
+	async fn sampled(
+		work: &Work,
+		len: usize,
+		endpoint: &str,
+		root: &[u8; 32],
+		rows: &[u64],
+	) -> SampleOutcome {
+		let claimed = Claimed { endpoint, root, output_len: len as u64, tile_bytes: TILE };
+		let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+		let fetcher = Fetcher::new(Duration::from_secs(5));
+		let (backend, metrics) = (Backend::Cpu { threads: 2 }, Metrics::new());
+		let found = sample(&fetcher, &backend, &metrics, work, claimed, rows, deadline);
+		found.await.unwrap()
+	}
+
 	#[test]
 	fn rows_are_distinct_in_order_and_all_of_them_when_few() {
 		let rows = draw_rows(1_000, 32, [1; 32]);
@@ -229,9 +234,6 @@ mod tests {
 	#[tokio::test(flavor = "multi_thread")]
 	async fn a_sample_passes_an_honest_output_and_catches_a_made_up_row_it_draws() {
 		let backend = Backend::Cpu { threads: 2 };
-		let metrics = Metrics::new();
-		let fetcher = Fetcher::new(Duration::from_secs(5));
-		let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
 		let works = [
 			// 13 output rows of 52 bytes.
 			Work::seeded_mlp([2; 32], Model::seeded([3; 32], &[(12, 20), (20, 52)]).layers, 13),
@@ -248,49 +250,26 @@ mod tests {
 		for (w, work) in works.iter().enumerate() {
 			let bytes = work.run(&backend).unwrap();
 			let (row_count, row_bytes) = work.output_rows();
-			let claimed = |endpoint, root| Claimed {
-				endpoint,
-				root,
-				output_len: bytes.len() as u64,
-				tile_bytes: TILE,
-			};
+			let len = bytes.len();
 			let (url, root) = serving(&format!("honest-{w}"), &bytes).await;
 			let rows = draw_rows(row_count as u64, 4, [w as u8; 32]);
-			let found =
-				sample(&fetcher, &backend, &metrics, work, claimed(&url, &root), &rows, deadline);
-			assert_eq!(found.await.unwrap(), SampleOutcome::Holds);
+			assert_eq!(sampled(work, len, &url, &root, &rows).await, SampleOutcome::Holds);
 
 			// Row 11 made up.
 			let mut faked = bytes.clone();
 			faked[11 * row_bytes + 3] ^= 0x10;
 			let (url, faked_root) = serving(&format!("faked-{w}"), &faked).await;
 			for (rows, caught) in [(vec![2, 11], true), (vec![0, 5, 12], false)] {
-				let found = sample(
-					&fetcher,
-					&backend,
-					&metrics,
-					work,
-					claimed(&url, &faked_root),
-					&rows,
-					deadline,
-				);
 				let expected =
 					if caught { SampleOutcome::Differs { row: 11 } } else { SampleOutcome::Holds };
-				assert_eq!(found.await.unwrap(), expected, "rows {rows:?}");
+				let found = sampled(work, len, &url, &faked_root, &rows).await;
+				assert_eq!(found, expected, "rows {rows:?}");
 			}
 
 			// The honest bytes' server asked for the made-up root: no such blob.
 			let (honest_url, _) = serving(&format!("again-{w}"), &bytes).await;
-			let found = sample(
-				&fetcher,
-				&backend,
-				&metrics,
-				work,
-				claimed(&honest_url, &faked_root),
-				&rows,
-				deadline,
-			);
-			assert!(matches!(found.await.unwrap(), SampleOutcome::NotServed { .. }));
+			let found = sampled(work, len, &honest_url, &faked_root, &rows).await;
+			assert!(matches!(found, SampleOutcome::NotServed { .. }));
 		}
 	}
 
@@ -299,8 +278,6 @@ mod tests {
 	#[tokio::test(flavor = "multi_thread")]
 	async fn bad_proofs_and_silent_servers_are_reported() {
 		let backend = Backend::Cpu { threads: 2 };
-		let metrics = Metrics::new();
-		let fetcher = Fetcher::new(Duration::from_secs(5));
 		let work = Work::seeded_mlp([4; 32], Model::seeded([5; 32], &[(8, 40)]).layers, 60);
 		let bytes = work.run(&backend).unwrap();
 		let honest_root = output::commitment(&bytes, TILE).0;
@@ -313,16 +290,9 @@ mod tests {
 		let server =
 			crate::server::DataServer::new(Some(store), Arc::new(Metrics::new()), "t".into());
 		let url = format!("http://{}", crate::server::start("127.0.0.1:0", server).await.unwrap());
-		let claimed = |endpoint| Claimed {
-			endpoint,
-			root: &honest_root,
-			output_len: bytes.len() as u64,
-			tile_bytes: TILE,
-		};
 		let rows = [1, 30];
-		let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-		let found = sample(&fetcher, &backend, &metrics, &work, claimed(&url), &rows, deadline);
-		assert!(matches!(found.await.unwrap(), SampleOutcome::BadProof { tile: 0, .. }));
+		let found = sampled(&work, bytes.len(), &url, &honest_root, &rows).await;
+		assert!(matches!(found, SampleOutcome::BadProof { tile: 0, .. }));
 
 		// The right rows, and 8 bytes more in the last tile (2,400 bytes: tiles of 1,000, 1,000
 		// and 400): every proof holds under the padded output's root, which is no commitment
@@ -330,26 +300,21 @@ mod tests {
 		let mut padded = bytes.clone();
 		padded.extend([0; 8]);
 		let (url, padded_root) = serving("padded", &padded).await;
+		let found = sampled(&work, bytes.len(), &url, &padded_root, &[3, 55]).await;
+		assert_eq!(found, SampleOutcome::Malformed { tile: 2, len: 408 });
+
+		let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+		let url = format!("http://{}", tarpit.local_addr().unwrap());
 		let claimed = Claimed {
 			endpoint: &url,
-			root: &padded_root,
-			output_len: bytes.len() as u64,
-			tile_bytes: TILE,
-		};
-		let found = sample(&fetcher, &backend, &metrics, &work, claimed, &[3, 55], deadline);
-		assert_eq!(found.await.unwrap(), SampleOutcome::Malformed { tile: 2, len: 408 });
-		let claimed = |endpoint| Claimed {
-			endpoint,
 			root: &honest_root,
 			output_len: bytes.len() as u64,
 			tile_bytes: TILE,
 		};
-
-		let tarpit = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-		let url = format!("http://{}", tarpit.local_addr().unwrap());
 		let started = tokio::time::Instant::now();
 		let deadline = started + Duration::from_millis(700);
-		let found = sample(&fetcher, &backend, &metrics, &work, claimed(&url), &rows, deadline);
+		let (fetcher, metrics) = (Fetcher::new(Duration::from_secs(5)), Metrics::new());
+		let found = sample(&fetcher, &backend, &metrics, &work, claimed, &rows, deadline);
 		assert!(matches!(found.await.unwrap(), SampleOutcome::NotServed { .. }));
 		let waited = started.elapsed();
 		assert!(

@@ -60,7 +60,7 @@ use crate::{
 	bench,
 	chain::{self, At, Awaiting, Chain, CheckSubject, PendingCheck},
 	challenge,
-	fetch::{FetchError, Fetcher},
+	fetch::{FetchError, Fetcher, TileMissing},
 	freivalds,
 	metrics::Metrics,
 	output,
@@ -422,14 +422,7 @@ impl Verifier {
 		work: &Work,
 		rounds: u32,
 	) -> Option<[u8; 32]> {
-		let endpoint = match chain::endpoint(at, &check.worker).await {
-			Ok(Some(endpoint)) => endpoint,
-			Ok(None) => return None,
-			Err(error) => {
-				tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
-				return None;
-			}
-		};
+		let endpoint = worker_endpoint(at, check).await?;
 		let root = task.receipt_root.unwrap_or(check.output_root);
 		let fetched = self.fetcher.output(&endpoint, &root, task.output_len, task.tile_bytes).await;
 		self.metrics.fetched(&fetched);
@@ -486,14 +479,7 @@ impl Verifier {
 		let drawn = tile_sampling::draw_rows(rows as u64, tiles, draw);
 		let units = work.work_units().saturating_mul(drawn.len() as u64) / rows as u64;
 		self.fits_in_time(at, check, work.kernel(), units, spent)?;
-		let endpoint = match chain::endpoint(at, &check.worker).await {
-			Ok(Some(endpoint)) => endpoint,
-			Ok(None) => return Ok(None),
-			Err(error) => {
-				tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
-				return Ok(None);
-			}
-		};
+		let Some(endpoint) = worker_endpoint(at, check).await else { return Ok(None) };
 		let root = task.receipt_root.unwrap_or(check.output_root);
 		let claimed = tile_sampling::Claimed {
 			endpoint: &endpoint,
@@ -556,6 +542,18 @@ impl Verifier {
 	}
 }
 
+/// The data server endpoint of `check`'s worker, to fetch its output from; `None` (logged when
+/// the chain cannot be read) when there is none: the caller recomputes.
+async fn worker_endpoint(at: &At, check: &PendingCheck) -> Option<String> {
+	match chain::endpoint(at, &check.worker).await {
+		Ok(endpoint) => endpoint,
+		Err(error) => {
+			tracing::warn!("cannot read the worker's node: {error:#}; recomputing");
+			None
+		}
+	}
+}
+
 /// Whether `claimed` (an output's bytes) is `work`'s product, by Freivalds' check with
 /// `rounds` vectors from `seed` (the workload's declared rounds, at least
 /// [`freivalds::ROUNDS`]): `false` for work other than a GEMM or bytes of the wrong size.
@@ -615,28 +613,17 @@ pub async fn spot_check_answer(
 	let parts = challenge::part_count(spot.work_units);
 	let drawn = challenge::spot_checks(parts, spot.draw);
 	let until = spot.deadline.min(tokio::time::Instant::now() + PART_FETCH_TIMEOUT);
-	let fetches = drawn.iter().map(|&part| async move {
-		let fetch = fetcher.tile(spot.endpoint, spot.answer, part, parts);
-		tokio::time::timeout_at(until, fetch).await.unwrap_or_else(|_| {
-			Err(FetchError::Unreachable {
-				uri: spot.endpoint.into(),
-				reason: "no answer in time".into(),
-			})
-		})
-	});
-	let fetched = futures::future::join_all(fetches).await;
-	fetched.iter().for_each(|result| metrics.fetched(result));
-	let mut records = Vec::with_capacity(drawn.len());
-	for (&part, fetched) in drawn.iter().zip(fetched) {
-		match fetched {
-			Ok(record) => records.push((part, record)),
-			Err(error @ (FetchError::Unreachable { .. } | FetchError::Status { .. })) => {
+	let records =
+		match fetcher.tiles(spot.endpoint, spot.answer, &drawn, parts, until, metrics).await {
+			Ok(records) => records,
+			Err((part, TileMissing::NotServed(error))) => {
 				return Ok(SpotOutcome::NotServed { part, error })
 			}
-			Err(error) => return Ok(SpotOutcome::BadProof { part, error }),
-		}
-	}
-	for (part, claimed) in records {
+			Err((part, TileMissing::BadProof(error))) => {
+				return Ok(SpotOutcome::BadProof { part, error })
+			}
+		};
+	for (part, claimed) in drawn.into_iter().zip(records) {
 		let recomputed = tokio::task::block_in_place(|| {
 			challenge::part(backend, spot.seed, spot.work_units, part, || {})
 		})?;

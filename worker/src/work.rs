@@ -216,12 +216,9 @@ mod tests {
 	use super::*;
 	use crate::{mlp::Model, render::ONE};
 
-	/// A band of rows recomputes exactly the bytes of the whole output it covers, for every
-	/// kernel, at ranges inside one row, across rows, and at the ends.
-	#[test]
-	fn a_band_of_rows_gives_the_bytes_it_covers() {
-		let backend = Backend::Cpu { threads: 2 };
-		let works = [
+	/// Small work of every kernel, with odd sizes.
+	fn every_kernel() -> Vec<Work> {
+		vec![
 			Work::seeded_gemm([1; 32], Shape { m: 23, n: 9, k: 17 }),
 			Work::seeded_mlp([2; 32], Model::seeded([3; 32], &[(12, 20), (20, 7)]).layers, 19),
 			Work::Render(Tile {
@@ -232,6 +229,16 @@ mod tests {
 				center_im: ONE / 7,
 				step: ONE / 9,
 			}),
+		]
+	}
+
+	/// A band of rows recomputes exactly the bytes of the whole output it covers, for every
+	/// kernel, at ranges inside one row, across rows, and at the ends.
+	#[test]
+	fn a_band_of_rows_gives_the_bytes_it_covers() {
+		let backend = Backend::Cpu { threads: 2 };
+		let mut works = every_kernel();
+		works.extend([
 			// An odd height and a centre near the wrap of i32.
 			Work::Render(Tile {
 				width: 8,
@@ -241,7 +248,7 @@ mod tests {
 				center_im: i32::MAX - 5,
 				step: 1 << 20,
 			}),
-		];
+		]);
 		for work in works {
 			let whole = work.run(&backend).unwrap();
 			let len = whole.len();
@@ -273,19 +280,7 @@ mod tests {
 	#[test]
 	fn picked_rows_give_those_rows_of_the_output() {
 		let backend = Backend::Cpu { threads: 2 };
-		let works = [
-			Work::seeded_gemm([1; 32], Shape { m: 23, n: 9, k: 17 }),
-			Work::seeded_mlp([2; 32], Model::seeded([3; 32], &[(12, 20), (20, 7)]).layers, 19),
-			Work::Render(Tile {
-				width: 13,
-				height: 21,
-				max_iterations: 50,
-				center_re: -ONE / 2,
-				center_im: ONE / 7,
-				step: ONE / 9,
-			}),
-		];
-		for work in works {
+		for work in every_kernel() {
 			let whole = work.run(&backend).unwrap();
 			let (count, row_bytes) = work.output_rows();
 			let rows = [count - 1, 0, 5, 6, 11];
