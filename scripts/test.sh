@@ -9,7 +9,10 @@
 #      cleanly on SIGTERM);
 #   3. the receipts bench (runtime/benches/receipts.rs) for one round in the dev profile: real
 #      signed extrinsics through Executive, every receipt accepted both batched and one per
-#      extrinsic (the measured numbers come from scripts/bench-receipts.sh, in release);
+#      extrinsic (the measured numbers come from scripts/bench-receipts.sh, in release), and the
+#      routing bench (runtime/benches/routing.rs) at 10 and 1,000 eligible workers: every job
+#      routed, every job priced below every worker refused after all its draws (the 100,000-worker
+#      figures come from scripts/bench-routing.sh, in release);
 #   4. the worker's GEMM bench at n = 256 (naive, CPU twin, the WGSL kernels on lavapipe,
 #      Freivalds; every kernel must match the naive one and Freivalds accept it; the figures
 #      come from the full run, n up to 1024);
@@ -47,7 +50,9 @@
 #      fail: scripts/js/attack_silent_verifier.mjs (a serving verifier that never answers
 #      cannot confirm a garbage benchmark answer for 10,000 IB: Unverifiable) and
 #      scripts/js/attack_fake_verifiers.mjs (24 bonded-then-chilled candidates cannot register
-#      Verifier nodes nor sit on committees; receipts with random roots are never accepted);
+#      Verifier nodes nor sit on committees; receipts with random roots are never accepted) and
+#      scripts/js/attack_flood_registrations.mjs (500 unbonded Worker nodes, each holding the
+#      node deposit, stay out of the routing pool; 20 jobs all go to the one eligible worker);
 #   8. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
 #      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
 #      job of every workload and class submitted through polkadot.js, a pipeline over both
@@ -82,6 +87,10 @@ step "receipts bench, one quick round in the dev profile (every receipt accepted
 cargo bench -p cinder-runtime --bench receipts --profile dev -- --rounds 1
 done_step
 
+step "routing bench, quick, in the dev profile (10 and 1,000 eligible workers: every job routed, every over-cheap one refused after every draw)"
+cargo bench -p cinder-runtime --bench routing --profile dev -- --quick --jobs 20
+done_step
+
 step "worker GEMM bench at n = 256 (CPU naive, CPU twin, WGSL naive and tiled on lavapipe, Freivalds; asserts they agree)"
 cargo bench -p cinder-worker --bench gemm -- 256
 done_step
@@ -107,7 +116,7 @@ flows=(
 	merkle smoke worker_stake jobs bmw verification metadata_docs nominate governance
 	"operator_status --account //Eve --expect eligible"
 	"operator_status --account //Alice//stash --expect unregistered"
-	attack_silent_verifier attack_fake_verifiers
+	attack_silent_verifier attack_fake_verifiers attack_flood_registrations
 )
 for flow in "${flows[@]}"; do
 	read -r -a words <<<"$flow"

@@ -88,7 +88,8 @@ pub fn lavapipe_worker(
 	}
 }
 
-/// Runs the compute market's block hooks (BMW, the registry, verification, jobs) up to `block`; each block leaves
+/// Runs the compute market's block hooks (BMW, the registry, verification, jobs, then the
+/// registry's pool moves) up to `block`; each block leaves
 /// BABE randomness behind for the next, as BABE's `on_finalize` does on a real chain.
 pub fn run_to(block: crate::BlockNumber) {
 	while System::block_number() < block {
@@ -98,6 +99,9 @@ pub fn run_to(block: crate::BlockNumber) {
 		crate::NodeRegistry::on_initialize(next);
 		Verification::on_initialize(next);
 		Jobs::on_initialize(next);
+		// The pool moves verdicts noted (an IB confirmed joins its worker), as the block's
+		// spare weight makes them.
+		crate::NodeRegistry::on_idle(next, frame_support::weights::Weight::MAX);
 		let vrf_output = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(
 			&next.to_le_bytes(),
 		)

@@ -15,8 +15,9 @@ use sp_runtime::{
 };
 
 use crate::{
-	pallet::*, BalanceOf, ComputeStake, EvidenceId, Ineligibility, NodeProfiles, RewardEpochs,
-	SlashAmount, SlashReason, StakeParams, StakeStatus, Sweep, UnbondChunk, WeightInfo,
+	pallet::*, BalanceOf, ComputeStake, EligibilityObserver, EvidenceId, Ineligibility,
+	NodeProfiles, RewardEpochs, SlashAmount, SlashReason, StakeParams, StakeStatus, Sweep,
+	UnbondChunk, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -35,6 +36,7 @@ impl<T: Config> Pallet<T> {
 		);
 		Self::deposit_event(Event::Bonded { who: who.clone(), amount, active: amount });
 		Self::update_eligibility(&who);
+		T::Observer::catch_up(&who);
 		Ok(())
 	}
 
@@ -47,6 +49,7 @@ impl<T: Config> Pallet<T> {
 		Bonds::<T>::insert(&who, bond);
 		Self::deposit_event(Event::Bonded { who: who.clone(), amount, active });
 		Self::update_eligibility(&who);
+		T::Observer::catch_up(&who);
 		Ok(())
 	}
 
@@ -70,6 +73,7 @@ impl<T: Config> Pallet<T> {
 		Bonds::<T>::insert(&who, bond);
 		Self::deposit_event(Event::Unbonded { who: who.clone(), amount, release_epoch });
 		Self::update_eligibility(&who);
+		T::Observer::catch_up(&who);
 		Ok(())
 	}
 
@@ -88,7 +92,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::release(&Self::hold_reason(), &who, amount, Precision::Exact)?;
 		bond.unbonding.retain(|c| c.release_epoch > now);
 		if bond.is_empty() {
-			Bonds::<T>::remove(&who);
+			Self::remove_bond(&who, &bond);
 		} else {
 			Bonds::<T>::insert(&who, bond);
 		}
@@ -163,16 +167,31 @@ impl<T: Config> Pallet<T> {
 		}
 		let reason = Self::standing_ineligibility(who);
 		let eligible = reason.is_none();
-		Bonds::<T>::mutate_extant(who, |bond| {
-			if bond.eligible != eligible {
-				bond.eligible = eligible;
-				Self::deposit_event(Event::EligibilityChanged {
-					who: who.clone(),
-					eligible,
-					reason,
-				});
-			}
+		let flipped = Bonds::<T>::mutate_extant(who, |bond| {
+			let flipped = bond.eligible != eligible;
+			bond.eligible = eligible;
+			flipped
 		});
+		if flipped {
+			Self::deposit_event(Event::EligibilityChanged { who: who.clone(), eligible, reason });
+			T::Observer::eligibility_changed(who, eligible);
+		}
+	}
+
+	/// Removes `who`'s emptied bond record; an eligible one stops being eligible.
+	fn remove_bond(
+		who: &T::AccountId,
+		bond: &crate::WorkerBond<BalanceOf<T>, T::MaxUnbondingChunks>,
+	) {
+		Bonds::<T>::remove(who);
+		if bond.eligible {
+			Self::deposit_event(Event::EligibilityChanged {
+				who: who.clone(),
+				eligible: false,
+				reason: Some(Ineligibility::BondBelowMinimum),
+			});
+			T::Observer::eligibility_changed(who, false);
+		}
 	}
 
 	/// Re-evaluates up to `MaxSweepPerBlock` bonds (and no more than `remaining` weight allows)
@@ -181,7 +200,8 @@ impl<T: Config> Pallet<T> {
 		let Some(progress) = EligibilitySweep::<T>::get() else {
 			return T::DbWeight::get().reads(1);
 		};
-		let per_bond = T::WeightInfo::refresh_eligibility();
+		let per_bond = T::WeightInfo::refresh_eligibility()
+			.saturating_add(T::Observer::eligibility_changed_weight());
 		let overhead = T::DbWeight::get().reads_writes(1, 1);
 		let affordable = remaining
 			.saturating_sub(overhead)
@@ -253,7 +273,7 @@ impl<T: Config> Pallet<T> {
 		}
 		bond.unbonding.retain(|chunk| !chunk.amount.is_zero());
 		if bond.is_empty() {
-			Bonds::<T>::remove(who);
+			Self::remove_bond(who, &bond);
 		} else {
 			Bonds::<T>::insert(who, bond);
 		}
@@ -329,6 +349,10 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::ineligibility(who).is_none()
 	}
 
+	fn stored_eligibility(who: &T::AccountId) -> bool {
+		Bonds::<T>::get(who).is_some_and(|bond| bond.eligible)
+	}
+
 	fn ensure_covers(
 		who: &T::AccountId,
 		ib: Ib,
@@ -356,7 +380,7 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn slash_weight() -> Weight {
-		T::WeightInfo::slash()
+		T::WeightInfo::slash().saturating_add(T::Observer::eligibility_changed_weight())
 	}
 
 	fn jail(who: &T::AccountId, epochs: u32, evidence: EvidenceId) -> RewardEpochIndex {

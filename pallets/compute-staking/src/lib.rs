@@ -22,6 +22,8 @@
 //! [`Event::EligibilityChanged`] with the reason. A node's own calls re-evaluate it; the registry
 //! calls [`ComputeStake::profile_changed`]; a slash re-evaluates the slashed node; a parameter
 //! change starts a sweep over all bonds in `on_idle`, bounded by the block's spare weight.
+//! Every flip of the stored value is also told to [`Config::Observer`] (the node registry,
+//! whose routing pools hold exactly the workers stored eligible).
 //!
 //! ## For other pallets
 //! [`ComputeStake`] (from `cinder-primitives`): `minimum_stake`, `is_eligible`, `ensure_covers`
@@ -44,8 +46,8 @@ pub mod benchmarking;
 mod tests;
 
 pub use cinder_primitives::{
-	ComputeStake, EvidenceId, NodeProfile, NodeProfiles, RewardEpochIndex, RewardEpochs,
-	SlashAmount, SlashReason,
+	ComputeStake, EligibilityObserver, EvidenceId, NodeProfile, NodeProfiles, RewardEpochIndex,
+	RewardEpochs, SlashAmount, SlashReason,
 };
 pub use pallet::*;
 pub use types::*;
@@ -84,6 +86,10 @@ pub mod pallet {
 
 		/// The current compute reward epoch, which unbonding delays count in.
 		type Epochs: RewardEpochs;
+
+		/// Told of every flip of a bond's stored eligibility (the node registry, whose routing
+		/// pools hold exactly the eligible workers).
+		type Observer: EligibilityObserver<Self::AccountId>;
 
 		/// Who may change the parameters (root or governance).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -235,6 +241,9 @@ pub mod pallet {
 		/// - `origin`: the worker's account, which has no bond yet.
 		/// - `amount`: at least `MinimumBond`.
 		#[pallet::call_index(0)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::bond().saturating_add(T::Observer::catch_up_weight())
+		)]
 		pub fn bond(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
@@ -248,6 +257,9 @@ pub mod pallet {
 		/// - `origin`: a bonded worker.
 		/// - `amount`: more than zero.
 		#[pallet::call_index(1)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::bond_extra().saturating_add(T::Observer::catch_up_weight())
+		)]
 		pub fn bond_extra(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
@@ -263,6 +275,9 @@ pub mod pallet {
 		/// - `origin`: a bonded worker.
 		/// - `amount`: more than zero, at most the active bond.
 		#[pallet::call_index(2)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::unbond().saturating_add(T::Observer::catch_up_weight())
+		)]
 		pub fn unbond(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
@@ -299,10 +314,15 @@ pub mod pallet {
 		/// - `origin`: any signed account.
 		/// - `who`: a bonded account.
 		#[pallet::call_index(5)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::refresh_eligibility()
+				.saturating_add(T::Observer::catch_up_weight())
+		)]
 		pub fn refresh_eligibility(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
 			ensure!(Bonds::<T>::contains_key(&who), Error::<T>::NotBonded);
 			Self::update_eligibility(&who);
+			T::Observer::catch_up(&who);
 			Ok(())
 		}
 	}

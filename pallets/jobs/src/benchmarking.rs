@@ -1,7 +1,7 @@
 //! Benchmarks of every call and hook, in their worst case; run as tests with
 //! `cargo test -p pallet-jobs --features runtime-benchmarks`.
 //!
-//! Worst cases: routing scans `MaxRouteScan` eligible workers of a model's pool; a pipeline has
+//! Worst cases: routing draws from a model's pool of `MaxRouteDraws` eligible workers; a pipeline has
 //! `MaxStages` stages over a model of `MaxLayers` layers; a receipt batch has
 //! `MaxReceiptsPerCall` entries for one worker.
 
@@ -59,11 +59,11 @@ fn model<T: Config>(layers: u32) -> Model<T::MaxLayers> {
 	}
 }
 
-/// An MLP workload, a model of `MaxLayers` layers and `MaxRouteScan` eligible hosts.
+/// An MLP workload, a model of `MaxLayers` layers and `MaxRouteDraws` eligible hosts.
 fn market<T: Config>() -> (WorkloadId, ModelId, Vec<T::AccountId>) {
 	let workload = Pallet::<T>::insert_workload(mlp_workload()).expect("valid workload");
 	let model = Pallet::<T>::insert_model(model::<T>(T::MaxLayers::get())).expect("valid model");
-	let workers = (0..T::MaxRouteScan::get())
+	let workers = (0..T::MaxRouteDraws::get())
 		.map(|i| {
 			let who: T::AccountId = account("worker", i, 0);
 			T::BenchmarkHelper::eligible_worker(&who, &[model], false);
@@ -275,7 +275,7 @@ mod benchmarks {
 		let caller = funded::<T>("submitter", 0);
 		let stages = T::MaxStages::get().min(T::MaxLayers::get());
 		let job = submit::<T>(&caller, workload, model, stages, WhenNoWorker::Queue);
-		for i in 0..T::MaxRouteScan::get() {
+		for i in 0..T::MaxRouteDraws::get() {
 			let who: T::AccountId = account("worker", i, 0);
 			T::BenchmarkHelper::eligible_worker(&who, &[model], false);
 		}

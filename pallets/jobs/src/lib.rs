@@ -12,8 +12,11 @@
 //! - **Jobs**: [`submit_job`](Pallet::submit_job) holds the worst-case fee (IBM × the submitter's
 //!   maximum price) in escrow and routes the job on-chain: a weighted random draw (weight =
 //!   reliability × IB, randomness from BABE) among eligible workers in the job's pool that ask at
-//!   most the maximum price, have a free slot and can meet the deadline. With no such worker the
-//!   job waits in a bounded queue or the call fails with the reason, as the submitter chose.
+//!   most the maximum price, have a free slot and can meet the deadline (see `routing.rs`). With
+//!   no such worker the job waits in a bounded queue or the call fails with the reason, as the
+//!   submitter chose. The queue is retried a few jobs a block, and a job that still finds no
+//!   worker goes to the back, so no number of unroutable jobs ahead holds one back; a queued job
+//!   expires by its own timer at its deadline or after `queue_blocks`, whichever is sooner.
 //!   Pipeline jobs split a model's layers over distinct workers; stage i starts when stage i−1's
 //!   receipt arrives.
 //! - **Deadlines** follow from the work and the worker's IB with slack. A missed deadline slashes
@@ -178,9 +181,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
-		/// Most workers routing examines for one stage (a random window of the pool).
+		/// Most weighted draws from the pool routing makes for one stage (see
+		/// [`crate::routing`]); each costs `⌈log₂ pool size⌉` reads.
 		#[pallet::constant]
-		type MaxRouteScan: Get<u32>;
+		type MaxRouteDraws: Get<u32>;
 
 		/// Weights of the calls and hooks.
 		type WeightInfo: WeightInfo;
@@ -230,7 +234,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
 
-	/// Jobs waiting for a worker, oldest first.
+	/// Jobs waiting for a worker, in the order they are retried (a retry that finds no worker
+	/// moves its job to the back).
 	#[pallet::storage]
 	pub type Queue<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxQueueLen>, ValueQuery>;
 
@@ -456,7 +461,7 @@ pub mod pallet {
 				(1..=u8::MAX as u32).contains(&T::MaxAttempts::get()),
 				"MaxAttempts must be 1‥255: max_attempts is a u8"
 			);
-			assert!(T::MaxRouteScan::get() > 0, "routing must examine at least one worker");
+			assert!(T::MaxRouteDraws::get() > 0, "routing must draw at least one worker");
 			assert!(
 				(1..=T::MaxTimersPerBlock::get()).contains(&T::MaxDeadlinesPerBlock::get()),
 				"MaxDeadlinesPerBlock must be 1‥MaxTimersPerBlock"

@@ -1,11 +1,18 @@
 //! On-chain routing: a weighted random draw among the workers that can take a stage, and the
 //! deadline a worker gets for it.
 //!
-//! The draw scans a window of at most `MaxRouteScan` members of the job's pool, starting at a
-//! random position, and keeps one candidate by weighted reservoir sampling: the i-th acceptable
-//! worker replaces the current choice with probability wᵢ / Σⱼ≤ᵢ wⱼ, so within the window each is
-//! chosen with probability wᵢ / Σ w. The weight is (reliability in ‰ + 1) × IB in µIB: reliable
-//! and large nodes get more work, new ones still get some.
+//! The job's pool holds the eligible workers, each weighing its IB (the registry's Fenwick
+//! tree: one draw reads `⌈log₂ size⌉ + 1` entries whatever the pool's size). Routing draws up
+//! to `MaxRouteDraws` times; a drawn worker that fits the stage (not one the stage may not go
+//! to, live eligible, a free slot, the class, the deadline, the price) is taken with
+//! probability (reliability in ‰ + 1) / 1001, so among the fitting workers each is chosen with
+//! probability proportional to (reliability in ‰ + 1) × IB: reliable and large nodes get more
+//! work, new ones still get some. If no draw is taken, the first drawn worker that fit gets the
+//! stage (in proportion to IB alone). If none fit (every draw landed on workers that are full,
+//! jailed, overdue, excluded, too slow or too dear: a pipeline's large worker holding another
+//! stage, say), `MaxRouteDraws` consecutive members from a random position are examined, and
+//! the first that fits gets it. Only then does the job wait in the
+//! queue (or the call fail), the error saying whether the price was the reason.
 
 use alloc::vec::Vec;
 use cinder_primitives::work_millis;
@@ -96,9 +103,52 @@ impl<T: Config> Pallet<T> {
 		sp_io::hashing::blake2_256(&(random, job, stage, attempt).encode())
 	}
 
-	fn draw(seed: &[u8; 32], index: u32) -> u128 {
-		let hash = sp_io::hashing::blake2_256(&(seed, index).encode());
+	fn draw(seed: &[u8; 32], index: u32, purpose: u8) -> u128 {
+		let hash = sp_io::hashing::blake2_256(&(seed, index, purpose).encode());
 		u128::from_le_bytes(hash[..16].try_into().unwrap_or([0; 16]))
+	}
+
+	/// What `worker` would get for the stage, if it fits it: `Err(true)` if it fits but for the
+	/// price, `Err(false)` if it does not fit at all.
+	fn fit(
+		request: &StageRequest<T>,
+		worker: T::AccountId,
+		slots: u32,
+		params: &JobsParams<BlockNumberFor<T>>,
+	) -> Result<(Route<T>, u128), bool> {
+		if request.excluded.contains(&worker) {
+			return Err(false);
+		}
+		let info = T::Workers::worker(&worker).ok_or(false)?;
+		if !T::Stake::is_eligible(&worker) {
+			return Err(false);
+		}
+		let load = Self::load(&worker);
+		if load >= slots {
+			return Err(false);
+		}
+		if request.class == JobClass::Background && (!info.background_jobs || load > 0) {
+			return Err(false);
+		}
+		let blocks = Self::stage_blocks(
+			request.workload,
+			request.work_units,
+			info.ib,
+			request.class,
+			params,
+		)
+		.ok_or(false)?;
+		if let Some(deadline) = request.requested_deadline {
+			if request.starts_at.saturating_add(blocks) > deadline {
+				return Err(false);
+			}
+		}
+		let price_per_ibm = Self::class_price(info.price_per_ibm, request.class, params);
+		if price_per_ibm > request.max_price_per_ibm {
+			return Err(true);
+		}
+		let reliability = (info.reliability.deconstruct() / 1_000_000) as u128;
+		Ok((Route { worker, price_per_ibm, blocks }, reliability))
 	}
 
 	/// Draws a worker for a stage; `Err` says why none could take it.
@@ -107,66 +157,47 @@ impl<T: Config> Pallet<T> {
 		attempt: u32,
 		params: &JobsParams<BlockNumberFor<T>>,
 	) -> Result<Route<T>, Error<T>> {
-		let size = T::Workers::pool_size(request.pool);
-		if size == 0 {
-			return Err(Error::<T>::NoEligibleWorker);
-		}
 		let seed = Self::route_seed(request.job, request.stage, attempt);
-		let start = (Self::draw(&seed, u32::MAX) % size as u128) as u32;
 		let slots = params.slots_per_worker.min(T::MaxJobsPerWorker::get());
-
-		let mut any_eligible = false;
-		let mut total_weight = 0u128;
-		let mut chosen: Option<Route<T>> = None;
-		for offset in 0..size.min(T::MaxRouteScan::get()) {
-			let index = (start as u64 + offset as u64) % size as u64;
-			let Some(worker) = T::Workers::pool_member(request.pool, index as u32) else {
-				continue;
-			};
-			if request.excluded.contains(&worker) {
-				continue;
+		let draws = T::MaxRouteDraws::get();
+		let mut any_fit = false;
+		let mut first_fit: Option<Route<T>> = None;
+		for index in 0..draws {
+			let random = Self::draw(&seed, index, 0);
+			let Some(worker) = T::Workers::draw(request.pool, random) else { break };
+			match Self::fit(request, worker, slots, params) {
+				Ok((route, reliability)) => {
+					any_fit = true;
+					if Self::draw(&seed, index, 1) % 1_001 <= reliability {
+						return Ok(route);
+					}
+					first_fit.get_or_insert(route);
+				}
+				Err(fits_but_price) => any_fit |= fits_but_price,
 			}
-			let Some(info) = T::Workers::worker(&worker) else { continue };
-			if !T::Stake::is_eligible(&worker) {
-				continue;
-			}
-			let load = Self::load(&worker);
-			if load >= slots {
-				continue;
-			}
-			if request.class == JobClass::Background && (!info.background_jobs || load > 0) {
-				continue;
-			}
-			let Some(blocks) = Self::stage_blocks(
-				request.workload,
-				request.work_units,
-				info.ib,
-				request.class,
-				params,
-			) else {
-				continue;
-			};
-			if let Some(deadline) = request.requested_deadline {
-				if request.starts_at.saturating_add(blocks) > deadline {
-					continue;
+		}
+		if let Some(route) = first_fit {
+			return Ok(route);
+		}
+		// Every draw landed on workers that cannot take the stage now (full, jailed, overdue,
+		// too slow or too dear): walk `draws` consecutive members from a random position, so a
+		// fitting worker of little weight among them is still found.
+		let size = T::Workers::pool_size(request.pool);
+		if size > 0 {
+			let start = (Self::draw(&seed, draws, 2) % size as u128) as u64;
+			for offset in 0..size.min(draws) as u64 {
+				let index = ((start + offset) % size as u64) as u32;
+				let Some(worker) = T::Workers::pool_member(request.pool, index) else { continue };
+				match Self::fit(request, worker, slots, params) {
+					Ok((route, _)) => return Ok(route),
+					Err(fits_but_price) => any_fit |= fits_but_price,
 				}
 			}
-			any_eligible = true;
-			let price_per_ibm = Self::class_price(info.price_per_ibm, request.class, params);
-			if price_per_ibm > request.max_price_per_ibm {
-				continue;
-			}
-			let reliability = (info.reliability.deconstruct() / 1_000_000) as u128;
-			let weight = (reliability + 1).saturating_mul(info.ib.micro().max(1) as u128);
-			total_weight = total_weight.saturating_add(weight);
-			if Self::draw(&seed, offset) % total_weight < weight {
-				chosen = Some(Route { worker, price_per_ibm, blocks });
-			}
 		}
-		match chosen {
-			Some(route) => Ok(route),
-			None if any_eligible => Err(Error::<T>::PriceBelowEveryWorker),
-			None => Err(Error::<T>::NoEligibleWorker),
+		if any_fit {
+			Err(Error::<T>::PriceBelowEveryWorker)
+		} else {
+			Err(Error::<T>::NoEligibleWorker)
 		}
 	}
 

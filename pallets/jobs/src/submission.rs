@@ -144,9 +144,19 @@ impl<T: Config> Pallet<T> {
 			Err(reason) => match when_no_worker {
 				WhenNoWorker::Fail => return Err(reason.into()),
 				WhenNoWorker::Queue => {
-					let until = deadline.unwrap_or_else(|| now.saturating_add(params.queue_blocks));
+					// A far deadline does not keep a job queued beyond `queue_blocks`.
+					let longest = now.saturating_add(params.queue_blocks);
+					let until = deadline.map_or(longest, |deadline| deadline.min(longest));
 					Queue::<T>::try_mutate(|queue| queue.try_push(job_id))
 						.map_err(|_| Error::<T>::QueueFull)?;
+					// Expiry has its own timer, so it happens whether or not blocks leave room
+					// to retry the queue.
+					Self::schedule(
+						until.saturating_add(1u32.into()),
+						job_id,
+						0,
+						TimerKind::QueueExpiry,
+					)?;
 					job.status = JobStatus::Queued { until };
 					Self::deposit_event(Event::JobQueued { job: job_id, until });
 				}
@@ -297,8 +307,10 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::JobFailed { job: job_id, reason, refund });
 	}
 
-	/// Retries queued jobs, oldest first, while the block has room and at most
-	/// `MaxQueueRetriesPerBlock` of them; expires those whose time is up.
+	/// Retries queued jobs from the front, while the block has room and at most
+	/// `MaxQueueRetriesPerBlock` of them; a job that still finds no worker goes to the back, so
+	/// every queued job is tried within `len / MaxQueueRetriesPerBlock` blocks however many
+	/// unroutable jobs are ahead of it. (Expiry has its own timer, [`TimerKind::QueueExpiry`].)
 	pub(crate) fn retry_queue(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 		let per_job = T::WeightInfo::retry_queued_job();
 		let mut used = T::DbWeight::get().reads_writes(1, 1);
@@ -311,6 +323,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let params = Self::params();
 		let mut kept = Vec::with_capacity(queue.len());
+		let mut tried_again = Vec::new();
 		let mut tries = 0u32;
 		for job_id in queue {
 			if tries >= T::MaxQueueRetriesPerBlock::get()
@@ -341,9 +354,10 @@ impl<T: Config> Pallet<T> {
 			});
 			match assigned {
 				Ok(()) => Jobs::<T>::insert(job_id, job),
-				Err(_) => kept.push(job_id),
+				Err(_) => tried_again.push(job_id),
 			}
 		}
+		kept.extend(tried_again);
 		Queue::<T>::put(BoundedVec::truncate_from(kept));
 		used
 	}

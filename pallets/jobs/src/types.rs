@@ -330,8 +330,8 @@ pub enum JobClass {
 	Debug,
 )]
 pub enum WhenNoWorker {
-	/// Wait in the queue (escrow held) until a worker is free, the requested deadline or
-	/// `queue_blocks` pass.
+	/// Wait in the queue (escrow held) until a worker is free, or until the requested deadline
+	/// or `queue_blocks` pass, whichever comes first.
 	Queue,
 	/// Fail the call with the reason.
 	Fail,
@@ -679,6 +679,8 @@ pub enum TimerKind {
 	Deadline,
 	/// The stage's challenge window ended: accept its receipt.
 	Accept,
+	/// A queued job's time in the queue is up (its stage is 0): fail it if it still waits.
+	QueueExpiry,
 }
 
 /// A timer set for a stage.
@@ -727,7 +729,8 @@ pub struct JobsParams<BlockNumber> {
 	pub min_deadline_blocks: BlockNumber,
 	/// Deadlines a stage may miss before the job fails.
 	pub max_attempts: u8,
-	/// Blocks a queued job waits for a worker when it has no deadline of its own.
+	/// Most blocks a queued job waits for a worker (less when its requested deadline is
+	/// sooner).
 	pub queue_blocks: BlockNumber,
 	/// Share of a worker's price that Background jobs pay, in percent (≤ 100).
 	pub background_price_percent: u32,

@@ -34,10 +34,13 @@ pub trait WeightInfo {
 const CALL_BASE: u64 = 30_000_000;
 /// Execution cost of checking and recording one receipt (hashing, decoding the job).
 const PER_RECEIPT: u64 = 12_000_000;
-/// Workers routing examines per stage (the runtime's `MaxRouteScan`), and what it reads for
-/// each: pool member, node record, bond, stake parameters, assignments.
-const ROUTE_SCAN: u64 = 32;
-const READS_PER_CANDIDATE: u64 = 5;
+/// Draws routing makes per stage (the runtime's `MaxRouteDraws`), and what it reads for each:
+/// the pool's total and size, a path down its Fenwick tree (at most 21 entries: a pool holds
+/// at most the registry's `MaxNodes` = 2²⁰ workers; 18 at 100,000), the seat, then the node
+/// record, bond, jail, stake parameters and assignments; and when no draw fits, as many members
+/// examined in a row (the seat and the same five).
+const ROUTE_SCAN: u64 = 6;
+const READS_PER_CANDIDATE: u64 = (3 + 21 + 5) + (1 + 5);
 /// Proof size of one examined worker (node record with hosted models, bond, assignments).
 const PROOF_PER_CANDIDATE: u64 = 2_048;
 /// Proof size of a job record (inline input up to 4 KiB, 8 stages).
@@ -115,12 +118,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE, 512).saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
 	// Reads: Jobs, Params, Workloads, the slash (bond, node, stake params, holds, pool
-	// account), reliability, assignments, the route scan. Writes: bond, holds, accounts, node,
-	// assignments (old and new worker), Timers, Jobs.
+	// account, the pool move it may note), reliability, assignments, the route scan. Writes:
+	// bond, holds, accounts, node, the noted move, assignments (old and new worker), Timers, Jobs.
 	fn fire_deadline() -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
 			.saturating_add(route::<T>(1))
-			.saturating_add(T::DbWeight::get().reads_writes(12, 10))
+			.saturating_add(T::DbWeight::get().reads_writes(13, 11))
 	}
 	// Reads: Jobs, Params, holds, accounts, Assignments, epoch. Writes: holds, accounts,
 	// Assignments, Jobs, and on completion the refund's hold and account.

@@ -1,8 +1,14 @@
 //! Benchmarks of every call, in their worst case; run as tests with
 //! `cargo test -p pallet-node-registry --features runtime-benchmarks`.
+//!
+//! A call that makes a worker eligible or not moves it into or out of every routing pool it can
+//! be in (all workers and the most models); those are the worst cases here. The pools hold
+//! only the benchmarked worker, so each tree path is one entry long: `weights.rs` charges every
+//! pool change at the 32 levels a `u32`-indexed tree can have (17 at 100,000 workers), and
+//! `runtime/benches/routing.rs` measures draws at 10 to 100,000 workers.
 
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{traits::Get, weights::Weight, BoundedVec};
 use frame_system::RawOrigin;
 use sp_runtime::traits::{One, Saturating};
 
@@ -10,6 +16,8 @@ use crate::*;
 
 /// What the benchmarks need from the runtime.
 pub trait BenchmarkHelper<AccountId> {
+	/// Gives `who` enough free balance for the node deposit and fees.
+	fn fund(who: &AccountId);
 	/// Gives `who` an active compute bond that covers any price and IB the benchmarks set.
 	fn bond_plenty(who: &AccountId);
 	/// Puts models `0‥count` into the model registry.
@@ -53,6 +61,7 @@ fn price<T: Config>(planck: u32) -> BalanceOf<T> {
 
 /// Registers `who` as a worker of 1 IB at a price of 1 planck, hosting the most models.
 fn registered<T: Config>(who: &T::AccountId) {
+	T::BenchmarkHelper::fund(who);
 	Pallet::<T>::register(
 		RawOrigin::Signed(who.clone()).into(),
 		NodeRole::Worker,
@@ -64,6 +73,15 @@ fn registered<T: Config>(who: &T::AccountId) {
 		Availability { background_jobs: true, committed_memory_mib: 1 },
 	)
 	.expect("registration works");
+}
+
+/// `who` registered, bonded and its IB confirmed: eligible, in every pool it can be in.
+fn eligible<T: Config>(who: &T::AccountId) {
+	registered::<T>(who);
+	T::BenchmarkHelper::bond_plenty(who);
+	Pallet::<T>::submit_benchmark(RawOrigin::Signed(who.clone()).into(), [7u8; 32])
+		.expect("an answer on time");
+	assert!(Pallet::<T>::in_pools(who), "an eligible worker is pooled");
 }
 
 fn advance<T: Config>(blocks: BlockNumberFor<T>) {
@@ -81,11 +99,12 @@ fn advance_intervals<T: Config>(intervals: u32) {
 mod benchmarks {
 	use super::*;
 
-	// Worst case: a worker (joins a routing pool per model), longest texts, most models. A
-	// verifier's one pallet-staking read costs less than the pools.
+	// Worst case: a worker (checks every model), longest texts, most models, the deposit held.
+	// A new node is never eligible, so it joins no pool.
 	#[benchmark]
 	fn register() {
 		let who: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::fund(&who);
 
 		#[extrinsic_call]
 		_(
@@ -120,12 +139,13 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()), longest_endpoint::<T>());
 	}
 
-	// Worst case: a raise, checked against the bond.
+	// Worst case: a raise, checked against the bond, that keeps the worker eligible and
+	// reweighs nothing; a cut that makes a worker eligible joins every pool, which the call's
+	// weight adds (`pools_changed`, benchmarked through `pause`).
 	#[benchmark]
 	fn update_price() {
 		let who: T::AccountId = whitelisted_caller();
-		registered::<T>(&who);
-		T::BenchmarkHelper::bond_plenty(&who);
+		eligible::<T>(&who);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), price::<T>(2));
@@ -150,9 +170,10 @@ mod benchmarks {
 	#[benchmark]
 	fn update_models() {
 		let who: T::AccountId = whitelisted_caller();
-		registered::<T>(&who);
+		eligible::<T>(&who);
 
-		// Worst case: every model replaced, leaving and joining the most pools.
+		// Worst case: a pooled worker's every model replaced, leaving and joining the most
+		// pools.
 		let replacement = models::<T>(T::MaxHostedModels::get());
 
 		#[extrinsic_call]
@@ -168,29 +189,35 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()), Availability::default());
 	}
 
+	// Worst case: an eligible worker leaves every pool.
 	#[benchmark]
 	fn pause() {
 		let who: T::AccountId = whitelisted_caller();
-		registered::<T>(&who);
+		eligible::<T>(&who);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 
 		assert_eq!(Nodes::<T>::get(&who).unwrap().status, NodeStatus::Paused);
+		assert!(!Pallet::<T>::in_pools(&who));
 	}
 
+	// Worst case: the worker is eligible again and joins every pool.
 	#[benchmark]
 	fn resume() {
 		let who: T::AccountId = whitelisted_caller();
-		registered::<T>(&who);
+		eligible::<T>(&who);
 		Pallet::<T>::pause(RawOrigin::Signed(who.clone()).into()).unwrap();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 
 		assert_eq!(Nodes::<T>::get(&who).unwrap().status, NodeStatus::Active);
+		assert!(Pallet::<T>::in_pools(&who));
 	}
 
+	// Worst case: a worker hosting the most models, its deposit returned (an unbonded node is
+	// in no pool).
 	#[benchmark]
 	fn deregister() {
 		let who: T::AccountId = whitelisted_caller();
@@ -202,11 +229,11 @@ mod benchmarks {
 		assert!(Nodes::<T>::get(&who).is_none());
 	}
 
-	// Worst case: back online after missed intervals, in a new epoch.
+	// Worst case: back online after missed intervals, in a new epoch, joining every pool.
 	#[benchmark]
 	fn heartbeat() {
 		let who: T::AccountId = whitelisted_caller();
-		registered::<T>(&who);
+		eligible::<T>(&who);
 		advance_intervals::<T>(Pallet::<T>::params().offline_after + 1);
 		Pallet::<T>::mark_offline(RawOrigin::Signed(who.clone()).into(), who.clone()).unwrap();
 
@@ -214,12 +241,16 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()));
 
 		assert_eq!(Nodes::<T>::get(&who).unwrap().status, NodeStatus::Active);
+		assert!(Pallet::<T>::in_pools(&who));
 	}
 
+	// Worst case: a bonded worker's answer decided at once confirms its IB, and it joins every
+	// pool.
 	#[benchmark]
 	fn submit_benchmark() {
 		let who: T::AccountId = whitelisted_caller();
 		registered::<T>(&who);
+		T::BenchmarkHelper::bond_plenty(&who);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), [7u8; 32]);
@@ -240,10 +271,11 @@ mod benchmarks {
 		assert!(Nodes::<T>::get(&who).unwrap().challenge.is_none());
 	}
 
+	// Worst case: an eligible worker leaves every pool.
 	#[benchmark]
 	fn mark_offline() {
 		let who: T::AccountId = whitelisted_caller();
-		registered::<T>(&who);
+		eligible::<T>(&who);
 		advance_intervals::<T>(Pallet::<T>::params().offline_after);
 		let caller: T::AccountId = account("caller", 0, 0);
 
@@ -260,6 +292,7 @@ mod benchmarks {
 		for i in 0..n {
 			let who: T::AccountId = account("verifier", i, 0);
 			T::BenchmarkHelper::make_validator(&who);
+			T::BenchmarkHelper::fund(&who);
 			Pallet::<T>::register(
 				RawOrigin::Signed(who.clone()).into(),
 				NodeRole::Verifier { stash: who },
@@ -281,6 +314,25 @@ mod benchmarks {
 		}
 
 		assert_eq!(ServingVerifiers::<T>::decode_len(), Some(n as usize));
+	}
+
+	// One noted move made in `on_idle` (what `pools_changed` prices): an eligible worker that
+	// stopped being eligible in a block hook (its node paused here, as a slash would leave it)
+	// leaves every pool.
+	#[benchmark]
+	fn pools_changed() {
+		let who: T::AccountId = whitelisted_caller();
+		eligible::<T>(&who);
+		Nodes::<T>::mutate_extant(&who, |node| node.status = NodeStatus::Paused);
+		T::Stake::profile_changed(&who);
+		assert!(PoolMoves::<T>::contains_key(&who), "the flip is noted");
+
+		#[block]
+		{
+			Pallet::<T>::apply_pool_moves(Weight::MAX);
+		}
+
+		assert!(!Pallet::<T>::in_pools(&who));
 	}
 
 	#[benchmark]

@@ -76,7 +76,10 @@ impl<T: Config> Pallet<T> {
 		let plan = T::BenchmarkProofs::answer_submitted(&who, challenge.id, result)
 			.map_err(|_| Error::<T>::VerifierBusy)?;
 		match plan {
-			ProofPlan::Decided(check) => Self::conclude(&who, node, challenge, check),
+			ProofPlan::Decided(check) => {
+				Self::conclude(&who, node, challenge, check);
+				Self::catch_up(&who);
+			}
 			ProofPlan::Pending => {
 				challenge.answer = Some(result);
 				node.challenge = Some(challenge);
@@ -116,6 +119,8 @@ impl<T: Config> Pallet<T> {
 		Nodes::<T>::insert(who, node);
 		Self::deposit_event(Event::IbConfirmed { who: who.clone(), ib, independently_checked });
 		T::Stake::profile_changed(who);
+		// A worker that stays eligible draws jobs by its new IB.
+		Self::note_reweigh(who);
 	}
 
 	pub(crate) fn do_expire_challenge(who: T::AccountId) -> DispatchResult {
@@ -149,7 +154,8 @@ impl<T: Config> BenchmarkOutcomes<T::AccountId> for Pallet<T> {
 	}
 
 	fn benchmark_checked_weight() -> Weight {
-		// As a timely answer decided at once: the record and the stake's eligibility.
-		T::WeightInfo::submit_benchmark()
+		// As a timely answer decided at once: the record and the stake's eligibility; the pool
+		// move it notes (one item) is made with spare weight.
+		T::WeightInfo::submit_benchmark().saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
 }

@@ -35,6 +35,17 @@
 //! Price and IB raises are refused unless the compute bond already covers the new S(n)
 //! ([`ComputeStake::ensure_covers`]); every change that can affect eligibility is reported to the
 //! stake ([`ComputeStake::profile_changed`]).
+//!
+//! **Deposits.** Registering holds [`Config::NodeDeposit`] (under [`HoldReason::NodeDeposit`])
+//! for the storage a node takes; deregistering returns it. So a flood of registrations costs its
+//! sender funds locked for as long as the nodes stay registered, not just fees.
+//!
+//! **Routing pools** (`pools.rs`) hold the workers the stake has stored as eligible: a worker
+//! joins when it becomes eligible and leaves when it stops ([`EligibilityObserver`]), at once
+//! when its own call caused it, in `on_idle` when a block hook did (a slash, a verdict), so
+//! registered but unbonded or unconfirmed nodes never stand between a job and a worker that can
+//! take it. Each pool is a Fenwick tree of its members' IB, so the jobs pallet draws a worker in
+//! proportion to its IB in O(log n) reads at any pool size; at most `MaxNodes` nodes register.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -55,9 +66,10 @@ pub mod benchmarking;
 mod tests;
 
 pub use cinder_primitives::{
-	AvailabilityRewards, BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake, Ib,
-	JobsInFlight, NodeProfile, NodeProfiles, ProofCheck, ProofPlan, ReliabilityEvents,
-	RewardEpochs, ValidatorControllers, VerifierDirectory, WorkerDirectory, WorkerInfo, WorkerPool,
+	AvailabilityRewards, BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake,
+	EligibilityObserver, Ib, JobsInFlight, NodeProfile, NodeProfiles, ProofCheck, ProofPlan,
+	ReliabilityEvents, RewardEpochs, ValidatorControllers, VerifierDirectory, WorkerDirectory,
+	WorkerInfo, WorkerPool,
 };
 pub use pallet::*;
 pub use types::*;
@@ -73,7 +85,10 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{fungible::Inspect, Contains, Randomness},
+		traits::{
+			fungible::{Inspect, InspectHold, MutateHold},
+			Contains, Randomness,
+		},
 	};
 	use frame_system::pallet_prelude::{BlockNumberFor, *};
 
@@ -82,8 +97,18 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The token prices are quoted in.
-		type Currency: Inspect<Self::AccountId>;
+		/// The token prices are quoted in and node deposits are held in (pallet-balances).
+		type Currency: Inspect<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, of which [`HoldReason`] is a part.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Held from a node's account while it is registered, for the storage it takes (its
+		/// record and its places in the routing pools); returned when it deregisters.
+		#[pallet::constant]
+		type NodeDeposit: Get<BalanceOf<Self>>;
 
 		/// The compute stake (compute-staking): S(n) checks and eligibility updates.
 		type Stake: ComputeStake<Self::AccountId, BalanceOf<Self>, Error = DispatchError>;
@@ -131,6 +156,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxHostedModels: Get<u32>;
 
+		/// Most registered nodes. It bounds every routing pool, so a draw reads at most
+		/// `⌈log₂ MaxNodes⌉ + 1` tree entries (the weights count 21: 2²⁰ nodes).
+		#[pallet::constant]
+		type MaxNodes: Get<u32>;
+
 		/// Most registered Verifier nodes (at least the most validators there can be).
 		#[pallet::constant]
 		type MaxVerifiers: Get<u32>;
@@ -151,6 +181,14 @@ pub mod pallet {
 		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
 	}
 
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A registered node's storage deposit.
+		#[codec(index = 0)]
+		NodeDeposit,
+	}
+
 	/// Registry parameters: heartbeats, challenges, IB bounds, reliability.
 	#[pallet::storage]
 	pub type Params<T: Config> = StorageValue<_, RegistryParams<BlockNumberFor<T>>, OptionQuery>;
@@ -163,14 +201,31 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NodeCount<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// Number of workers in each routing pool.
+	/// Number of workers in each routing pool (only eligible workers are in one).
 	#[pallet::storage]
 	pub type PoolSize<T> = StorageMap<_, Twox64Concat, WorkerPool, u32, ValueQuery>;
 
-	/// Routing pools as dense arrays: pool, position → worker.
+	/// Sum of the weights (IB in µIB) of each routing pool's members.
+	#[pallet::storage]
+	pub type PoolWeight<T> = StorageMap<_, Twox64Concat, WorkerPool, u128, ValueQuery>;
+
+	/// Routing pools as dense arrays: pool, position `0‥size` → the worker there and its weight.
 	#[pallet::storage]
 	pub type PoolMembers<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, WorkerPool, Twox64Concat, u32, T::AccountId>;
+		StorageDoubleMap<_, Twox64Concat, WorkerPool, Twox64Concat, u32, PoolSeat<T::AccountId>>;
+
+	/// Workers whose pool membership waits to follow a change (of eligibility, or of the IB they
+	/// weigh): noted by the stake's [`EligibilityObserver`] calls, applied by the call that
+	/// caused the change or, for changes made in block hooks (slashes, verdicts, sweeps), in
+	/// `on_idle`. Bounded by the registered nodes (each holds a deposit).
+	#[pallet::storage]
+	pub type PoolMoves<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ()>;
+
+	/// Each pool's Fenwick tree over its positions: entry `i` (1-based, `1‥=size`) holds the sum
+	/// of the weights at positions `i − lowbit(i) ‥ i − 1`.
+	#[pallet::storage]
+	pub type PoolTree<T> =
+		StorageDoubleMap<_, Twox64Concat, WorkerPool, Twox64Concat, u32, u128, ValueQuery>;
 
 	/// Position of each worker in each of its pools.
 	#[pallet::storage]
@@ -216,8 +271,14 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// `who` registered a node with `role`, claiming `claimed_ib` (a challenge follows).
-		Registered { who: T::AccountId, role: NodeRole<T::AccountId>, claimed_ib: Ib },
+		/// `who` registered a node with `role`, claiming `claimed_ib` (a challenge follows), and
+		/// `deposit` is held until it deregisters.
+		Registered {
+			who: T::AccountId,
+			role: NodeRole<T::AccountId>,
+			claimed_ib: Ib,
+			deposit: BalanceOf<T>,
+		},
 		/// `who` must compute the workload `(seed, work_units)` and answer challenge
 		/// `challenge` by block `deadline`.
 		ChallengeIssued {
@@ -254,8 +315,8 @@ pub mod pallet {
 		WentOffline { who: T::AccountId, last_heartbeat: BlockNumberFor<T> },
 		/// `who` sent a heartbeat again: it is back online.
 		BackOnline { who: T::AccountId },
-		/// `who` left the registry.
-		Deregistered { who: T::AccountId },
+		/// `who` left the registry; its deposit `deposit` was returned.
+		Deregistered { who: T::AccountId, deposit: BalanceOf<T> },
 		/// The parameters changed.
 		ParamsSet { params: RegistryParams<BlockNumberFor<T>> },
 	}
@@ -264,6 +325,11 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The account already runs a registered node.
 		AlreadyRegistered,
+		/// `MaxNodes` nodes are registered already.
+		TooManyNodes,
+		/// The account's free balance cannot cover the node deposit (`NodeDeposit`, held until
+		/// the node deregisters): fund the account first.
+		CannotAffordDeposit,
 		/// The account runs no registered node.
 		NotRegistered,
 		/// A verifier must be bound to a validator stash its account controls.
@@ -318,6 +384,12 @@ pub mod pallet {
 			Self::follow_session()
 		}
 
+		/// Moves workers into or out of the routing pools, as their noted changes of
+		/// eligibility say, with the block's spare weight.
+		fn on_idle(_: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::apply_pool_moves(remaining)
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_block: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -326,9 +398,11 @@ pub mod pallet {
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
-		/// Register a node and receive a benchmark challenge for `claimed_ib`.
+		/// Register a node and receive a benchmark challenge for `claimed_ib`. Holds
+		/// `NodeDeposit` from the account until the node deregisters. A worker joins the routing
+		/// pools once it is eligible (IB confirmed, bond ≥ S(n), active), not before.
 		///
-		/// - `origin`: the operator account, not yet registered.
+		/// - `origin`: the operator account, not yet registered, able to afford the deposit.
 		/// - `role`: `Worker`, `Manager`, or `Verifier { stash }` with a stash this account
 		///   controls as a validator.
 		/// - `hardware`, `endpoint` (`http(s)://…`), `price_per_ibm` (> 0), `claimed_ib`
@@ -385,6 +459,7 @@ pub mod pallet {
 
 		/// Change the price per IBM (> 0). A raise needs a bond that covers the new S(n).
 		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::update_price().saturating_add(T::WeightInfo::pools_changed()))]
 		pub fn update_price(origin: OriginFor<T>, price_per_ibm: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_update_price(who, price_per_ibm)
@@ -424,6 +499,7 @@ pub mod pallet {
 
 		/// Stop taking work.
 		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::pause().saturating_add(T::WeightInfo::pools_changed()))]
 		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_pause(who)
@@ -431,12 +507,14 @@ pub mod pallet {
 
 		/// Take work again.
 		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::resume().saturating_add(T::WeightInfo::pools_changed()))]
 		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_resume(who)
 		}
 
-		/// Leave the registry: needs no job in flight and no active bond (unbond first).
+		/// Leave the registry: needs no job in flight and no active bond (unbond first). The
+		/// node deposit comes back.
 		#[pallet::call_index(9)]
 		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -447,11 +525,22 @@ pub mod pallet {
 		/// node eligible for work counts one interval online for availability rewards.
 		#[pallet::call_index(10)]
 		#[pallet::weight(
-			T::WeightInfo::heartbeat().saturating_add(T::Availability::node_online_weight())
+			T::WeightInfo::heartbeat()
+				.saturating_add(T::Availability::node_online_weight())
+				.saturating_add(T::WeightInfo::pools_changed())
 		)]
-		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_heartbeat(who)
+			let moved = Self::do_heartbeat(who)?;
+			// Only a heartbeat that moves a worker into (or out of) the pools pays for it.
+			let actual = T::WeightInfo::heartbeat()
+				.saturating_add(T::Availability::node_online_weight())
+				.saturating_add(if moved {
+					T::WeightInfo::pools_changed()
+				} else {
+					Weight::zero()
+				});
+			Ok(Some(actual).into())
 		}
 
 		/// Answer the pending benchmark challenge with the workload's output commitment.
@@ -459,7 +548,9 @@ pub mod pallet {
 		/// timely one is checked by verifiers, whose word confirms or rejects the claim.
 		#[pallet::call_index(11)]
 		#[pallet::weight(
-			T::WeightInfo::submit_benchmark().saturating_add(T::BenchmarkProofs::answer_weight())
+			T::WeightInfo::submit_benchmark()
+				.saturating_add(T::BenchmarkProofs::answer_weight())
+				.saturating_add(T::WeightInfo::pools_changed())
 		)]
 		pub fn submit_benchmark(origin: OriginFor<T>, result: [u8; 32]) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -476,6 +567,7 @@ pub mod pallet {
 
 		/// Record that `who` missed `offline_after` heartbeat intervals (anyone may call).
 		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::mark_offline().saturating_add(T::WeightInfo::pools_changed()))]
 		pub fn mark_offline(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_mark_offline(who)

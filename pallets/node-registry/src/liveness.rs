@@ -16,7 +16,8 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_number() > node.last_heartbeat.saturating_add(allowed)
 	}
 
-	pub(crate) fn do_heartbeat(who: T::AccountId) -> DispatchResult {
+	/// Returns whether the heartbeat moved the worker into or out of the pools.
+	pub(crate) fn do_heartbeat(who: T::AccountId) -> Result<bool, DispatchError> {
 		let mut node = Self::node(&who)?;
 		let params = Self::params();
 		let now = frame_system::Pallet::<T>::block_number();
@@ -47,8 +48,9 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::refresh_serving(&who, &node);
 		T::Stake::profile_changed(&who);
+		let moved = Self::catch_up(&who);
 		Self::report_online(&who, &node, params.heartbeat_interval);
-		Ok(())
+		Ok(moved)
 	}
 
 	/// Reports the interval a heartbeat covers to the availability pool, for a worker node
@@ -80,6 +82,7 @@ impl<T: Config> Pallet<T> {
 		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::WentOffline { who: who.clone(), last_heartbeat });
 		T::Stake::profile_changed(&who);
+		Self::catch_up(&who);
 		Ok(())
 	}
 

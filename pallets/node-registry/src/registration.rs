@@ -1,7 +1,7 @@
 //! Registering, updating, pausing and leaving; parameters; the [`NodeProfiles`] view the stake
 //! reads; invariants.
 
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{pallet_prelude::*, traits::fungible::MutateHold, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Zero, Perbill};
 
@@ -90,6 +90,7 @@ impl<T: Config> Pallet<T> {
 		availability: Availability,
 	) -> DispatchResult {
 		ensure!(!Nodes::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+		ensure!(NodeCount::<T>::get() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
 		if let NodeRole::Verifier { stash } = &role {
 			ensure!(
 				T::Validators::controls_validator(&who, stash),
@@ -105,6 +106,9 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_ib_in_range(claimed_ib)?;
 		ensure!(Self::endpoint_is_valid(&endpoint), Error::<T>::BadEndpoint);
 		ensure!(Self::models_exist(&hosted_models), Error::<T>::UnknownModel);
+		let deposit = T::NodeDeposit::get();
+		T::Currency::hold(&HoldReason::NodeDeposit.into(), &who, deposit)
+			.map_err(|_| Error::<T>::CannotAffordDeposit)?;
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let probation = Self::params().reliability.probation;
@@ -129,9 +133,8 @@ impl<T: Config> Pallet<T> {
 				score: probation,
 			},
 		};
-		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib });
+		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib, deposit });
 		Self::issue_challenge(&who, &mut node, claimed_ib);
-		Self::join_pools(&who, &node.role, &node.hosted_models);
 		if matches!(node.role, NodeRole::Verifier { .. }) {
 			Verifiers::<T>::try_append(&who).map_err(|_| Error::<T>::TooManyVerifiers)?;
 		}
@@ -155,6 +158,7 @@ impl<T: Config> Pallet<T> {
 		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::PriceUpdated { who: who.clone(), price_per_ibm });
 		T::Stake::profile_changed(&who);
+		Self::catch_up(&who);
 		Ok(())
 	}
 
@@ -164,10 +168,11 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(Self::models_exist(&hosted_models), Error::<T>::UnknownModel);
 		let mut node = Self::node(&who)?;
-		Self::rehost(&who, &node.role, &node.hosted_models, &hosted_models);
-		let models = hosted_models.len() as u32;
-		node.hosted_models = hosted_models;
+		let old = core::mem::replace(&mut node.hosted_models, hosted_models);
+		Self::rehost(&who, &node, &old);
+		let models = node.hosted_models.len() as u32;
 		Nodes::<T>::insert(&who, node);
+		Self::catch_up(&who);
 		Self::deposit_event(Event::ModelsUpdated { who, models });
 		Ok(())
 	}
@@ -193,6 +198,7 @@ impl<T: Config> Pallet<T> {
 		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::Paused { who: who.clone() });
 		T::Stake::profile_changed(&who);
+		Self::catch_up(&who);
 		Ok(())
 	}
 
@@ -206,6 +212,7 @@ impl<T: Config> Pallet<T> {
 		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::Resumed { who: who.clone() });
 		T::Stake::profile_changed(&who);
+		Self::catch_up(&who);
 		Ok(())
 	}
 
@@ -230,19 +237,36 @@ impl<T: Config> Pallet<T> {
 		}
 		Nodes::<T>::remove(&who);
 		NodeCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-		Self::deposit_event(Event::Deregistered { who: who.clone() });
+		let deposit = T::Currency::release_all(
+			&HoldReason::NodeDeposit.into(),
+			&who,
+			frame_support::traits::tokens::Precision::BestEffort,
+		)
+		.unwrap_or_else(|error| {
+			frame_support::defensive!("a node deposit could not be released", error);
+			Zero::zero()
+		});
+		Self::deposit_event(Event::Deregistered { who: who.clone(), deposit });
 		T::Stake::profile_changed(&who);
+		// Out of every pool already; nothing is left to move.
+		PoolMoves::<T>::remove(&who);
 		Ok(())
 	}
 
-	/// Invariants: the node count matches the records; every pending challenge was issued for
-	/// the current claim; reliability scores are the weighted sums of their components.
+	/// Invariants: the node count matches the records; every node holds its deposit; every
+	/// pending challenge was issued for the current claim; reliability scores are the weighted
+	/// sums of their components.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::traits::fungible::InspectHold;
 		let reliability = Self::params().reliability;
 		let mut count = 0u32;
-		for (_, node) in Nodes::<T>::iter() {
+		for (who, node) in Nodes::<T>::iter() {
 			count += 1;
+			ensure!(
+				!T::Currency::balance_on_hold(&HoldReason::NodeDeposit.into(), &who).is_zero(),
+				"a registered node holds no deposit"
+			);
 			if let Some(challenge) = node.challenge {
 				ensure!(challenge.claimed_ib == node.claimed_ib, "challenge is for another claim");
 				ensure!(challenge.deadline > challenge.issued_at, "challenge without a window");

@@ -329,3 +329,14 @@ pub struct NodeRecord<T: Config> {
 
 /// `BlockNumberFor` for the records.
 pub type BlockNumberFor<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+
+/// A worker's place in a routing pool.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct PoolSeat<AccountId> {
+	/// The worker.
+	pub who: AccountId,
+	/// Its weight in draws: its IB in µIB.
+	pub weight: u128,
+}

@@ -26,6 +26,11 @@ pub trait WeightInfo {
 	fn mark_offline() -> Weight;
 	fn set_params() -> Weight;
 	fn rebuild_serving(verifiers: u32) -> Weight;
+	/// A worker joining or leaving every routing pool it can be in (or changing its weight in
+	/// them): what a change of eligibility or IB costs on top of the call that caused it.
+	fn pools_changed() -> Weight;
+	/// One weighted draw from a routing pool.
+	fn draw() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
@@ -33,8 +38,16 @@ const CALL_BASE: u64 = 40_000_000;
 /// Proof size of a node record (bounded text, models) and what the stake reads.
 const PROOF: u64 = 8_192;
 /// Routing pools a worker can be in: all workers plus up to 32 hosted models (the runtime's
-/// `MaxHostedModels`). Joining or leaving one reads 2 items and writes 3.
+/// `MaxHostedModels`).
 const POOLS: u64 = 33;
+/// Entries one path of a pool's Fenwick tree reads: a pool holds at most `MaxNodes` = 2²⁰
+/// workers, so at most 21 (18 at 100,000 members).
+const TREE_DEPTH: u64 = 21;
+/// Leaving one pool (the worst of joining, leaving and reweighing): the index, the seat, the
+/// last seat, the size and the total, and the tree entries up the moved position's path; writes
+/// the same, and the dropped tree entry.
+const POOL_READS: u64 = 5 + TREE_DEPTH;
+const POOL_WRITES: u64 = 6 + TREE_DEPTH;
 
 fn estimate(db: Weight) -> Weight {
 	Weight::from_parts(CALL_BASE, PROOF).saturating_add(db)
@@ -43,11 +56,12 @@ fn estimate(db: Weight) -> Weight {
 /// Weights for a runtime, priced with its `DbWeight`.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger, models, pools
-	// (a worker) or the verifier list (a verifier, fewer). Writes: Nodes, NodeCount,
-	// ChallengeNonce, stake bond, pools or the verifier list.
+	// Reads: Nodes, Params, ChallengeNonce, randomness, stake bond, staking ledger, models, the
+	// account and its holds, the verifier list (a verifier). Writes: Nodes, NodeCount,
+	// ChallengeNonce, the account and its holds, the verifier list. A new node is never
+	// eligible, so it joins no pool.
 	fn register() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(6 + 3 * POOLS, 4 + 3 * POOLS))
+		estimate(T::DbWeight::get().reads_writes(9 + POOLS, 6))
 	}
 	// Reads: Nodes. Writes: Nodes.
 	fn update_hardware() -> Weight {
@@ -65,9 +79,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim_ib() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(6, 2))
 	}
-	// Reads: Nodes, models, pools left and joined. Writes: Nodes, pools left and joined.
+	// Reads: Nodes, models, pools left and joined (every model replaced: as many leaves and
+	// joins as pools). Writes: Nodes, pools left and joined.
 	fn update_models() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(1 + 3 * POOLS, 1 + 3 * POOLS))
+		estimate(T::DbWeight::get().reads_writes(1 + POOLS, 1))
+			.saturating_add(Self::pools_changed().saturating_mul(2))
 	}
 	// Reads: Nodes. Writes: Nodes.
 	fn update_availability() -> Weight {
@@ -81,10 +97,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn resume() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(3, 2))
 	}
-	// Reads: Nodes, jobs, stake bond, NodeCount, pools or the verifier list. Writes: Nodes,
-	// NodeCount, stake bond, pools or the verifier list.
+	// Reads: Nodes, jobs, stake bond, NodeCount, the account and its holds, pools or the
+	// verifier list. Writes: Nodes, NodeCount, stake bond, the account and its holds, pools or
+	// the verifier list.
 	fn deregister() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(5 + 2 * POOLS, 4 + 3 * POOLS))
+		estimate(T::DbWeight::get().reads_writes(7 + POOLS, 6))
+			.saturating_add(Self::pools_changed())
 	}
 	// Reads: Nodes, Params, epoch, stake params, stake bond; a verifier's staking ledger and
 	// validator entry, the session's validators and the serving set. Writes: Nodes, stake bond,
@@ -118,6 +136,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(2_000_000, 512))
 			.saturating_mul(verifiers.into());
 		estimate(T::DbWeight::get().reads_writes(3, 2)).saturating_add(per_verifier)
+	}
+	// Every pool a worker can be in, each as leaving it (see `POOL_READS`).
+	fn pools_changed() -> Weight {
+		Weight::from_parts(CALL_BASE / 4 * POOLS, 1_024 * POOLS).saturating_add(
+			T::DbWeight::get().reads_writes(1 + POOLS * POOL_READS, POOLS * POOL_WRITES),
+		)
+	}
+	// Reads: the pool's size and total, the tree entries down one path, the seat.
+	fn draw() -> Weight {
+		Weight::from_parts(CALL_BASE / 8, 2_048)
+			.saturating_add(T::DbWeight::get().reads(3 + TREE_DEPTH))
 	}
 }
 
@@ -170,5 +199,11 @@ impl WeightInfo for () {
 	}
 	fn rebuild_serving(_: u32) -> Weight {
 		estimate(Weight::zero())
+	}
+	fn pools_changed() -> Weight {
+		Weight::from_parts(CALL_BASE / 4 * POOLS, 1_024 * POOLS)
+	}
+	fn draw() -> Weight {
+		Weight::from_parts(CALL_BASE / 8, 2_048)
 	}
 }

@@ -151,12 +151,19 @@ pub struct WorkerInfo<Balance> {
 
 /// The workers by pool, and what routing reads about each (implemented by the node registry).
 ///
-/// Pools are indexed `0‥size`, so routing can scan a random window of bounded length.
+/// A pool holds the eligible workers that can take its jobs, each with a weight (its IB):
+/// [`Self::draw`] picks one with probability weight / total weight, in time logarithmic in the
+/// pool's size.
 pub trait WorkerDirectory<AccountId, Balance> {
 	/// Number of workers in `pool`.
 	fn pool_size(pool: WorkerPool) -> u32;
-	/// The worker at `index` in `pool`.
+	/// The worker at position `index` of `pool` (`0‥size`).
 	fn pool_member(pool: WorkerPool, index: u32) -> Option<AccountId>;
+	/// A worker of `pool` drawn with probability proportional to its weight, `random` being a
+	/// uniformly random number; `None` for an empty pool.
+	fn draw(pool: WorkerPool, random: u128) -> Option<AccountId>;
+	/// The most one [`Self::draw`] costs.
+	fn draw_weight() -> Weight;
 	/// Routing facts about a registered worker.
 	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>>;
 	/// Whether `who` runs a registered Manager (gateway) node.

@@ -99,6 +99,10 @@ pub trait ComputeStake<AccountId, Balance> {
 	/// Whether `who` may get jobs and rewards: active, IB confirmed, bond ≥ S(n).
 	fn is_eligible(who: &AccountId) -> bool;
 
+	/// The eligibility the stake has stored for `who`, jail aside: what it last told its
+	/// [`EligibilityObserver`] (`false` without a bond). Routing pools hold exactly these.
+	fn stored_eligibility(who: &AccountId) -> bool;
+
 	/// Ok if `who`'s active bond covers S(n) for a node of capacity `ib` at `price_per_ibm`;
 	/// the registry calls this before it raises a node's price or IB.
 	fn ensure_covers(who: &AccountId, ib: Ib, price_per_ibm: Balance) -> Result<(), Self::Error>;
@@ -263,4 +267,39 @@ pub trait ReliabilityEvents<AccountId> {
 	fn job_delivered(who: &AccountId, on_time: bool);
 	/// A receipt of `who`'s was verified, passing or failing.
 	fn verification_result(who: &AccountId, passed: bool);
+}
+
+/// Told whenever the stake's stored eligibility of an account flips (implemented by the node
+/// registry, whose routing pools hold exactly the eligible workers).
+///
+/// Noting a flip is cheap, so block hooks (slashes, sweeps) can flip many; acting on it (moving
+/// a worker into or out of every pool it can be in) is not, so the observer does that either
+/// in [`Self::catch_up`], which a call that caused the flip invokes and pays for, or later
+/// with spare block weight.
+pub trait EligibilityObserver<AccountId> {
+	/// `who` became eligible (`true`) or stopped being eligible (`false`).
+	fn eligibility_changed(who: &AccountId, eligible: bool);
+
+	/// The most one [`Self::eligibility_changed`] costs.
+	fn eligibility_changed_weight() -> Weight;
+
+	/// Acts now on whatever was noted about `who`.
+	fn catch_up(who: &AccountId);
+
+	/// The most one [`Self::catch_up`] costs.
+	fn catch_up_weight() -> Weight;
+}
+
+impl<AccountId> EligibilityObserver<AccountId> for () {
+	fn eligibility_changed(_: &AccountId, _: bool) {}
+
+	fn eligibility_changed_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn catch_up(_: &AccountId) {}
+
+	fn catch_up_weight() -> Weight {
+		Weight::zero()
+	}
 }

@@ -36,6 +36,27 @@ parameter_types! {
 	pub Foundation: AccountId = FoundationPalletId::get().into_account_truncating();
 	/// Source of the reward pot, which holds minted rewards until they are claimed.
 	pub const RewardPotPalletId: PalletId = PalletId(*b"cndr/bmw");
+	/// Held while a node is registered, returned when it deregisters: its record and a seat
+	/// in every routing pool it can be in (all workers and 32 hosted models: the seat, its
+	/// index and its tree entry), priced per storage item and per byte. About 5 CNDR.
+	pub NodeDeposit: Balance = storage_deposit(
+		1 + 3 * POOL_SEATS,
+		<pallet_node_registry::NodeRecord<Runtime> as codec::MaxEncodedLen>::max_encoded_len() as u32
+			+ POOL_SEATS * POOL_SEAT_BYTES,
+	);
+}
+
+/// Most models a node hosts.
+const MAX_HOSTED_MODELS: u32 = 32;
+/// Routing pools one worker can be in: all workers and each hosted model.
+const POOL_SEATS: u32 = 1 + MAX_HOSTED_MODELS;
+/// Bytes of one pool seat with its keys: the seat (account and weight), its index entry
+/// (hashed account key and position) and its tree entry.
+const POOL_SEAT_BYTES: u32 = 48 + 68 + 36;
+
+/// What storage costs its creator while it stays: 10 milli-CNDR an item and 1 milli-CNDR a byte.
+pub const fn storage_deposit(items: u32, bytes: u32) -> Balance {
+	items as Balance * 10 * MILLI_CNDR + bytes as Balance * MILLI_CNDR
 }
 
 /// The reward-epoch clock: the BMW pallet's (`epoch_length` blocks an epoch).
@@ -46,6 +67,8 @@ impl pallet_compute_staking::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nodes = NodeRegistry;
 	type Epochs = RewardEpochClock;
+	// The registry's routing pools follow each flip of stored eligibility.
+	type Observer = NodeRegistry;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = MinimumComputeBond;
@@ -76,6 +99,8 @@ impl ValidatorControllers<AccountId> for StakingValidators {
 
 impl pallet_node_registry::Config for Runtime {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type NodeDeposit = NodeDeposit;
 	type Stake = crate::ComputeStaking;
 	type Jobs = Jobs;
 	type Validators = StakingValidators;
@@ -92,7 +117,8 @@ impl pallet_node_registry::Config for Runtime {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxTextLen = ConstU32<64>;
 	type MaxEndpointLen = ConstU32<256>;
-	type MaxHostedModels = ConstU32<32>;
+	type MaxHostedModels = ConstU32<MAX_HOSTED_MODELS>;
+	type MaxNodes = ConstU32<{ 1 << 20 }>;
 	type MaxVerifiers = ConstU32<256>;
 	type VerifierBond = VerifierBond;
 	type WeightInfo = pallet_node_registry::weights::SubstrateWeight<Runtime>;
@@ -126,7 +152,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxReceiptsPerCall = ConstU32<128>;
 	type MaxTimersPerBlock = ConstU32<512>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
-	type MaxRouteScan = ConstU32<32>;
+	type MaxRouteDraws = ConstU32<6>;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = JobsBenchmarkHelper;
@@ -137,6 +163,10 @@ impl pallet_jobs::Config for Runtime {
 pub struct RegistryBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for RegistryBenchmarkHelper {
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(who, 1_000 * crate::CNDR);
+	}
 	fn bond_plenty(who: &AccountId) {
 		use frame_support::traits::fungible::Mutate;
 		let plenty = 1_000_000 * crate::CNDR;

@@ -147,13 +147,13 @@ impl pallet_verification::Config for Runtime {
 	// 16,384 receipts waiting for their sampling decision: 137 blocks of decisions.
 	type MaxIntakePages = ConstU32<64>;
 	// Sized so the hook at its worst stays within a quarter of a block (tests/config.rs): a
-	// decision costs up to a draw that passes over stale verifiers plus a settlement or a voided
-	// job (~2.7 ms), a check at its deadline with nine seats redrawn past the most dismissed
-	// members, or decided against its worker with every member's verifier bond slashed, its
-	// stash reported and credited, up to ~25 ms. At the default rates (≤ 2.5 %) 120 decisions
+	// decision costs up to a draw that passes over stale verifiers plus a settlement, a voided
+	// job or a reassignment routed through the pool's tree (~3.2 ms), a check at its deadline
+	// with nine seats redrawn past the most dismissed members, or decided against its worker with every member's verifier bond slashed, its
+	// stash reported and credited, up to ~25 ms. At the default rates (≤ 2.5 %) 100 decisions
 	// open about 3 checks a block; more wait for a free deadline slot (a block's decisions
-	// spill over at most 22 blocks of 6 deadlines).
-	type MaxDecisionsPerBlock = ConstU32<120>;
+	// spill over at most 17 blocks of 6 deadlines).
+	type MaxDecisionsPerBlock = ConstU32<100>;
 	type MaxChecksPerBlock = ConstU32<6>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

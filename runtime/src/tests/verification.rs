@@ -82,6 +82,8 @@ fn sampled_receipt(output_root: [u8; 32]) {
 			independently_checked: true
 		}
 	)));
+	// The verdict noted Eve's move into the pools; the block's spare weight makes it.
+	run_to(System::block_number() + 1);
 	assert_ok!(submit_gemm_job(&ferdie(), 64));
 	assert_ok!(deliver_gemm(&eve(), 0, 64, output_root));
 	run_to(System::block_number() + params.challenge_window);

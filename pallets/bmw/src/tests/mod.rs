@@ -63,6 +63,12 @@ impl WorkerDirectory<AccountId, Balance> for MockWorkers {
 	fn pool_member(_: WorkerPool, _: u32) -> Option<AccountId> {
 		None
 	}
+	fn draw(_: WorkerPool, _: u128) -> Option<AccountId> {
+		None
+	}
+	fn draw_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>> {
 		RELIABILITY.with(|r| r.borrow().get(who).copied()).map(|reliability| WorkerInfo {
 			ib: Ib::ONE,

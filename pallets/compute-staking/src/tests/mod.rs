@@ -90,6 +90,7 @@ impl pallet_compute_staking::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nodes = MockNodes;
 	type Epochs = MockEpochs;
+	type Observer = ();
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = MinimumBond;

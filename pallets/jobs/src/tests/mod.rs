@@ -119,6 +119,7 @@ impl pallet_compute_staking::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nodes = NodeRegistry;
 	type Epochs = MockEpochs;
+	type Observer = NodeRegistry;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = ConstU64<10>;
@@ -144,6 +145,8 @@ impl cinder_primitives::ValidatorControllers<AccountId> for NoValidators {
 
 impl pallet_node_registry::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type NodeDeposit = ConstU64<5>;
 	type Stake = ComputeStaking;
 	type Jobs = Jobs;
 	type Validators = NoValidators;
@@ -156,6 +159,7 @@ impl pallet_node_registry::Config for Test {
 	type MaxTextLen = ConstU32<32>;
 	type MaxEndpointLen = ConstU32<64>;
 	type MaxHostedModels = ConstU32<4>;
+	type MaxNodes = ConstU32<{ 1 << 20 }>;
 	type MaxVerifiers = ConstU32<3>;
 	type VerifierBond = frame_support::traits::ConstU64<1_000>;
 	type WeightInfo = ();
@@ -167,6 +171,8 @@ impl pallet_node_registry::Config for Test {
 pub const WINDOW: u64 = 5;
 pub const MAX_RECEIPTS: u32 = 16;
 pub const MAX_QUEUE: u32 = 3;
+/// Queued jobs retried per block: fewer than the queue holds.
+pub const MAX_RETRIES: u32 = 2;
 pub const MAX_DEADLINES: u32 = 2;
 
 impl pallet_jobs::Config for Test {
@@ -189,11 +195,11 @@ impl pallet_jobs::Config for Test {
 	type MaxAttempts = ConstU32<4>;
 	type MaxJobsPerWorker = ConstU32<16>;
 	type MaxQueueLen = ConstU32<MAX_QUEUE>;
-	type MaxQueueRetriesPerBlock = ConstU32<4>;
+	type MaxQueueRetriesPerBlock = ConstU32<MAX_RETRIES>;
 	type MaxReceiptsPerCall = ConstU32<MAX_RECEIPTS>;
 	type MaxTimersPerBlock = ConstU32<64>;
 	type MaxDeadlinesPerBlock = ConstU32<MAX_DEADLINES>;
-	type MaxRouteScan = ConstU32<16>;
+	type MaxRouteDraws = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;
@@ -204,6 +210,10 @@ impl pallet_jobs::Config for Test {
 pub struct MockBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_node_registry::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(who, ENDOWMENT);
+	}
 	fn bond_plenty(who: &AccountId) {
 		use frame_support::traits::fungible::Mutate;
 		Balances::set_balance(who, ENDOWMENT);

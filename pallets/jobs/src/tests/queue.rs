@@ -6,12 +6,20 @@ use super::*;
 use crate::{Error, Event, JobFailure, JobStatus, Queue};
 
 fn queue_gemm(who: AccountId, deadline: Option<u64>) -> sp_runtime::DispatchResult {
+	queue_gemm_at(who, deadline, PRICE)
+}
+
+fn queue_gemm_at(
+	who: AccountId,
+	deadline: Option<u64>,
+	max_price: Balance,
+) -> sp_runtime::DispatchResult {
 	Jobs::submit_job(
 		RuntimeOrigin::signed(who),
 		GEMM,
 		JobSpec::Int8Gemm { m: 100, n: 100, k: 100 },
 		JobInput::Seed([0; 32]),
-		PRICE,
+		max_price,
 		JobClass::Standard,
 		deadline,
 		WhenNoWorker::Queue,
@@ -92,5 +100,63 @@ fn a_running_job_cannot_be_cancelled() {
 		worker(10);
 		assert_ok!(queue_gemm(1, None));
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(1), 0), Error::<Test>::NotQueued);
+	});
+}
+
+#[test]
+fn a_far_deadline_keeps_a_job_queued_no_longer_than_queue_blocks() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(queue_gemm(1, Some(1_000_000)));
+		// queue_blocks is 600.
+		assert!(events().contains(&Event::JobQueued { job: 0, until: 1 + 600 }));
+		run_to(601);
+		assert!(matches!(
+			pallet_jobs::Jobs::<Test>::get(0).unwrap().status,
+			JobStatus::Queued { .. }
+		));
+		run_to(602);
+		assert_eq!(
+			pallet_jobs::Jobs::<Test>::get(0).unwrap().status,
+			JobStatus::Failed(JobFailure::QueueExpired)
+		);
+		assert_eq!(escrow_held(1), 0);
+	});
+}
+
+#[test]
+fn a_job_behind_unroutable_ones_is_routed_once_a_worker_fits() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Two jobs no worker will take (a price below every worker's), then one that fits; the
+		// block retries MAX_RETRIES = 2 of them.
+		assert_ok!(queue_gemm_at(1, None, PRICE - 1));
+		assert_ok!(queue_gemm_at(1, None, PRICE - 1));
+		assert_ok!(queue_gemm(1, None));
+		worker(10);
+		run_to(4);
+		assert_eq!(assigned(2, 0), Some(10), "the third job is routed");
+		let mut waiting = Queue::<Test>::get().into_inner();
+		waiting.sort();
+		assert_eq!(waiting, vec![0, 1], "the unroutable ones wait");
+	});
+}
+
+#[test]
+fn queued_jobs_expire_on_time_in_blocks_too_full_to_retry_the_queue() {
+	use frame_support::traits::Hooks;
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(queue_gemm(1, Some(20)));
+		assert_ok!(queue_gemm(2, Some(30)));
+		// Full blocks: on_idle gets no weight, only the block's own hooks run.
+		for block in 2..=21 {
+			System::set_block_number(block);
+			Jobs::on_initialize(block);
+			Jobs::on_idle(block, Weight::zero());
+		}
+		assert_eq!(
+			pallet_jobs::Jobs::<Test>::get(0).unwrap().status,
+			JobStatus::Failed(JobFailure::QueueExpired)
+		);
+		assert_eq!(escrow_held(1), 0, "refunded");
+		assert_eq!(Queue::<Test>::get().into_inner(), vec![1], "the other job still waits");
 	});
 }

@@ -3,7 +3,7 @@
 use frame_support::{assert_noop, assert_ok};
 
 use super::*;
-use crate::{routing::StageRequest, Error, Event, WorkerPool};
+use crate::{routing::StageRequest, Error, Event, WorkerDirectory, WorkerPool};
 
 #[test]
 fn a_price_below_every_worker_is_its_own_error() {
@@ -163,5 +163,104 @@ fn draws_follow_reliability_times_ib() {
 		}
 		// Expected 1600 of 2000 (σ ≈ 18).
 		assert!((1_500..=1_700).contains(&big), "1 IB worker drawn {big} times of {draws}");
+	});
+}
+
+/// Registers `who` as a worker hosting model 0 that never bonds: not eligible.
+fn unbonded_worker(who: AccountId) {
+	use frame_support::traits::fungible::Mutate;
+	Balances::set_balance(&who, ENDOWMENT);
+	assert_ok!(NodeRegistry::register(
+		RuntimeOrigin::signed(who),
+		NodeRole::Worker,
+		hardware(),
+		BoundedVec::truncate_from(b"http://127.0.0.1:8080".to_vec()),
+		1,
+		Ib::from_micro(10_000_000),
+		BoundedVec::truncate_from(vec![0]),
+		Availability { background_jobs: true, committed_memory_mib: 1_024 },
+	));
+}
+
+#[test]
+fn a_flood_of_unbonded_registrations_never_hides_the_eligible_worker() {
+	ExtBuilder::default().build_and_execute(|| {
+		// 300 registrations that never bond, cheap and claiming 20 times the IB, then the one
+		// eligible worker, then 300 more.
+		for who in 100..400 {
+			unbonded_worker(who);
+		}
+		worker(10);
+		for who in 400..700 {
+			unbonded_worker(who);
+		}
+		let mut params = Jobs::params();
+		params.slots_per_worker = 16;
+		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params));
+		for job in 0..16 {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+			assert_eq!(assigned(job, 0), Some(10), "job {job} goes to the one eligible worker");
+		}
+		for pool in [WorkerPool::AllWorkers, WorkerPool::Hosts(0)] {
+			assert_eq!(NodeRegistry::pool_size(pool), 1, "only the eligible worker is pooled");
+		}
+	});
+}
+
+#[test]
+fn a_worker_that_stops_being_eligible_leaves_the_pool_at_once() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		// 11 unbonds below S(n): out of the pool, so every job goes to 10.
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(11), BOND));
+		assert_eq!(NodeRegistry::pool_size(WorkerPool::AllWorkers), 1);
+		for job in 1..4 {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+			assert_eq!(assigned(job, 0), Some(10));
+		}
+	});
+}
+
+#[test]
+fn a_worker_the_stage_may_not_go_to_never_uses_up_the_draws() {
+	ExtBuilder::default().build_and_execute(|| {
+		// 10 holds nearly all the pool's weight (100 IB against 0.001 IB). A two-stage pipeline
+		// gets 10 for one stage; the other must go to 11, whose share of the weight is 10⁻⁵.
+		worker_with(10, 100_000_000, 1, &[0], false);
+		worker_with(11, 1_000, 1, &[0], false);
+		// Four jobs fill both workers' four slots.
+		for job in 0..4 {
+			assert_ok!(Jobs::submit_job(
+				RuntimeOrigin::signed(1),
+				MLP,
+				JobSpec::Int8Mlp { model: 0, batch: 1 },
+				JobInput::Seed([job as u8; 32]),
+				PRICE,
+				JobClass::Pipeline { stages: 2 },
+				None,
+				WhenNoWorker::Fail,
+			));
+			let mut workers = vec![assigned(job, 0).unwrap(), assigned(job, 1).unwrap()];
+			workers.sort();
+			assert_eq!(workers, vec![10, 11], "job {job}: one stage each");
+		}
+	});
+}
+
+#[test]
+fn a_pool_of_full_workers_still_yields_the_one_with_a_free_slot() {
+	ExtBuilder::default().build_and_execute(|| {
+		// 10 and 11 hold nearly all the weight and fill their 4 slots; 12, a 10⁻⁵ share, is
+		// found by the walk after every draw lands on a full worker.
+		worker_with(10, 50_000_000, 1, &[0], false);
+		worker_with(11, 50_000_000, 1, &[0], false);
+		for _ in 0..8 {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+		}
+		worker_with(12, 1_000, 1, &[0], false);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		assert_eq!(assigned(8, 0), Some(12));
 	});
 }

@@ -161,6 +161,7 @@ impl pallet_compute_staking::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nodes = NodeRegistry;
 	type Epochs = MockEpochs;
+	type Observer = NodeRegistry;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = MinimumBond;
@@ -173,6 +174,8 @@ impl pallet_compute_staking::Config for Test {
 
 impl pallet_node_registry::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type NodeDeposit = frame_support::traits::ConstU64<NODE_DEPOSIT>;
 	type Stake = ComputeStaking;
 	type Jobs = MockJobs;
 	type Validators = MockValidators;
@@ -185,6 +188,7 @@ impl pallet_node_registry::Config for Test {
 	type MaxTextLen = frame_support::traits::ConstU32<32>;
 	type MaxEndpointLen = frame_support::traits::ConstU32<64>;
 	type MaxHostedModels = frame_support::traits::ConstU32<4>;
+	type MaxNodes = frame_support::traits::ConstU32<{ 1 << 20 }>;
 	type MaxVerifiers = frame_support::traits::ConstU32<3>;
 	type VerifierBond = frame_support::traits::ConstU64<VERIFIER_BOND>;
 	type WeightInfo = ();
@@ -197,6 +201,10 @@ impl pallet_node_registry::Config for Test {
 pub struct MockBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(who, ENDOWMENT);
+	}
 	fn create_models(count: u32) {
 		assert!(count <= KNOWN_MODELS, "the mock registry knows models 0‥100");
 	}
@@ -212,6 +220,9 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
 		bond_verifier(*who);
 	}
 }
+
+/// Held while a node is registered.
+pub const NODE_DEPOSIT: Balance = 500;
 
 /// The compute bond a Verifier node's account must hold.
 pub const VERIFIER_BOND: Balance = 1_000;

@@ -1,14 +1,17 @@
-//! Routing pools: who the jobs pallet may draw from, kept in step with registrations and hosted
-//! models; unknown models are refused.
+//! Routing pools: exactly the eligible workers, kept in step with eligibility and hosted models,
+//! each weighing its IB in a Fenwick tree that draws in proportion to it; unknown models are
+//! refused.
 
 use frame_support::{assert_noop, assert_ok, BoundedVec};
 
 use super::*;
-use crate::{Error, PoolSize, WorkerDirectory, WorkerPool};
+use crate::{
+	Error, PoolIndex, PoolMembers, PoolSize, PoolTree, PoolWeight, WorkerDirectory, WorkerPool,
+};
 
 fn members(pool: WorkerPool) -> Vec<AccountId> {
 	let mut members: Vec<_> = (0..NodeRegistry::pool_size(pool))
-		.map(|i| NodeRegistry::pool_member(pool, i).expect("dense pool"))
+		.map(|i| PoolMembers::<Test>::get(pool, i).expect("dense pool").who)
 		.collect();
 	members.sort();
 	members
@@ -27,14 +30,85 @@ fn register_role(who: AccountId, role: NodeRole<AccountId>) -> sp_runtime::Dispa
 	)
 }
 
+/// Registers, confirms and bonds `who` (0.5 IB, model 7): eligible.
+fn eligible_worker(who: AccountId) {
+	confirmed_worker(who);
+	assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(who), S_HALF_IB));
+	assert!(NodeRegistry::in_pools(&who));
+}
+
 #[test]
-fn workers_join_the_pools_of_their_models() {
+fn registered_workers_join_no_pool_until_eligible() {
 	ExtBuilder::default().build_and_execute(|| {
+		// Registered, unbonded: never drawn.
 		register_worker(1);
-		register_worker(2);
-		assert_eq!(members(WorkerPool::AllWorkers), vec![1, 2]);
-		assert_eq!(members(WorkerPool::Hosts(7)), vec![1, 2]);
+		// Confirmed, unbonded.
+		confirmed_worker(2);
+		// Bonded, unconfirmed.
+		register_worker(3);
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(3), S_HALF_IB));
+		for pool in [WorkerPool::AllWorkers, WorkerPool::Hosts(7)] {
+			assert_eq!(NodeRegistry::pool_size(pool), 0);
+			assert_eq!(NodeRegistry::draw(pool, 12_345), None);
+		}
+		// Bonding S(n) makes 2 eligible: it joins both pools.
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(2), S_HALF_IB));
+		assert_eq!(members(WorkerPool::AllWorkers), vec![2]);
+		assert_eq!(members(WorkerPool::Hosts(7)), vec![2]);
 		assert_eq!(members(WorkerPool::Hosts(8)), Vec::<AccountId>::new());
+		for random in [0, 1, u128::MAX] {
+			assert_eq!(NodeRegistry::draw(WorkerPool::Hosts(7), random), Some(2));
+		}
+	});
+}
+
+#[test]
+fn workers_leave_when_they_stop_being_eligible_and_come_back() {
+	ExtBuilder::default().build_and_execute(|| {
+		eligible_worker(1);
+		eligible_worker(2);
+		// Paused, resumed.
+		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
+		assert_eq!(members(WorkerPool::AllWorkers), vec![2]);
+		assert_eq!(members(WorkerPool::Hosts(7)), vec![2]);
+		assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(1)));
+		assert_eq!(members(WorkerPool::AllWorkers), vec![1, 2]);
+		// Marked offline, back with a heartbeat.
+		run_to(1 + 10 * 3 + 1);
+		assert_ok!(NodeRegistry::mark_offline(RuntimeOrigin::signed(5), 2));
+		assert_eq!(members(WorkerPool::AllWorkers), vec![1]);
+		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(2)));
+		assert_eq!(members(WorkerPool::Hosts(7)), vec![1, 2]);
+		// Unbonding below S(n).
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1));
+		assert_eq!(members(WorkerPool::AllWorkers), vec![2]);
+		// A price raise that S(n) no longer covers is refused; a cut keeps it pooled.
+		assert_ok!(NodeRegistry::update_price(RuntimeOrigin::signed(2), PRICE / 2));
+		assert_eq!(members(WorkerPool::AllWorkers), vec![2]);
+	});
+}
+
+#[test]
+fn a_slash_that_empties_the_bond_takes_the_worker_out() {
+	use cinder_primitives::{ComputeStake, EvidenceId, SlashAmount, SlashReason};
+	ExtBuilder::default().build_and_execute(|| {
+		eligible_worker(1);
+		let evidence: EvidenceId = 9;
+		ComputeStaking::slash(
+			&1,
+			SlashAmount::Fraction(sp_runtime::Perbill::one()),
+			SlashReason::WrongResult,
+			evidence,
+		);
+		assert!(!pallet_compute_staking::Bonds::<Test>::contains_key(1), "the bond is gone");
+		// A slash comes from a block hook: the move is noted, and made with spare weight.
+		assert!(crate::PoolMoves::<Test>::contains_key(1));
+		NodeRegistry::do_try_state().expect("a noted move is consistent");
+		use frame_support::traits::Hooks;
+		NodeRegistry::on_idle(1, frame_support::weights::Weight::MAX);
+		assert_eq!(NodeRegistry::pool_size(WorkerPool::AllWorkers), 0);
+		assert_eq!(NodeRegistry::pool_size(WorkerPool::Hosts(7)), 0);
+		assert!(!crate::PoolMoves::<Test>::contains_key(1));
 	});
 }
 
@@ -54,10 +128,10 @@ fn managers_and_verifiers_take_no_jobs() {
 }
 
 #[test]
-fn changing_models_moves_the_worker_between_pools() {
+fn changing_models_moves_a_pooled_worker_between_pools() {
 	ExtBuilder::default().build_and_execute(|| {
-		register_worker(1);
-		register_worker(2);
+		eligible_worker(1);
+		eligible_worker(2);
 		assert_ok!(NodeRegistry::update_models(
 			RuntimeOrigin::signed(1),
 			BoundedVec::truncate_from(vec![8, 9])
@@ -66,37 +140,115 @@ fn changing_models_moves_the_worker_between_pools() {
 		assert_eq!(members(WorkerPool::Hosts(8)), vec![1]);
 		assert_eq!(members(WorkerPool::Hosts(9)), vec![1]);
 		assert_eq!(members(WorkerPool::AllWorkers), vec![1, 2]);
+		// An unpooled worker's models change without joining anything.
+		register_worker(3);
+		assert_ok!(NodeRegistry::update_models(
+			RuntimeOrigin::signed(3),
+			BoundedVec::truncate_from(vec![8])
+		));
+		assert_eq!(members(WorkerPool::Hosts(8)), vec![1]);
 	});
 }
 
 #[test]
-fn leaving_swaps_the_last_member_in() {
+fn leaving_swaps_the_last_member_in_and_empty_pools_go() {
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=3 {
-			register_worker(who);
+			eligible_worker(who);
 		}
-		assert_ok!(NodeRegistry::deregister(RuntimeOrigin::signed(1)));
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), S_HALF_IB));
 		assert_eq!(members(WorkerPool::AllWorkers), vec![2, 3]);
-		assert_eq!(NodeRegistry::pool_member(WorkerPool::AllWorkers, 0), Some(3));
-		assert_eq!(NodeRegistry::pool_member(WorkerPool::AllWorkers, 2), None);
+		assert_eq!(PoolMembers::<Test>::get(WorkerPool::AllWorkers, 0).map(|s| s.who), Some(3));
+		assert_eq!(PoolMembers::<Test>::get(WorkerPool::AllWorkers, 2), None);
 		for who in 2..=3 {
-			assert_ok!(NodeRegistry::deregister(RuntimeOrigin::signed(who)));
+			assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(who), S_HALF_IB));
 		}
-		assert!(!PoolSize::<Test>::contains_key(WorkerPool::AllWorkers), "empty pools are removed");
+		for pool in [WorkerPool::AllWorkers, WorkerPool::Hosts(7)] {
+			assert!(!PoolSize::<Test>::contains_key(pool), "empty pools are removed");
+			assert!(!PoolWeight::<Test>::contains_key(pool));
+			assert_eq!(PoolTree::<Test>::iter_prefix(pool).count(), 0);
+		}
 	});
 }
 
 #[test]
-fn the_directory_reports_routing_facts() {
+fn a_confirmed_ib_change_reweighs_the_worker() {
 	ExtBuilder::default().build_and_execute(|| {
-		confirmed_worker(1);
-		let info = NodeRegistry::worker(&1).expect("an active worker");
-		assert_eq!(info.ib, Ib::from_micro(HALF_IB));
-		assert_eq!(info.price_per_ibm, PRICE);
-		assert!(info.background_jobs);
-		assert_eq!(info.reliability, sp_runtime::Perbill::from_percent(50), "probation score");
-		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
-		assert_eq!(NodeRegistry::worker(&1), None, "a paused worker takes no jobs");
+		eligible_worker(1);
+		assert_eq!(PoolWeight::<Test>::get(WorkerPool::AllWorkers), HALF_IB as u128);
+		// A lower claim needs no more bond; once confirmed it is the new weight.
+		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::from_micro(HALF_IB / 2)));
+		assert_eq!(PoolWeight::<Test>::get(WorkerPool::AllWorkers), HALF_IB as u128);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+		assert_eq!(PoolWeight::<Test>::get(WorkerPool::Hosts(7)), (HALF_IB / 2) as u128);
+	});
+}
+
+/// Every position's weight range, read back through `draw`: the draws at a range's first and
+/// last number give its seat, so each seat is drawn for exactly `weight` of `total` numbers.
+fn assert_draws_match_seats(pool: WorkerPool) {
+	let seats: Vec<_> = (0..NodeRegistry::pool_size(pool))
+		.map(|position| PoolMembers::<Test>::get(pool, position).expect("dense"))
+		.collect();
+	let mut from = 0u128;
+	for seat in &seats {
+		assert_eq!(NodeRegistry::draw(pool, from), Some(seat.who));
+		assert_eq!(NodeRegistry::draw(pool, from + seat.weight - 1), Some(seat.who));
+		from += seat.weight;
+	}
+	assert_eq!(from, PoolWeight::<Test>::get(pool));
+	if from > 0 {
+		// Numbers wrap around the total.
+		assert_eq!(NodeRegistry::draw(pool, from), NodeRegistry::draw(pool, 0));
+	}
+}
+
+#[test]
+fn draws_follow_ib_through_any_sequence_of_joins_and_leaves() {
+	ExtBuilder::default().build_and_execute(|| {
+		// 40 workers of different IBs join and leave in a scrambled order; after each step the
+		// tree, the totals and each seat's draw range match.
+		let accounts: Vec<AccountId> = (10..50).collect();
+		for &who in &accounts {
+			use frame_support::traits::fungible::Mutate;
+			Balances::set_balance(&who, ENDOWMENT);
+			let ib = Ib::from_micro(1_000 * (1 + who % 7));
+			assert_ok!(NodeRegistry::register(
+				RuntimeOrigin::signed(who),
+				NodeRole::Worker,
+				hardware(),
+				endpoint("http://127.0.0.1:8080"),
+				1,
+				ib,
+				BoundedVec::truncate_from(vec![7]),
+				Availability::default(),
+			));
+			assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(who), [3; 32]));
+		}
+		// S(n) of the largest (0.007 IB at 1 planck) is about 60 planck: 100 covers every one.
+		let bond = 100;
+		let mut state = 7u64;
+		for step in 0..400 {
+			state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+			let who = accounts[(state >> 33) as usize % accounts.len()];
+			let signed = RuntimeOrigin::signed(who);
+			if NodeRegistry::in_pools(&who) {
+				assert_ok!(ComputeStaking::unbond(signed, bond));
+				assert!(!NodeRegistry::in_pools(&who));
+			} else {
+				if pallet_compute_staking::Bonds::<Test>::contains_key(who) {
+					assert_ok!(ComputeStaking::bond_extra(signed, bond));
+				} else {
+					assert_ok!(ComputeStaking::bond(signed, bond));
+				}
+				assert!(NodeRegistry::in_pools(&who));
+			}
+			if step % 25 == 0 {
+				NodeRegistry::do_try_state().expect("pools consistent");
+			}
+			assert_draws_match_seats(WorkerPool::AllWorkers);
+			assert_draws_match_seats(WorkerPool::Hosts(7));
+		}
 	});
 }
 
@@ -124,5 +276,20 @@ fn unknown_models_are_refused() {
 			),
 			Error::<Test>::UnknownModel
 		);
+	});
+}
+
+#[test]
+fn the_directory_reports_routing_facts() {
+	ExtBuilder::default().build_and_execute(|| {
+		confirmed_worker(1);
+		let info = NodeRegistry::worker(&1).expect("an active worker");
+		assert_eq!(info.ib, Ib::from_micro(HALF_IB));
+		assert_eq!(info.price_per_ibm, PRICE);
+		assert!(info.background_jobs);
+		assert_eq!(info.reliability, sp_runtime::Perbill::from_percent(50), "probation score");
+		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
+		assert_eq!(NodeRegistry::worker(&1), None, "a paused worker takes no jobs");
+		let _ = PoolIndex::<Test>::iter().count();
 	});
 }

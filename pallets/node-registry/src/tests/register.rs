@@ -25,7 +25,8 @@ fn register_records_the_node_and_issues_a_challenge() {
 			Event::Registered {
 				who: 1,
 				role: NodeRole::Worker,
-				claimed_ib: Ib::from_micro(HALF_IB)
+				claimed_ib: Ib::from_micro(HALF_IB),
+				deposit: NODE_DEPOSIT,
 			}
 		);
 		assert!(matches!(events[1], Event::ChallengeIssued { who: 1, deadline: 41, .. }));
@@ -121,5 +122,40 @@ fn register_refuses_zero_price_bad_ib_and_bad_endpoints() {
 		}
 		// A lavapipe node: 1e-4 IB is in range.
 		assert_ok!(register_with(NodeRole::Worker, "https://a", PRICE, Ib::from_micro(100)));
+	});
+}
+
+#[test]
+fn registering_holds_the_node_deposit() {
+	use frame_support::traits::fungible::{Inspect, InspectHold};
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1);
+		let reason = crate::HoldReason::NodeDeposit.into();
+		assert_eq!(Balances::balance_on_hold(&reason, &1), NODE_DEPOSIT);
+		assert_eq!(Balances::balance(&1), ENDOWMENT - NODE_DEPOSIT);
+	});
+}
+
+#[test]
+fn an_account_that_cannot_afford_the_deposit_is_refused() {
+	use frame_support::{assert_noop, traits::fungible::Mutate};
+	ExtBuilder::default().build_and_execute(|| {
+		// One planck short of the deposit over the existential deposit (1).
+		Balances::set_balance(&6, NODE_DEPOSIT);
+		assert_noop!(
+			NodeRegistry::register(
+				RuntimeOrigin::signed(6),
+				NodeRole::Worker,
+				hardware(),
+				endpoint("http://127.0.0.1:8080"),
+				PRICE,
+				Ib::from_micro(HALF_IB),
+				BoundedVec::truncate_from(vec![7]),
+				Availability::default(),
+			),
+			crate::Error::<Test>::CannotAffordDeposit
+		);
+		Balances::set_balance(&6, NODE_DEPOSIT + 1);
+		register_worker(6);
 	});
 }

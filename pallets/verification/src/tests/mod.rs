@@ -121,6 +121,12 @@ impl WorkerDirectory<AccountId, Balance> for MockWorkers {
 	fn pool_member(_: WorkerPool, _: u32) -> Option<AccountId> {
 		None
 	}
+	fn draw(_: WorkerPool, _: u128) -> Option<AccountId> {
+		None
+	}
+	fn draw_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>> {
 		world(|w| w.reliability.get(who).copied()).map(|reliability| WorkerInfo {
 			ib: Ib::ONE,
@@ -274,6 +280,7 @@ impl pallet_compute_staking::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nodes = MockNodes;
 	type Epochs = MockEpochs;
+	type Observer = ();
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = ConstU64<1>;
