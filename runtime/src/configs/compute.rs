@@ -38,7 +38,7 @@ parameter_types! {
 	pub const RewardPotPalletId: PalletId = PalletId(*b"cndr/bmw");
 	/// Held while a node is registered, returned when it deregisters: its record and a seat
 	/// in every routing pool it can be in (all workers and 32 hosted models: the seat, its
-	/// index and its tree entry), priced per storage item and per byte. About 5 CNDR.
+	/// index and its tree entry), priced per storage item and per byte: 6.756 CNDR.
 	pub NodeDeposit: Balance = storage_deposit(
 		1 + 3 * POOL_SEATS,
 		<pallet_node_registry::NodeRecord<Runtime> as codec::MaxEncodedLen>::max_encoded_len() as u32
