@@ -9,6 +9,7 @@
 // worker): every one is routed to the eligible worker. (Before routing pools held only eligible
 // workers, routing scanned 32 of the 501 registered nodes and refused about 15 jobs in 16.)
 // Two flood nodes then deregister and get their deposit back. Root restores the job parameters.
+import { randomBytes } from 'node:crypto';
 import { CNDR, check, connect, flag, registerAndConfirm, run, send } from './lib.mjs';
 
 const NODES = Number(flag('--nodes', '500'));
@@ -18,24 +19,42 @@ async function main() {
   const { api, keyring } = await connect();
   const alice = keyring.addFromUri('//Alice', { name: 'Alice' });
   const charlie = keyring.addFromUri('//Charlie', { name: 'Charlie' });
-  const worker = keyring.addFromUri('//Flood/eligible', { name: 'the eligible worker' });
+  // Fresh accounts each run, so the flow can run again on the same chain.
+  const tag = randomBytes(4).toString('hex');
+  const worker = keyring.addFromUri(`//Flood/${tag}/eligible`, { name: 'the eligible worker' });
 
   // A model of its own: its pool starts empty.
-  const seed = '0x' + 'f1'.repeat(32);
+  const seed = '0x' + randomBytes(32).toString('hex');
   const registered = await send(api, api.tx.sudo.sudo(api.tx.jobs.registerModel({
     hash: seed, sizeBytes: 64 * 64, layers: [{ inputs: 64, outputs: 64 }], weights: { Seeded: seed },
   })), alice);
   const model = registered.find((e) => api.events.jobs.ModelRegistered.is(e))?.data.model.toNumber();
   check(model !== undefined, `Root registered model ${model}`);
-  const pool = { Hosts: model };
 
-  // Enough slots for every job at one worker.
+  // Enough slots for every job at one worker (restored at the end, whatever happens).
   const paramsBefore = (await api.query.jobs.params()).unwrap().toJSON();
-  await send(api, api.tx.sudo.sudo(api.tx.jobs.setParams({ ...paramsBefore, slotsPerWorker: Math.max(JOBS, paramsBefore.slotsPerWorker) })), alice);
+  await sudo(api, alice, api.tx.jobs.setParams({ ...paramsBefore, slotsPerWorker: Math.max(JOBS, paramsBefore.slotsPerWorker) }), `jobs.setParams(slotsPerWorker: ${JOBS})`);
+  try {
+    await flood(api, keyring, { alice, charlie, worker }, model, tag);
+  } finally {
+    await sudo(api, alice, api.tx.jobs.setParams(paramsBefore), 'jobs.setParams restored');
+  }
+  await api.disconnect();
+}
+
+/** Root's `call` through sudo; checks that it dispatched. */
+async function sudo(api, alice, call, what) {
+  const sudid = (await send(api, api.tx.sudo.sudo(call), alice)).find((e) => api.events.sudo.Sudid.is(e));
+  check(sudid && sudid.data.sudoResult.isOk, `sudo ${what}`);
+}
+
+/** The flood, the eligible worker and the jobs on `model`; accounts `//Flood/<tag>/…`. */
+async function flood(api, keyring, { alice, charlie, worker }, model, tag) {
+  const pool = { Hosts: model };
 
   // The flood: funded by Alice in one block, then every node registered at once.
   const deposit = api.consts.nodeRegistry.nodeDeposit.toBigInt();
-  const flood = Array.from({ length: NODES }, (_, i) => keyring.addFromUri(`//Flood/${i}`, { name: `flood ${i}` }));
+  const flood = Array.from({ length: NODES }, (_, i) => keyring.addFromUri(`//Flood/${tag}/${i}`, { name: `flood ${i}` }));
   const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
   await Promise.all(flood.map((who, i) => send(api, api.tx.balances.transferKeepAlive(who.address, deposit + CNDR), alice, { nonce: nonce + i })));
   await send(api, api.tx.balances.transferKeepAlive(worker.address, 100n * CNDR), alice);
@@ -56,8 +75,11 @@ async function main() {
   const aliceNode = await api.query.nodeRegistry.nodes(alice.address);
   const pausedAlice = aliceNode.isSome && aliceNode.unwrap().status.isActive;
   if (pausedAlice) await send(api, api.tx.nodeRegistry.pause(), alice);
-  await registerAndConfirm(api, worker, { models: [model] });
-  if (pausedAlice) await send(api, api.tx.nodeRegistry.resume(), alice);
+  try {
+    await registerAndConfirm(api, worker, { models: [model] });
+  } finally {
+    if (pausedAlice) await send(api, api.tx.nodeRegistry.resume(), alice);
+  }
   const minimum = (await api.call.computeStakingApi.minimumStake(worker.address)).toBigInt();
   await send(api, api.tx.computeStaking.bond(minimum), worker);
   check((await api.query.nodeRegistry.poolSize(pool)).toNumber() === 1, `bonded S(n): the worker is alone in model ${model}'s pool of ${NODES + 1} hosts`);
@@ -77,9 +99,6 @@ async function main() {
     const left = events.find((e) => api.events.nodeRegistry.Deregistered.is(e));
     check(left && left.data.deposit.toBigInt() === deposit, `${who.meta.name} deregistered: deposit ${left?.data.deposit} returned`);
   }
-
-  await send(api, api.tx.sudo.sudo(api.tx.jobs.setParams(paramsBefore)), alice);
-  await api.disconnect();
 }
 
 run(main);

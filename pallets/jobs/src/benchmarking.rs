@@ -173,6 +173,29 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.status), Some(JobStatus::Cancelled));
 	}
 
+	// One queued job whose time is up, failed and refunded in `on_initialize`.
+	#[benchmark]
+	fn expire_queued_job() {
+		let workload = Pallet::<T>::insert_workload(mlp_workload()).expect("valid workload");
+		let model = Pallet::<T>::insert_model(model::<T>(T::MaxLayers::get())).expect("model");
+		let caller = funded::<T>("submitter", 0);
+		let job = submit::<T>(&caller, workload, model, 1, WhenNoWorker::Queue);
+		let Some(JobStatus::Queued { until }) = Jobs::<T>::get(job).map(|j| j.status) else {
+			panic!("the job is queued")
+		};
+		let at = Pallet::<T>::expiry_block(until);
+
+		#[block]
+		{
+			Pallet::<T>::expire_queued(at);
+		}
+
+		assert_eq!(
+			Jobs::<T>::get(job).map(|j| j.status),
+			Some(JobStatus::Failed(JobFailure::QueueExpired))
+		);
+	}
+
 	// Worst case: `n` receipts of one worker, each recorded and scheduled.
 	#[benchmark]
 	fn submit_receipts(n: Linear<1, { T::MaxReceiptsPerCall::get() }>) {

@@ -16,7 +16,7 @@
 //!   no such worker the job waits in a bounded queue or the call fails with the reason, as the
 //!   submitter chose. The queue is retried a few jobs a block, and a job that still finds no
 //!   worker goes to the back, so no number of unroutable jobs ahead holds one back; a queued job
-//!   expires by its own timer at its deadline or after `queue_blocks`, whichever is sooner.
+//!   expires on its own schedule at its deadline or after `queue_blocks`, whichever is sooner.
 //!   Pipeline jobs split a model's layers over distinct workers; stage i starts when stage i−1's
 //!   receipt arrives.
 //! - **Deadlines** follow from the work and the worker's IB with slack. A missed deadline slashes
@@ -234,6 +234,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
 
+	/// Queued jobs by the block their time in the queue is up (`until + 1`), expired in
+	/// `on_initialize` whether or not blocks leave room to retry the queue. An entry goes when
+	/// its job is routed or cancelled, so there are never more than `MaxQueueLen`, and they
+	/// never take the stage timers' room.
+	#[pallet::storage]
+	pub type QueueExpiries<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, (), OptionQuery>;
+
 	/// Jobs waiting for a worker, in the order they are retried (a retry that finds no worker
 	/// moves its job to the back).
 	#[pallet::storage]
@@ -444,7 +452,7 @@ pub mod pallet {
 		/// Fires the timers due now: missed deadlines (reassign or fail) and ended challenge
 		/// windows (settle).
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::fire_timers(now)
+			Self::fire_timers(now).saturating_add(Self::expire_queued(now))
 		}
 
 		/// Retries queued jobs while the block has room.

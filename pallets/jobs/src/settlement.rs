@@ -188,8 +188,12 @@ impl<T: Config> Pallet<T> {
 			let all_settled =
 				job.stages.iter().all(|s| matches!(s.state, StageState::Settled { .. }));
 			match job.status {
-				JobStatus::Queued { .. } => {
+				JobStatus::Queued { until } => {
 					ensure!(queue.contains(&id), "queued job missing from the queue");
+					ensure!(
+						QueueExpiries::<T>::contains_key(Self::expiry_block(until), id),
+						"queued job without its expiry"
+					);
 					ensure!(
 						job.stages.iter().all(|s| s.state == StageState::Unassigned),
 						"queued job with an assigned stage"
@@ -218,6 +222,11 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 			}
+		}
+		for (_, id, ()) in QueueExpiries::<T>::iter() {
+			let queued = Jobs::<T>::get(id)
+				.is_some_and(|job| matches!(job.status, JobStatus::Queued { .. }));
+			ensure!(queued, "an expiry for a job no longer queued");
 		}
 		for (who, amount) in escrow {
 			let on_hold = T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &who);

@@ -149,14 +149,9 @@ impl<T: Config> Pallet<T> {
 					let until = deadline.map_or(longest, |deadline| deadline.min(longest));
 					Queue::<T>::try_mutate(|queue| queue.try_push(job_id))
 						.map_err(|_| Error::<T>::QueueFull)?;
-					// Expiry has its own timer, so it happens whether or not blocks leave room
-					// to retry the queue.
-					Self::schedule(
-						until.saturating_add(1u32.into()),
-						job_id,
-						0,
-						TimerKind::QueueExpiry,
-					)?;
+					// Expiry has its own schedule, so it happens whether or not blocks leave
+					// room to retry the queue.
+					QueueExpiries::<T>::insert(Self::expiry_block(until), job_id, ());
 					job.status = JobStatus::Queued { until };
 					Self::deposit_event(Event::JobQueued { job: job_id, until });
 				}
@@ -242,8 +237,11 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_cancel_job(who: T::AccountId, job_id: JobId) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.submitter == who, Error::<T>::NotSubmitter);
-		ensure!(matches!(job.status, JobStatus::Queued { .. }), Error::<T>::NotQueued);
+		let JobStatus::Queued { until } = job.status else {
+			return Err(Error::<T>::NotQueued.into());
+		};
 		Queue::<T>::mutate(|queue| queue.retain(|queued| *queued != job_id));
+		QueueExpiries::<T>::remove(Self::expiry_block(until), job_id);
 		let refund = Self::close(job_id, &mut job, JobStatus::Cancelled);
 		Jobs::<T>::insert(job_id, job);
 		Self::deposit_event(Event::JobCancelled { job: job_id, refund });
@@ -307,10 +305,31 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::JobFailed { job: job_id, reason, refund });
 	}
 
+	/// The block a job queued `until` expires at.
+	pub(crate) fn expiry_block(until: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		until.saturating_add(1u32.into())
+	}
+
+	/// Fails the queued jobs whose time is up at `now`, refunding them; returns the weight used.
+	pub(crate) fn expire_queued(now: BlockNumberFor<T>) -> Weight {
+		let mut weight = T::DbWeight::get().reads(1);
+		for (job_id, ()) in QueueExpiries::<T>::drain_prefix(now) {
+			weight.saturating_accrue(T::WeightInfo::expire_queued_job());
+			let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
+			if !matches!(job.status, JobStatus::Queued { .. }) {
+				continue;
+			}
+			Queue::<T>::mutate(|queue| queue.retain(|queued| *queued != job_id));
+			Self::fail(job_id, &mut job, JobFailure::QueueExpired);
+			Jobs::<T>::insert(job_id, job);
+		}
+		weight
+	}
+
 	/// Retries queued jobs from the front, while the block has room and at most
 	/// `MaxQueueRetriesPerBlock` of them; a job that still finds no worker goes to the back, so
 	/// every queued job is tried within `len / MaxQueueRetriesPerBlock` blocks however many
-	/// unroutable jobs are ahead of it. (Expiry has its own timer, [`TimerKind::QueueExpiry`].)
+	/// unroutable jobs are ahead of it. (Expiry has its own schedule, [`QueueExpiries`].)
 	pub(crate) fn retry_queue(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 		let per_job = T::WeightInfo::retry_queued_job();
 		let mut used = T::DbWeight::get().reads_writes(1, 1);
@@ -337,6 +356,7 @@ impl<T: Config> Pallet<T> {
 			let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
 			let JobStatus::Queued { until } = job.status else { continue };
 			if now > until {
+				QueueExpiries::<T>::remove(Self::expiry_block(until), job_id);
 				Self::fail(job_id, &mut job, JobFailure::QueueExpired);
 				Jobs::<T>::insert(job_id, job);
 				continue;
@@ -353,7 +373,10 @@ impl<T: Config> Pallet<T> {
 				})
 			});
 			match assigned {
-				Ok(()) => Jobs::<T>::insert(job_id, job),
+				Ok(()) => {
+					QueueExpiries::<T>::remove(Self::expiry_block(until), job_id);
+					Jobs::<T>::insert(job_id, job);
+				}
 				Err(_) => tried_again.push(job_id),
 			}
 		}

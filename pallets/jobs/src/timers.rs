@@ -43,7 +43,7 @@ impl<T: Config> Pallet<T> {
 				}),
 				// An acceptance is appended without decoding the bucket: a batch of receipts
 				// adds one each to the same bucket, at a cost that does not grow with it.
-				TimerKind::Accept | TimerKind::QueueExpiry => Timers::<T>::try_append(block, timer),
+				TimerKind::Accept => Timers::<T>::try_append(block, timer),
 			};
 			if set.is_ok() {
 				return Ok(block);
@@ -68,11 +68,6 @@ impl<T: Config> Pallet<T> {
 						<T::Rewards as crate::WorkRewards<_, _>>::work_settled_weight(),
 					));
 				}
-				TimerKind::QueueExpiry => {
-					Self::queue_expired(job);
-					// Taking a job out of the queue and refunding it, as cancelling does.
-					weight.saturating_accrue(T::WeightInfo::cancel_job());
-				}
 			}
 		}
 		weight
@@ -89,17 +84,6 @@ impl<T: Config> Pallet<T> {
 				log::warn!(target: "runtime::jobs", "settling job {job_id}/{stage} failed: {error:?}")
 			}
 		}
-	}
-
-	/// A queued job's time is up: if it still waits for a worker, it fails and is refunded.
-	fn queue_expired(job_id: JobId) {
-		let Some(mut job) = Jobs::<T>::get(job_id) else { return };
-		if !matches!(job.status, JobStatus::Queued { .. }) {
-			return;
-		}
-		Queue::<T>::mutate(|queue| queue.retain(|queued| *queued != job_id));
-		Self::fail(job_id, &mut job, JobFailure::QueueExpired);
-		Jobs::<T>::insert(job_id, job);
 	}
 
 	/// A stage's deadline passed: if its receipt never came, penalise the worker and give the

@@ -679,8 +679,6 @@ pub enum TimerKind {
 	Deadline,
 	/// The stage's challenge window ended: accept its receipt.
 	Accept,
-	/// A queued job's time in the queue is up (its stage is 0): fail it if it still waits.
-	QueueExpiry,
 }
 
 /// A timer set for a stage.

@@ -21,6 +21,7 @@ pub trait WeightInfo {
 	fn register_model(layers: u32) -> Weight;
 	fn submit_job(stages: u32) -> Weight;
 	fn cancel_job() -> Weight;
+	fn expire_queued_job() -> Weight;
 	fn submit_receipts(receipts: u32) -> Weight;
 	fn start_stage() -> Weight;
 	fn timer_spill() -> Weight;
@@ -83,10 +84,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(route::<T>(stages as u64))
 			.saturating_add(T::DbWeight::get().reads_writes(10, 6 + 2 * stages as u64))
 	}
-	// Reads: Jobs, Queue, holds. Writes: Jobs, Queue, holds, account.
+	// Reads: Jobs, Queue, holds, account. Writes: Jobs, Queue, the expiry, holds, account.
 	fn cancel_job() -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(3, 4))
+			.saturating_add(T::DbWeight::get().reads_writes(4, 5))
+	}
+	// Reads: the expiry, Jobs, Queue, holds, account. Writes: the expiry, Jobs, Queue, holds,
+	// account.
+	fn expire_queued_job() -> Weight {
+		Weight::from_parts(CALL_BASE, JOB_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(5, 5))
 	}
 	// Once per call, however many receipts (the same keys each time): the worker's
 	// assignments (where the receipts are recorded), its node record (reliability) and the
@@ -152,6 +159,9 @@ impl WeightInfo for () {
 		Weight::from_parts(CALL_BASE + 64_000_000 * stages as u64, 0)
 	}
 	fn cancel_job() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn expire_queued_job() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
 	}
 	fn submit_receipts(receipts: u32) -> Weight {

@@ -531,7 +531,13 @@ pub mod pallet {
 		)]
 		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let moved = Self::do_heartbeat(who)?;
+			// A refused heartbeat (too early, say) pays for no pool move.
+			let moved = Self::do_heartbeat(who).map_err(|error| {
+				frame_support::dispatch::WithPostDispatchInfo::with_weight(
+					error,
+					T::WeightInfo::heartbeat(),
+				)
+			})?;
 			// Only a heartbeat that moves a worker into (or out of) the pools pays for it.
 			let actual = T::WeightInfo::heartbeat()
 				.saturating_add(T::Availability::node_online_weight())

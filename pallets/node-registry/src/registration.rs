@@ -167,12 +167,13 @@ impl<T: Config> Pallet<T> {
 		hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
 	) -> DispatchResult {
 		ensure!(Self::models_exist(&hosted_models), Error::<T>::UnknownModel);
+		// A move noted earlier is made first, so the models move only once.
+		Self::catch_up(&who);
 		let mut node = Self::node(&who)?;
 		let old = core::mem::replace(&mut node.hosted_models, hosted_models);
 		Self::rehost(&who, &node, &old);
 		let models = node.hosted_models.len() as u32;
 		Nodes::<T>::insert(&who, node);
-		Self::catch_up(&who);
 		Self::deposit_event(Event::ModelsUpdated { who, models });
 		Ok(())
 	}

@@ -3,7 +3,7 @@
 use frame_support::{assert_noop, assert_ok};
 
 use super::*;
-use crate::{Error, Event, JobFailure, JobStatus, Queue};
+use crate::{Error, Event, JobFailure, JobStatus, Queue, QueueExpiries, Timers};
 
 fn queue_gemm(who: AccountId, deadline: Option<u64>) -> sp_runtime::DispatchResult {
 	queue_gemm_at(who, deadline, PRICE)
@@ -158,5 +158,26 @@ fn queued_jobs_expire_on_time_in_blocks_too_full_to_retry_the_queue() {
 		);
 		assert_eq!(escrow_held(1), 0, "refunded");
 		assert_eq!(Queue::<Test>::get().into_inner(), vec![1], "the other job still waits");
+	});
+}
+
+#[test]
+fn queued_jobs_that_leave_leave_no_expiry_and_never_fill_the_stage_timers() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Queued for block 20 and cancelled, over and over: each expiry goes with its job.
+		for job in 0..10 {
+			assert_ok!(queue_gemm(1, Some(20)));
+			assert!(QueueExpiries::<Test>::contains_key(21, job));
+			assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(1), job));
+		}
+		assert_eq!(QueueExpiries::<Test>::iter().count(), 0);
+		assert!(Timers::<Test>::get(21).is_empty(), "the stage timers of block 21 keep their room");
+		// A queued job that is routed leaves none either.
+		assert_ok!(queue_gemm(1, None));
+		assert!(QueueExpiries::<Test>::contains_key(1 + 600 + 1, 10));
+		worker(10);
+		run_to(3);
+		assert_eq!(assigned(10, 0), Some(10));
+		assert_eq!(QueueExpiries::<Test>::iter().count(), 0);
 	});
 }

@@ -10,19 +10,19 @@ fn heartbeats_are_due_every_interval() {
 	ExtBuilder::default().build_and_execute(|| {
 		register_worker(1); // block 1 counts as the first heartbeat
 		assert_noop!(
-			NodeRegistry::heartbeat(RuntimeOrigin::signed(2)),
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(2)).map_err(|e| e.error),
 			Error::<Test>::NotRegistered
 		);
 		run_to(10);
 		assert_noop!(
-			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)),
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)).map_err(|e| e.error),
 			Error::<Test>::HeartbeatTooEarly
 		);
 		run_to(11);
 		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
 		assert_eq!(Nodes::<Test>::get(1).unwrap().last_heartbeat, 11);
 		assert_noop!(
-			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)),
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)).map_err(|e| e.error),
 			Error::<Test>::HeartbeatTooEarly
 		);
 	});

@@ -41,7 +41,7 @@ fn only_the_admin_sets_valid_params() {
 		register_worker(1);
 		run_to(11);
 		assert_noop!(
-			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)),
+			NodeRegistry::heartbeat(RuntimeOrigin::signed(1)).map_err(|e| e.error),
 			Error::<Test>::HeartbeatTooEarly
 		);
 	});
