@@ -22,7 +22,7 @@ async function main() {
   let killed; // { job, stage }
   let restarted;
   let restartedAt; // the best block when she was started again
-  const seen = { receipt: undefined, settledBy: undefined, missed: false, reassigned: false };
+  const seen = { receipt: undefined, settledBy: undefined, missed: false, reassigned: false, reorged: false };
 
   const about = `; ${name} is killed as soon as one is hers`;
   const { states } = await runBatches(api, who.pair('User'), { perBatch, maxBatches, salt: 200, about }, (block, e, job) => {
@@ -38,7 +38,13 @@ async function main() {
           restartOperator(name);
           restartedAt = await bestNumber(api);
         });
-      } else if (ours) seen.reassigned = true;
+      } else if (ours) {
+        // A stage goes to another worker only after a missed deadline. Without one, the block
+        // that gave it to her was reorganised away (the batch landed in another block, with
+        // other randomness), and she never held it on the chain that stays.
+        if (seen.missed) seen.reassigned = true;
+        else seen.reorged = true;
+      }
     } else if (api.events.jobs.ReceiptAccepted.is(e)) {
       say(block, `receipt    job ${job} from ${who.name(d.worker)}`);
       if (ours && d.worker.toString() === worker) seen.receipt = block;
@@ -51,6 +57,13 @@ async function main() {
     }
   }, async () => {
     await restarted;
+    if (killed && seen.reorged) {
+      say('', `           the block that gave job ${killed.job} to ${name} was reorganised away; once more`);
+      killed = undefined;
+      restartedAt = undefined;
+      Object.assign(seen, { receipt: undefined, settledBy: undefined, reorged: false });
+      return false;
+    }
     if (killed && seen.receipt !== undefined && (restartedAt === undefined || seen.receipt <= restartedAt)) {
       // Her receipt was on its way before the kill: nothing was in hand. Again, with the next.
       say(seen.receipt, `           ${name}'s receipt for job ${killed.job} was sent before the kill; once more`);
