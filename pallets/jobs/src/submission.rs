@@ -354,13 +354,8 @@ impl<T: Config> Pallet<T> {
 			tries += 1;
 			used = used.saturating_add(per_job);
 			let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
+			// A job whose time is up was expired by this block's `on_initialize`.
 			let JobStatus::Queued { until } = job.status else { continue };
-			if now > until {
-				QueueExpiries::<T>::remove(Self::expiry_block(until), job_id);
-				Self::fail(job_id, &mut job, JobFailure::QueueExpired);
-				Jobs::<T>::insert(job_id, job);
-				continue;
-			}
 			let Some(workload) = Workloads::<T>::get(job.workload) else {
 				kept.push(job_id);
 				continue;

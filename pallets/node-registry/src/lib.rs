@@ -524,11 +524,7 @@ pub mod pallet {
 		/// Prove liveness; due every `heartbeat_interval` blocks. Each heartbeat of a worker
 		/// node eligible for work counts one interval online for availability rewards.
 		#[pallet::call_index(10)]
-		#[pallet::weight(
-			T::WeightInfo::heartbeat()
-				.saturating_add(T::Availability::node_online_weight())
-				.saturating_add(T::WeightInfo::pools_changed())
-		)]
+		#[pallet::weight(Pallet::<T>::heartbeat_weight(true))]
 		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			// A refused heartbeat (too early, say) pays for no pool move.
@@ -539,14 +535,7 @@ pub mod pallet {
 				)
 			})?;
 			// Only a heartbeat that moves a worker into (or out of) the pools pays for it.
-			let actual = T::WeightInfo::heartbeat()
-				.saturating_add(T::Availability::node_online_weight())
-				.saturating_add(if moved {
-					T::WeightInfo::pools_changed()
-				} else {
-					Weight::zero()
-				});
-			Ok(Some(actual).into())
+			Ok(Some(Self::heartbeat_weight(moved)).into())
 		}
 
 		/// Answer the pending benchmark challenge with the workload's output commitment.

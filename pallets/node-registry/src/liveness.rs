@@ -5,7 +5,7 @@ use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
 	pallet::*, AvailabilityRewards, ComputeStake, EpochUptime, NodeRecord, NodeRole, NodeStatus,
-	RewardEpochs,
+	RewardEpochs, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -14,6 +14,17 @@ impl<T: Config> Pallet<T> {
 		let params = Self::params();
 		let allowed = params.heartbeat_interval.saturating_mul(params.offline_after.into());
 		frame_system::Pallet::<T>::block_number() > node.last_heartbeat.saturating_add(allowed)
+	}
+
+	/// A heartbeat's weight: with the availability report, and a pool move if it `moved` one.
+	pub(crate) fn heartbeat_weight(moved: bool) -> Weight {
+		let weight =
+			T::WeightInfo::heartbeat().saturating_add(T::Availability::node_online_weight());
+		if moved {
+			weight.saturating_add(T::WeightInfo::pools_changed())
+		} else {
+			weight
+		}
 	}
 
 	/// Returns whether the heartbeat moved the worker into or out of the pools.

@@ -36,10 +36,12 @@ impl<T: Config> Pallet<T> {
 		(Self::ib_in_force(node).micro() as u128).max(1)
 	}
 
-	/// Adds `delta` to (or, with `add` false, takes it from) the weight at 1-based position `i`
-	/// of `pool`'s tree of `size` entries.
-	fn tree_add(pool: WorkerPool, mut i: u32, size: u32, delta: u128, add: bool) {
-		while i != 0 && i <= size {
+	/// Changes the weight at position `index` of `pool`'s tree of `size` entries from `old` to
+	/// `new`: the entries on the path up from `index + 1`.
+	fn retree(pool: WorkerPool, index: u32, size: u32, old: u128, new: u128) {
+		let (delta, add) = if new > old { (new - old, true) } else { (old - new, false) };
+		let mut i = index.saturating_add(1);
+		while delta != 0 && i <= size {
 			PoolTree::<T>::mutate(pool, i, |sum| {
 				*sum = if add { sum.saturating_add(delta) } else { sum.saturating_sub(delta) }
 			});
@@ -99,15 +101,9 @@ impl<T: Config> Pallet<T> {
 		if seat.weight == weight {
 			return;
 		}
-		let size = PoolSize::<T>::get(pool);
-		let (delta, add) = if weight > seat.weight {
-			(weight - seat.weight, true)
-		} else {
-			(seat.weight - weight, false)
-		};
-		Self::tree_add(pool, index.saturating_add(1), size, delta, add);
+		Self::retree(pool, index, PoolSize::<T>::get(pool), seat.weight, weight);
 		PoolWeight::<T>::mutate(pool, |total| {
-			*total = if add { total.saturating_add(delta) } else { total.saturating_sub(delta) }
+			*total = total.saturating_sub(seat.weight).saturating_add(weight)
 		});
 		seat.weight = weight;
 		PoolMembers::<T>::insert(pool, index, seat);
@@ -122,12 +118,7 @@ impl<T: Config> Pallet<T> {
 			// The last seat moves into the freed position: that position's weight changes by
 			// the difference; the last entry goes (no entry below it covers the last position).
 			if let Some(moved) = PoolMembers::<T>::take(pool, last) {
-				let (delta, add) = if moved.weight > leaving {
-					(moved.weight - leaving, true)
-				} else {
-					(leaving - moved.weight, false)
-				};
-				Self::tree_add(pool, index.saturating_add(1), size, delta, add);
+				Self::retree(pool, index, size, leaving, moved.weight);
 				PoolIndex::<T>::insert(pool, &moved.who, index);
 				PoolMembers::<T>::insert(pool, index, moved);
 			}
@@ -200,14 +191,14 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn apply_pool_moves(remaining: Weight) -> Weight {
 		let per_move = T::WeightInfo::pools_changed();
 		let overhead = T::DbWeight::get().reads(1);
+		if remaining.any_lt(overhead) {
+			return Weight::zero();
+		}
 		let affordable = remaining
 			.saturating_sub(overhead)
 			.checked_div_per_component(&per_move)
 			.unwrap_or(0)
 			.min(MAX_POOL_MOVES_PER_BLOCK as u64) as usize;
-		if remaining.any_lt(overhead) {
-			return Weight::zero();
-		}
 		let due: Vec<T::AccountId> = PoolMoves::<T>::iter_keys().take(affordable).collect();
 		for who in &due {
 			Self::sync_pools(who);
@@ -335,10 +326,6 @@ impl<T: Config> WorkerDirectory<T::AccountId, crate::BalanceOf<T>> for Pallet<T>
 		let size = PoolSize::<T>::get(pool);
 		let position = Self::tree_find(pool, size, random % total);
 		PoolMembers::<T>::get(pool, position).map(|seat| seat.who)
-	}
-
-	fn draw_weight() -> Weight {
-		T::WeightInfo::draw()
 	}
 
 	fn worker(who: &T::AccountId) -> Option<WorkerInfo<crate::BalanceOf<T>>> {

@@ -29,8 +29,6 @@ pub trait WeightInfo {
 	/// A worker joining or leaving every routing pool it can be in (or changing its weight in
 	/// them): what a change of eligibility or IB costs on top of the call that caused it.
 	fn pools_changed() -> Weight;
-	/// One weighted draw from a routing pool.
-	fn draw() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
@@ -143,11 +141,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			T::DbWeight::get().reads_writes(1 + POOLS * POOL_READS, POOLS * POOL_WRITES),
 		)
 	}
-	// Reads: the pool's size and total, the tree entries down one path, the seat.
-	fn draw() -> Weight {
-		Weight::from_parts(CALL_BASE / 8, 2_048)
-			.saturating_add(T::DbWeight::get().reads(3 + TREE_DEPTH))
-	}
 }
 
 /// For tests: execution cost only.
@@ -202,8 +195,5 @@ impl WeightInfo for () {
 	}
 	fn pools_changed() -> Weight {
 		Weight::from_parts(CALL_BASE / 4 * POOLS, 1_024 * POOLS)
-	}
-	fn draw() -> Weight {
-		Weight::from_parts(CALL_BASE / 8, 2_048)
 	}
 }

@@ -162,8 +162,6 @@ pub trait WorkerDirectory<AccountId, Balance> {
 	/// A worker of `pool` drawn with probability proportional to its weight, `random` being a
 	/// uniformly random number; `None` for an empty pool.
 	fn draw(pool: WorkerPool, random: u128) -> Option<AccountId>;
-	/// The most one [`Self::draw`] costs.
-	fn draw_weight() -> Weight;
 	/// Routing facts about a registered worker.
 	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>>;
 	/// Whether `who` runs a registered Manager (gateway) node.

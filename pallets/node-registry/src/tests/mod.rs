@@ -294,6 +294,20 @@ pub fn endpoint(url: &str) -> BoundedVec<u8, frame_support::traits::ConstU32<64>
 	BoundedVec::truncate_from(url.as_bytes().to_vec())
 }
 
+/// Registers `who` in `role`: 0.5 IB at `PRICE`, hosting model 7, no idle-capacity settings.
+pub fn register_as(who: AccountId, role: NodeRole<AccountId>) -> sp_runtime::DispatchResult {
+	NodeRegistry::register(
+		RuntimeOrigin::signed(who),
+		role,
+		hardware(),
+		endpoint("http://127.0.0.1:8080"),
+		PRICE,
+		Ib::from_micro(HALF_IB),
+		BoundedVec::truncate_from(vec![7]),
+		Availability::default(),
+	)
+}
+
 /// Registers `who` as a worker: 0.5 IB at `PRICE`, hosting model 7.
 pub fn register_worker(who: AccountId) {
 	assert_ok!(NodeRegistry::register(

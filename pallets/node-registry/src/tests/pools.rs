@@ -17,19 +17,6 @@ fn members(pool: WorkerPool) -> Vec<AccountId> {
 	members
 }
 
-fn register_role(who: AccountId, role: NodeRole<AccountId>) -> sp_runtime::DispatchResult {
-	NodeRegistry::register(
-		RuntimeOrigin::signed(who),
-		role,
-		hardware(),
-		endpoint("http://127.0.0.1:8080"),
-		PRICE,
-		Ib::from_micro(HALF_IB),
-		BoundedVec::truncate_from(vec![7]),
-		Availability::default(),
-	)
-}
-
 /// Registers, confirms and bonds `who` (0.5 IB, model 7): eligible.
 fn eligible_worker(who: AccountId) {
 	confirmed_worker(who);
@@ -115,10 +102,10 @@ fn a_slash_that_empties_the_bond_takes_the_worker_out() {
 #[test]
 fn managers_and_verifiers_take_no_jobs() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_ok!(register_role(1, NodeRole::Manager));
+		assert_ok!(register_as(1, NodeRole::Manager));
 		add_validator(2, 20);
 		bond_verifier(2);
-		assert_ok!(register_role(2, NodeRole::Verifier { stash: 20 }));
+		assert_ok!(register_as(2, NodeRole::Verifier { stash: 20 }));
 		assert_eq!(NodeRegistry::pool_size(WorkerPool::AllWorkers), 0);
 		assert_eq!(NodeRegistry::pool_size(WorkerPool::Hosts(7)), 0);
 		assert!(NodeRegistry::is_manager(&1));

@@ -142,20 +142,23 @@ fn an_account_that_cannot_afford_the_deposit_is_refused() {
 	ExtBuilder::default().build_and_execute(|| {
 		// One planck short of the deposit over the existential deposit (1).
 		Balances::set_balance(&6, NODE_DEPOSIT);
-		assert_noop!(
-			NodeRegistry::register(
-				RuntimeOrigin::signed(6),
-				NodeRole::Worker,
-				hardware(),
-				endpoint("http://127.0.0.1:8080"),
-				PRICE,
-				Ib::from_micro(HALF_IB),
-				BoundedVec::truncate_from(vec![7]),
-				Availability::default(),
-			),
-			crate::Error::<Test>::CannotAffordDeposit
-		);
+		assert_noop!(register_as(6, NodeRole::Worker), crate::Error::<Test>::CannotAffordDeposit);
 		Balances::set_balance(&6, NODE_DEPOSIT + 1);
 		register_worker(6);
+	});
+}
+
+#[test]
+fn no_more_than_max_nodes_register() {
+	use frame_support::{assert_noop, traits::Get};
+	ExtBuilder::default().build_and_execute(|| {
+		register_worker(1);
+		// As if the other MaxNodes − 1 were registered.
+		let max: u32 = <Test as crate::Config>::MaxNodes::get();
+		NodeCount::<Test>::put(max);
+		assert_noop!(register_as(2, NodeRole::Worker), crate::Error::<Test>::TooManyNodes);
+		NodeCount::<Test>::put(max - 1);
+		assert_ok!(register_as(2, NodeRole::Worker));
+		NodeCount::<Test>::put(2);
 	});
 }

@@ -124,9 +124,6 @@ impl WorkerDirectory<AccountId, Balance> for MockWorkers {
 	fn draw(_: WorkerPool, _: u128) -> Option<AccountId> {
 		None
 	}
-	fn draw_weight() -> frame_support::weights::Weight {
-		frame_support::weights::Weight::zero()
-	}
 	fn worker(who: &AccountId) -> Option<WorkerInfo<Balance>> {
 		world(|w| w.reliability.get(who).copied()).map(|reliability| WorkerInfo {
 			ib: Ib::ONE,
