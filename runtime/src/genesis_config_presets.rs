@@ -181,9 +181,7 @@ pub fn cinder_genesis(
 		node_registry: NodeRegistryConfig {
 			params: Some(pallet_node_registry::Pallet::<Runtime>::default_params()),
 		},
-		compute_staking: ComputeStakingConfig {
-			params: pallet_compute_staking::StakeParams::default()
-		},
+		compute_staking: ComputeStakingConfig { params: dev_stake_params() },
 		jobs: JobsConfig {
 			params: Some(pallet_jobs::Pallet::<Runtime>::default_params()),
 			workloads: workloads(),
@@ -205,6 +203,39 @@ pub fn dev_verification_params() -> pallet_verification::VerificationParams<crat
 		challenge_window: 3,
 		..pallet_verification::Pallet::<Runtime>::default_params()
 	}
+}
+
+/// Compute staking on the development presets: the default S(n) rule, and an unbonding delay
+/// of as many of their short reward epochs as it takes for an unbonding bond to stay held for
+/// a check's whole [longest path](pallet_verification::Pallet::longest_check_path) (411 blocks:
+/// 12 epochs of 40 blocks), so a worker proven wrong or a verifier faulted late is still
+/// slashed. (On a production chain's 3-day epochs the default two are plenty.)
+pub fn dev_stake_params() -> pallet_compute_staking::StakeParams {
+	let path =
+		pallet_verification::Pallet::<Runtime>::longest_check_path(&dev_verification_params());
+	pallet_compute_staking::StakeParams {
+		unbonding_epochs: unbonding_epochs_to_cover(path, dev_bmw_params().epoch_length),
+		..Default::default()
+	}
+}
+
+/// The fewest reward epochs of `epoch_length` blocks an unbonding delay needs so that funds are
+/// held for at least `blocks`: see [`shortest_unbonding`].
+pub fn unbonding_epochs_to_cover(
+	blocks: crate::BlockNumber,
+	epoch_length: crate::BlockNumber,
+) -> u32 {
+	blocks.saturating_sub(1).div_ceil(epoch_length.max(1)).saturating_add(1)
+}
+
+/// The fewest blocks an amount unbonded with a delay of `unbonding_epochs` reward epochs of
+/// `epoch_length` blocks stays held: unbonded in an epoch's last block, it is released when
+/// the `unbonding_epochs`-th epoch after that one begins.
+pub fn shortest_unbonding(
+	unbonding_epochs: u32,
+	epoch_length: crate::BlockNumber,
+) -> crate::BlockNumber {
+	unbonding_epochs.saturating_sub(1).saturating_mul(epoch_length).saturating_add(1)
 }
 
 /// The ecosystem allocation node rewards may mint: 500,000,000 CNDR, half of a 1,000,000,000

@@ -144,6 +144,9 @@ pub struct Submitted {
 	pub work_units: u64,
 	/// Escrowed.
 	pub escrow: u128,
+	/// Held for the job's record until the chain prunes it (`retention` blocks after the job
+	/// ends), then returned.
+	pub deposit: u128,
 	/// The worker of each assigned stage.
 	pub workers: Vec<(u8, AccountId32)>,
 	/// The block it waits in the queue until, if no worker took it.
@@ -178,6 +181,7 @@ pub async fn submit(chain: &Chain, key: &Keypair, request: Request) -> anyhow::R
 		job: submitted.job,
 		work_units: submitted.work_units,
 		escrow: submitted.escrow,
+		deposit: submitted.deposit,
 		workers,
 		queued_until: queued.map(|queued| queued.until),
 	})
@@ -231,7 +235,13 @@ pub async fn wait(
 	let mut last = String::new();
 	loop {
 		let at = chain.at_best().await?;
-		let record = record(&at, job).await?.ok_or_else(|| anyhow::anyhow!("no job {job}"))?;
+		let record = record(&at, job).await?.ok_or_else(|| {
+			anyhow::anyhow!(
+				"no job {job} on chain: it was never submitted, or it ended more than the jobs \
+				 pallet's `retention` blocks ago and was pruned (its output roots stay in its \
+				 ReceiptAccepted events, and its worker's data server keeps the output)"
+			)
+		})?;
 		let now = describe(&record);
 		if now != last {
 			progress(&now);

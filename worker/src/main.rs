@@ -557,10 +557,12 @@ async fn submit_job(url: &str, args: JobSubmitArgs) -> anyhow::Result<()> {
 	};
 	let submitted = job::submit(&chain, &key, request).await?;
 	println!(
-		"job {}: {} work units, {} CNDR escrowed",
+		"job {}: {} work units, {} CNDR escrowed, {} CNDR deposit (returned when the job's \
+		 record is pruned)",
 		submitted.job,
 		submitted.work_units,
-		hardware::format_cndr(submitted.escrow)
+		hardware::format_cndr(submitted.escrow),
+		hardware::format_cndr(submitted.deposit)
 	);
 	for (stage, worker) in &submitted.workers {
 		println!("  stage {stage} → {worker}");

@@ -16,8 +16,8 @@ use sp_runtime::{
 
 use crate::{
 	pallet::*, BalanceOf, ComputeStake, EligibilityObserver, EvidenceId, Ineligibility,
-	NodeProfiles, RewardEpochs, SlashAmount, SlashReason, StakeParams, StakeStatus, Sweep,
-	UnbondChunk, WeightInfo,
+	JobsInFlight, NodeProfiles, RewardEpochs, SlashAmount, SlashReason, StakeParams, StakeStatus,
+	Sweep, UnbondChunk, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -89,6 +89,8 @@ impl<T: Config> Pallet<T> {
 				(n + 1, sum.saturating_add(c.amount))
 			});
 		ensure!(released > 0, Error::<T>::NothingToWithdraw);
+		// A stage still running or under verification can cost a slash: the bond stays.
+		ensure!(T::Jobs::jobs_in_flight(&who) == 0, Error::<T>::JobsInFlight);
 		T::Currency::release(&Self::hold_reason(), &who, amount, Precision::Exact)?;
 		bond.unbonding.retain(|c| c.release_epoch > now);
 		if bond.is_empty() {
@@ -101,7 +103,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn params_are_valid(params: &StakeParams) -> bool {
-		params.rule.multiplier > 0 && params.rule.epoch_minutes > 0
+		params.rule.multiplier > 0 && params.rule.epoch_minutes > 0 && params.unbonding_epochs > 0
 	}
 
 	pub(crate) fn do_set_params(params: StakeParams) -> DispatchResult {

@@ -12,7 +12,9 @@
 //! - [`bond`](Pallet::bond), [`bond_extra`](Pallet::bond_extra): hold funds as the bond;
 //! - [`unbond`](Pallet::unbond): move part of the active bond into an unbonding chunk, released
 //!   `unbonding_epochs` reward epochs later (it stays slashable until then);
-//! - [`withdraw_unbonded`](Pallet::withdraw_unbonded): release the chunks whose epoch has come;
+//! - [`withdraw_unbonded`](Pallet::withdraw_unbonded): release the chunks whose epoch has come,
+//!   once no job stage the worker took is still running or under verification (the bond backs
+//!   them until they settle, however long their checks take);
 //! - [`set_params`](Pallet::set_params) (admin): change k, E or the unbonding delay;
 //! - [`refresh_eligibility`](Pallet::refresh_eligibility): re-evaluate one node now.
 //!
@@ -46,8 +48,8 @@ pub mod benchmarking;
 mod tests;
 
 pub use cinder_primitives::{
-	ComputeStake, EligibilityObserver, EvidenceId, NodeProfile, NodeProfiles, RewardEpochIndex,
-	RewardEpochs, SlashAmount, SlashReason,
+	ComputeStake, EligibilityObserver, EvidenceId, JobsInFlight, NodeProfile, NodeProfiles,
+	RewardEpochIndex, RewardEpochs, SlashAmount, SlashReason,
 };
 pub use pallet::*;
 pub use types::*;
@@ -90,6 +92,10 @@ pub mod pallet {
 		/// Told of every flip of a bond's stored eligibility (the node registry, whose routing
 		/// pools hold exactly the eligible workers).
 		type Observer: EligibilityObserver<Self::AccountId>;
+
+		/// The job stages each worker holds, running or under verification (the jobs pallet):
+		/// a bond cannot be withdrawn while they could still cost it a slash.
+		type Jobs: JobsInFlight<Self::AccountId>;
 
 		/// Who may change the parameters (root or governance).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -210,7 +216,11 @@ pub mod pallet {
 		TooManyUnbondingChunks,
 		/// No unbonding chunk has reached its release epoch yet.
 		NothingToWithdraw,
-		/// k and E must be at least 1.
+		/// Job stages the worker took are still running or under verification, and the bond
+		/// backs them until they settle: pause the node (no new jobs), wait until
+		/// `jobs_in_flight` is zero, then withdraw.
+		JobsInFlight,
+		/// k and E must be at least 1, and unbonding must take at least one reward epoch.
 		InvalidParams,
 		/// The active bond does not cover S(n) for the requested IB and price: bond more first.
 		BondBelowMinimumStake,
@@ -289,7 +299,9 @@ pub mod pallet {
 		/// Release every unbonding chunk whose release epoch has come to the caller's free
 		/// balance.
 		///
-		/// - `origin`: a bonded worker with at least one released chunk.
+		/// - `origin`: a bonded worker with at least one released chunk and no job stage
+		///   running or under verification (`JobsInFlight` otherwise: pause the node and wait
+		///   for them to settle).
 		#[pallet::call_index(3)]
 		#[pallet::weight(<T as Config>::WeightInfo::withdraw_unbonded(T::MaxUnbondingChunks::get()))]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResultWithPostInfo {

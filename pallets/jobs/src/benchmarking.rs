@@ -196,6 +196,25 @@ mod benchmarks {
 		);
 	}
 
+	// One ended job pruned in `on_idle`: its record removed and its deposit returned.
+	#[benchmark]
+	fn prune_job() {
+		let workload = Pallet::<T>::insert_workload(mlp_workload()).expect("valid workload");
+		let model = Pallet::<T>::insert_model(model::<T>(T::MaxLayers::get())).expect("model");
+		let caller = funded::<T>("submitter", 0);
+		let job = submit::<T>(&caller, workload, model, 1, WhenNoWorker::Queue);
+		Pallet::<T>::cancel_job(RawOrigin::Signed(caller.clone()).into(), job).expect("queued");
+		let at = Pallet::<T>::prune_block();
+		PruneCursor::<T>::put(at);
+
+		#[block]
+		{
+			Pallet::<T>::prune_ended(at, Weight::MAX);
+		}
+
+		assert!(Jobs::<T>::get(job).is_none());
+	}
+
 	// Worst case: `n` receipts of one worker, each recorded and scheduled.
 	#[benchmark]
 	fn submit_receipts(n: Linear<1, { T::MaxReceiptsPerCall::get() }>) {

@@ -33,14 +33,21 @@
 //! - **Settlement** charges F = IBM × the worker's price from the escrow to the fee collector,
 //!   refunds the rest when the last stage settles, and reports the verified IBM with the class
 //!   multiplier to [`Config::Rewards`] (the BMW pallet).
+//! - **Pruning** ([`pruning`]): a job's record is paid for by a deposit held from its submitter
+//!   (`JobDepositBase` plus `JobDepositPerByte` for each byte of the record). `retention`
+//!   blocks after the job ends, `on_idle` removes the record and returns the deposit
+//!   ([`Event::JobPruned`]); its result stays findable from its events and the worker's data
+//!   server.
 //!
 //! Invariants ([`Pallet::do_try_state`]): the escrow held from each account equals the escrow of
-//! its open jobs; no job is both settled and open; assignments, the queue and job records agree.
+//! its open jobs, and its deposit the deposits of its jobs; every ended job is due to be
+//! pruned; no job is both settled and open; assignments, the queue and job records agree.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod pruning;
 mod receipts;
 mod routing;
 pub mod runtime_api;
@@ -186,6 +193,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRouteDraws: Get<u32>;
 
+		/// Part of a job's storage deposit for the record and its pruning entry, whatever its
+		/// size.
+		#[pallet::constant]
+		type JobDepositBase: Get<BalanceOf<Self>>;
+
+		/// Part of a job's storage deposit per byte of its encoded record (an inline input
+		/// costs its bytes).
+		#[pallet::constant]
+		type JobDepositPerByte: Get<BalanceOf<Self>>;
+
 		/// Weights of the calls and hooks.
 		type WeightInfo: WeightInfo;
 
@@ -200,6 +217,9 @@ pub mod pallet {
 		/// A submitter's escrow for a job's worst-case fee.
 		#[codec(index = 0)]
 		JobEscrow,
+		/// A submitter's deposit for a job's record, returned when it is pruned.
+		#[codec(index = 1)]
+		JobDeposit,
 	}
 
 	/// Market parameters: slots, deadlines, attempts, queueing, class prices and multipliers.
@@ -226,9 +246,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Demand<T> = StorageMap<_, Twox64Concat, ModelId, ModelDemand, ValueQuery>;
 
-	/// Every job, open or ended.
+	/// Every job, open or ended `retention` blocks ago at most (then pruned).
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>>;
+
+	/// Ended jobs by the block from which they are pruned (`retention` blocks after they
+	/// ended), pruned in `on_idle` from [`PruneCursor`] on.
+	#[pallet::storage]
+	pub type PruneAt<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, (), OptionQuery>;
+
+	/// The oldest block of [`PruneAt`] that may still hold jobs to prune.
+	#[pallet::storage]
+	pub type PruneCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// Id of the next job.
 	#[pallet::storage]
@@ -310,7 +340,8 @@ pub mod pallet {
 		WorkloadUpdated { workload: WorkloadId, enabled: bool },
 		/// A model was registered.
 		ModelRegistered { model: ModelId, hash: [u8; 32], layers: u32 },
-		/// `submitter` submitted `job`; `escrow` (the worst-case fee) is held.
+		/// `submitter` submitted `job`; `escrow` (the worst-case fee) and `deposit` (for the
+		/// job's record, returned when it is pruned) are held.
 		JobSubmitted {
 			job: JobId,
 			submitter: T::AccountId,
@@ -318,6 +349,7 @@ pub mod pallet {
 			class: JobClass,
 			work_units: u64,
 			escrow: BalanceOf<T>,
+			deposit: BalanceOf<T>,
 		},
 		/// No worker could take `job` now; it waits until block `until`.
 		JobQueued { job: JobId, until: BlockNumberFor<T> },
@@ -381,6 +413,10 @@ pub mod pallet {
 		JobFailed { job: JobId, reason: JobFailure, refund: BalanceOf<T> },
 		/// The submitter withdrew queued `job`; `refund` went back.
 		JobCancelled { job: JobId, refund: BalanceOf<T> },
+		/// Ended `job`'s record was removed `retention` blocks after it ended, and its
+		/// `deposit` went back to `submitter`. Its events keep its result (each stage's output
+		/// root is in `ReceiptAccepted`).
+		JobPruned { job: JobId, submitter: T::AccountId, deposit: BalanceOf<T> },
 		/// The parameters changed.
 		ParamsSet { params: JobsParams<BlockNumberFor<T>> },
 	}
@@ -417,6 +453,10 @@ pub mod pallet {
 		FeeOverflow,
 		/// The free balance cannot cover the escrow (the worst-case fee at the maximum price).
 		CannotAffordEscrow,
+		/// The free balance cannot cover the job's storage deposit on top of its escrow
+		/// (`JobDepositBase` plus `JobDepositPerByte` per byte of the record; an inline input
+		/// costs its bytes): top up, or pass a large input by URI.
+		CannotAffordDeposit,
 		/// No eligible worker (bonded, online, hosting the model, with a free slot, fast enough)
 		/// can take the job now.
 		NoEligibleWorker,
@@ -455,9 +495,11 @@ pub mod pallet {
 			Self::fire_timers(now).saturating_add(Self::expire_queued(now))
 		}
 
-		/// Retries queued jobs while the block has room.
+		/// Retries queued jobs while the block has room, then prunes ended jobs whose
+		/// retention is over with what room is left.
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
-			Self::retry_queue(now, remaining)
+			let used = Self::retry_queue(now, remaining);
+			used.saturating_add(Self::prune_ended(now, remaining.saturating_sub(used)))
 		}
 
 		fn integrity_test() {

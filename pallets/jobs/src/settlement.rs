@@ -60,7 +60,11 @@ impl<T: Config> Pallet<T> {
 		job_id: JobId,
 		stage_index: StageIndex,
 	) -> Result<(T::AccountId, crate::Delivery<BlockNumberFor<T>>), DispatchError> {
-		ensure!(job.status == JobStatus::Running, Error::<T>::NotVerifying);
+		// A running job's verifying stage, or an ended job's receipt still under check.
+		ensure!(
+			job.status == JobStatus::Running || !job.status.is_open(),
+			Error::<T>::NotVerifying
+		);
 		let stage = job.stages.get(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
 		ensure!(matches!(stage.state, StageState::Running { .. }), Error::<T>::NotVerifying);
 		let worker = stage.worker.clone().ok_or(Error::<T>::NotVerifying)?;
@@ -71,12 +75,31 @@ impl<T: Config> Pallet<T> {
 		Ok((worker, delivery))
 	}
 
+	/// The verdict on a receipt of a job that ended while it was under check (another stage
+	/// failed it): the worker's slot is freed and the receipt kept in the job as the record of
+	/// what was delivered; nothing is charged (the escrow went back when the job ended).
+	fn conclude_ended(
+		mut job: crate::Job<T>,
+		job_id: JobId,
+		stage_index: StageIndex,
+		delivery: crate::Delivery<BlockNumberFor<T>>,
+	) {
+		if let Some(stage) = job.stages.get_mut(stage_index as usize) {
+			stage.receipt.get_or_insert(delivery.receipt);
+		}
+		Jobs::<T>::insert(job_id, job);
+	}
+
 	/// Settles a verifying stage: charges F = IBM × price from the escrow, moves the receipt
 	/// from the worker's assignments into the job, reports the work, and completes the job
 	/// when it was the last stage. On error, the caller's storage layer undoes what was done.
 	pub(crate) fn settle(job_id: JobId, stage_index: StageIndex) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let (worker, delivery) = Self::take_delivery(&job, job_id, stage_index)?;
+		if !job.status.is_open() {
+			Self::conclude_ended(job, job_id, stage_index, delivery);
+			return Ok(());
+		}
 		let stage = job.stages.get_mut(stage_index as usize).ok_or(Error::<T>::NotVerifying)?;
 
 		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)?
@@ -134,6 +157,10 @@ impl<T: Config> Pallet<T> {
 			worker: worker.clone(),
 			output_root: delivery.receipt.output_root,
 		});
+		if !job.status.is_open() {
+			Self::conclude_ended(job, job_id, stage_index, delivery);
+			return Ok(());
+		}
 		let successor_started = job
 			.stages
 			.get(stage_index as usize + 1)
@@ -165,6 +192,10 @@ impl<T: Config> Pallet<T> {
 			worker,
 			output_root: delivery.receipt.output_root,
 		});
+		if !job.status.is_open() {
+			Self::conclude_ended(job, job_id, stage_index, delivery);
+			return Ok(());
+		}
 		if let Some(stage) = job.stages.get_mut(stage_index as usize) {
 			stage.receipt = Some(delivery.receipt);
 		}
@@ -173,9 +204,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Invariants: each submitter's held escrow equals the escrow of its open jobs; closed jobs
-	/// hold nothing; completed jobs have every stage settled and running ones do not; the
-	/// assignments, the queue and the job records agree.
+	/// Invariants: each submitter's held escrow equals the escrow of its open jobs, and its
+	/// held deposit the deposits of its jobs; closed jobs hold no escrow and are due to be
+	/// pruned, and every job due to be pruned is closed; completed jobs have every stage settled
+	/// and running ones do not; the assignments, the queue and the job records agree.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -183,7 +215,23 @@ impl<T: Config> Pallet<T> {
 
 		let queue = Queue::<T>::get();
 		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut due = BTreeMap::new();
+		for (block, id, ()) in PruneAt::<T>::iter() {
+			ensure!(block >= PruneCursor::<T>::get(), "a job due to be pruned behind the cursor");
+			ensure!(due.insert(id, block).is_none(), "a job due to be pruned twice");
+		}
 		for (id, job) in Jobs::<T>::iter() {
+			ensure!(
+				job.encoded_size() <= Self::record_bytes(&job),
+				"a job's record outgrew the bytes its deposit paid for"
+			);
+			let deposit = deposits.entry(job.submitter.clone()).or_insert_with(Zero::zero);
+			*deposit = deposit.saturating_add(job.deposit);
+			ensure!(
+				job.status.is_open() != due.remove(&id).is_some(),
+				"an ended job not due to be pruned, or an open one due"
+			);
 			let held = escrow.entry(job.submitter.clone()).or_insert_with(Zero::zero);
 			let all_settled =
 				job.stages.iter().all(|s| matches!(s.state, StageState::Settled { .. }));
@@ -228,14 +276,23 @@ impl<T: Config> Pallet<T> {
 				.is_some_and(|job| matches!(job.status, JobStatus::Queued { .. }));
 			ensure!(queued, "an expiry for a job no longer queued");
 		}
+		ensure!(due.is_empty(), "a job due to be pruned is gone");
 		for (who, amount) in escrow {
 			let on_hold = T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &who);
 			ensure!(on_hold == amount, "held escrow differs from the open jobs' escrow");
 		}
+		for (who, amount) in deposits {
+			let on_hold = T::Currency::balance_on_hold(&HoldReason::JobDeposit.into(), &who);
+			ensure!(on_hold == amount, "held deposit differs from the jobs' deposits");
+		}
 		for (worker, held) in Assignments::<T>::iter() {
 			for assignment in held {
 				let job = Jobs::<T>::get(assignment.job).ok_or("assignment of an unknown job")?;
-				ensure!(job.status == JobStatus::Running, "assignment of a job not running");
+				ensure!(
+					job.status == JobStatus::Running
+						|| (!job.status.is_open() && assignment.delivered.is_some()),
+					"assignment of a job not running (other than a receipt awaiting its verdict)"
+				);
 				let stage = job
 					.stages
 					.get(assignment.stage as usize)

@@ -117,6 +117,7 @@ impl<T: Config> Pallet<T> {
 			class,
 			max_price_per_ibm,
 			escrow,
+			deposit: Zero::zero(),
 			work_units: shape.work_units,
 			ref_units_per_ib_minute: workload.ref_units_per_ib_minute,
 			tile_bytes: workload.tile_bytes,
@@ -127,9 +128,16 @@ impl<T: Config> Pallet<T> {
 			stages: BoundedVec::try_from(stages).map_err(|_| Error::<T>::InvalidStages)?,
 		};
 
+		// The record's size does not depend on the deposit's value (a fixed-width balance).
+		job.deposit = Self::deposit_for(Self::record_bytes(&job));
+
 		let routed = Self::route_all(&Self::requests(job_id, &job, &workload, now), now, &params);
 		T::Currency::hold(&HoldReason::JobEscrow.into(), &who, escrow)
 			.map_err(|_| Error::<T>::CannotAffordEscrow)?;
+		if !job.deposit.is_zero() {
+			T::Currency::hold(&HoldReason::JobDeposit.into(), &who, job.deposit)
+				.map_err(|_| Error::<T>::CannotAffordDeposit)?;
+		}
 		NextJobId::<T>::put(job_id.checked_add(1).ok_or(Error::<T>::UnknownJob)?);
 		Self::deposit_event(Event::JobSubmitted {
 			job: job_id,
@@ -138,6 +146,7 @@ impl<T: Config> Pallet<T> {
 			class,
 			work_units: shape.work_units,
 			escrow,
+			deposit: job.deposit,
 		});
 		match routed {
 			Ok(routes) => Self::assign(job_id, &mut job, routes, now)?,
@@ -249,7 +258,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends an open job: releases what is left of its escrow, frees its workers' slots and sets
-	/// `status`. Returns the refund.
+	/// `status`. Returns the refund. A delivered receipt whose verdict is still to come keeps
+	/// its slot until the verdict comes ([`JobSettlement`](crate::JobSettlement) on an ended
+	/// job): its worker can still be slashed for it, so its bond stays (no withdrawal, no
+	/// deregistration) and the job's record stays for its verifiers (no pruning).
 	pub(crate) fn close(
 		job_id: JobId,
 		job: &mut Job<T>,
@@ -268,16 +280,14 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			if let Some(worker) = &stage.worker {
-				Self::unassign(worker, job_id, Self::stage_index(index));
+				Self::remove_assignment(worker, job_id, Self::stage_index(index), |held| {
+					held.delivered.is_none()
+				});
 			}
 		}
 		job.status = status;
+		Self::schedule_pruning(job_id);
 		refund
-	}
-
-	/// Frees the slot `(job, stage)` holds in `worker`'s assignments.
-	pub(crate) fn unassign(worker: &T::AccountId, job_id: JobId, stage: crate::StageIndex) {
-		Self::remove_assignment(worker, job_id, stage, |_| true);
 	}
 
 	/// Removes `(job, stage)` from `worker`'s assignments if `which` holds for it, and returns

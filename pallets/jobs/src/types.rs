@@ -577,6 +577,9 @@ pub struct Job<T: Config> {
 	pub max_price_per_ibm: BalanceOf<T>,
 	/// Escrow still held: the worst-case fee less what settled stages charged.
 	pub escrow: BalanceOf<T>,
+	/// Held for this record's storage until it is pruned, `retention` blocks after the job
+	/// ends, and then returned.
+	pub deposit: BalanceOf<T>,
 	/// Work units of the whole job.
 	pub work_units: u64,
 	/// The workload's calibration when the job was submitted; fees use it even if the
@@ -730,6 +733,12 @@ pub struct JobsParams<BlockNumber> {
 	/// Most blocks a queued job waits for a worker (less when its requested deadline is
 	/// sooner).
 	pub queue_blocks: BlockNumber,
+	/// Blocks an ended job's record stays after it ends (for `JobsApi::job` and `cinder-worker
+	/// job result`) before it is pruned and its deposit returned; a receipt of it still under
+	/// check keeps it longer, until its verdict. A pruned job's result stays findable from its
+	/// events (`ReceiptAccepted` holds each stage's output root) and the worker's data
+	/// server.
+	pub retention: BlockNumber,
 	/// Share of a worker's price that Background jobs pay, in percent (≤ 100).
 	pub background_price_percent: u32,
 	/// Background jobs get this percentage of the normal deadline (≥ 100).

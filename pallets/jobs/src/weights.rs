@@ -29,6 +29,7 @@ pub trait WeightInfo {
 	fn fire_deadline() -> Weight;
 	fn fire_acceptance() -> Weight;
 	fn retry_queued_job() -> Weight;
+	fn prune_job() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
@@ -77,23 +78,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads_writes(1, 2))
 	}
 	// Reads: Workloads, Models, Params, NextJobId, randomness, pool size, the route scan,
-	// the manager check, Demand, holds. Writes: holds, account, NextJobId, Jobs, Queue, Demand,
-	// per stage Assignments and Timers.
+	// the manager check, Demand, holds (escrow and deposit). Writes: holds and account (escrow
+	// and deposit), NextJobId, Jobs, Queue, Demand, per stage Assignments and Timers.
 	fn submit_job(stages: u32) -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
 			.saturating_add(route::<T>(stages as u64))
-			.saturating_add(T::DbWeight::get().reads_writes(10, 6 + 2 * stages as u64))
+			.saturating_add(T::DbWeight::get().reads_writes(11, 8 + 2 * stages as u64))
 	}
-	// Reads: Jobs, Queue, holds, account. Writes: Jobs, Queue, the expiry, holds, account.
+	// Reads: Jobs, Queue, holds, account. Writes: Jobs, Queue, the expiry, holds, account,
+	// the pruning entry.
 	fn cancel_job() -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(4, 5))
+			.saturating_add(T::DbWeight::get().reads_writes(4, 6))
 	}
 	// Reads: the expiry, Jobs, Queue, holds, account. Writes: the expiry, Jobs, Queue, holds,
-	// account.
+	// account, the pruning entry.
 	fn expire_queued_job() -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(5, 5))
+			.saturating_add(T::DbWeight::get().reads_writes(5, 6))
 	}
 	// Once per call, however many receipts (the same keys each time): the worker's
 	// assignments (where the receipts are recorded), its node record (reliability) and the
@@ -126,21 +128,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	// Reads: Jobs, Params, Workloads, the slash (bond, node, stake params, holds, pool
 	// account, the pool move it may note), reliability, assignments, the route scan. Writes:
-	// bond, holds, accounts, node, the noted move, assignments (old and new worker), Timers, Jobs.
+	// bond, holds, accounts, node, the noted move, assignments (old and new worker), Timers, Jobs,
+	// and when the job fails its pruning entry.
 	fn fire_deadline() -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
 			.saturating_add(route::<T>(1))
-			.saturating_add(T::DbWeight::get().reads_writes(13, 11))
+			.saturating_add(T::DbWeight::get().reads_writes(13, 12))
 	}
 	// Reads: Jobs, Params, holds, accounts, Assignments, epoch. Writes: holds, accounts,
-	// Assignments, Jobs, and on completion the refund's hold and account.
+	// Assignments, Jobs, and on completion the refund's hold and account and the pruning entry.
 	fn fire_acceptance() -> Weight {
 		Weight::from_parts(CALL_BASE, JOB_PROOF)
-			.saturating_add(T::DbWeight::get().reads_writes(7, 8))
+			.saturating_add(T::DbWeight::get().reads_writes(7, 9))
 	}
 	// A queued job routed again: as a submission of the most stages, without the escrow.
 	fn retry_queued_job() -> Weight {
 		Self::submit_job(MAX_STAGES)
+	}
+	// Reads: the pruning entry, Jobs, each stage's worker's assignments, holds, account.
+	// Writes: the pruning entry, Jobs, holds, account.
+	fn prune_job() -> Weight {
+		Weight::from_parts(CALL_BASE / 2, JOB_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(4 + MAX_STAGES as u64, 4))
 	}
 }
 
@@ -184,5 +193,8 @@ impl WeightInfo for () {
 	}
 	fn retry_queued_job() -> Weight {
 		Self::submit_job(MAX_STAGES)
+	}
+	fn prune_job() -> Weight {
+		Weight::from_parts(CALL_BASE / 2, 0)
 	}
 }

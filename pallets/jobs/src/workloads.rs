@@ -34,8 +34,9 @@ pub(crate) struct StagePlan {
 
 impl<T: Config> Pallet<T> {
 	/// Parameters used when genesis sets none: 4 slots, twice the time the IB needs plus 10
-	/// blocks, 3 attempts, an hour in the queue, background at half price and four times the
-	/// time, pipelines earn 120 %, a missed deadline costs 1 % of the bond.
+	/// blocks, 3 attempts, an hour in the queue, ended jobs kept a day, background at half
+	/// price and four times the time, pipelines earn 120 %, a missed deadline costs 1 % of the
+	/// bond.
 	pub fn default_params() -> JobsParams<BlockNumberFor<T>> {
 		JobsParams {
 			slots_per_worker: 4,
@@ -43,6 +44,7 @@ impl<T: Config> Pallet<T> {
 			min_deadline_blocks: 10u32.into(),
 			max_attempts: 3,
 			queue_blocks: 600u32.into(),
+			retention: 14_400u32.into(),
 			background_price_percent: 50,
 			background_deadline_percent: 400,
 			background_multiplier_percent: 100,
@@ -63,6 +65,7 @@ impl<T: Config> Pallet<T> {
 			&& p.background_deadline_percent >= 100
 			&& (1..=100).contains(&p.background_price_percent)
 			&& !p.queue_blocks.is_zero()
+			&& !p.retention.is_zero()
 	}
 
 	fn workload_is_valid(w: &Workload) -> bool {

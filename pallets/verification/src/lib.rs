@@ -97,8 +97,9 @@
 //! would let faults stop adding up. A verifier that deregisters, unbonds or whose stash leaves
 //! the validator set while holding a seat is still faulted: its bond stays slashable while it
 //! unbonds (compute staking's `unbonding_epochs` reward epochs: two 3-day epochs by default,
-//! against a check's longest path of about 200 blocks), and the stash recorded at the draw is
-//! still reported.
+//! against a check's [longest path](Pallet::longest_check_path) of 418 blocks at the defaults in Cinder's runtime;
+//! the runtime checks every genesis preset's delay against it), and the stash recorded at the
+//! draw is still reported.
 //! 5. **Penalty pool** ([`penalty_pool`]): when a reward epoch ends, the pool's balance is
 //!    split: `disputer_share` pro rata to confirmed disputes, the rest pro rata to matched
 //!    verdicts; each verifier claims its share (`claim_penalty_share`), and the claims add up to

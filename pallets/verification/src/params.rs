@@ -1,7 +1,10 @@
 //! The parameters: defaults, validity and the invariants.
 
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{traits::Zero, Perbill};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
 
 use crate::{pallet::*, VerificationParams};
 use frame_support::traits::Get;
@@ -31,6 +34,30 @@ impl<T: Config> Pallet<T> {
 	/// The parameters in force.
 	pub fn params() -> VerificationParams<BlockNumberFor<T>> {
 		Params::<T>::get().unwrap_or_else(Self::default_params)
+	}
+
+	/// The most blocks from a claim's inclusion to its decision under `params`, every round
+	/// used: its challenge window; the wait behind a full intake queue
+	/// (`MaxIntakePages · IntakePageSize` claims decided `MaxDecisionsPerBlock` a block); then
+	/// the sampling round, the dispute and `max_redraws` redraws, each a commit and a reveal
+	/// phase whose deadline spills at most `DEADLINE_SPILL − 1` blocks. (A sampled claim also
+	/// waits while every deadline slot is taken: that wait is bounded by the load, not here.)
+	///
+	/// Until then a worker proven wrong is slashed and a silent verifier faulted, from its
+	/// active or unbonding bond: compute staking's unbonding delay must be at least this long,
+	/// which the runtime checks for every genesis preset.
+	pub fn longest_check_path(params: &VerificationParams<BlockNumberFor<T>>) -> BlockNumberFor<T> {
+		let backlog = T::MaxIntakePages::get()
+			.saturating_mul(T::IntakePageSize::get())
+			.div_ceil(T::MaxDecisionsPerBlock::get().max(1));
+		let rounds = (params.max_redraws as u32).saturating_add(2);
+		let spill: BlockNumberFor<T> = crate::checks::DEADLINE_SPILL.saturating_sub(1).into();
+		let round =
+			params.verdict_window.saturating_add(params.reveal_window).saturating_add(spill);
+		params
+			.challenge_window
+			.saturating_add(backlog.into())
+			.saturating_add(round.saturating_mul(rounds.into()))
 	}
 
 	pub(crate) fn params_are_valid(p: &VerificationParams<BlockNumberFor<T>>) -> bool {

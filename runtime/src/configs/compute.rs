@@ -39,6 +39,13 @@ parameter_types! {
 	/// Held while a node is registered, returned when it deregisters: its record and a seat
 	/// in every routing pool it can be in (all workers and 32 hosted models: the seat, its
 	/// index and its tree entry), priced per storage item and per byte: 6.756 CNDR.
+	/// Held for a job's record until it is pruned (`retention` blocks after the job ends):
+	/// two items (the record and its pruning entry) and the bytes the record can reach, 0.461
+	/// CNDR for a seed-input GEMM job (read back by tests/jobs.rs); an inline input adds its
+	/// bytes (up to 4 KiB: 4.1 CNDR more).
+	pub const JobDepositBase: Balance = storage_deposit(2, 0);
+	/// The per-byte part of a job's deposit.
+	pub const JobDepositPerByte: Balance = storage_deposit(0, 1);
 	pub NodeDeposit: Balance = storage_deposit(
 		1 + 3 * POOL_SEATS,
 		<pallet_node_registry::NodeRecord<Runtime> as codec::MaxEncodedLen>::max_encoded_len() as u32
@@ -69,6 +76,7 @@ impl pallet_compute_staking::Config for Runtime {
 	type Epochs = RewardEpochClock;
 	// The registry's routing pools follow each flip of stored eligibility.
 	type Observer = NodeRegistry;
+	type Jobs = Jobs;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = MinimumComputeBond;
@@ -153,6 +161,8 @@ impl pallet_jobs::Config for Runtime {
 	type MaxTimersPerBlock = ConstU32<512>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
 	type MaxRouteDraws = ConstU32<6>;
+	type JobDepositBase = JobDepositBase;
+	type JobDepositPerByte = JobDepositPerByte;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = JobsBenchmarkHelper;

@@ -125,3 +125,30 @@ fn only_the_development_preset_accepts_claims_while_no_verifier_serves() {
 		assert_eq!(params.accept_without_verifiers, accepts, "{preset}");
 	}
 }
+
+/// An unbonding bond must stay held for as long as a claim it backs can take to be decided,
+/// or a worker proven wrong (or a verifier faulted) late withdraws first and keeps its bond.
+#[test]
+fn every_preset_holds_unbonding_bonds_for_a_checks_longest_path() {
+	use crate::genesis_config_presets::shortest_unbonding;
+	for preset in preset_names() {
+		new_test_ext(&preset).execute_with(|| {
+			let unbonding = pallet_compute_staking::Params::<Runtime>::get().unbonding_epochs;
+			let epoch_length = crate::Bmw::params().epoch_length;
+			let held_at_least = shortest_unbonding(unbonding, epoch_length);
+			let path = crate::Verification::longest_check_path(&crate::Verification::params());
+			assert!(
+				held_at_least >= path,
+				"{preset}: an unbonded amount may leave after {held_at_least} blocks \
+				 ({unbonding} epochs of {epoch_length}), a check can take {path}"
+			);
+		});
+	}
+	// At the production defaults (3-day epochs, a 10-block challenge window) two epochs
+	// cover it many times over.
+	let defaults = pallet_verification::Pallet::<Runtime>::default_params();
+	let path = crate::Verification::longest_check_path(&defaults);
+	assert_eq!(path, 418);
+	let production = pallet_compute_staking::StakeParams::default().unbonding_epochs;
+	assert!(shortest_unbonding(production, 43_200) >= path);
+}

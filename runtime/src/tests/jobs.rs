@@ -54,12 +54,27 @@ fn a_job_is_routed_delivered_and_settled_on_the_dev_chain() {
 		assert_eq!(Balances::free_balance(&FeeCollector::get()), EXISTENTIAL_DEPOSIT);
 		assert_eq!(Balances::free_balance(&Foundation::get()), EXISTENTIAL_DEPOSIT + 2);
 		assert_eq!(Balances::total_issuance(), issuance - 5);
-		// Dispatched directly, calls pay no transaction fee here.
-		assert_eq!(Balances::free_balance(&ferdie), before - 7);
+		// Dispatched directly, calls pay no transaction fee here. The job's deposit stays held
+		// until its record is pruned.
+		assert_eq!(Balances::free_balance(&ferdie), before - 7 - job.deposit);
 		Jobs::do_try_state().unwrap();
 		NodeRegistry::do_try_state().unwrap();
 		ComputeStaking::do_try_state().unwrap();
 		Verification::do_try_state().unwrap();
 		crate::Bmw::do_try_state().unwrap();
+
+		// The runtime's price for a seed-input GEMM job's record (its doc gives it).
+		assert_eq!(job.deposit, 461 * crate::MILLI_CNDR);
+		// `retention` blocks on (the rest of the chain left aside), the spare weight of a
+		// block prunes it.
+		let pruned_at = System::block_number() + Jobs::params().retention + 1;
+		System::set_block_number(pruned_at);
+		<Jobs as frame_support::traits::Hooks<_>>::on_idle(
+			pruned_at,
+			frame_support::weights::Weight::MAX,
+		);
+		assert!(pallet_jobs::Jobs::<crate::Runtime>::get(0).is_none(), "pruned");
+		assert_eq!(Balances::free_balance(&ferdie), before - 7, "its deposit back");
+		Jobs::do_try_state().unwrap();
 	});
 }

@@ -131,7 +131,7 @@ fn a_wrong_receipt_is_disputed_and_the_worker_slashed_by_exactly_fault_slash() {
 		// Eve was the only worker: the job fails and Ferdie pays nothing.
 		let job = pallet_jobs::Jobs::<Runtime>::get(0).unwrap();
 		assert_eq!(job.status, JobStatus::Failed(JobFailure::NoWorkerForReassignment));
-		assert_eq!(Balances::free_balance(ferdie()), ferdie_before);
+		assert_eq!(Balances::free_balance(ferdie()) + job.deposit, ferdie_before);
 		// Alice's verdicts matched the outcome: Eve's benchmark answer, then both rounds of
 		// the dispute she raised and won.
 		assert_eq!(
@@ -194,7 +194,7 @@ fn a_silent_verifier_is_reported_and_its_silence_voids_the_claim_without_paying_
 		)));
 		let job = pallet_jobs::Jobs::<Runtime>::get(0).unwrap();
 		assert_eq!(job.status, JobStatus::Failed(JobFailure::Unverifiable));
-		assert_eq!(Balances::free_balance(ferdie()), ferdie_before);
+		assert_eq!(Balances::free_balance(ferdie()) + job.deposit, ferdie_before);
 		assert_eq!(ComputeStaking::active_bond(&eve()), bond);
 		assert!(ComputeStaking::jailed_until(&eve()).is_none());
 		Verification::do_try_state().unwrap();

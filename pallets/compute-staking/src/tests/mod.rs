@@ -11,7 +11,9 @@ mod unbond;
 use core::cell::RefCell;
 use std::collections::BTreeMap;
 
-use cinder_primitives::{Ib, NodeProfile, NodeProfiles, RewardEpochIndex, RewardEpochs};
+use cinder_primitives::{
+	Ib, JobsInFlight, NodeProfile, NodeProfiles, RewardEpochIndex, RewardEpochs,
+};
 use frame_support::{derive_impl, parameter_types, traits::fungible::InspectHold};
 use sp_runtime::BuildStorage;
 
@@ -44,6 +46,20 @@ impl pallet_balances::Config for Test {
 thread_local! {
 	static PROFILES: RefCell<BTreeMap<AccountId, NodeProfile<Balance>>> = RefCell::new(BTreeMap::new());
 	static EPOCH: RefCell<RewardEpochIndex> = RefCell::new(0);
+	static JOBS: RefCell<BTreeMap<AccountId, u32>> = RefCell::new(BTreeMap::new());
+}
+
+/// The jobs pallet's stages in flight per worker, as a map the tests edit.
+pub struct MockJobs;
+impl JobsInFlight<AccountId> for MockJobs {
+	fn jobs_in_flight(who: &AccountId) -> u32 {
+		JOBS.with(|j| j.borrow().get(who).copied().unwrap_or(0))
+	}
+}
+
+/// Gives `who` `count` job stages running or under verification.
+pub fn set_jobs_in_flight(who: AccountId, count: u32) {
+	JOBS.with(|j| j.borrow_mut().insert(who, count));
 }
 
 /// The node registry, as a map the tests edit.
@@ -91,6 +107,7 @@ impl pallet_compute_staking::Config for Test {
 	type Nodes = MockNodes;
 	type Epochs = MockEpochs;
 	type Observer = ();
+	type Jobs = MockJobs;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = MinimumBond;
@@ -157,6 +174,7 @@ impl ExtBuilder {
 
 	pub fn build(self) -> sp_io::TestExternalities {
 		PROFILES.with(|p| p.borrow_mut().clear());
+		JOBS.with(|j| j.borrow_mut().clear());
 		set_epoch(0);
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> {

@@ -25,6 +25,12 @@ fn genesis_sets_the_params() {
 }
 
 #[test]
+#[should_panic(expected = "invalid compute-staking params")]
+fn genesis_refuses_a_zero_unbonding_delay() {
+	ExtBuilder::default().params(params(2, 4320, 0)).build();
+}
+
+#[test]
 fn only_the_admin_sets_params_and_they_must_be_valid() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
@@ -37,6 +43,11 @@ fn only_the_admin_sets_params_and_they_must_be_valid() {
 		);
 		assert_noop!(
 			ComputeStaking::set_params(RuntimeOrigin::root(), params(2, 0, 1)),
+			Error::<Test>::InvalidParams
+		);
+		// Without an unbonding delay a slashable bond could leave in the block it unbonds.
+		assert_noop!(
+			ComputeStaking::set_params(RuntimeOrigin::root(), params(2, 4320, 0)),
 			Error::<Test>::InvalidParams
 		);
 		assert_ok!(ComputeStaking::set_params(RuntimeOrigin::root(), params(3, 60, 1)));

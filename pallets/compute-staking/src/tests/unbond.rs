@@ -3,7 +3,9 @@
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 
 use super::*;
-use crate::{Bonds, Error, Event, Ineligibility, UnbondChunk};
+use crate::{
+	Bonds, ComputeStake, Error, Event, Ineligibility, SlashAmount, SlashReason, UnbondChunk,
+};
 
 #[test]
 fn unbond_moves_funds_to_a_chunk_released_after_the_delay() {
@@ -99,6 +101,35 @@ fn withdraw_releases_only_due_chunks_and_removes_an_empty_bond() {
 		assert_eq!(held(1), 0);
 		assert_eq!(Balances::balance(&1), ENDOWMENT);
 		assert!(Bonds::<Test>::get(1).is_none(), "nothing left: the record is gone");
+	});
+}
+
+#[test]
+fn a_bond_backing_job_stages_in_flight_is_not_withdrawn_until_they_settle() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000));
+		// A stage still under verification when the chunk is due: a wrong verdict can still
+		// slash it, so the bond stays held, unbonding chunk included.
+		set_jobs_in_flight(1, 1);
+		set_epoch(2);
+		assert_noop!(
+			ComputeStaking::withdraw_unbonded(RuntimeOrigin::signed(1)),
+			Error::<Test>::JobsInFlight
+		);
+		assert_eq!(held(1), 1_000);
+		// The verdict comes (a 10 % slash of what is held), then the stage settles.
+		let slashed = ComputeStaking::slash(
+			&1,
+			SlashAmount::Fraction(sp_runtime::Perbill::from_percent(10)),
+			SlashReason::WrongResult,
+			7,
+		);
+		assert_eq!(slashed, 100, "the unbonding chunk is still there to slash");
+		set_jobs_in_flight(1, 0);
+		assert_ok!(ComputeStaking::withdraw_unbonded(RuntimeOrigin::signed(1)));
+		assert_eq!(held(1), 0);
+		assert_eq!(Balances::balance(&1), ENDOWMENT - 100);
 	});
 }
 

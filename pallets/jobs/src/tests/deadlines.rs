@@ -64,7 +64,7 @@ fn after_max_attempts_the_job_fails_and_is_refunded() {
 			reason: JobFailure::TooManyMissedDeadlines,
 			refund: PRICE,
 		}));
-		assert_eq!(free(1), ENDOWMENT);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT);
 		assert_eq!(escrow_held(1), 0);
 		for who in 10..14 {
 			assert_eq!(Jobs::jobs_in_flight(&who), 0);

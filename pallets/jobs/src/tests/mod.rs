@@ -4,6 +4,7 @@
 
 mod deadlines;
 mod params;
+mod pruning;
 mod queue;
 mod receipts;
 mod routing;
@@ -120,6 +121,7 @@ impl pallet_compute_staking::Config for Test {
 	type Nodes = NodeRegistry;
 	type Epochs = MockEpochs;
 	type Observer = NodeRegistry;
+	type Jobs = Jobs;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = ConstU64<10>;
@@ -174,6 +176,8 @@ pub const MAX_QUEUE: u32 = 3;
 /// Queued jobs retried per block: fewer than the queue holds.
 pub const MAX_RETRIES: u32 = 2;
 pub const MAX_DEADLINES: u32 = 2;
+/// A job's deposit: this plus one planck per byte of its record.
+pub const JOB_DEPOSIT_BASE: Balance = 50;
 
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
@@ -200,6 +204,8 @@ impl pallet_jobs::Config for Test {
 	type MaxTimersPerBlock = ConstU32<64>;
 	type MaxDeadlinesPerBlock = ConstU32<MAX_DEADLINES>;
 	type MaxRouteDraws = ConstU32<8>;
+	type JobDepositBase = ConstU64<JOB_DEPOSIT_BASE>;
+	type JobDepositPerByte = ConstU64<1>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;
@@ -413,6 +419,11 @@ pub fn events() -> Vec<crate::Event<Test>> {
 /// The free and held balance of `who`.
 pub fn free(who: AccountId) -> Balance {
 	Balances::free_balance(who)
+}
+/// The deposits `who` holds for its jobs' records.
+pub fn deposit_held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::JobDeposit.into(), &who)
 }
 pub fn escrow_held(who: AccountId) -> Balance {
 	use frame_support::traits::fungible::InspectHold;

@@ -74,7 +74,7 @@ fn a_queued_job_expires_at_its_deadline_and_is_refunded() {
 			vec![Event::JobFailed { job: 0, reason: JobFailure::QueueExpired, refund: PRICE }]
 		);
 		assert_eq!(escrow_held(1), 0);
-		assert_eq!(free(1), ENDOWMENT);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT);
 		assert!(Queue::<Test>::get().is_empty());
 	});
 }
@@ -88,7 +88,7 @@ fn the_submitter_can_cancel_a_queued_job() {
 		events();
 		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(1), 0));
 		assert_eq!(events(), vec![Event::JobCancelled { job: 0, refund: PRICE }]);
-		assert_eq!(free(1), ENDOWMENT);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT);
 		assert!(Queue::<Test>::get().is_empty());
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(1), 0), Error::<Test>::NotQueued);
 	});

@@ -24,7 +24,7 @@ fn acceptance_charges_ibm_times_the_workers_price_and_refunds_the_rest() {
 				Event::JobCompleted { job: 0, refund: 2 * PRICE },
 			]
 		);
-		assert_eq!(free(1), ENDOWMENT - PRICE);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT - PRICE);
 		assert_eq!(escrow_held(1), 0);
 		assert_eq!(free(998), 1 + PRICE, "the fee went to the fee collector");
 		assert_eq!(
@@ -85,7 +85,7 @@ fn pipeline_stages_settle_separately_with_the_multiplier() {
 			assert_eq!(stage.fee, (work * price).div_ceil(REF_UNITS));
 			charged += stage.fee;
 		}
-		assert_eq!(free(1), ENDOWMENT - charged);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT - charged);
 		assert_eq!(pallet_jobs::Jobs::<Test>::get(0).unwrap().status, JobStatus::Completed);
 	});
 }
@@ -133,7 +133,7 @@ fn a_rejected_receipt_is_not_charged_and_the_stage_goes_to_another_worker() {
 		// The new worker's right receipt is the one paid for.
 		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(other), batch(vec![receipt(0, 0)])));
 		assert_ok!(<Jobs as JobSettlement>::accept(0, 0));
-		assert_eq!(free(1), ENDOWMENT - PRICE);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT - PRICE);
 		assert_eq!(settled_work()[0].worker, other);
 	});
 }
@@ -170,7 +170,7 @@ fn a_rejected_receipt_with_no_other_worker_fails_the_job_and_refunds_the_escrow(
 		let failed = Jobs::job(0).unwrap();
 		assert_eq!(failed.stages[0].receipt, Some(recorded_receipt(0, 1)), "kept as evidence");
 		assert!(Jobs::assignments_of(&10).is_empty(), "the slot is free");
-		assert_eq!(free(1), ENDOWMENT);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT);
 		assert!(settled_work().is_empty(), "no reward without verified work");
 		assert_noop!(<Jobs as JobSettlement>::accept(0, 0), Error::<Test>::NotVerifying);
 	});
@@ -207,7 +207,7 @@ fn an_unverifiable_receipt_is_not_paid_and_the_job_fails_with_its_escrow_refunde
 		let failed = Jobs::job(0).unwrap();
 		assert_eq!(failed.stages[0].receipt, Some(recorded_receipt(0, 1)), "kept as a record");
 		assert!(Jobs::assignments_of(&worker).is_empty(), "the slot is free");
-		assert_eq!(free(1), ENDOWMENT, "the submitter pays nothing");
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT, "the submitter pays nothing");
 		assert_eq!(bond_of(worker), bond, "the worker is not penalized");
 		assert!(settled_work().is_empty(), "no reward without verified work");
 		assert_noop!(<Jobs as JobSettlement>::void(0, 0), Error::<Test>::NotVerifying);
@@ -308,5 +308,27 @@ fn work_is_reported_in_the_epoch_it_settles_in() {
 		set_epoch(3);
 		run_to(1 + WINDOW);
 		assert_eq!(settled_work()[0].epoch, 3);
+	});
+}
+
+#[test]
+fn a_worker_cannot_withdraw_the_bond_behind_a_receipt_under_verification() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		set_pending_verification(true);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
+		let bond = bond_of(10);
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(10), bond));
+		set_epoch(100);
+		// A verdict against the receipt could still come: the bond stays to answer it.
+		assert_noop!(
+			ComputeStaking::withdraw_unbonded(RuntimeOrigin::signed(10)),
+			pallet_compute_staking::Error::<Test>::JobsInFlight
+		);
+		assert_ok!(<Jobs as JobSettlement>::accept(0, 0));
+		let before = free(10);
+		assert_ok!(ComputeStaking::withdraw_unbonded(RuntimeOrigin::signed(10)));
+		assert_eq!(free(10), before + bond, "released once the stage settled");
 	});
 }

@@ -35,7 +35,11 @@ fn submission_holds_the_worst_case_fee_and_assigns_the_worker() {
 		assert_ok!(submit_gemm(1, 100, 2 * PRICE));
 		// 100³ MACs = 1 IBM; escrow = 1 IBM × the maximum price.
 		assert_eq!(escrow_held(1), 2 * PRICE);
-		assert_eq!(free(1), ENDOWMENT - 2 * PRICE);
+		assert_eq!(free(1) + deposit_held(1), ENDOWMENT - 2 * PRICE);
+		// The record's deposit: the base and a planck per byte of the record at its largest.
+		let record = pallet_jobs::Jobs::<Test>::get(0).unwrap();
+		let deposit = JOB_DEPOSIT_BASE + Jobs::record_bytes(&record) as Balance;
+		assert_eq!((record.deposit, deposit_held(1)), (deposit, deposit));
 		assert_eq!(assigned(0, 0), Some(10));
 		assert_eq!(pallet_jobs::Jobs::<Test>::get(0).unwrap().status, JobStatus::Running);
 		// 1 IBM at 0.5 IB takes 2 minutes; ×2 slack = 40 blocks of 6 s, +10: due by 1 + 50.
@@ -49,6 +53,7 @@ fn submission_holds_the_worst_case_fee_and_assigns_the_worker() {
 					class: JobClass::Standard,
 					work_units: 1_000_000,
 					escrow: 2 * PRICE,
+					deposit,
 				},
 				Event::StageAssigned {
 					job: 0,

@@ -162,6 +162,7 @@ impl pallet_compute_staking::Config for Test {
 	type Nodes = NodeRegistry;
 	type Epochs = MockEpochs;
 	type Observer = NodeRegistry;
+	type Jobs = MockJobs;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = MinimumBond;

@@ -278,6 +278,7 @@ impl pallet_compute_staking::Config for Test {
 	type Nodes = MockNodes;
 	type Epochs = MockEpochs;
 	type Observer = ();
+	type Jobs = ();
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type PenaltyPool = PenaltyPool;
 	type MinimumBond = ConstU64<1>;
