@@ -2,15 +2,17 @@
 // worker Dave hosts the demo model 0):
 //   node bmw.mjs [ws://127.0.0.1:9944]
 // With at least 25 blocks of the 40-block reward epoch left, Dave sends a heartbeat: one interval
-// online at his confirmed IB counts for the availability pool (the IBME's denominator). Charlie
-// submits an MLP job of batch 8192, routed to Dave. When it settles, 80 % of its fee is burned and
-// 20 % paid to the foundation: the foundation's balance and the total issuance move by exactly
-// that, and the job adds min(IBM × E_p, burned) to the epoch's emission. The running estimate
-// of BmwApi.rewardBreakdown is read. When the epoch ends it settles: its emission is split into
-// the four pools, Dave's reward is his pro-rata work share (at most his cap) plus his
-// availability share, minted into the pot; minted + withheld = emission; the issuance grows by
-// exactly what was minted. The breakdown then reads as settled, with a reason for each empty
-// pool, and Dave's first claim pays the immediate 25 % of his reward.
+// online at his confirmed IB earns him availability credit and counts, as far as his bond backs
+// it, towards the apparent IBM (the IBME's denominator). Charlie submits an MLP job of batch
+// 8192, routed to Dave. When it settles, 80 % of its fee is burned and 20 % paid to the
+// foundation: the foundation's balance and the total issuance move by exactly that; the job's
+// emission is min(IBM × E_p, burned), and Dave's work credit from it at most the work share of
+// that cap. The running estimate of BmwApi.rewardBreakdown is read. When the epoch ends it
+// settles: its emission is the epoch's credits, and Dave is paid exactly his own work and
+// availability credits, minted into the pot (nobody else's activity changes them); minted +
+// withheld = emission; the issuance grows by exactly what was minted. The breakdown then reads
+// as settled, with a reason for each empty pool, and Dave's first claim pays the immediate 25 %
+// of his reward.
 import { CNDR, check, connect, feesBurned, heartbeat, nextEvent, run, send } from './lib.mjs';
 
 /** Parts per billion of a Perbill; pico-IBM per IBM and per micro-IB. */
@@ -19,7 +21,8 @@ const PICO = 1_000_000_000_000n;
 const PICO_PER_MICRO = 1_000_000n;
 
 const min = (a, b) => (a < b ? a : b);
-const proRata = (amount, part, whole) => (whole === 0n ? 0n : (amount * part) / whole);
+const POOLS = ['work', 'availability', 'verifiers', 'managers'];
+const total = (pools) => POOLS.reduce((sum, name) => sum + pools[name].toBigInt(), 0n);
 const perbill = (share, amount) => (amount * share.toBigInt()) / BILLION;
 
 async function main() {
@@ -45,10 +48,13 @@ async function main() {
   const after = await api.query.bmw.epochTotals(epoch);
   const online = (ib * PICO_PER_MICRO * interval * api.consts.bmw.millisecsPerBlock.toBigInt()) / 60_000n;
   const apparent = after.apparentIbm.toBigInt() - before.apparentIbm.toBigInt();
-  check(apparent === online, `Dave's heartbeat counts ${interval} blocks online at ${ib} µIB: ${online} pico-IBM of apparent IBM`);
-  const committed = node.availability.committedMemoryMib.toNumber();
-  const points = after.availability.toBigInt() - before.availability.toBigInt();
-  check(committed === 0 && points === online, `and as many availability points: Dave committed no memory, so no memory bonus`);
+  check(apparent === online, `Dave's heartbeat counts ${interval} blocks online at ${ib} µIB: ${online} pico-IBM of apparent IBM, all of it backed by his bond`);
+  const credit = after.credited.availability.toBigInt() - before.credited.availability.toBigInt();
+  // The availability share of E_p at the target IBME (the two Perbills multiplied first, as the
+  // runtime does); Dave committed no memory, so no memory bonus.
+  const rate = (params.pools.availability.toBigInt() * params.ibmeTarget.toBigInt()) / BILLION;
+  const availabilityPerIbm = (rate * after.emissionPerIbm.toBigInt()) / BILLION;
+  check(node.availability.committedMemoryMib.toNumber() === 0 && credit === (online * availabilityPerIbm) / PICO, `and earns him ${credit} planck of availability credit: IB × minutes at ${availabilityPerIbm} planck an IBM`);
 
   // Charlie: an MLP job of batch 8192 on model 0, which only Dave hosts.
   const batch = 8192;
@@ -74,6 +80,10 @@ async function main() {
   const ibm = burnedEvent.data.ibm.toBigInt();
   const jobEmission = min((ibm * perIbm) / PICO, perbill(params.maxMintPerBurn, burned));
   check(is.emission.toBigInt() - was.emission.toBigInt() === jobEmission, `the job adds ${jobEmission} planck to the emission: min(${ibm} pico-IBM × E_p ${perIbm}, its burn)`);
+  const [daveWas, daveIs] = [await api.query.bmw.contributions.at(parentHash, epoch, dave.address), await api.query.bmw.contributions.at(hash, epoch, dave.address)];
+  const workCredit = daveIs.unwrap().work.toBigInt() - (daveWas.isSome ? daveWas.unwrap().work.toBigInt() : 0n);
+  const workCap = perbill(params.pools.work, perbill(params.maxMintPerBurn, burned));
+  check(workCredit >= perbill(params.pools.work, jobEmission) && workCredit <= workCap, `Dave's work credit from it: ${workCredit} planck, the work share of its emission with his reliability bonus, within the work share of its cap (${workCap})`);
 
   const estimate = await api.call.bmwApi.rewardBreakdown(dave.address, epoch);
   check(estimate.status.isRunning && estimate.work.amount.toBigInt() > 0n && estimate.availability.amount.toBigInt() > 0n, `BmwApi.rewardBreakdown, running: Dave ${estimate.total} planck so far (work ${estimate.work.amount}, availability ${estimate.availability.amount})`);
@@ -85,23 +95,23 @@ async function main() {
   const totals = await api.query.bmw.epochTotals.at(mintParent, epoch);
   const mine = (await api.query.bmw.contributions.at(mintParent, epoch, dave.address)).unwrap();
   const emission = settledEvent.data.emission.toBigInt();
-  check(emission === totals.emission.toBigInt(), `bmw.EpochSettled: emission ${emission} planck, what the epoch's jobs earned`);
+  check(emission === total(totals.credited), `bmw.EpochSettled: emission ${emission} planck, what the epoch's contributions were credited`);
   const pools = settledEvent.data.pools;
-  for (const name of ['work', 'availability', 'verifiers', 'managers']) {
-    check(pools[name].toBigInt() === perbill(params.pools[name], emission), `${name} pool ${pools[name]} planck = its share of the emission`);
+  for (const name of POOLS) {
+    check(pools[name].toBigInt() === totals.credited[name].toBigInt(), `${name} pool ${pools[name]} planck = its credits (the allocation covers them all)`);
   }
   const minted = settledEvent.data.minted.toBigInt();
   const withheld = settledEvent.data.withheld.toBigInt();
   check(minted + withheld === emission, `minted ${minted} + withheld ${withheld} = the emission exactly`);
   const rewards = mintEvents.filter((e) => api.events.bmw.Rewarded.is(e) && e.data.epoch.toNumber() === epoch);
-  const sum = rewards.reduce((total, e) => total + ['work', 'availability', 'verifiers', 'managers'].reduce((s, n) => s + e.data.earned[n].toBigInt(), 0n), 0n);
+  const sum = rewards.reduce((all, e) => all + total(e.data.earned), 0n);
   check(sum === minted, `the ${rewards.length} bmw.Rewarded events add up to what was minted`);
-  const work = min(proRata(pools.work.toBigInt(), mine.points.toBigInt(), totals.points.toBigInt()), mine.workCap.toBigInt());
-  const availability = proRata(pools.availability.toBigInt(), mine.availability.toBigInt(), totals.availability.toBigInt());
+  const work = mine.work.toBigInt();
+  const availability = mine.availability.toBigInt();
   const rewarded = rewards.find((e) => e.data.who.toString() === dave.address);
-  check(rewarded && rewarded.data.earned.work.toBigInt() === work && rewarded.data.earned.availability.toBigInt() === availability, `bmw.Rewarded: Dave ${work} planck for work (pro rata, at most his cap ${mine.workCap}) and ${availability} for availability`);
+  check(rewarded && rewarded.data.earned.work.toBigInt() === work && rewarded.data.earned.availability.toBigInt() === availability, `bmw.Rewarded: Dave is paid exactly his own credits, ${work} planck for work and ${availability} for availability`);
   const finalIbme = settledEvent.data.ibme.unwrap();
-  check(finalIbme.eq((await api.call.bmwApi.ibme(epoch)).unwrap()) && finalIbme.toBigInt() <= BILLION, `the epoch's IBME, paid IBM ${totals.ibm} / apparent IBM ${totals.apparentIbm}: ${finalIbme.toNumber() / 1e7} %, as BmwApi.ibme says`);
+  check(finalIbme.eq((await api.call.bmwApi.ibme(epoch)).unwrap()) && finalIbme.toBigInt() <= BILLION, `the epoch's IBME, paid IBM ${totals.backedIbm} / apparent IBM ${totals.apparentIbm} (as burns and bonds back them): ${finalIbme.toNumber() / 1e7} %, as BmwApi.ibme says`);
   const issuanceRise = await issuanceAt(mintHash) - await issuanceAt(mintParent);
   check(issuanceRise === minted - feesBurned(api, mintEvents), `total issuance rose by exactly the ${minted} planck minted (− that block's transaction fees)`);
 

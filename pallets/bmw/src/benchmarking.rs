@@ -47,7 +47,7 @@ fn work_of<T: Config>(n: u32) -> Vec<T::AccountId> {
 		let mut work = prepared_work::<T>(worker, i as u64, 1_000_000u32.into());
 		work.manager = None;
 		Pallet::<T>::work_settled(&work);
-		Pallet::<T>::node_online(worker, cinder_primitives::Ib::ONE, 1_024, 10);
+		Pallet::<T>::node_online(worker, cinder_primitives::Ib::ONE, 1_024, 10, u128::MAX / 4);
 		Pallet::<T>::verifications_matched(worker, 1);
 	}
 	RemainingAllocation::<T>::put(BalanceOf::<T>::saturated_from(u128::MAX / 2));
@@ -162,10 +162,10 @@ mod benchmarks {
 
 		#[block]
 		{
-			Pallet::<T>::node_online(&node, cinder_primitives::Ib::ONE, 1_024, 10);
+			Pallet::<T>::node_online(&node, cinder_primitives::Ib::ONE, 1_024, 10, u128::MAX / 4);
 		}
 
-		assert!(Contributions::<T>::get(0, &node).unwrap().availability > 0);
+		assert!(Contributions::<T>::get(0, &node).is_some());
 	}
 
 	/// The hook in a block that ends an epoch and pays a block's worth of accounts.

@@ -1,5 +1,5 @@
-//! The burn: a settled stage's fee is burned or paid to the foundation, and its work counts for
-//! its epoch's emission, its worker and its manager.
+//! The burn: a settled stage's fee is burned or paid to the foundation, and its emission is
+//! credited to its worker, its manager and the verifier pool, each from this job alone.
 
 use frame_support::traits::{
 	fungible::Mutate,
@@ -12,20 +12,21 @@ use sp_runtime::{
 };
 
 use crate::{
-	emission::job_emission, pallet::*, BalanceOf, EpochWork, SettledWork, WeightInfo, WorkRewards,
+	emission::job_credits, pallet::*, BalanceOf, SettledWork, WeightInfo, WorkRewards,
 	WorkerDirectory,
 };
 
 impl<T: Config> Pallet<T> {
-	/// Work points of `ibm` pico-IBM at `class_percent` for a worker of `reliability`:
-	/// `ibm · class / 100 · (1 + reliability_bonus · reliability)`.
+	/// `amount` (an IBM or an emission) weighted by `class_percent` and, for a worker of
+	/// `reliability`, the reliability bonus: `amount · class / 100 · (1 + reliability_bonus ·
+	/// reliability)`.
 	pub fn work_points(
-		ibm: u128,
+		amount: u128,
 		class_percent: u32,
 		reliability: Perbill,
 		reliability_bonus: Perbill,
 	) -> u128 {
-		let weighted = ibm.saturating_mul(class_percent as u128) / 100;
+		let weighted = amount.saturating_mul(class_percent as u128) / 100;
 		weighted.saturating_add((reliability_bonus * reliability).mul_floor(weighted))
 	}
 
@@ -64,9 +65,10 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	/// Burns `burn_share` of the fee and pays the rest to the foundation. In the reward epoch
-	/// in progress (this pallet's clock) the job adds `ibm · E_p` to the emission, at most
-	/// `max_mint_per_burn` of what it burned; its IBM counts as work for its worker and as
-	/// management for its manager, each capped at its pool's share of that cap.
+	/// in progress (this pallet's clock) the job's emission, `ibm · E_p` at most
+	/// `max_mint_per_burn` of what it burned, is credited by the pool shares: to its worker
+	/// (times its class multiplier and reliability bonus, within the cap), to its manager and
+	/// to the verifier pool ([`job_credits`]). Nothing in it depends on other accounts' work.
 	fn work_settled(work: &SettledWork<T::AccountId, BalanceOf<T>>) {
 		let params = Self::params();
 		let burn = params.burn_share.mul_floor(work.fee);
@@ -76,47 +78,55 @@ impl<T: Config> WorkRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let reliability =
 			T::Workers::worker(&work.worker).map(|w| w.reliability).unwrap_or_else(Perbill::zero);
 		let ibm = work.ibm.pico();
-		let points = Self::work_points(
+		let mut totals = EpochTotals::<T>::get(epoch);
+		let credits = job_credits(
 			ibm,
-			work.class_multiplier_percent,
-			reliability,
-			params.reliability_bonus,
+			totals.emission_per_ibm.saturated_into(),
+			burned.saturated_into(),
+			params.max_mint_per_burn,
+			&params.pools,
+			|emission| {
+				Self::work_points(
+					emission,
+					work.class_multiplier_percent,
+					reliability,
+					params.reliability_bonus,
+				)
+			},
 		);
-		let mint_cap = params.max_mint_per_burn.mul_floor(burned);
+		let balance = |amount: u128| -> BalanceOf<T> { amount.saturated_into() };
 		let mut new_accounts = 0u32;
 		if Self::record_contribution(epoch, &work.worker, |record| {
 			record.ibm.saturating_accrue(ibm);
-			record.points.saturating_accrue(points);
-			record.work_cap.saturating_accrue(params.pools.work.mul_floor(mint_cap));
+			record.work.saturating_accrue(balance(credits.work));
+			record.bonus.saturating_accrue(balance(credits.bonus));
 		}) {
 			new_accounts.saturating_inc();
 		}
-		if let Some(manager) = &work.manager {
-			if Self::record_contribution(epoch, manager, |record| {
-				record.managed_ibm.saturating_accrue(ibm);
-				record.manager_cap.saturating_accrue(params.pools.managers.mul_floor(mint_cap));
-			}) {
-				new_accounts.saturating_inc();
-			}
-		}
-		// A forfeited account's work still counts in the totals, so its share is withheld.
-		EpochTotals::<T>::mutate(epoch, |totals: &mut EpochWork<BalanceOf<T>>| {
-			let emission = job_emission(
-				ibm,
-				totals.emission_per_ibm.saturated_into(),
-				burned.saturated_into(),
-				params.max_mint_per_burn,
-			);
-			totals.emission.saturating_accrue(emission.saturated_into());
-			totals.ibm.saturating_accrue(ibm);
-			totals.points.saturating_accrue(points);
-			if work.manager.is_some() {
+		let management = match &work.manager {
+			Some(manager) => {
+				if Self::record_contribution(epoch, manager, |record| {
+					record.managed_ibm.saturating_accrue(ibm);
+					record.management.saturating_accrue(balance(credits.management));
+				}) {
+					new_accounts.saturating_inc();
+				}
 				totals.managed_ibm.saturating_accrue(ibm);
+				credits.management
 			}
-			totals.burned.saturating_accrue(burned);
-			totals.to_foundation.saturating_accrue(to_foundation);
-			totals.accounts.saturating_accrue(new_accounts);
-		});
+			None => 0,
+		};
+		// A forfeited account's credits still count in the totals, so they are withheld.
+		totals.emission.saturating_accrue(balance(credits.emission));
+		totals.ibm.saturating_accrue(ibm);
+		totals.backed_ibm.saturating_accrue(credits.backed_ibm);
+		totals.credited.work.saturating_accrue(balance(credits.work));
+		totals.credited.managers.saturating_accrue(balance(management));
+		totals.credited.verifiers.saturating_accrue(balance(credits.verifiers));
+		totals.burned.saturating_accrue(burned);
+		totals.to_foundation.saturating_accrue(to_foundation);
+		totals.accounts.saturating_accrue(new_accounts);
+		EpochTotals::<T>::insert(epoch, totals);
 		Self::deposit_event(Event::FeeBurned {
 			job: work.job,
 			stage: work.stage,

@@ -71,7 +71,7 @@ impl<T: Config> RewardForfeits<T::AccountId> for Pallet<T> {
 		let mut burned: BalanceOf<T> = Zero::zero();
 		let in_progress = epoch == CurrentEpoch::<T>::get();
 		Contributions::<T>::mutate(epoch, who, |record| match record {
-			// Its points stay in the epoch's total, so its share is withheld, not handed to
+			// Its credits stay in the epoch's totals, so they are withheld, not handed to
 			// the others (whose shares may already be paid).
 			Some(work) => {
 				*work = Contribution { ibm: work.ibm, forfeited: true, ..Default::default() }

@@ -49,3 +49,52 @@ pub fn emission_for(ibm: u128, per_ibm: u128) -> u128 {
 pub fn job_emission(ibm: u128, per_ibm: u128, burned: u128, max_mint_per_burn: Perbill) -> u128 {
 	emission_for(ibm, per_ibm).min(max_mint_per_burn.mul_floor(burned))
 }
+
+/// What one settled job earns, each part its own: nothing another account does changes it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct JobCredits {
+	/// The job's emission: `ibm · E_p`, at most `max_mint_per_burn` of what it burned (its
+	/// cap).
+	pub emission: u128,
+	/// Its worker's work credit: the work share of the emission times the class multiplier
+	/// and reliability bonus, at most the work share of the cap.
+	pub work: u128,
+	/// The part of `work` the multiplier and bonus added.
+	pub bonus: u128,
+	/// Its manager's credit (if it has one): the manager share of the emission.
+	pub management: u128,
+	/// What it adds to the verifier pool: the verifier share of the emission.
+	pub verifiers: u128,
+	/// Its IBM that the burn backs: all of it, or the share of it the cap lets emit.
+	pub backed_ibm: u128,
+}
+
+/// The credits of a job of `ibm` pico-IBM that burned `burned`, at `per_ibm` planck per IBM,
+/// with `multiplier` the class multiplier and reliability bonus of its worker (see
+/// [`crate::Pallet::work_points`]).
+pub fn job_credits(
+	ibm: u128,
+	per_ibm: u128,
+	burned: u128,
+	max_mint_per_burn: Perbill,
+	pools: &crate::PoolShares,
+	multiplier: impl Fn(u128) -> u128,
+) -> JobCredits {
+	let uncapped = emission_for(ibm, per_ibm);
+	let cap = max_mint_per_burn.mul_floor(burned);
+	let emission = uncapped.min(cap);
+	let work = pools.work.mul_floor(multiplier(uncapped).min(cap));
+	let backed_ibm = if uncapped == 0 {
+		ibm
+	} else {
+		multiply_by_rational_with_rounding(ibm, emission, uncapped, Rounding::Down).unwrap_or(ibm)
+	};
+	JobCredits {
+		emission,
+		work,
+		bonus: work.saturating_sub(pools.work.mul_floor(emission)),
+		management: pools.managers.mul_floor(emission),
+		verifiers: pools.verifiers.mul_floor(emission),
+		backed_ibm,
+	}
+}

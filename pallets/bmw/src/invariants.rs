@@ -9,8 +9,9 @@ impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; epochs settle in order and none ahead of the
 	/// clock; the pools add up to at most the emission; a settled epoch minted and withheld
 	/// exactly its emission, one in progress at most that; an unsettled epoch's contribution
-	/// records match its count, with no more of any contribution than its total; no reward paid
-	/// in full is kept, and the pot holds the unpaid rest above its existential deposit.
+	/// records match its count, with no more of any contribution than its total and no bonus
+	/// above its work credit; jobs credited at most what they burned; no reward paid in full
+	/// is kept, and the pot holds the unpaid rest above its existential deposit.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored BMW params are invalid");
@@ -37,22 +38,33 @@ impl<T: Config> Pallet<T> {
 			let mut sum = EpochWork::<BalanceOf<T>>::default();
 			for (_, contribution) in Contributions::<T>::iter_prefix(epoch) {
 				count.saturating_inc();
+				ensure!(contribution.bonus <= contribution.work, "a bonus above its work credit");
 				sum.ibm.saturating_accrue(contribution.ibm);
-				sum.points.saturating_accrue(contribution.points);
+				sum.credited.work.saturating_accrue(contribution.work);
 				sum.managed_ibm.saturating_accrue(contribution.managed_ibm);
-				sum.availability.saturating_accrue(contribution.availability);
+				sum.credited.managers.saturating_accrue(contribution.management);
+				sum.credited.availability.saturating_accrue(contribution.availability);
 				sum.verifications.saturating_accrue(contribution.verifications.into());
 			}
 			let expected = Settlements::<T>::get(epoch).map_or(totals.accounts, |s| s.remaining);
 			ensure!(count == expected, "contribution records differ from the epoch's count");
 			ensure!(
 				sum.ibm <= totals.ibm
-					&& sum.points <= totals.points
+					&& sum.credited.work <= totals.credited.work
 					&& sum.managed_ibm <= totals.managed_ibm
-					&& sum.availability <= totals.availability
+					&& sum.credited.managers <= totals.credited.managers
+					&& sum.credited.availability <= totals.credited.availability
 					&& sum.verifications <= totals.verifications,
 				"contributions above the epoch's totals"
 			);
+			// Each job mints at most what it burned, bonuses included.
+			let from_jobs = totals
+				.credited
+				.work
+				.saturating_add(totals.credited.managers)
+				.saturating_add(totals.credited.verifiers);
+			ensure!(from_jobs <= totals.burned, "jobs credited more than they burned");
+			ensure!(totals.backed_ibm <= totals.ibm, "more IBM backed than verified");
 		}
 
 		ensure!(

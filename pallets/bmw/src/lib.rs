@@ -12,51 +12,60 @@
 //! ## Burn
 //! When the jobs pallet settles a stage ([`WorkRewards::work_settled`]), its fee is in the fee
 //! collector: `burn_share` of it is burned there (total issuance drops by exactly that) and the
-//! rest goes to the foundation. The stage's IBM counts for its worker and epoch, as work points
-//! (IBM × the class multiplier × up to `reliability_bonus` for a reliable worker), and for
-//! the manager that brought the job in, if any; so does its mint cap, `max_mint_per_burn` ×
-//! what it burned.
+//! rest goes to the foundation.
 //!
-//! ## Mint
+//! ## Mint: every account earns from its own contributions
 //! Each epoch's emission rate is fixed as it starts, from the emission plan:
 //! `E_p = base_emission_per_ibm · (1 − emission_decay)^p`, nudged by the last epoch's IBME by
 //! at most `ibme_adjust_max` either way (up below `ibme_target`: idle capacity, so paid work
-//! is made to earn more; down above it). Each settled job adds `ibm · E_p` to the epoch's
-//! emission, at most `max_mint_per_burn` of what it burned.
+//! is made to earn more; down above it).
 //!
-//! When an epoch ends, `T` = that emission, capped by what is left of the ecosystem
-//! allocation, is split into pools (`pools`), and its settlement pays them in the blocks that
-//! follow, at most `MaxSettlementsPerBlock` accounts a block:
-//! - **work**: pro rata to work points, each worker at most the work pool's share of its
-//!   jobs' caps;
-//! - **availability**: pro rata to availability points, IB × online minutes of worker nodes
-//!   eligible for work (each heartbeat counts one interval), up to `memory_bonus` more for
-//!   committed memory; an offline node earns none;
-//! - **verifiers**: pro rata to verifications that matched the outcome (the verification
-//!   pallet's penalty pool pays them on top, there);
-//! - **managers**: pro rata to the verified IBM of the jobs a manager brought in, each at most
-//!   the manager pool's share of those jobs' caps.
+//! A settled job's emission is `ibm · E_p`, at most its cap, `max_mint_per_burn` of what it
+//! burned ([`emission::job_credits`]). As it settles it is credited, by the pool shares
+//! (`pools`):
+//! - **work**, to its worker: the work share of the emission × the class multiplier × up to
+//!   `reliability_bonus` for a reliable worker, at most the work share of the cap;
+//! - **managers**, to the manager that brought the job in, if any: the manager share;
+//! - **verifiers**, to the verifier pool: the verifier share, paid pro rata to verifications
+//!   that matched the outcome (the verification pallet's penalty pool pays them on top,
+//!   there).
 //!
-//! What the caps withhold, forfeited shares, pools nobody earned and rounding dust are never
-//! minted: they stay in the allocation, and `minted + withheld = T` exactly. So self-dealing
-//! (paying yourself for fake demand) adds at most `max_mint_per_burn ≤ 100 %` of what it
-//! burns to `T` and to its own work and manager rewards together, and loses the foundation's
-//! share on top.
+//! **Availability** is credited per heartbeat ([`contributions`]): the node's confirmed IB ×
+//! the minutes it covers, up to `memory_bonus` more for committed memory, at
+//! `pools.availability · ibme_target · E_p` per IBM (what an availability pool of that share
+//! would pay per online IBM at the target IBME), at most `availability_max_yield` of the
+//! node's active bond over an epoch; an offline or ineligible node earns none.
+//!
+//! So an account's reward for its work is fixed by that work alone: no other account's jobs,
+//! nodes or prices lower it (there are no shared points to dilute). A worker that prices at 1
+//! planck and routes jobs to itself burns next to nothing, so its jobs credit next to
+//! nothing; its nodes, bonded to a next-to-zero S(n), earn next to no availability; and the
+//! IBME counts only the IBM its burns and bonds back, so it does not move the emission rate
+//! either. The one shared limit is the ecosystem allocation: when an epoch's credits exceed
+//! what is left of it, every credit is scaled down by the same factor (and every planck a
+//! job credits was backed by a planck burned).
+//!
+//! When an epoch ends, `T` = its credits, capped by what is left of the allocation, is paid
+//! in the blocks that follow, at most `MaxSettlementsPerBlock` accounts a block. Forfeited
+//! credits, a verifier pool nobody earned and rounding dust are never minted: they stay in
+//! the allocation, and `minted + withheld = T` exactly. Self-dealing (paying yourself for
+//! fake demand) thus mints at most `max_mint_per_burn ≤ 100 %` of what it burns, bonuses
+//! included, and loses the foundation's share on top.
 //!
 //! Rewards are minted into the pallet's pot when the epoch settles, so total issuance after an
 //! epoch is the issuance before, plus what was minted, minus what was burned, exactly.
 //!
 //! ## IBME
 //! IBM Efficiency = paid IBM / apparent IBM, the apparent IBM being IB × online minutes of
-//! the epoch's eligible worker nodes. It is kept per epoch (`EpochTotals`, `Settlements`),
+//! the epoch's eligible worker nodes, each counted as far as burns and bonds back it. It is kept per epoch (`EpochTotals`, `Settlements`),
 //! drives the next epoch's emission rate, and [`runtime_api::BmwApi::ibme`] exposes it.
 //!
 //! ## Claims
 //! A reward accrues per account and epoch; `claim(epoch)` pays what has vested:
 //! `vest_immediately` at once, the rest linearly over `vesting_epochs` epochs. A fault proven
 //! against an account forfeits its rewards of the epoch ([`RewardForfeits`]): its
-//! contributions no longer count if the epoch has not settled, and what it has not been paid
-//! is burned if it has. [`runtime_api::BmwApi::reward_breakdown`] gives an account's rewards of
+//! credits are withheld if the epoch has not settled, and what it has not been paid is burned
+//! if it has. [`runtime_api::BmwApi::reward_breakdown`] gives an account's rewards of
 //! an epoch by pool, with the reason for any zero, and an estimate for the epoch in progress.
 //!
 //! ## Defaults, and why
@@ -67,9 +76,10 @@
 //! | `emission_decay` | 0.285 % per epoch: the base halves in 243 epochs, about two years of 72 h epochs (Helium HIP-20's halving period) |
 //! | `ibme_target` / `ibme_adjust_max` | 50 % / 10 %: one epoch moves the next rate by at most a tenth either way, so a run of idle epochs raises it gradually, not at once |
 //! | `max_mint_per_burn` | 100 %: a job mints at most what it burned |
-//! | `pools` | Inferix's node-reward supply split, workers 37.5 %, verifiers 7.5 %, managers 1.25 %, scaled to 100 %: work 64.86 % and availability 16.22 % (the workers' part, four fifths and one fifth), verifiers 16.22 %, managers 2.70 % |
-//! | `reliability_bonus` | up to 20 % more points for a fully reliable worker |
-//! | `memory_bonus` / `memory_bonus_full_mib` | up to 25 % more availability points for 24 GiB committed (an RTX 4090's memory); tied to the benchmarked IB, so declaring memory alone earns nothing |
+//! | `pools` | Inferix's node-reward supply split, workers 37.5 %, verifiers 7.5 %, managers 1.25 %, scaled to 100 %: work 64.86 % and availability 16.22 % (the workers' part, four fifths and one fifth), verifiers 16.22 %, managers 2.70 %; availability thus earns 8.11 % of `E_p` per online IBM at the 50 % IBME target |
+//! | `reliability_bonus` | up to 20 % more work credit for a fully reliable worker (within the job's cap) |
+//! | `memory_bonus` / `memory_bonus_full_mib` | up to 25 % more availability for 24 GiB committed (an RTX 4090's memory); tied to the benchmarked IB, so declaring memory alone earns nothing |
+//! | `availability_max_yield` | 10 % of the active bond an epoch: a node bonded to S(n) = 2 · 4320 · IB · P may earn 864 · IB · P, and full-time availability earns at most about 438 · IB · E_p (memory bonus included), so the cap binds only on nodes priced below about half the emission rate |
 //! | `vest_immediately` / `vesting_epochs` | 25 % now, the rest over 60 epochs (180 days: Inferix testnet and Filecoin-style vesting) |
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -130,7 +140,7 @@ pub mod pallet {
 		/// The currency fees are burned in and rewards minted in.
 		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
 
-		/// Workers' reliability, which scales their work points (the node registry).
+		/// Workers' reliability, which scales their work credit (the node registry).
 		type Workers: WorkerDirectory<Self::AccountId, BalanceOf<Self>>;
 
 		/// The account settled fees are in (the jobs pallet's fee collector).
@@ -262,17 +272,17 @@ pub mod pallet {
 		/// Reward epoch `epoch` ended at block `at` with IBM Efficiency `ibme` (`None`: no
 		/// node online); its settlement begins.
 		EpochEnded { epoch: RewardEpochIndex, at: BlockNumberFor<T>, ibme: Option<Perbill> },
-		/// `who` earned `earned` from the pools of `epoch` (`over_cap` more was over its
-		/// work and manager caps).
+		/// `who` earned `earned` from the pools of `epoch`: its own credits (`over_cap` more
+		/// was credited than the ecosystem allocation had left to pay).
 		Rewarded {
 			epoch: RewardEpochIndex,
 			who: T::AccountId,
 			earned: Pools<BalanceOf<T>>,
 			over_cap: BalanceOf<T>,
 		},
-		/// Epoch `epoch` is settled: of its emission, split into `pools`, `minted` went to
-		/// accounts and `withheld` (caps, forfeits, pools nobody earned, rounding) was not
-		/// minted; the two add up to `emission`.
+		/// Epoch `epoch` is settled: of its emission (its credits, by pool in `pools`),
+		/// `minted` went to accounts and `withheld` (forfeits, a verifier pool nobody earned,
+		/// rounding) was not minted; the two add up to `emission`.
 		EpochSettled {
 			epoch: RewardEpochIndex,
 			emission_per_ibm: BalanceOf<T>,

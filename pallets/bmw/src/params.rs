@@ -24,6 +24,7 @@ impl<T: Config> Pallet<T> {
 			memory_bonus_full_mib: 24 * 1024,
 			vest_immediately: Perbill::from_percent(25),
 			vesting_epochs: 60,
+			availability_max_yield: Perbill::from_percent(10),
 		}
 	}
 

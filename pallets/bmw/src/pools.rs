@@ -1,5 +1,6 @@
-//! An account's shares of an epoch's pools: pro rata to its contribution in each, the work and
-//! manager shares at most their caps.
+//! An account's rewards of an epoch: its own credits in each pool, scaled down only when the
+//! ecosystem allocation ran short of the epoch's credits (and then every credit by the same
+//! factor); the verifier pool pro rata to matched verifications.
 
 use cinder_primitives::pro_rata;
 use sp_runtime::{traits::AtLeast32BitUnsigned, SaturatedConversion};
@@ -9,16 +10,17 @@ use crate::{Contribution, EpochWork, Pools};
 /// What one account earns of an epoch's pools.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct Shares<Balance> {
-	/// Each pool's share, after the caps.
+	/// Each pool's share.
 	pub earned: Pools<Balance>,
 	/// The part of `earned.work` that class multipliers and the reliability bonus added.
 	pub bonus: Balance,
-	/// Over the caps: the work and manager shares beyond them.
+	/// Its credits the allocation could not pay (only when it ran short).
 	pub over_cap: Balance,
 }
 
-/// `contribution`'s shares of `pools`, given its epoch's `totals`. A forfeited contribution
-/// earns nothing (its points, kept in the totals, leave its shares in the pools).
+/// `contribution`'s shares of `pools`, given its epoch's `totals`: each credit times the
+/// share of its pool's credits the pool pays (all of them unless the allocation ran short).
+/// A forfeited contribution earns nothing (its credits, kept in the totals, are withheld).
 pub fn shares_of<Balance: AtLeast32BitUnsigned + Copy + Default>(
 	contribution: &Contribution<Balance>,
 	totals: &EpochWork<Balance>,
@@ -30,20 +32,21 @@ pub fn shares_of<Balance: AtLeast32BitUnsigned + Copy + Default>(
 	let share = |pool: Balance, part: u128, whole: u128| -> Balance {
 		pro_rata(pool.saturated_into(), part, whole).saturated_into()
 	};
-	let work_uncapped = share(pools.work, contribution.points, totals.points);
-	let work = work_uncapped.min(contribution.work_cap);
-	let managers_uncapped = share(pools.managers, contribution.managed_ibm, totals.managed_ibm);
-	let managers = managers_uncapped.min(contribution.manager_cap);
-	// The part of the work share plain IBM would earn; the rest is bonus.
-	let plain = if contribution.points > contribution.ibm {
-		share(work, contribution.ibm, contribution.points)
-	} else {
-		work
+	let scaled = |pool: Balance, credit: Balance, credited: Balance| -> Balance {
+		share(pool, credit.saturated_into(), credited.saturated_into())
 	};
+	let credited = &totals.credited;
+	let work = scaled(pools.work, contribution.work, credited.work);
+	let availability = scaled(pools.availability, contribution.availability, credited.availability);
+	let managers = scaled(pools.managers, contribution.management, credited.managers);
+	let own = contribution
+		.work
+		.saturating_add(contribution.availability)
+		.saturating_add(contribution.management);
 	Shares {
 		earned: Pools {
 			work,
-			availability: share(pools.availability, contribution.availability, totals.availability),
+			availability,
 			verifiers: share(
 				pools.verifiers,
 				contribution.verifications.into(),
@@ -51,9 +54,29 @@ pub fn shares_of<Balance: AtLeast32BitUnsigned + Copy + Default>(
 			),
 			managers,
 		},
-		bonus: work.saturating_sub(plain),
-		over_cap: work_uncapped
-			.saturating_sub(work)
-			.saturating_add(managers_uncapped.saturating_sub(managers)),
+		bonus: scaled(pools.work, contribution.bonus, credited.work),
+		over_cap: own.saturating_sub(work.saturating_add(availability).saturating_add(managers)),
+	}
+}
+
+/// `credited`, the epoch's credits by pool, scaled down together to add up to at most
+/// `emission` (the allocation left): unchanged when it covers them all.
+pub fn pools_within<Balance: AtLeast32BitUnsigned + Copy + Default>(
+	credited: &Pools<Balance>,
+	emission: Balance,
+) -> Pools<Balance> {
+	let earned = credited.total();
+	if emission >= earned {
+		return *credited;
+	}
+	let scale = |pool: Balance| -> Balance {
+		pro_rata(emission.saturated_into(), pool.saturated_into(), earned.saturated_into())
+			.saturated_into()
+	};
+	Pools {
+		work: scale(credited.work),
+		availability: scale(credited.availability),
+		verifiers: scale(credited.verifiers),
+		managers: scale(credited.managers),
 	}
 }

@@ -1,5 +1,5 @@
-//! Settling an ended epoch: its emission, split into pools, paid to the accounts that
-//! contributed, pro rata in each pool, a bounded number of accounts per block.
+//! Settling an ended epoch: each account that contributed is paid its own credits (the
+//! verifier pool pro rata to matched verifications), a bounded number of accounts per block.
 
 use frame_support::{
 	pallet_prelude::*,
@@ -8,8 +8,9 @@ use frame_support::{
 use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-	pallet::*, pools::shares_of, BalanceOf, Contribution, EpochSettlement, Reward,
-	RewardEpochIndex, WeightInfo,
+	pallet::*,
+	pools::{pools_within, shares_of},
+	BalanceOf, Contribution, EpochSettlement, Reward, RewardEpochIndex, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -19,39 +20,39 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
-	/// The emission of `epoch` (what its jobs earned, capped by what is left of the
+	/// The emission of `epoch` (what its contributions earned, capped by what is left of the
 	/// allocation) and its pools.
 	pub(crate) fn open_settlement(epoch: RewardEpochIndex) -> EpochSettlement<BalanceOf<T>> {
 		let totals = EpochTotals::<T>::get(epoch);
-		let emission = totals.emission.min(RemainingAllocation::<T>::get());
+		let emission = totals.credited.total().min(RemainingAllocation::<T>::get());
 		EpochSettlement {
 			emission_per_ibm: totals.emission_per_ibm,
 			ibme: totals.ibme(),
 			emission,
-			pools: Self::params().pools.split(emission),
+			pools: pools_within(&totals.credited, emission),
 			minted: Zero::zero(),
 			withheld: Zero::zero(),
 			remaining: totals.accounts,
 		}
 	}
 
-	/// Mints `who`'s shares of `epoch`'s pools into the pot as its reward; returns `(minted,
-	/// over its caps)`.
+	/// Mints `who`'s shares of `epoch`'s pools into the pot as its reward; returns what was
+	/// minted.
 	fn pay_shares(
 		epoch: RewardEpochIndex,
 		who: &T::AccountId,
 		contribution: &Contribution<BalanceOf<T>>,
 		settlement: &EpochSettlement<BalanceOf<T>>,
 		totals: &crate::EpochWork<BalanceOf<T>>,
-	) -> (BalanceOf<T>, BalanceOf<T>) {
+	) -> BalanceOf<T> {
 		let shares = shares_of(contribution, totals, &settlement.pools);
 		let amount = shares.earned.total();
 		if amount.is_zero() {
-			return (Zero::zero(), shares.over_cap);
+			return Zero::zero();
 		}
 		if let Err(error) = T::Currency::mint_into(&Self::pot(), amount) {
 			log::error!(target: "runtime::bmw", "minting {amount:?} for {who:?} failed: {error:?}");
-			return (Zero::zero(), shares.over_cap);
+			return Zero::zero();
 		}
 		Rewards::<T>::insert(
 			who,
@@ -65,12 +66,12 @@ impl<T: Config> Pallet<T> {
 			earned: shares.earned,
 			over_cap: shares.over_cap,
 		});
-		(amount, shares.over_cap)
+		amount
 	}
 
 	/// Settles the oldest ended epoch by at most `MaxSettlementsPerBlock` accounts; when the
-	/// last is paid, what the pools did not pay (forfeits, pools nobody earned, rounding) is
-	/// withheld, so `minted + withheld = emission`, and the epoch is settled.
+	/// last is paid, what the pools did not pay (forfeits, a verifier pool nobody earned,
+	/// rounding) is withheld, so `minted + withheld = emission`, and the epoch is settled.
 	pub(crate) fn settle_step() -> Weight {
 		let epoch = NextToSettle::<T>::get();
 		if epoch >= CurrentEpoch::<T>::get() {
@@ -82,16 +83,13 @@ impl<T: Config> Pallet<T> {
 		let totals = EpochTotals::<T>::get(epoch);
 		let budget = T::MaxSettlementsPerBlock::get() as usize;
 		for (who, contribution) in Contributions::<T>::drain_prefix(epoch).take(budget) {
-			let (minted, over_cap) =
-				Self::pay_shares(epoch, &who, &contribution, &settlement, &totals);
+			let minted = Self::pay_shares(epoch, &who, &contribution, &settlement, &totals);
 			settlement.minted.saturating_accrue(minted);
-			settlement.withheld.saturating_accrue(over_cap);
 			settlement.remaining.saturating_dec();
 			weight.saturating_accrue(T::WeightInfo::settle_account());
 		}
 		if settlement.remaining == 0 {
-			let accounted = settlement.minted.saturating_add(settlement.withheld);
-			settlement.withheld.saturating_accrue(settlement.emission.saturating_sub(accounted));
+			settlement.withheld = settlement.emission.saturating_sub(settlement.minted);
 			NextToSettle::<T>::put(epoch.saturating_add(1));
 			Self::deposit_event(Event::EpochSettled {
 				epoch,

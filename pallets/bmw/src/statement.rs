@@ -112,15 +112,15 @@ impl<T: Config> Pallet<T> {
 				pools.work,
 				&[
 					forfeited,
-					(contribution.points == 0, ZeroReason::NoWork),
-					(contribution.work_cap.is_zero(), ZeroReason::NothingBurned),
+					(contribution.ibm == 0, ZeroReason::NoWork),
+					(contribution.work.is_zero(), ZeroReason::NothingBurned),
 				],
 			),
 			bonus,
 			availability: pool_reward(
 				earned.availability,
 				pools.availability,
-				&[forfeited, (contribution.availability == 0, ZeroReason::Offline)],
+				&[forfeited, (contribution.availability.is_zero(), ZeroReason::Offline)],
 			),
 			verification: pool_reward(
 				earned.verifiers,
@@ -133,7 +133,7 @@ impl<T: Config> Pallet<T> {
 				&[
 					forfeited,
 					(contribution.managed_ibm == 0, ZeroReason::NoManagedJobs),
-					(contribution.manager_cap.is_zero(), ZeroReason::NothingBurned),
+					(contribution.management.is_zero(), ZeroReason::NothingBurned),
 				],
 			),
 			forfeited: contribution.forfeited,

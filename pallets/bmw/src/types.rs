@@ -34,15 +34,16 @@ pub struct BmwParams<BlockNumber, Balance> {
 	pub ibme_target: Perbill,
 	/// The most one epoch's IBME moves the next epoch's emission per IBM, either way.
 	pub ibme_adjust_max: Perbill,
-	/// A job adds at most this share of what was burned for it to the emission, and its
-	/// worker and manager earn at most their pools' shares of that (`≤ 100 %`), so paying
-	/// yourself for fake demand burns more than it mints.
+	/// A job mints at most this share of what was burned for it (`≤ 100 %`), its worker's
+	/// bonuses included, so paying yourself for fake demand burns more than it mints.
 	pub max_mint_per_burn: Perbill,
-	/// How an epoch's emission is split into pools; what the shares leave is not minted.
+	/// Each job's emission is credited to its worker, its manager and the verifiers by these
+	/// shares; availability earns its share per online IBM at the target IBME. What the
+	/// shares leave is not minted.
 	pub pools: PoolShares,
-	/// Bonus on work points for a fully reliable worker (scaled by its reliability).
+	/// Bonus on a job's work credit for a fully reliable worker (scaled by its reliability).
 	pub reliability_bonus: Perbill,
-	/// Bonus on availability points for a node committing `memory_bonus_full_mib` or more.
+	/// Bonus on availability for a node committing `memory_bonus_full_mib` or more.
 	pub memory_bonus: Perbill,
 	/// Committed memory (MiB) that earns the whole `memory_bonus` (less earns it pro rata).
 	pub memory_bonus_full_mib: u32,
@@ -50,10 +51,14 @@ pub struct BmwParams<BlockNumber, Balance> {
 	pub vest_immediately: Perbill,
 	/// Epochs over which the rest of a reward vests (0: all at once).
 	pub vesting_epochs: u32,
+	/// The most a node's availability earns in one epoch, as a share of its active compute
+	/// bond (pro rata to the time it covers), so capacity nobody has put stake behind (a node
+	/// priced at 1 planck needs next to no bond) earns next to nothing.
+	pub availability_max_yield: Perbill,
 }
 
-/// How an epoch's emission `T` is split: each pool is a share of `T`, and the shares add up
-/// to at most 100 %.
+/// How each job's emission is shared out, and what availability earns; the shares add up to
+/// at most 100 %.
 #[derive(
 	Encode,
 	Decode,
@@ -70,13 +75,18 @@ pub struct BmwParams<BlockNumber, Balance> {
 	serde::Deserialize,
 )]
 pub struct PoolShares {
-	/// Workers, pro rata to work points (verified IBM × class multiplier × reliability bonus).
+	/// Of each job's emission, to its worker (times its class multiplier and reliability
+	/// bonus, within the job's cap).
 	pub work: Perbill,
-	/// Worker nodes online, pro rata to IB × online minutes (with the committed-memory bonus).
+	/// Of the emission per IBM, per IBM of capacity kept online at the target IBME
+	/// (`availability · ibme_target · E_p` per online IBM, with the committed-memory bonus):
+	/// what an availability pool of this share would pay per online IBM if the epoch ran at
+	/// its target.
 	pub availability: Perbill,
-	/// Verifiers, pro rata to verifications that matched the outcome.
+	/// Of each job's emission, to the verifier pool, paid pro rata to verifications that
+	/// matched the outcome.
 	pub verifiers: Perbill,
-	/// Managers (gateways), pro rata to the verified IBM of the jobs they brought in.
+	/// Of each job's emission, to the manager (gateway) that brought it in.
 	pub managers: Perbill,
 }
 
@@ -153,20 +163,23 @@ impl<Balance: AtLeast32BitUnsigned + Copy> Pools<Balance> {
 pub struct EpochWork<Balance> {
 	/// Emission per verified IBM, `E_p`, fixed when the epoch starts.
 	pub emission_per_ibm: Balance,
-	/// Verified IBM, in pico-IBM: `W_p`, the IBME's numerator (paid IBM).
+	/// Verified IBM, in pico-IBM: `W_p`.
 	pub ibm: u128,
+	/// Verified IBM its burns back, in pico-IBM: each job's IBM times the share of its
+	/// emission its cap allows (all of it unless its price is below `E_p`). The IBME's
+	/// numerator (paid IBM), so jobs priced near zero do not move the emission rate.
+	pub backed_ibm: u128,
 	/// The emission its jobs earned: each job's `ibm · E_p`, at most `max_mint_per_burn` of
-	/// what it burned (`T` before the cap of the remaining allocation).
+	/// what it burned.
 	pub emission: Balance,
-	/// Work points: IBM weighted by class multiplier and reliability bonus.
-	pub points: u128,
+	/// What its contributions earned, by pool, before the allocation's cap: the work,
+	/// manager and verifier credits of its jobs, and the availability of its nodes.
+	pub credited: Pools<Balance>,
 	/// Verified IBM of jobs that managers brought in, in pico-IBM.
 	pub managed_ibm: u128,
-	/// IB × online minutes of eligible worker nodes, in pico-IBM: the IBME's denominator
-	/// (apparent IBM).
+	/// IB × online minutes of eligible worker nodes that their bonds back, in pico-IBM: the
+	/// IBME's denominator (apparent IBM).
 	pub apparent_ibm: u128,
-	/// Availability points: apparent IBM with the committed-memory bonus.
-	pub availability: u128,
 	/// Verifications that matched the outcome.
 	pub verifications: u64,
 	/// Fees burned.
@@ -178,10 +191,12 @@ pub struct EpochWork<Balance> {
 }
 
 impl<Balance> EpochWork<Balance> {
-	/// IBM Efficiency: paid IBM / apparent IBM (at most 100 %); `None` with no node online.
+	/// IBM Efficiency: paid IBM / apparent IBM (at most 100 %), both as their burns and
+	/// bonds back them; `None` with no node online.
 	pub fn ibme(&self) -> Option<Perbill> {
-		(self.apparent_ibm > 0)
-			.then(|| Perbill::from_rational(self.ibm.min(self.apparent_ibm), self.apparent_ibm))
+		(self.apparent_ibm > 0).then(|| {
+			Perbill::from_rational(self.backed_ibm.min(self.apparent_ibm), self.apparent_ibm)
+		})
 	}
 }
 
@@ -202,22 +217,22 @@ impl<Balance> EpochWork<Balance> {
 pub struct Contribution<Balance> {
 	/// Verified IBM it worked, in pico-IBM.
 	pub ibm: u128,
-	/// Work points.
-	pub points: u128,
-	/// The most its work may be paid: the work pool's share of `max_mint_per_burn` of what
-	/// its jobs burned.
-	pub work_cap: Balance,
+	/// Its work credit: for each of its jobs, the work share of the job's emission times its
+	/// class multiplier and reliability bonus, at most the work share of the job's cap.
+	pub work: Balance,
+	/// The part of `work` that class multipliers and the reliability bonus added.
+	pub bonus: Balance,
 	/// Verified IBM of the jobs it brought in as a manager, in pico-IBM.
 	pub managed_ibm: u128,
-	/// The most its management may be paid: the manager pool's share of `max_mint_per_burn`
-	/// of what those jobs burned.
-	pub manager_cap: Balance,
-	/// Availability points: IB × online minutes, with the committed-memory bonus.
-	pub availability: u128,
+	/// Its manager credit: the manager share of those jobs' emission.
+	pub management: Balance,
+	/// Its availability credit: its nodes' IB × online minutes at the availability rate, with
+	/// the committed-memory bonus, at most `availability_max_yield` of its bond.
+	pub availability: Balance,
 	/// Verifications of it that matched the outcome.
 	pub verifications: u32,
 	/// Its rewards of the epoch are forfeited (a proven fault): nothing more counts for it,
-	/// and its shares of the pools are withheld.
+	/// and its credits are withheld.
 	pub forfeited: bool,
 }
 
@@ -240,15 +255,18 @@ pub struct EpochSettlement<Balance> {
 	pub emission_per_ibm: Balance,
 	/// The epoch's IBME, if any node was online.
 	pub ibme: Option<Perbill>,
-	/// Emission `T`: what its jobs earned, capped by what was left of the ecosystem
-	/// allocation.
+	/// `T`: what its contributions earned (its credits in every pool added up), capped by
+	/// what was left of the ecosystem allocation.
 	pub emission: Balance,
-	/// `T` split into pools; what the shares leave of it is withheld.
+	/// `T` by pool: the credits of each, scaled down together only if the allocation ran
+	/// short; each account is paid its own credit (the verifier pool: pro rata to matched
+	/// verifications), and what that leaves is withheld.
 	pub pools: Pools<Balance>,
 	/// Minted to accounts so far.
 	pub minted: Balance,
-	/// Withheld so far: over a cap, forfeited, a pool nobody earned, rounding. Never minted,
-	/// it stays in the allocation. Once settled, `minted + withheld = emission` exactly.
+	/// Withheld, once the last account is paid: forfeited credits, a verifier pool nobody
+	/// earned, rounding. Never minted, it stays in the allocation, and `minted + withheld =
+	/// emission` exactly.
 	pub withheld: Balance,
 	/// Accounts still to settle.
 	pub remaining: u32,
@@ -301,7 +319,8 @@ pub enum EpochStatus {
 pub enum ZeroReason {
 	/// A fault was proven against it: its rewards of the epoch are forfeited.
 	Forfeited,
-	/// The epoch emits nothing: no verified work, or the ecosystem allocation is spent.
+	/// The epoch pays nothing from this pool: the ecosystem allocation is spent (or nothing
+	/// was credited to it).
 	NoEmission,
 	/// It settled no verified work as a worker.
 	NoWork,

@@ -1,7 +1,10 @@
 //! Heartbeats, uptime per reward epoch, going offline and coming back.
 
 use frame_support::pallet_prelude::*;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	SaturatedConversion,
+};
 
 use crate::{
 	pallet::*, AvailabilityRewards, ComputeStake, EpochUptime, NodeRecord, NodeRole, NodeStatus,
@@ -78,6 +81,7 @@ impl<T: Config> Pallet<T> {
 			confirmed.ib,
 			node.availability.committed_memory_mib,
 			blocks,
+			T::Stake::active_bond(who).saturated_into(),
 		);
 	}
 

@@ -22,19 +22,50 @@ fn a_settled_job_burns_its_fee_and_the_epoch_mints_its_workers_rewards() {
 		assert_ok!(deliver_gemm(&eve, 0, 4096, [7; 32]));
 		let issuance = Balances::total_issuance();
 		run_to(System::block_number() + Verification::params().challenge_window);
+		// The job settled: her reliability then weighed its work credit.
+		let reliability = <NodeRegistry as cinder_primitives::WorkerDirectory<_, _>>::worker(&eve)
+			.unwrap()
+			.reliability;
 		// Eve's heartbeat counts one interval online at her confirmed IB.
 		let node = pallet_node_registry::Nodes::<Runtime>::get(&eve).unwrap();
 		let interval = NodeRegistry::params().heartbeat_interval;
 		run_to(node.last_heartbeat + interval);
 		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(eve.clone())));
 		let totals = pallet_bmw::EpochTotals::<Runtime>::get(0);
+		let params = Bmw::params();
+		// Her availability: her confirmed IB for the interval, at the availability rate,
+		// within the yield on her bond that the registry reported.
 		let ib = node.confirmed_ib.unwrap().ib;
 		let online =
 			pallet_bmw::contributions::online_ibm(ib, interval, crate::MILLI_SECS_PER_BLOCK);
+		let points = pallet_bmw::contributions::availability_points(
+			online,
+			node.availability.committed_memory_mib,
+			params.memory_bonus,
+			params.memory_bonus_full_mib,
+		);
+		let per_ibm =
+			(params.pools.availability * params.ibme_target).mul_floor(totals.emission_per_ibm);
+		let bond =
+			<crate::ComputeStaking as cinder_primitives::ComputeStake<_, _>>::active_bond(&eve);
+		let (availability, uncapped) = pallet_bmw::contributions::availability_credit(
+			points,
+			per_ibm,
+			bond,
+			params.availability_max_yield,
+			interval,
+			params.epoch_length,
+		);
+		assert!(availability > 0);
+		assert_eq!(availability, uncapped, "a bond of S(n) backs all of it");
+		assert_eq!(totals.credited.availability, availability);
 		assert_eq!(totals.apparent_ibm, online);
 		assert_eq!(totals.accounts, 1);
 		assert!(totals.burned > 0);
-		assert_eq!(Bmw::ibme(0), Some(sp_runtime::Perbill::from_rational(totals.ibm, online)));
+		assert_eq!(
+			Bmw::ibme(0),
+			Some(sp_runtime::Perbill::from_rational(totals.backed_ibm, online))
+		);
 		let estimate = Bmw::reward_breakdown(&eve, 0);
 
 		// The 40-block epoch ends and settles.
@@ -44,29 +75,31 @@ fn a_settled_job_burns_its_fee_and_the_epoch_mints_its_workers_rewards() {
 		assert_eq!(Bmw::current(), 1);
 		let settlement = pallet_bmw::Settlements::<Runtime>::get(0).expect("settled");
 		assert_eq!(pallet_bmw::NextToSettle::<Runtime>::get(), 1);
-		let params = Bmw::params();
 		let per_ibm = pallet_bmw::emission::emission_per_ibm(
 			params.base_emission_per_ibm,
 			params.emission_decay,
 			0,
 		);
-		assert_eq!(
-			settlement.emission,
-			pallet_bmw::emission::job_emission(
-				totals.ibm,
-				per_ibm,
-				totals.burned,
-				params.max_mint_per_burn
-			)
+		// Her job's credits, from it alone.
+		let credits = pallet_bmw::emission::job_credits(
+			totals.ibm,
+			per_ibm,
+			totals.burned,
+			params.max_mint_per_burn,
+			&params.pools,
+			|emission| Bmw::work_points(emission, 100, reliability, params.reliability_bonus),
 		);
-		// Eve alone worked and was online: the work pool up to her cap, the whole availability
-		// pool; nobody verified or managed, so those pools are withheld.
-		let pools = params.pools.split(settlement.emission);
-		let cap = params.pools.work.mul_floor(params.max_mint_per_burn.mul_floor(totals.burned));
-		let reward = pools.work.min(cap) + pools.availability;
-		assert!(pools.availability > 0);
+		assert_eq!(totals.emission, credits.emission);
+		// Priced at 1 CNDR an IBM, the job burns 80 % of its emission at `E_p` = 1 CNDR: its
+		// burn backs that share of its IBM, which is what the IBME counts as paid.
+		assert_eq!(totals.backed_ibm, credits.backed_ibm);
+		assert!(totals.backed_ibm.abs_diff(totals.ibm * 4 / 5) <= 1, "its fee rounds up");
+		assert_eq!(settlement.emission, credits.work + credits.verifiers + availability);
+		// Eve alone worked and was online: her work and availability credits; nobody
+		// verified, so the verifier share is withheld.
+		let reward = credits.work + availability;
 		assert_eq!(settlement.minted, reward);
-		assert_eq!(settlement.minted + settlement.withheld, settlement.emission);
+		assert_eq!(settlement.withheld, credits.verifiers);
 		assert_eq!(estimate.total, reward, "the running estimate was right");
 		assert_eq!(Balances::total_issuance(), issuance - totals.burned + reward);
 

@@ -1,8 +1,8 @@
-//! The burn: a settled fee is burned and split exactly; the work counts with its class and the
-//! worker's reliability.
+//! The burn: a settled fee is burned and split exactly; the job's work credit counts its class
+//! and the worker's reliability, within the job's cap.
 
 use super::*;
-use crate::{Contribution, Contributions, EpochTotals, EpochWork, Event};
+use crate::{Contribution, Contributions, EpochTotals, EpochWork, Event, Pools};
 
 const PICO: u128 = Ibm::RESOLUTION;
 
@@ -33,9 +33,11 @@ fn a_settled_fee_is_burned_and_split_and_issuance_drops_by_exactly_the_burn() {
 			EpochWork {
 				emission_per_ibm: E0,
 				ibm: 2 * PICO,
-				// 2 IBM × 1,000 = 2,000, capped at the 800 the job burned.
+				// 2 IBM × 1,000 = 2,000, capped at the 800 the job burned: the burn backs
+				// 800 / 2,000 of its IBM.
+				backed_ibm: 8 * PICO / 10,
 				emission: 800,
-				points: 2 * PICO,
+				credited: Pools { work: 800, ..Default::default() },
 				burned: 800,
 				to_foundation: 201,
 				accounts: 1,
@@ -44,29 +46,36 @@ fn a_settled_fee_is_burned_and_split_and_issuance_drops_by_exactly_the_burn() {
 		);
 		assert_eq!(
 			Contributions::<Test>::get(0, 11),
-			Some(Contribution {
-				ibm: 2 * PICO,
-				points: 2 * PICO,
-				work_cap: 800,
-				..Default::default()
-			})
+			Some(Contribution { ibm: 2 * PICO, work: 800, ..Default::default() })
 		);
 	});
 }
 
 #[test]
-fn work_points_weigh_the_class_and_the_reliability_bonus() {
+fn the_work_credit_weighs_the_class_and_the_reliability_bonus_within_the_jobs_cap() {
 	let params = BmwParams { reliability_bonus: Perbill::from_percent(20), ..test_params() };
 	ExtBuilder::default().params(params).build_and_execute(|| {
 		RELIABILITY.with(|r| r.borrow_mut().insert(11, Perbill::from_percent(50)));
-		pay_fee(200);
-		settle(1, 11, 2, 150, 100);
-		settle(2, 12, 2, 100, 100);
-		// 2 IBM × 150 % = 3, plus 20 % × 50 % = 10 % of it; the unlisted worker has no bonus.
-		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().points, 33 * PICO / 10);
-		assert_eq!(Contributions::<Test>::get(0, 12).unwrap().points, 2 * PICO);
+		RELIABILITY.with(|r| r.borrow_mut().insert(13, Perbill::from_percent(50)));
+		pay_fee(22_500);
+		settle(1, 11, 2, 150, 10_000);
+		settle(2, 12, 2, 100, 10_000);
+		// 2 IBM emit 2,000; × 150 % = 3,000, plus 20 % × 50 % = 10 % of it: 3,300, of which
+		// 1,300 is bonus. The unlisted worker has no bonus.
+		let credit = |who| {
+			let c = Contributions::<Test>::get(0, who).unwrap();
+			(c.work, c.bonus)
+		};
+		assert_eq!(credit(11), (3_300, 1_300));
+		assert_eq!(credit(12), (2_000, 0));
+		// A job that burned 2,000 mints at most 2,000, bonuses included.
+		settle(3, 13, 2, 150, 2_500);
+		assert_eq!(credit(13), (2_000, 0));
 		let totals = EpochTotals::<Test>::get(0);
-		assert_eq!((totals.ibm, totals.points, totals.accounts), (4 * PICO, 53 * PICO / 10, 2));
+		assert_eq!(
+			(totals.ibm, totals.emission, totals.credited.work, totals.accounts),
+			(6 * PICO, 6_000, 7_300, 3)
+		);
 	});
 }
 
@@ -78,6 +87,7 @@ fn a_worker_counts_once_per_epoch_however_many_jobs() {
 			settle(job, 11, 1, 100, 100);
 		}
 		assert_eq!(EpochTotals::<Test>::get(0).accounts, 1);
-		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().work_cap, 240);
+		// Each job's 1,000 capped at the 80 it burned.
+		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().work, 240);
 	});
 }

@@ -59,7 +59,7 @@ fn a_forfeit_before_settlement_withholds_the_workers_share() {
 		// Work it settles later in the epoch does not count either.
 		pay_fee(10_000);
 		settle(3, 11, 1, 100, 10_000);
-		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().points, 0);
+		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().work, 0);
 		run_to_epoch(1);
 		assert_eq!(Rewards::<Test>::get(11, 0), None, "a jailed worker's work is not paid");
 		assert_eq!(reward_of(12, 0), 1_000, "others keep their share");

@@ -127,6 +127,7 @@ pub fn test_params() -> BmwParams<u64, Balance> {
 		memory_bonus_full_mib: 1_024,
 		vest_immediately: Perbill::one(),
 		vesting_epochs: 0,
+		availability_max_yield: Perbill::from_percent(10),
 	}
 }
 
@@ -235,12 +236,20 @@ pub fn settle_managed(
 	});
 }
 
+/// A bond large enough that availability never reaches `availability_max_yield` of it.
+pub const AMPLE_BOND: u128 = u64::MAX as u128;
+
 /// The registry reports `who` online for `minutes` (10 blocks each) at `ib_micro` micro-IB
-/// with `memory_mib` committed.
+/// with `memory_mib` committed, bonded amply.
 pub fn online(who: AccountId, ib_micro: u64, memory_mib: u32, minutes: u32) {
+	online_bonded(who, ib_micro, memory_mib, minutes, AMPLE_BOND)
+}
+
+/// As [`online`], with an active compute bond of `bond`.
+pub fn online_bonded(who: AccountId, ib_micro: u64, memory_mib: u32, minutes: u32, bond: u128) {
 	use cinder_primitives::AvailabilityRewards;
 	for _ in 0..minutes {
-		Bmw::node_online(&who, Ib::from_micro(ib_micro), memory_mib, 10);
+		Bmw::node_online(&who, Ib::from_micro(ib_micro), memory_mib, 10, bond);
 	}
 }
 

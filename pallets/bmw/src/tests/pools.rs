@@ -1,17 +1,29 @@
-//! The pools: they add up to the emission exactly (dust withheld, never created); verifiers
-//! and managers are paid pro rata; self-dealing in every role mints no more than it burns; a
-//! forfeit loses every pool.
+//! The pools: every account is paid its own credits, which add up to the emission exactly
+//! (dust withheld, never created); verifiers are paid pro rata; self-dealing in every role
+//! mints no more than it burns, and lowers no other account's reward; a forfeit loses every
+//! pool.
 
 use super::*;
 use crate::{Event, Pools, RewardForfeits, Settlements};
 
-/// The default split of the emission into pools, everything else as in the tests.
+/// The default pool shares, everything else as in the tests.
 fn default_pools() -> BmwParams<u64, Balance> {
 	BmwParams { pools: Bmw::default_pools(), ..test_params() }
 }
 
+/// What each account was paid for `epoch`, from the `Rewarded` events among `events`.
+fn rewarded(events: &[crate::Event<Test>], who: AccountId) -> Pools<Balance> {
+	events
+		.iter()
+		.find_map(|event| match event {
+			Event::Rewarded { who: w, earned, .. } if *w == who => Some(*earned),
+			_ => None,
+		})
+		.unwrap_or_default()
+}
+
 #[test]
-fn the_pools_add_up_to_the_emission_exactly() {
+fn each_account_is_paid_its_own_credits_and_they_add_up_to_the_emission() {
 	ExtBuilder::default().params(default_pools()).build_and_execute(|| {
 		pay_fee(20_000);
 		let before = issuance();
@@ -19,56 +31,49 @@ fn the_pools_add_up_to_the_emission_exactly() {
 		settle(1, 11, 2, 100, 10_000);
 		settle_managed(2, 12, Some(31), 1, 150, 10_000);
 		// Worker 11 and node 13 online for 10 IBM each; verifiers 21 and 22 matched 1 and 2.
-		online(11, 500_000, 0, 20);
+		online(11, 1_000_000, 0, 10);
 		online(13, 1_000_000, 0, 10);
 		verified(21, 1);
 		verified(22, 2);
 		run_to_epoch(1);
 		let events = events();
-		let earned: Vec<(AccountId, Pools<Balance>)> = events
-			.iter()
-			.filter_map(|event| match event {
-				Event::Rewarded { who, earned, .. } => Some((*who, *earned)),
-				_ => None,
-			})
-			.collect();
-		let of = |who| earned.iter().find(|(w, _)| *w == who).map(|(_, e)| *e).unwrap();
-		// 3,000 emitted: work 1,945, availability 486, verifiers 486, managers 81 (rounded
-		// down from 64.86 %, 16.22 %, 16.22 %, 2.70 %).
+		let of = |who| rewarded(&events, who);
+		// The jobs emit 2,000 and 1,000. Work: 64.86 % of 2,000 → 1,297; of 1,000 × 150 % →
+		// 972. Managers: 2.70 % of 1,000 → 27. Verifiers: 16.22 % of each → 324 + 162.
+		// Availability: 16.22 % × the 50 % target of 1,000 → 81 a IBM, 810 for 10 IBM.
+		assert_eq!(of(11), Pools { work: 1_297, availability: 810, ..Default::default() });
+		assert_eq!(of(12), Pools { work: 972, ..Default::default() });
+		assert_eq!(of(13), Pools { availability: 810, ..Default::default() });
+		assert_eq!(of(21), Pools { verifiers: 162, ..Default::default() });
+		assert_eq!(of(22), Pools { verifiers: 324, ..Default::default() });
+		assert_eq!(of(31), Pools { managers: 27, ..Default::default() });
 		let settlement = Settlements::<Test>::get(0).unwrap();
 		assert_eq!(
 			settlement.pools,
-			Pools { work: 1_945, availability: 486, verifiers: 486, managers: 81 }
+			Pools { work: 2_269, availability: 1_620, verifiers: 486, managers: 27 }
 		);
-		// Work: 2 and 1.5 points of 3.5. Availability: half each. Verifiers: 1 and 2 of 3.
-		assert_eq!(of(11), Pools { work: 1_111, availability: 243, ..Default::default() });
-		assert_eq!(of(12), Pools { work: 833, ..Default::default() });
-		assert_eq!(of(13), Pools { availability: 243, ..Default::default() });
-		assert_eq!(of(21), Pools { verifiers: 162, ..Default::default() });
-		assert_eq!(of(22), Pools { verifiers: 324, ..Default::default() });
-		assert_eq!(of(31), Pools { managers: 81, ..Default::default() });
-		let minted: Balance = earned.iter().map(|(_, e)| e.total()).sum();
-		assert_eq!(minted, 2_997);
-		// The 2 the shares leave and the 1 of rounding are withheld: 2,997 + 3 = 3,000.
-		assert_eq!(settled(&events, 0), (3_000, 2_997, 3));
-		assert_eq!(issuance(), before + 2_997 - 16_000);
+		// Nothing left over: every credit was paid.
+		assert_eq!(settled(&events, 0), (4_402, 4_402, 0));
+		assert_eq!(issuance(), before + 4_402 - 16_000);
+		// 12's 150 % job: 324 of its 972 is the class bonus.
+		assert_eq!(crate::Rewards::<Test>::get(12, 0).unwrap().bonus, 972 - 648);
 	});
 }
 
 #[test]
-fn a_pool_nobody_earned_is_withheld() {
+fn a_verifier_pool_nobody_earned_is_withheld() {
 	ExtBuilder::default().params(default_pools()).build_and_execute(|| {
 		pay_fee(10_000);
 		settle(1, 11, 3, 100, 10_000);
 		run_to_epoch(1);
-		// Only work: 64.86 % of 3,000; nobody was online, verified or managed.
+		// 64.86 % of 3,000 to the worker; the verifier share (486) had nobody to pay.
 		assert_eq!(reward_of(11, 0), 1_945);
-		assert_eq!(settled(&events(), 0), (3_000, 1_945, 1_055));
+		assert_eq!(settled(&events(), 0), (1_945 + 486, 1_945, 486));
 	});
 }
 
 #[test]
-fn managers_are_paid_pro_rata_to_the_ibm_they_brought_in_within_their_cap() {
+fn managers_are_paid_for_the_jobs_they_brought_in_within_their_cap() {
 	let params = BmwParams {
 		pools: PoolShares {
 			work: Perbill::from_percent(50),
@@ -83,17 +88,17 @@ fn managers_are_paid_pro_rata_to_the_ibm_they_brought_in_within_their_cap() {
 		settle_managed(2, 12, Some(31), 1, 100, 10_000);
 		settle_managed(3, 13, Some(32), 2, 100, 10_000);
 		run_to_epoch(1);
-		// 4,000 emitted, 2,000 to managers: 31 brought in 2 IBM, 32 brought in 2.
+		// Half of each job's emission: 31 brought in 2 × 1,000, 32 one job of 2,000.
 		assert_eq!((reward_of(31, 0), reward_of(32, 0)), (1_000, 1_000));
 	});
 	ExtBuilder::default().params(params).build_and_execute(|| {
-		// A cheap job: its 80 burned caps the manager at half of it.
+		// A cheap job: its 80 burned caps its emission, and its manager gets half of that.
+		// The other manager's job earns what it would alone.
 		pay_fee(10_100);
 		settle_managed(1, 11, Some(31), 1, 100, 100);
 		settle_managed(2, 12, Some(32), 1, 100, 10_000);
 		run_to_epoch(1);
-		// 80 + 1,000 emitted: managers' 540, 270 each by IBM, 31's capped at 40.
-		assert_eq!((reward_of(31, 0), reward_of(32, 0)), (40, 270));
+		assert_eq!((reward_of(31, 0), reward_of(32, 0)), (40, 500));
 	});
 }
 
@@ -121,23 +126,66 @@ fn verifiers_are_paid_pro_rata_to_matched_verifications() {
 }
 
 #[test]
-fn self_dealing_in_every_role_mints_no_more_than_it_burns() {
-	ExtBuilder::default().params(default_pools()).build_and_execute(|| {
-		// One operator pays itself 1,000 for a 100-IBM job, as its own manager (8), worker
-		// (7) and an online node, and also verifies.
+fn self_dealing_in_every_job_role_mints_no_more_than_it_burns() {
+	let params = BmwParams { reliability_bonus: Perbill::from_percent(20), ..default_pools() };
+	ExtBuilder::default().params(params).build_and_execute(|| {
+		// One operator pays itself 1,000 for a 100-IBM job at 150 %, as its own manager (8),
+		// a fully reliable worker (7) and a verifier.
+		RELIABILITY.with(|r| r.borrow_mut().insert(7, Perbill::one()));
 		pay_fee(1_000);
 		let before = issuance();
-		settle_managed(1, 7, Some(8), 100, 100, 1_000);
-		online(7, 1_000_000, 0, 60);
+		settle_managed(1, 7, Some(8), 100, 150, 1_000);
 		verified(7, 5);
 		run_to_epoch(1);
-		// The job adds the 800 it burned, not 100 IBM's 100,000, to the emission.
+		// The job emits the 800 it burned, not 100 IBM's 100,000, bonuses included.
 		let (emission, minted, _) = settled(&events(), 0);
-		assert_eq!(emission, 800);
+		assert!(emission <= 800, "{emission}");
 		assert!(reward_of(7, 0) + reward_of(8, 0) <= 800);
 		assert_eq!(minted, reward_of(7, 0) + reward_of(8, 0));
 		assert!(issuance() <= before, "it printed no money: {} > {before}", issuance());
 	});
+}
+
+/// One epoch of honest work: worker 11 settles 2 IBM at 5,000 an IBM brought in by manager
+/// 31 and is online 1 IB × 10 minutes, bonded amply; with `self_dealer`, worker 7 beside it
+/// prices at 1 planck an IBM and routes itself twenty 100-IBM jobs as its own manager 8, at
+/// 150 % with full reliability, and keeps 2 IB online bonded to exactly its S(n) at that
+/// price. Returns what 11 and 31 earned.
+fn honest_epoch(self_dealer: bool) -> (Pools<Balance>, Pools<Balance>) {
+	let params = BmwParams {
+		reliability_bonus: Perbill::from_percent(20),
+		memory_bonus: Perbill::from_percent(25),
+		..default_pools()
+	};
+	let mut result = Default::default();
+	ExtBuilder::default().params(params).build_and_execute(|| {
+		RELIABILITY.with(|r| r.borrow_mut().insert(11, Perbill::from_percent(80)));
+		pay_fee(10_000);
+		settle_managed(1, 11, Some(31), 2, 100, 10_000);
+		online(11, 1_000_000, 512, 10);
+		if self_dealer {
+			RELIABILITY.with(|r| r.borrow_mut().insert(7, Perbill::one()));
+			for job in 100..120 {
+				pay_fee(100);
+				settle_managed(job, 7, Some(8), 100, 150, 100);
+			}
+			// S(n) = 2 · 4,320 · 2 IB · 1 planck.
+			online_bonded(7, 2_000_000, 1 << 20, 10, 17_280);
+		}
+		run_to_epoch(1);
+		let events = events();
+		result = (rewarded(&events, 11), rewarded(&events, 31));
+	});
+	result
+}
+
+#[test]
+fn an_honest_workers_reward_is_the_same_with_a_self_dealer_beside_it() {
+	let (worker, manager) = honest_epoch(false);
+	assert!(worker.work > 0 && worker.availability > 0 && manager.managers > 0);
+	let (worker_beside, manager_beside) = honest_epoch(true);
+	assert_eq!(worker_beside, worker, "the honest worker's work and availability");
+	assert_eq!(manager_beside, manager, "the honest manager's");
 }
 
 #[test]
@@ -160,8 +208,10 @@ fn a_forfeit_loses_every_pool() {
 		Bmw::forfeit(&11, 0);
 		run_to_epoch(1);
 		assert_eq!(reward_of(11, 0), 0);
-		// 12 keeps its half of the work pool (400); the rest is withheld.
+		// 12 keeps its own work credit (400). 11's work (400), management (100) and
+		// availability (10 IBM at 150: 1,500), and the verifier pool only 11 earned (400),
+		// are withheld.
 		assert_eq!(reward_of(12, 0), 400);
-		assert_eq!(settled(&events(), 0), (2_000, 400, 1_600));
+		assert_eq!(settled(&events(), 0), (2_800, 400, 2_400));
 	});
 }

@@ -1,5 +1,6 @@
-//! Settlement: issuance moves by exactly minted − burned; the work pool is paid pro rata and
-//! fully accounted for; the per-job cap, the allocation and the decay bind; bounded per block.
+//! Settlement: issuance moves by exactly minted − burned; each worker is paid its own jobs'
+//! credits, fully accounted for; the per-job cap, the allocation and the decay bind; bounded
+//! per block.
 
 use super::*;
 use crate::{emission::emission_per_ibm, Event, Pools, RemainingAllocation, Settlements};
@@ -22,7 +23,7 @@ fn issuance_after_an_epoch_is_before_plus_minted_minus_burned() {
 }
 
 #[test]
-fn the_pool_is_paid_pro_rata_and_rounding_dust_is_withheld_not_created() {
+fn each_worker_is_paid_its_own_jobs_credit_and_a_multiplier_takes_from_nobody() {
 	let params = BmwParams {
 		pools: PoolShares { work: Perbill::from_percent(50), ..Default::default() },
 		..test_params()
@@ -34,26 +35,35 @@ fn the_pool_is_paid_pro_rata_and_rounding_dust_is_withheld_not_created() {
 		}
 		run_to_epoch(1);
 		let (emission, minted, withheld) = settled(&events(), 0);
-		// 3,000 emitted, half of it the work pool: 1,500 / 3 = 500 each; the other half, no
-		// pool's, is withheld.
-		assert_eq!((emission, minted, withheld), (3_000, 1_500, 1_500));
+		// Each 1,000-planck job credits its worker the work half: 500 each.
+		assert_eq!((emission, minted, withheld), (1_500, 1_500, 0));
 		assert_eq!((reward_of(11, 0), reward_of(12, 0), reward_of(13, 0)), (500, 500, 500));
 		let settlement = Settlements::<Test>::get(0).unwrap();
 		assert_eq!(settlement.minted + settlement.withheld, settlement.emission);
 	});
 	ExtBuilder::default().build_and_execute(|| {
 		pay_fee(30_000);
-		// Points 1 : 1 : 2 of a 4,000 pool... made uneven: 1 : 1 : 1 of 1,000 + 1,000 + 1,000
-		// with one worker at 150 %: 3,000 emitted over 3.5 shares.
+		// One worker at 150 %: it earns 1,500, and the two beside it still 1,000 each.
 		settle(1, 11, 1, 100, 10_000);
 		settle(2, 12, 1, 100, 10_000);
 		settle(3, 13, 1, 150, 10_000);
 		run_to_epoch(1);
-		let (emission, minted, withheld) = settled(&events(), 0);
-		assert_eq!(emission, 3_000);
-		// 3,000 · 1/3.5 = 857.14 → 857, twice; 3,000 · 1.5/3.5 = 1,285.7 → 1,285.
-		assert_eq!((reward_of(11, 0), reward_of(12, 0), reward_of(13, 0)), (857, 857, 1_285));
-		assert_eq!((minted, withheld), (2_999, 1), "the dust is withheld, never minted");
+		assert_eq!((reward_of(11, 0), reward_of(12, 0), reward_of(13, 0)), (1_000, 1_000, 1_500));
+		assert_eq!(settled(&events(), 0), (3_500, 3_500, 0));
+	});
+}
+
+#[test]
+fn when_the_allocation_runs_short_every_credit_is_scaled_alike_and_dust_withheld() {
+	ExtBuilder::default().allocation(2_000).build_and_execute(|| {
+		pay_fee(30_000);
+		settle(1, 11, 1, 100, 10_000);
+		settle(2, 12, 1, 100, 10_000);
+		settle(3, 13, 1, 100, 10_000);
+		run_to_epoch(1);
+		// 3,000 credited, 2,000 left: two thirds each, 666.67 → 666.
+		assert_eq!((reward_of(11, 0), reward_of(12, 0), reward_of(13, 0)), (666, 666, 666));
+		assert_eq!(settled(&events(), 0), (2_000, 1_998, 2), "the dust is withheld");
 	});
 }
 

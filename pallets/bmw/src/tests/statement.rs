@@ -34,21 +34,23 @@ fn the_running_estimate_is_what_settlement_pays() {
 	ExtBuilder::default().params(all_pools()).build_and_execute(|| {
 		RELIABILITY.with(|r| r.borrow_mut().insert(11, Perbill::one()));
 		pay_fee(20_000);
-		// 11: 1 IBM at 200 % with the full 50 % bonus = 3 points; 12: 1 IBM, 1 point.
+		// 11: 1 IBM at 200 % with the full 50 % bonus: its 1,000 emitted × 3, 40 % of it to
+		// work; 12: 1 IBM, 400.
 		settle_managed(1, 11, Some(31), 1, 200, 10_000);
 		settle(2, 12, 1, 100, 10_000);
 		online(11, 1_000_000, 0, 10);
 		verified(11, 2);
 		let estimate = Bmw::reward_breakdown(&11, 0);
 		assert_eq!(estimate.status, EpochStatus::Running);
-		// 2,000 emitted: work 800 (¾ to 11), availability 600, verifiers 400, all 11's.
-		assert_eq!(estimate.work, paid(600));
-		// Of its 3 points 1 is plain IBM: two thirds of its work share is bonus.
-		assert_eq!(estimate.bonus, 400);
-		assert_eq!(estimate.availability, paid(600));
+		assert_eq!(estimate.work, paid(1_200));
+		// Of its 1,200 the plain 400 is not bonus.
+		assert_eq!(estimate.bonus, 800);
+		// 10 IBM online at 30 % × the 50 % target of 1,000: 150 a IBM.
+		assert_eq!(estimate.availability, paid(1_500));
+		// The verifier shares of both jobs (200 each), all to 11, the only verifier.
 		assert_eq!(estimate.verification, paid(400));
 		assert_eq!(estimate.management, zero(ZeroReason::NoManagedJobs));
-		assert_eq!((estimate.total, estimate.claimable, estimate.forfeited), (1_600, 0, false));
+		assert_eq!((estimate.total, estimate.claimable, estimate.forfeited), (3_100, 0, false));
 
 		run_to(EPOCH);
 		let due = Bmw::reward_breakdown(&11, 0);
@@ -57,14 +59,14 @@ fn the_running_estimate_is_what_settlement_pays() {
 		let settled = Bmw::reward_breakdown(&11, 0);
 		assert_eq!(settled.status, EpochStatus::Settled);
 		assert_eq!(reward_of(11, 0), estimate.total);
-		assert_eq!((settled.work, settled.bonus, settled.total), (paid(600), 400, 1_600));
-		assert_eq!(settled.claimable, 400, "a quarter vests when the epoch ends");
+		assert_eq!((settled.work, settled.bonus, settled.total), (paid(1_200), 800, 3_100));
+		assert_eq!(settled.claimable, 775, "a quarter vests when the epoch ends");
 		assert_ok!(Bmw::claim(RuntimeOrigin::signed(11), 0));
 		assert_eq!(Bmw::reward_breakdown(&11, 0).claimable, 0);
 		run_to_epoch(2);
-		assert_eq!(Bmw::reward_breakdown(&11, 0).claimable, 400, "a third of the rest");
-		// The manager's own statement.
-		assert_eq!(Bmw::reward_breakdown(&31, 0).management, paid(200));
+		assert_eq!(Bmw::reward_breakdown(&11, 0).claimable, 775, "a third of the rest");
+		// The manager's own statement: 10 % of its job's 1,000.
+		assert_eq!(Bmw::reward_breakdown(&31, 0).management, paid(100));
 		assert_eq!(Bmw::reward_breakdown(&31, 0).work, zero(ZeroReason::NoWork));
 	});
 }
@@ -72,10 +74,10 @@ fn the_running_estimate_is_what_settlement_pays() {
 #[test]
 fn every_zero_has_its_reason() {
 	ExtBuilder::default().params(all_pools()).build_and_execute(|| {
-		// No verified work yet: nothing is emitted.
+		// Online without work: availability, and no work.
 		online(13, 1_000_000, 0, 10);
 		let idle = Bmw::reward_breakdown(&13, 0);
-		assert_eq!(idle.availability, zero(ZeroReason::NoEmission));
+		assert_eq!(idle.availability, paid(1_500));
 		assert_eq!(idle.work, zero(ZeroReason::NoWork));
 
 		pay_fee(10_000);
@@ -97,6 +99,11 @@ fn every_zero_has_its_reason() {
 		run_to_epoch(1);
 		// Settled: an account with nothing outstanding.
 		assert_eq!(Bmw::reward_breakdown(&16, 0).work, zero(ZeroReason::NoneOutstanding));
-		assert_eq!(Bmw::reward_breakdown(&13, 0).availability, paid(300));
+		assert_eq!(Bmw::reward_breakdown(&13, 0).availability, paid(1_500));
+	});
+	// With the ecosystem allocation spent, nothing is paid.
+	ExtBuilder::default().params(all_pools()).allocation(0).build_and_execute(|| {
+		online(13, 1_000_000, 0, 10);
+		assert_eq!(Bmw::reward_breakdown(&13, 0).availability, zero(ZeroReason::NoEmission));
 	});
 }

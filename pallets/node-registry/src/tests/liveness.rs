@@ -102,12 +102,12 @@ fn only_an_eligible_worker_nodes_heartbeats_count_for_availability() {
 		run_to(21);
 		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
 		assert_eq!(online_reports(), vec![]);
-		// Bonded to S(n): each heartbeat counts one 10-block interval, at the confirmed IB
-		// and the memory it committed.
+		// Bonded to S(n): each heartbeat counts one 10-block interval, at the confirmed IB,
+		// the memory it committed and its bond.
 		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 1));
 		run_to(31);
 		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
-		assert_eq!(online_reports(), vec![(1, HALF_IB, 4_096, 10)]);
+		assert_eq!(online_reports(), vec![(1, HALF_IB, 4_096, 10, S_HALF_IB.into())]);
 		// Paused: not available for work, so no availability reward.
 		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
 		run_to(41);
@@ -117,6 +117,6 @@ fn only_an_eligible_worker_nodes_heartbeats_count_for_availability() {
 		assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(1)));
 		run_to(71);
 		assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
-		assert_eq!(online_reports(), vec![(1, HALF_IB, 4_096, 10)]);
+		assert_eq!(online_reports(), vec![(1, HALF_IB, 4_096, 10, S_HALF_IB.into())]);
 	});
 }

@@ -67,14 +67,15 @@ thread_local! {
 	/// The current session's index.
 	pub static SESSION: RefCell<u32> = RefCell::new(0);
 	/// Online intervals reported to the availability pool: (who, micro-IB, memory, blocks).
-	static ONLINE: RefCell<Vec<(AccountId, u64, u32, u32)>> = RefCell::new(Vec::new());
+	static ONLINE: RefCell<Vec<(AccountId, u64, u32, u32, u128)>> = RefCell::new(Vec::new());
 }
 
 /// Records what the registry reports to the availability pool.
 pub struct MockAvailability;
 impl cinder_primitives::AvailabilityRewards<AccountId> for MockAvailability {
-	fn node_online(who: &AccountId, ib: Ib, committed_memory_mib: u32, blocks: u32) {
-		ONLINE.with(|o| o.borrow_mut().push((*who, ib.micro(), committed_memory_mib, blocks)));
+	fn node_online(who: &AccountId, ib: Ib, committed_memory_mib: u32, blocks: u32, bond: u128) {
+		ONLINE
+			.with(|o| o.borrow_mut().push((*who, ib.micro(), committed_memory_mib, blocks, bond)));
 	}
 	fn node_online_weight() -> Weight {
 		Weight::zero()
@@ -82,7 +83,7 @@ impl cinder_primitives::AvailabilityRewards<AccountId> for MockAvailability {
 }
 
 /// The online intervals reported since the last call, cleared.
-pub fn online_reports() -> Vec<(AccountId, u64, u32, u32)> {
+pub fn online_reports() -> Vec<(AccountId, u64, u32, u32, u128)> {
 	ONLINE.with(|o| core::mem::take(&mut *o.borrow_mut()))
 }
 
