@@ -392,7 +392,9 @@ pub mod pallet {
 			worker: T::AccountId,
 			output_root: [u8; 32],
 		},
-		/// `worker` missed the deadline of `job`/`stage`: `slashed` was taken from its bond.
+		/// `worker` missed the deadline of `job`/`stage`: `slashed` was taken from its bond
+		/// (nothing when the chain had refused its receipt as `Congested` before the
+		/// deadline), and the stage goes to another worker.
 		DeadlineMissed {
 			job: JobId,
 			stage: StageIndex,

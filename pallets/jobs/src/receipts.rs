@@ -71,8 +71,15 @@ impl<T: Config> Pallet<T> {
 				}
 				Err(reason) => {
 					// Only a refusal by the verifier got as far as handing the receipt over.
+					// The chain, not the worker, failed it: its deadline will not count.
 					if reason == ReceiptRejection::Congested {
 						handed_over.saturating_inc();
+						if let Some(slot) = held.iter_mut().find(|a| {
+							a.is(entry.job, entry.stage) && a.delivered.is_none() && !a.refused
+						}) {
+							slot.refused = true;
+							changed = true;
+						}
 					}
 					Self::deposit_event(Event::ReceiptRejected {
 						job: entry.job,

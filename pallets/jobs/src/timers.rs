@@ -86,8 +86,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// A stage's deadline passed: if its receipt never came, penalise the worker and give the
-	/// stage to another one (or fail the job).
+	/// A stage's deadline passed: if its receipt never came, penalise the worker (unless the
+	/// chain refused its receipt as `Congested` in time) and give the stage to another one (or
+	/// fail the job).
 	pub(crate) fn deadline_passed(job_id: JobId, stage_index: StageIndex, now: BlockNumberFor<T>) {
 		let Some(mut job) = Jobs::<T>::get(job_id) else { return };
 		if job.status != JobStatus::Running {
@@ -101,19 +102,24 @@ impl<T: Config> Pallet<T> {
 		}
 		let Some(worker) = stage.worker.clone() else { return };
 		// A delivered stage waits for verification; otherwise its slot is freed here.
-		if Self::remove_assignment(&worker, job_id, stage_index, |a| a.delivered.is_none())
-			.is_none()
-		{
+		let Some(slot) =
+			Self::remove_assignment(&worker, job_id, stage_index, |a| a.delivered.is_none())
+		else {
 			return;
-		}
+		};
 		let params = Self::params();
-		let slashed = T::Stake::slash(
-			&worker,
-			SlashAmount::Fraction(params.timeout_slash),
-			SlashReason::MissedDeadline,
-			job_id,
-		);
-		T::Reliability::job_delivered(&worker, false);
+		let slashed = if slot.refused {
+			// It delivered in time and the chain turned the receipt away: no fault of its.
+			Zero::zero()
+		} else {
+			T::Reliability::job_delivered(&worker, false);
+			T::Stake::slash(
+				&worker,
+				SlashAmount::Fraction(params.timeout_slash),
+				SlashReason::MissedDeadline,
+				job_id,
+			)
+		};
 		Self::deposit_event(Event::DeadlineMissed {
 			job: job_id,
 			stage: stage_index,

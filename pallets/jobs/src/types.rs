@@ -476,12 +476,16 @@ pub struct Assignment<BlockNumber> {
 	pub stage: StageIndex,
 	/// The receipt, once delivered.
 	pub delivered: Option<Delivery<BlockNumber>>,
+	/// The chain refused a receipt for it as `Congested` (its verifier's intake or the
+	/// block's timers were full) before its deadline: the worker delivered in time, so the
+	/// deadline, if it passes, costs it no slash and no reliability.
+	pub refused: bool,
 }
 
 impl<BlockNumber> Assignment<BlockNumber> {
 	/// A stage just given to a worker.
 	pub fn new(job: JobId, stage: StageIndex) -> Self {
-		Self { job, stage, delivered: None }
+		Self { job, stage, delivered: None, refused: false }
 	}
 
 	/// Whether this is `(job, stage)`.
@@ -660,7 +664,9 @@ pub enum ReceiptRejection {
 	WrongOutputSize,
 	/// `tile_count` differs from ⌈output_len / tile_bytes⌉.
 	WrongTileCount,
-	/// No room to schedule the acceptance; submit it again in a later block.
+	/// No room to schedule the acceptance, or the verifier's intake is full: submit it again
+	/// in a later block. The chain, not the worker, turned it away, so if the stage's deadline
+	/// passes meanwhile it costs the worker no slash and no reliability.
 	Congested,
 }
 

@@ -160,3 +160,36 @@ fn a_timer_due_now_or_earlier_fires_next_block() {
 		assert_eq!(pallet_jobs::Timers::<Test>::get(6).len(), 2);
 	});
 }
+
+#[test]
+fn a_deadline_missed_because_the_chain_refused_the_receipt_costs_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		let late = assigned(0, 0).unwrap();
+		let reliability = delivery(late);
+		// The worker delivers in time, but the verifier's intake is full: refused.
+		set_verifier_busy(true);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(late), batch(vec![receipt(0, 0)])));
+		assert!(events().contains(&Event::ReceiptRejected {
+			job: 0,
+			stage: 0,
+			worker: late,
+			reason: crate::ReceiptRejection::Congested,
+		}));
+		// It stays refused until the deadline: no slash, no lower reliability; the stage
+		// goes to another worker.
+		run_to(52);
+		assert!(events().contains(&Event::DeadlineMissed {
+			job: 0,
+			stage: 0,
+			worker: late,
+			slashed: 0
+		}));
+		assert_eq!(bond_of(late), BOND);
+		assert_eq!(delivery(late), reliability);
+		assert_ne!(assigned(0, 0), Some(late));
+		assert_eq!(Jobs::jobs_in_flight(&late), 0);
+	});
+}

@@ -62,6 +62,7 @@ impl pallet_balances::Config for Test {
 thread_local! {
 	static EPOCH: RefCell<RewardEpochIndex> = const { RefCell::new(0) };
 	static PENDING_VERIFICATION: RefCell<bool> = const { RefCell::new(false) };
+	static VERIFIER_BUSY: RefCell<bool> = const { RefCell::new(false) };
 	static SETTLED: RefCell<Vec<SettledWork<AccountId, Balance>>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -87,7 +88,9 @@ impl ReceiptVerifier<AccountId, Balance, u64> for MockVerifier {
 	fn receipt_submitted(
 		receipt: &ReceiptSubmitted<AccountId, Balance>,
 	) -> Result<VerificationPlan<u64>, VerifierBusy> {
-		if PENDING_VERIFICATION.with(|p| *p.borrow()) {
+		if VERIFIER_BUSY.with(|b| *b.borrow()) {
+			Err(VerifierBusy)
+		} else if PENDING_VERIFICATION.with(|p| *p.borrow()) {
 			Ok(VerificationPlan::Pending)
 		} else {
 			pallet_jobs::AcceptAfterWindow::<Test, ConstU64<WINDOW>>::receipt_submitted(receipt)
@@ -385,6 +388,10 @@ pub fn assigned(job: JobId, stage: u8) -> Option<AccountId> {
 
 pub fn set_epoch(epoch: RewardEpochIndex) {
 	EPOCH.with(|e| *e.borrow_mut() = epoch);
+}
+/// Makes the mock verifier's intake full (every receipt refused as `Congested`) or not.
+pub fn set_verifier_busy(busy: bool) {
+	VERIFIER_BUSY.with(|b| *b.borrow_mut() = busy);
 }
 pub fn set_pending_verification(pending: bool) {
 	PENDING_VERIFICATION.with(|p| *p.borrow_mut() = pending);
