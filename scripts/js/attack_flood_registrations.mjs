@@ -54,9 +54,11 @@ async function flood(api, keyring, { alice, charlie, worker }, model, tag) {
 
   // The flood: funded by Alice in one block, then every node registered at once.
   const deposit = api.consts.nodeRegistry.nodeDeposit.toBigInt();
+  // Each registration's benchmark challenge holds the claim deposit too, until it is decided.
+  const claimDeposit = api.consts.nodeRegistry.claimDeposit.toBigInt();
   const flood = Array.from({ length: NODES }, (_, i) => keyring.addFromUri(`//Flood/${tag}/${i}`, { name: `flood ${i}` }));
   const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
-  await Promise.all(flood.map((who, i) => send(api, api.tx.balances.transferKeepAlive(who.address, deposit + CNDR), alice, { nonce: nonce + i })));
+  await Promise.all(flood.map((who, i) => send(api, api.tx.balances.transferKeepAlive(who.address, deposit + claimDeposit + CNDR), alice, { nonce: nonce + i })));
   await send(api, api.tx.balances.transferKeepAlive(worker.address, 100n * CNDR), alice);
   const countBefore = (await api.query.nodeRegistry.nodeCount()).toNumber();
   const hardware = { cpuCores: 1, ramMib: 1024, gpuAdapter: 'none', vramMib: 0, storageGib: 1, region: 'nowhere' };

@@ -3,13 +3,23 @@
 
 use cinder_primitives::Ib;
 use codec::Encode;
-use frame_support::{pallet_prelude::*, traits::Randomness};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{InspectHold, MutateHold},
+		Randomness,
+	},
+};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{traits::Saturating, SaturatedConversion};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	SaturatedConversion,
+};
 
 use crate::{
 	pallet::*, weights::WeightInfo, BenchmarkOutcomes, BenchmarkProofs, Challenge,
-	ChallengeFailure, ChallengeId, ComputeStake, ConfirmedIb, NodeRecord, ProofCheck, ProofPlan,
+	ChallengeFailure, ChallengeId, ComputeStake, ConfirmedIb, HoldReason, NodeRecord, ProofCheck,
+	ProofPlan,
 };
 
 impl<T: Config> Pallet<T> {
@@ -23,9 +33,20 @@ impl<T: Config> Pallet<T> {
 		units.clamp(1, u64::MAX as u128) as u64
 	}
 
-	/// Puts a challenge for `claimed_ib` on `who`'s record `node` (replacing a pending one); the
-	/// caller stores the record.
-	pub(crate) fn issue_challenge(who: &T::AccountId, node: &mut NodeRecord<T>, claimed_ib: Ib) {
+	/// Puts a challenge for `claimed_ib` on `who`'s record `node` (replacing a pending one) and
+	/// holds the claim deposit (kept from a replaced one); the caller stores the record.
+	pub(crate) fn issue_challenge(
+		who: &T::AccountId,
+		node: &mut NodeRecord<T>,
+		claimed_ib: Ib,
+	) -> DispatchResult {
+		let reason = HoldReason::ClaimDeposit.into();
+		let held = T::Currency::balance_on_hold(&reason, who);
+		let deposit = T::ClaimDeposit::get();
+		if held < deposit {
+			T::Currency::hold(&reason, who, deposit.saturating_sub(held))
+				.map_err(|_| Error::<T>::CannotAffordClaimDeposit)?;
+		}
 		let nonce = ChallengeNonce::<T>::mutate(|n| {
 			*n = n.saturating_add(1);
 			*n
@@ -51,9 +72,20 @@ impl<T: Config> Pallet<T> {
 			work_units: challenge.work_units,
 			deadline: challenge.deadline,
 		});
+		Ok(())
 	}
 
-	/// Drops `who`'s pending challenge for `claimed_ib`, stores the record, says why.
+	/// Returns `who`'s claim deposit: its claim was decided other than by a wrong answer.
+	pub(crate) fn release_claim_deposit(who: &T::AccountId) {
+		let _ = T::Currency::release_all(
+			&HoldReason::ClaimDeposit.into(),
+			who,
+			frame_support::traits::tokens::Precision::BestEffort,
+		);
+	}
+
+	/// Drops `who`'s pending challenge for `claimed_ib`, stores the record, says why. A wrong
+	/// answer forfeits the claim deposit to the penalty pool; any other failure returns it.
 	fn reject(
 		who: &T::AccountId,
 		mut node: NodeRecord<T>,
@@ -62,6 +94,27 @@ impl<T: Config> Pallet<T> {
 	) {
 		node.challenge = None;
 		Nodes::<T>::insert(who, node);
+		if reason == ChallengeFailure::WrongResult {
+			use frame_support::traits::tokens::{Fortitude, Precision, Restriction};
+			let deposit = HoldReason::ClaimDeposit.into();
+			let held = T::Currency::balance_on_hold(&deposit, who);
+			let amount = T::Currency::transfer_on_hold(
+				&deposit,
+				who,
+				&T::PenaltyPool::get(),
+				held,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Force,
+			)
+			.unwrap_or_else(|error| {
+				frame_support::defensive!("a claim deposit could not be forfeited", error);
+				Zero::zero()
+			});
+			Self::deposit_event(Event::ClaimDepositForfeited { who: who.clone(), amount });
+		} else {
+			Self::release_claim_deposit(who);
+		}
 		Self::deposit_event(Event::IbRejected { who: who.clone(), claimed_ib, reason });
 	}
 
@@ -117,6 +170,7 @@ impl<T: Config> Pallet<T> {
 		node.challenge = None;
 		node.confirmed_ib = Some(ConfirmedIb { ib, independently_checked });
 		Nodes::<T>::insert(who, node);
+		Self::release_claim_deposit(who);
 		Self::deposit_event(Event::IbConfirmed { who: who.clone(), ib, independently_checked });
 		T::Stake::profile_changed(who);
 		// A worker that stays eligible draws jobs by its new IB.

@@ -110,6 +110,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type NodeDeposit: Get<BalanceOf<Self>>;
 
+		/// Held from a node's account while a benchmark challenge of its IB claim is pending,
+		/// for the verifiers' work on its answer: returned when the claim is decided, except
+		/// after a wrong answer, which forfeits it to [`Config::PenaltyPool`].
+		#[pallet::constant]
+		type ClaimDeposit: Get<BalanceOf<Self>>;
+
+		/// Where a wrong benchmark answer's claim deposit goes: the penalty pool, which pays
+		/// the verifiers whose verdicts matched. It must exist.
+		type PenaltyPool: Get<Self::AccountId>;
+
 		/// The compute stake (compute-staking): S(n) checks and eligibility updates.
 		type Stake: ComputeStake<Self::AccountId, BalanceOf<Self>, Error = DispatchError>;
 
@@ -187,6 +197,9 @@ pub mod pallet {
 		/// A registered node's storage deposit.
 		#[codec(index = 0)]
 		NodeDeposit,
+		/// The deposit of an IB claim whose benchmark challenge is pending.
+		#[codec(index = 1)]
+		ClaimDeposit,
 	}
 
 	/// Registry parameters: heartbeats, challenges, IB bounds, reliability.
@@ -297,6 +310,9 @@ pub mod pallet {
 		IbConfirmed { who: T::AccountId, ib: Ib, independently_checked: bool },
 		/// `who`'s claim of `claimed_ib` was rejected because of `reason`.
 		IbRejected { who: T::AccountId, claimed_ib: Ib, reason: ChallengeFailure },
+		/// `who` answered its benchmark challenge wrong: its claim deposit, `amount`, went to
+		/// the penalty pool.
+		ClaimDepositForfeited { who: T::AccountId, amount: BalanceOf<T> },
 		/// `who` changed its declared hardware.
 		HardwareUpdated { who: T::AccountId },
 		/// `who` changed its endpoint.
@@ -330,6 +346,10 @@ pub mod pallet {
 		/// The account's free balance cannot cover the node deposit (`NodeDeposit`, held until
 		/// the node deregisters): fund the account first.
 		CannotAffordDeposit,
+		/// The account's free balance cannot cover the claim deposit (`ClaimDeposit`), held
+		/// while its benchmark challenge is pending and returned unless the answer is wrong:
+		/// top up the account first.
+		CannotAffordClaimDeposit,
 		/// The account runs no registered node.
 		NotRegistered,
 		/// A verifier must be bound to a validator stash its account controls.

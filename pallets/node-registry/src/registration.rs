@@ -134,7 +134,7 @@ impl<T: Config> Pallet<T> {
 			},
 		};
 		Self::deposit_event(Event::Registered { who: who.clone(), role, claimed_ib, deposit });
-		Self::issue_challenge(&who, &mut node, claimed_ib);
+		Self::issue_challenge(&who, &mut node, claimed_ib)?;
 		if matches!(node.role, NodeRole::Verifier { .. }) {
 			Verifiers::<T>::try_append(&who).map_err(|_| Error::<T>::TooManyVerifiers)?;
 		}
@@ -186,7 +186,7 @@ impl<T: Config> Pallet<T> {
 			T::Stake::ensure_covers(&who, claimed_ib, node.price_per_ibm)?;
 		}
 		node.claimed_ib = claimed_ib;
-		Self::issue_challenge(&who, &mut node, claimed_ib);
+		Self::issue_challenge(&who, &mut node, claimed_ib)?;
 		Nodes::<T>::insert(&who, node);
 		Ok(())
 	}
@@ -247,6 +247,8 @@ impl<T: Config> Pallet<T> {
 			frame_support::defensive!("a node deposit could not be released", error);
 			Zero::zero()
 		});
+		// A challenge still unanswered (an answered one blocks deregistering) ends with it.
+		Self::release_claim_deposit(&who);
 		Self::deposit_event(Event::Deregistered { who: who.clone(), deposit });
 		T::Stake::profile_changed(&who);
 		// Out of every pool already; nothing is left to move.
@@ -255,8 +257,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Invariants: the node count matches the records; every node holds its deposit; every
-	/// pending challenge was issued for the current claim; reliability scores are the weighted
-	/// sums of their components.
+	/// pending challenge was issued for the current claim and holds a claim deposit, and no
+	/// claim deposit is held without one; reliability scores are the weighted sums of their
+	/// components.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
@@ -272,6 +275,18 @@ impl<T: Config> Pallet<T> {
 				ensure!(challenge.claimed_ib == node.claimed_ib, "challenge is for another claim");
 				ensure!(challenge.deadline > challenge.issued_at, "challenge without a window");
 			}
+			let claim_deposit =
+				T::Currency::balance_on_hold(&HoldReason::ClaimDeposit.into(), &who);
+			ensure!(
+				node.challenge.is_some() || claim_deposit.is_zero(),
+				"a claim deposit held without a pending challenge"
+			);
+			ensure!(
+				node.challenge.is_none()
+					|| T::ClaimDeposit::get().is_zero()
+					|| !claim_deposit.is_zero(),
+				"a pending challenge without its claim deposit"
+			);
 			let expected = Self::score(&node.reliability, &reliability);
 			ensure!(node.reliability.score == expected, "score differs from its components");
 		}

@@ -58,8 +58,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// account and its holds, the verifier list (a verifier). Writes: Nodes, NodeCount,
 	// ChallengeNonce, the account and its holds, the verifier list. A new node is never
 	// eligible, so it joins no pool.
+	// The claim deposit: its hold read and written with the account (already counted).
 	fn register() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(9 + POOLS, 6))
+		estimate(T::DbWeight::get().reads_writes(10 + POOLS, 7))
 	}
 	// Reads: Nodes. Writes: Nodes.
 	fn update_hardware() -> Weight {
@@ -73,9 +74,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_price() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(4, 2))
 	}
-	// Reads: Nodes, Params, stake params, stake bond, ChallengeNonce, randomness. Writes: Nodes, ChallengeNonce.
+	// Reads: Nodes, Params, stake params, stake bond, ChallengeNonce, randomness, the claim
+	// deposit's hold and account. Writes: Nodes, ChallengeNonce, the hold and account.
 	fn claim_ib() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(6, 2))
+		estimate(T::DbWeight::get().reads_writes(8, 4))
 	}
 	// Reads: Nodes, models, pools left and joined (every model replaced: as many leaves and
 	// joins as pools). Writes: Nodes, pools left and joined.
@@ -98,8 +100,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// Reads: Nodes, jobs, stake bond, NodeCount, the account and its holds, pools or the
 	// verifier list. Writes: Nodes, NodeCount, stake bond, the account and its holds, pools or
 	// the verifier list.
+	// The claim deposit of an unanswered challenge: one more hold read and written.
 	fn deregister() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(7 + POOLS, 6))
+		estimate(T::DbWeight::get().reads_writes(8 + POOLS, 7))
 			.saturating_add(Self::pools_changed())
 	}
 	// Reads: Nodes, Params, epoch, stake params, stake bond; a verifier's staking ledger and
@@ -108,13 +111,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn heartbeat() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(9, 3))
 	}
-	// Reads: Nodes, Params, stake params, stake bond. Writes: Nodes, stake bond.
+	// Reads: Nodes, Params, stake params, stake bond, the claim deposit's hold and account
+	// (and the penalty pool's, when forfeited). Writes: Nodes, stake bond, the hold and the
+	// accounts.
 	fn submit_benchmark() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(4, 2))
+		estimate(T::DbWeight::get().reads_writes(7, 5))
 	}
-	// Reads: Nodes, Params. Writes: Nodes.
+	// Reads: Nodes, Params, the claim deposit's hold and account. Writes: Nodes, the hold
+	// and account.
 	fn expire_challenge() -> Weight {
-		estimate(T::DbWeight::get().reads_writes(2, 1))
+		estimate(T::DbWeight::get().reads_writes(4, 3))
 	}
 	// Reads: Nodes, Params, stake params, stake bond, serving set. Writes: Nodes, stake bond,
 	// serving set.

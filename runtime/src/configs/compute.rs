@@ -39,6 +39,14 @@ parameter_types! {
 	/// Held while a node is registered, returned when it deregisters: its record and a seat
 	/// in every routing pool it can be in (all workers and 32 hosted models: the seat, its
 	/// index and its tree entry), priced per storage item and per byte: 6.756 CNDR.
+	pub NodeDeposit: Balance = storage_deposit(
+		1 + 3 * POOL_SEATS,
+		<pallet_node_registry::NodeRecord<Runtime> as codec::MaxEncodedLen>::max_encoded_len() as u32
+			+ POOL_SEATS * POOL_SEAT_BYTES,
+	);
+	/// Held while a node's benchmark challenge is pending, for the verifiers' work on its
+	/// answer: 1 CNDR, forfeited to the penalty pool by a wrong answer, returned otherwise.
+	pub const ClaimDeposit: Balance = crate::CNDR;
 	/// Held for a job's record until it is pruned (`retention` blocks after the job ends):
 	/// two items (the record and its pruning entry) and the bytes the record can reach, 0.461
 	/// CNDR for a seed-input GEMM job (read back by tests/jobs.rs); an inline input adds its
@@ -46,11 +54,6 @@ parameter_types! {
 	pub const JobDepositBase: Balance = storage_deposit(2, 0);
 	/// The per-byte part of a job's deposit.
 	pub const JobDepositPerByte: Balance = storage_deposit(0, 1);
-	pub NodeDeposit: Balance = storage_deposit(
-		1 + 3 * POOL_SEATS,
-		<pallet_node_registry::NodeRecord<Runtime> as codec::MaxEncodedLen>::max_encoded_len() as u32
-			+ POOL_SEATS * POOL_SEAT_BYTES,
-	);
 }
 
 /// Most models a node hosts.
@@ -109,6 +112,8 @@ impl pallet_node_registry::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type NodeDeposit = NodeDeposit;
+	type ClaimDeposit = ClaimDeposit;
+	type PenaltyPool = PenaltyPool;
 	type Stake = crate::ComputeStaking;
 	type Jobs = Jobs;
 	type Validators = StakingValidators;

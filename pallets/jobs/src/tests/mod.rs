@@ -152,6 +152,8 @@ impl pallet_node_registry::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type NodeDeposit = ConstU64<5>;
+	type ClaimDeposit = ConstU64<3>;
+	type PenaltyPool = PenaltyPool;
 	type Stake = ComputeStaking;
 	type Jobs = Jobs;
 	type Validators = NoValidators;

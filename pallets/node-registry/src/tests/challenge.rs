@@ -49,11 +49,14 @@ fn a_verified_answer_is_marked_checked_and_a_wrong_one_rejects() {
 		assert_eq!(Nodes::<Test>::get(2).unwrap().confirmed_ib, None);
 		assert_eq!(
 			events(),
-			vec![Event::IbRejected {
-				who: 2,
-				claimed_ib: Ib::from_micro(HALF_IB),
-				reason: ChallengeFailure::WrongResult
-			}]
+			vec![
+				Event::ClaimDepositForfeited { who: 2, amount: CLAIM_DEPOSIT },
+				Event::IbRejected {
+					who: 2,
+					claimed_ib: Ib::from_micro(HALF_IB),
+					reason: ChallengeFailure::WrongResult
+				}
+			]
 		);
 	});
 }
@@ -212,11 +215,14 @@ fn the_verifiers_finding_an_answer_wrong_reject_the_claim() {
 		assert!(Nodes::<Test>::get(1).unwrap().challenge.is_none());
 		assert_eq!(
 			events(),
-			vec![Event::IbRejected {
-				who: 1,
-				claimed_ib: Ib::from_micro(HALF_IB),
-				reason: ChallengeFailure::WrongResult
-			}]
+			vec![
+				Event::ClaimDepositForfeited { who: 1, amount: CLAIM_DEPOSIT },
+				Event::IbRejected {
+					who: 1,
+					claimed_ib: Ib::from_micro(HALF_IB),
+					reason: ChallengeFailure::WrongResult
+				}
+			]
 		);
 	});
 }
@@ -250,5 +256,55 @@ fn an_answer_the_verifiers_cannot_take_now_may_be_sent_again() {
 		);
 		set_proof_plan(Ok(ProofPlan::Pending));
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+	});
+}
+
+/// What `who` holds as a claim deposit.
+fn claim_deposit(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::ClaimDeposit.into(), &who)
+}
+
+#[test]
+fn a_claim_holds_a_deposit_that_only_a_wrong_answer_forfeits() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Confirmed: returned.
+		register_worker(1);
+		assert_eq!(claim_deposit(1), CLAIM_DEPOSIT);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]));
+		assert_eq!(claim_deposit(1), 0);
+		// A new claim holds it again; replacing that claim before answering holds no more.
+		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::from_micro(HALF_IB)));
+		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::from_micro(HALF_IB)));
+		assert_eq!(claim_deposit(1), CLAIM_DEPOSIT);
+		// Never answered: expired and returned.
+		run_to(200);
+		assert_ok!(NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1));
+		assert_eq!(claim_deposit(1), 0);
+		// Wrong, once the verifiers have checked it: forfeited to the penalty pool.
+		set_proof_plan(Ok(ProofPlan::Pending));
+		register_worker(2);
+		let pool = Balances::free_balance(999);
+		let id = challenge_of(2);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [3; 32]));
+		NodeRegistry::benchmark_checked(&2, id, ProofCheck::Wrong);
+		assert_eq!(claim_deposit(2), 0);
+		assert_eq!(Balances::free_balance(999), pool + CLAIM_DEPOSIT);
+		assert_eq!(Balances::free_balance(2), ENDOWMENT - NODE_DEPOSIT - CLAIM_DEPOSIT);
+	});
+}
+
+#[test]
+fn a_claim_the_account_cannot_back_is_refused() {
+	use frame_support::traits::fungible::Mutate;
+	ExtBuilder::default().build_and_execute(|| {
+		// The node deposit and the existential deposit, but not the claim deposit.
+		Balances::set_balance(&6, NODE_DEPOSIT + CLAIM_DEPOSIT);
+		assert_noop!(
+			register_as(6, crate::NodeRole::Worker),
+			Error::<Test>::CannotAffordClaimDeposit
+		);
+		Balances::set_balance(&6, NODE_DEPOSIT + CLAIM_DEPOSIT + 1);
+		assert_ok!(register_as(6, crate::NodeRole::Worker));
 	});
 }

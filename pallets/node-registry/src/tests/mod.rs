@@ -178,6 +178,8 @@ impl pallet_node_registry::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type NodeDeposit = frame_support::traits::ConstU64<NODE_DEPOSIT>;
+	type ClaimDeposit = frame_support::traits::ConstU64<CLAIM_DEPOSIT>;
+	type PenaltyPool = PenaltyPool;
 	type Stake = ComputeStaking;
 	type Jobs = MockJobs;
 	type Validators = MockValidators;
@@ -225,6 +227,8 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarks {
 
 /// Held while a node is registered.
 pub const NODE_DEPOSIT: Balance = 500;
+/// Held while a benchmark challenge is pending.
+pub const CLAIM_DEPOSIT: Balance = 70;
 
 /// The compute bond a Verifier node's account must hold.
 pub const VERIFIER_BOND: Balance = 1_000;

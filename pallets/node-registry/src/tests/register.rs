@@ -132,7 +132,8 @@ fn registering_holds_the_node_deposit() {
 		register_worker(1);
 		let reason = crate::HoldReason::NodeDeposit.into();
 		assert_eq!(Balances::balance_on_hold(&reason, &1), NODE_DEPOSIT);
-		assert_eq!(Balances::balance(&1), ENDOWMENT - NODE_DEPOSIT);
+		// And the claim deposit, while its benchmark challenge is pending.
+		assert_eq!(Balances::balance(&1), ENDOWMENT - NODE_DEPOSIT - CLAIM_DEPOSIT);
 	});
 }
 
@@ -143,7 +144,7 @@ fn an_account_that_cannot_afford_the_deposit_is_refused() {
 		// One planck short of the deposit over the existential deposit (1).
 		Balances::set_balance(&6, NODE_DEPOSIT);
 		assert_noop!(register_as(6, NodeRole::Worker), crate::Error::<Test>::CannotAffordDeposit);
-		Balances::set_balance(&6, NODE_DEPOSIT + 1);
+		Balances::set_balance(&6, NODE_DEPOSIT + CLAIM_DEPOSIT + 1);
 		register_worker(6);
 	});
 }
