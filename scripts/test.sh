@@ -30,12 +30,13 @@
 #      scripts/js/jobs.mjs (a worker hosting the demo model; a job submitted with escrow is
 #      routed to it, its receipt recorded, and verification accepts it when its challenge window
 #      ends (no verifier yet) so it settles: fee to the fee collector, the rest of the escrow
-#      refunded), scripts/js/bmw.mjs (a heartbeat counts for availability; a job's fee burned
-#      80 % and paid 20 % to the foundation, issuance down by exactly the burn, the job's
-#      emission min(IBM · E_p, burn); the BmwApi estimate; the 40-block reward epoch settles its
-#      four pools, minted + withheld = emission, the worker's work and availability shares as
-#      computed, issuance up by exactly the mint, the breakdown settled with reasons for empty
-#      pools; its claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
+#      refunded), scripts/js/bmw.mjs (a heartbeat credits availability at the rate per online
+#      IBM; a job's fee burned 80 % and paid 20 % to the foundation, issuance down by exactly
+#      the burn, the job's emission min(IBM · E_p, burn) and the worker's work credit within its
+#      cap; the BmwApi estimate; the 40-block reward epoch settles its credits, minted +
+#      withheld = emission, the worker paid exactly its own work and availability credits,
+#      issuance up by exactly the mint, the breakdown settled with reasons for empty pools; its
+#      claim pays 25 % at once) and scripts/js/verification.mjs (every receipt sampled; Alice's Verifier node
 #      disputes Dave's wrong output root, the dispute committee rejects it, and Dave's bond
 #      shrinks by exactly fault_slash of it into the penalty pool, jailed, the events naming
 #      the job), scripts/js/metadata_docs.mjs (every call, event, error, storage item and
@@ -52,7 +53,8 @@
 #      scripts/js/attack_fake_verifiers.mjs (24 bonded-then-chilled candidates cannot register
 #      Verifier nodes nor sit on committees; receipts with random roots are never accepted) and
 #      scripts/js/attack_flood_registrations.mjs (500 unbonded Worker nodes, each holding the
-#      node deposit, stay out of the routing pool; 20 jobs all go to the one eligible worker);
+#      node deposit and a claim deposit, stay out of the routing pool; 20 jobs all go to the one
+#      eligible worker);
 #   8. scripts/dev.sh --until-settled --epoch-blocks 20: the whole network on this machine (a
 #      validator and its verifier, two workers that benchmark, register, bond S(n) and run, a
 #      job of every workload and class submitted through polkadot.js, a pipeline over both

@@ -393,13 +393,22 @@ pub mod pallet {
 			output_root: [u8; 32],
 		},
 		/// `worker` missed the deadline of `job`/`stage`: `slashed` was taken from its bond
-		/// (nothing when the chain had refused its receipt as `Congested` before the
-		/// deadline), and the stage goes to another worker.
+		/// (nothing when the chain had refused its receipt as `Congested` before the deadline
+		/// and there was no room to extend it), and the stage goes to another worker.
 		DeadlineMissed {
 			job: JobId,
 			stage: StageIndex,
 			worker: T::AccountId,
 			slashed: BalanceOf<T>,
+		},
+		/// The chain refused `worker`'s receipt for `job`/`stage` as `Congested` before its
+		/// deadline: the deadline moved to `deadline` for the receipt to be sent again, with
+		/// no penalty.
+		DeadlineExtended {
+			job: JobId,
+			stage: StageIndex,
+			worker: T::AccountId,
+			deadline: BlockNumberFor<T>,
 		},
 		/// `job`/`stage` settled: `fee` was charged for `ibm` of `worker`'s verified work.
 		StageSettled {

@@ -86,9 +86,12 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// A stage's deadline passed: if its receipt never came, penalise the worker (unless the
-	/// chain refused its receipt as `Congested` in time) and give the stage to another one (or
-	/// fail the job).
+	/// A stage's deadline passed: if its receipt never came, penalise the worker and give the
+	/// stage to another one (or fail the job). If the chain refused its receipt as
+	/// `Congested` before the deadline, the worker is not at fault: its deadline moves
+	/// `min_deadline_blocks` on, to send the receipt again (it is then checked like any
+	/// other), once for each such refusal; with no room for that timer, the stage goes to
+	/// another worker with no slash.
 	pub(crate) fn deadline_passed(job_id: JobId, stage_index: StageIndex, now: BlockNumberFor<T>) {
 		let Some(mut job) = Jobs::<T>::get(job_id) else { return };
 		if job.status != JobStatus::Running {
@@ -101,13 +104,37 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let Some(worker) = stage.worker.clone() else { return };
+		let params = Self::params();
+		let refused = Assignments::<T>::get(&worker)
+			.iter()
+			.any(|a| a.is(job_id, stage_index) && a.delivered.is_none() && a.refused);
+		if refused {
+			// As any deadline: it fires the block after.
+			let extended = now.saturating_add(params.min_deadline_blocks);
+			let timer = extended.saturating_add(1u32.into());
+			if Self::schedule(timer, job_id, stage_index, TimerKind::Deadline).is_ok() {
+				Assignments::<T>::mutate(&worker, |held| {
+					if let Some(slot) = held.iter_mut().find(|a| a.is(job_id, stage_index)) {
+						slot.refused = false;
+					}
+				});
+				stage.state = StageState::Running { deadline: extended };
+				Jobs::<T>::insert(job_id, &job);
+				Self::deposit_event(Event::DeadlineExtended {
+					job: job_id,
+					stage: stage_index,
+					worker,
+					deadline: extended,
+				});
+				return;
+			}
+		}
 		// A delivered stage waits for verification; otherwise its slot is freed here.
 		let Some(slot) =
 			Self::remove_assignment(&worker, job_id, stage_index, |a| a.delivered.is_none())
 		else {
 			return;
 		};
-		let params = Self::params();
 		let slashed = if slot.refused {
 			// It delivered in time and the chain turned the receipt away: no fault of its.
 			Zero::zero()

@@ -477,8 +477,8 @@ pub struct Assignment<BlockNumber> {
 	/// The receipt, once delivered.
 	pub delivered: Option<Delivery<BlockNumber>>,
 	/// The chain refused a receipt for it as `Congested` (its verifier's intake or the
-	/// block's timers were full) before its deadline: the worker delivered in time, so the
-	/// deadline, if it passes, costs it no slash and no reliability.
+	/// block's timers were full) since its deadline was last set: the worker is not at fault,
+	/// so a deadline that passes moves on once for it, with no slash and no reliability lost.
 	pub refused: bool,
 }
 
@@ -666,7 +666,8 @@ pub enum ReceiptRejection {
 	WrongTileCount,
 	/// No room to schedule the acceptance, or the verifier's intake is full: submit it again
 	/// in a later block. The chain, not the worker, turned it away, so if the stage's deadline
-	/// passes meanwhile it costs the worker no slash and no reliability.
+	/// passes meanwhile it moves on by `min_deadline_blocks` (`DeadlineExtended`), with no
+	/// slash and no reliability lost.
 	Congested,
 }
 

@@ -162,7 +162,7 @@ fn a_timer_due_now_or_earlier_fires_next_block() {
 }
 
 #[test]
-fn a_deadline_missed_because_the_chain_refused_the_receipt_costs_nothing() {
+fn a_deadline_passed_because_the_chain_refused_the_receipt_moves_on_without_a_penalty() {
 	ExtBuilder::default().build_and_execute(|| {
 		worker(10);
 		worker(11);
@@ -178,18 +178,43 @@ fn a_deadline_missed_because_the_chain_refused_the_receipt_costs_nothing() {
 			worker: late,
 			reason: crate::ReceiptRejection::Congested,
 		}));
-		// It stays refused until the deadline: no slash, no lower reliability; the stage
-		// goes to another worker.
+		// Still refused at the deadline (51): it moves on by min_deadline_blocks, no penalty.
 		run_to(52);
+		assert!(events().contains(&Event::DeadlineExtended {
+			job: 0,
+			stage: 0,
+			worker: late,
+			deadline: 62
+		}));
+		assert_eq!((bond_of(late), delivery(late)), (BOND, reliability));
+		assert_eq!(assigned(0, 0), Some(late));
+		// The intake has room again and the receipt is sent again: checked like any other.
+		set_verifier_busy(false);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(late), batch(vec![receipt(0, 0)])));
+		run_to(70);
+		assert_eq!(Jobs::job(0).unwrap().status, JobStatus::Completed);
+		assert_eq!(bond_of(late), BOND);
+	});
+}
+
+#[test]
+fn a_refusal_excuses_one_deadline_only() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		worker(11);
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		let late = assigned(0, 0).unwrap();
+		// Refused once, then never sent again: the extended deadline costs the usual slash.
+		set_verifier_busy(true);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(late), batch(vec![receipt(0, 0)])));
+		set_verifier_busy(false);
+		run_to(63);
 		assert!(events().contains(&Event::DeadlineMissed {
 			job: 0,
 			stage: 0,
 			worker: late,
-			slashed: 0
+			slashed: TIMEOUT_SLASH
 		}));
-		assert_eq!(bond_of(late), BOND);
-		assert_eq!(delivery(late), reliability);
 		assert_ne!(assigned(0, 0), Some(late));
-		assert_eq!(Jobs::jobs_in_flight(&late), 0);
 	});
 }
