@@ -2,8 +2,8 @@
 // chain accepts it:
 //   node attack_silent_verifier.mjs [ws://127.0.0.1:9944]
 // Alice's Verifier node serves (registered, heartbeat on time) but never gives a verdict. An
-// attacker registers a Worker claiming the most IB (10,000 IB) at a price of 1 planck and
-// answers its benchmark challenge with random bytes. Its answer is sampled with Alice as the
+// attacker registers a Worker claiming 10 IB at a price of 1 planck (bonding S(n) at the
+// collateral floor, 8,640 CNDR) and answers its benchmark challenge with random bytes. Its answer is sampled with Alice as the
 // whole committee; at the deadline Alice is reported silent, nobody else serves to take her
 // seat, and the claim ends `Unverifiable`: the IB is never confirmed (`IbRejected` with reason
 // `Unverifiable`), on a development chain too. Root shortens the verdict window for the run
@@ -33,9 +33,10 @@ async function main() {
   const serving = (await api.query.nodeRegistry.servingVerifiers()).map((v) => v.toString());
   check(serving.includes(alice.address), `Alice's Verifier node serves (${serving.length} serving)`);
 
-  // The attacker: the most IB at 1 planck per IBM, S(n) bonded, a random answer.
-  await send(api, api.tx.balances.transferKeepAlive(attacker.address, 10n * CNDR), alice);
-  const maxIb = (await api.query.nodeRegistry.params()).unwrap().maxIb.toBigInt();
+  // The attacker: 10 IB at 1 planck per IBM, S(n) bonded (at the collateral floor's price),
+  // a random answer.
+  await send(api, api.tx.balances.transferKeepAlive(attacker.address, 10_000n * CNDR), alice);
+  const maxIb = 10_000_000n;
   await send(api, api.tx.nodeRegistry.register(
     'Worker',
     { cpuCores: 1, ramMib: 1024, gpuAdapter: 'none', vramMib: 0, storageGib: 1, region: 'nowhere' },
@@ -44,7 +45,8 @@ async function main() {
   const minimum = (await api.call.computeStakingApi.minimumStake(attacker.address)).toBigInt();
   const minBond = api.consts.computeStaking.minimumBond.toBigInt();
   await send(api, api.tx.computeStaking.bond(minimum > minBond ? minimum : minBond), attacker);
-  console.log(`attacker claims ${maxIb / 1_000_000n} IB at 1 planck per IBM: S(n) = ${minimum} planck`);
+  console.log(`attacker claims ${maxIb / 1_000_000n} IB at 1 planck per IBM: S(n) = ${minimum} planck (the floor's, not 1 planck's)`);
+  check(minimum === 8_640n * CNDR, `S(n) at the collateral floor: ${minimum} planck`);
   const answered = (await send(api, api.tx.nodeRegistry.submitBenchmark('0x' + randomBytes(32).toString('hex')), attacker))
     .find((e) => api.events.nodeRegistry.ChallengeAnswered.is(e));
   check(answered, `the attacker answered challenge ${answered?.data.challenge} with random bytes`);

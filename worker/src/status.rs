@@ -124,8 +124,9 @@ pub fn ineligibility(reason: &Ineligibility) -> String {
 				.into()
 		}
 		Ineligibility::IbNotConfirmed => {
-			"the IB is not confirmed yet: the benchmark challenge must be answered (`run` does \
-			 it) and checked"
+			"the IB is not in force: a pending challenge must be answered (`run` does it) and \
+			 checked; with none pending (a claim rejected, or a spot check failed and the IB \
+			 revoked), claim it again with nodeRegistry.claimIb"
 				.into()
 		}
 		Ineligibility::BondBelowMinimum => {

@@ -111,6 +111,7 @@ mod benchmarks {
 		let params = StakeParams {
 			rule: StakeRule { multiplier: 3, epoch_minutes: 60 },
 			unbonding_epochs: 4,
+			floor_price_per_ibm: 1,
 		};
 
 		#[extrinsic_call]

@@ -57,6 +57,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut bond = Bonds::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 		ensure!(amount <= bond.active, Error::<T>::InsufficientBond);
+		// No dust: what stays active is all of it or at least `MinimumBond`, so a bond record
+		// is never kept for a few planck.
+		let rest = bond.active.saturating_sub(amount);
+		ensure!(rest.is_zero() || rest >= T::MinimumBond::get(), Error::<T>::BelowMinimumBond);
 		let release_epoch =
 			T::Epochs::current().saturating_add(Params::<T>::get().unbonding_epochs);
 		// Chunks are kept in release order; one chunk per release epoch.
@@ -114,12 +118,12 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// S(n) for a node of capacity `ib` asking `price_per_ibm`, under the current parameters.
+	/// S(n) for a node of capacity `ib` asking `price_per_ibm`, under the current parameters:
+	/// reckoned at the collateral floor price when the node asks less.
 	pub fn minimum_stake_for(ib: Ib, price_per_ibm: BalanceOf<T>) -> BalanceOf<T> {
-		Params::<T>::get()
-			.rule
-			.minimum_stake(ib, price_per_ibm.saturated_into::<u128>())
-			.saturated_into::<BalanceOf<T>>()
+		let params = Params::<T>::get();
+		let price = price_per_ibm.saturated_into::<u128>().max(params.floor_price_per_ibm);
+		params.rule.minimum_stake(ib, price).saturated_into::<BalanceOf<T>>()
 	}
 
 	/// S(n) for `who`'s current profile; zero if it has none.
@@ -345,6 +349,10 @@ impl<T: Config> ComputeStake<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn active_bond(who: &T::AccountId) -> BalanceOf<T> {
 		Bonds::<T>::get(who).map(|b| b.active).unwrap_or_default()
+	}
+
+	fn floor_price_per_ibm() -> BalanceOf<T> {
+		Params::<T>::get().floor_price_per_ibm.saturated_into()
 	}
 
 	fn is_eligible(who: &T::AccountId) -> bool {

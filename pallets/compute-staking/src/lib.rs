@@ -4,9 +4,12 @@
 //! `fungible` holds under [`HoldReason::ComputeBond`] — and is **eligible** for jobs and rewards
 //! only while it is active, its IB is confirmed, and its active bond covers the minimum stake
 //!
-//! **S(n) = k · E · IB(n) · P(n)** — k epochs of the most the node can bill in one epoch
-//! ([`cinder_primitives::StakeRule`]; k = 2, E = 4320 minutes by default, both governance
-//! parameters).
+//! **S(n) = k · E · IB(n) · max(P(n), P_floor)** — k epochs of the most the node can bill in one
+//! epoch ([`cinder_primitives::StakeRule`]; k = 2, E = 4320 minutes by default, both governance
+//! parameters), reckoned at the collateral floor price `P_floor`
+//! ([`StakeParams::floor_price_per_ibm`]) when the node asks less: a worker priced at 1 planck
+//! still bonds for what faking its work would save, the honest cost of the work, and not for
+//! the fee it forgoes.
 //!
 //! ## Calls
 //! - [`bond`](Pallet::bond), [`bond_extra`](Pallet::bond_extra): hold funds as the bond;
@@ -15,7 +18,8 @@
 //! - [`withdraw_unbonded`](Pallet::withdraw_unbonded): release the chunks whose epoch has come,
 //!   once no job stage the worker took is still running or under verification (the bond backs
 //!   them until they settle, however long their checks take);
-//! - [`set_params`](Pallet::set_params) (admin): change k, E or the unbonding delay;
+//! - [`set_params`](Pallet::set_params) (admin): change k, E, the unbonding delay or the
+//!   collateral floor;
 //! - [`refresh_eligibility`](Pallet::refresh_eligibility): re-evaluate one node now.
 //!
 //! ## Eligibility and events
@@ -204,7 +208,8 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The amount is zero.
 		ZeroAmount,
-		/// A first bond must be at least `MinimumBond`.
+		/// A first bond must be at least `MinimumBond`, and an unbond must leave none of the
+		/// active bond or at least `MinimumBond` of it: unbond all of it, or less.
 		BelowMinimumBond,
 		/// The account already has a bond: use `bond_extra`.
 		AlreadyBonded,
@@ -283,7 +288,8 @@ pub mod pallet {
 		/// reward epoch `current + unbonding_epochs`.
 		///
 		/// - `origin`: a bonded worker.
-		/// - `amount`: more than zero, at most the active bond.
+		/// - `amount`: more than zero, at most the active bond, leaving none of it or at least
+		///   `MinimumBond`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(
 			<T as Config>::WeightInfo::unbond().saturating_add(T::Observer::catch_up_weight())

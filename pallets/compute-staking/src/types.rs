@@ -26,11 +26,17 @@ pub struct StakeParams {
 	pub rule: StakeRule,
 	/// Reward epochs an unbonded amount stays held before it can be withdrawn.
 	pub unbonding_epochs: u32,
+	/// The collateral floor: the least price per IBM (in planck) S(n) is reckoned at, so a node
+	/// pricing below it bonds as if it asked this much, and a stage's value for sampling and
+	/// routing is its IBM at this price when the fee is less. It stands for the lowest honest
+	/// cost of an IBM: what faking one can save. Zero (the pallet's default) sets no floor;
+	/// Cinder's runtime sets one in every preset.
+	pub floor_price_per_ibm: u128,
 }
 
 impl Default for StakeParams {
 	fn default() -> Self {
-		Self { rule: StakeRule::INFERIX, unbonding_epochs: 2 }
+		Self { rule: StakeRule::INFERIX, unbonding_epochs: 2, floor_price_per_ibm: 0 }
 	}
 }
 

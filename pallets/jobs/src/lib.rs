@@ -496,6 +496,11 @@ pub mod pallet {
 		/// Invalid parameters: slots must be 1‥`MaxJobsPerWorker`, attempts 1‥`MaxAttempts`,
 		/// slack and background deadline ≥ 100 %, background price 1‥100 %.
 		InvalidParams,
+		/// Workers that could take the job exist, but none has bonded enough for verification
+		/// to make faking a stage this large lose money (a stage's value at most about half a
+		/// worker's fault penalty). Split the work into smaller jobs, or wait for a worker with
+		/// a larger bond.
+		JobTooLargeForEveryBond,
 	}
 
 	#[pallet::hooks]

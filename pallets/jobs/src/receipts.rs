@@ -136,6 +136,9 @@ impl<T: Config> Pallet<T> {
 
 		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)
 			.map_err(|_| ReceiptRejection::Congested)?;
+		let value =
+			Self::stage_value(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)
+				.map_err(|_| ReceiptRejection::Congested)?;
 		let plan = T::Verifier::receipt_submitted(&ReceiptSubmitted {
 			job: entry.job,
 			stage: entry.stage,
@@ -144,6 +147,7 @@ impl<T: Config> Pallet<T> {
 			output_root: entry.output_root,
 			tile_count: entry.tile_count,
 			fee,
+			value,
 			detection: job.verification.detection(),
 			sampled: job.verification.samples(),
 		})

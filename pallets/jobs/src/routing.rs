@@ -4,7 +4,8 @@
 //! The job's pool holds the eligible workers, each weighing its IB (the registry's Fenwick
 //! tree: one draw reads `⌈log₂ size⌉ + 1` entries whatever the pool's size). Routing draws up
 //! to `MaxRouteDraws` times; a drawn worker that fits the stage (not one the stage may not go
-//! to, live eligible, a free slot, the class, the deadline, the price) is taken with
+//! to, live eligible, a free slot, the class, the deadline, the price, and a bond large enough
+//! for sampling to make faking the stage lose money: [`ReceiptVerifier::can_deter`]) is taken with
 //! probability (reliability in ‰ + 1) / 1001, so among the fitting workers each is chosen with
 //! probability proportional to (reliability in ‰ + 1) × IB: reliable and large nodes get more
 //! work, new ones still get some. If no draw is taken, the first drawn worker that fit gets the
@@ -12,7 +13,8 @@
 //! jailed, overdue, excluded, too slow or too dear: a pipeline's large worker holding another
 //! stage, say), `MaxRouteDraws` consecutive members from a random position are examined, and
 //! the first that fits gets it. Only then does the job wait in the
-//! queue (or the call fail), the error saying whether the price was the reason.
+//! queue (or the call fail), the error saying whether the price, or the workers' bonds, were
+//! the reason.
 
 use alloc::vec::Vec;
 use cinder_primitives::work_millis;
@@ -24,8 +26,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	pallet::*, BalanceOf, ComputeStake, JobClass, JobId, JobsParams, StageIndex, WorkerDirectory,
-	WorkerPool, Workload,
+	pallet::*, BalanceOf, ComputeStake, JobClass, JobId, JobsParams, ReceiptVerifier, StageIndex,
+	WorkerDirectory, WorkerPool, Workload,
 };
 
 /// A worker chosen for a stage.
@@ -35,6 +37,15 @@ pub(crate) struct Route<T: Config> {
 	pub price_per_ibm: BalanceOf<T>,
 	/// Blocks the worker gets once the stage starts.
 	pub blocks: BlockNumberFor<T>,
+}
+
+/// Why a worker cannot take a stage, nearest miss first: it would but for its price, it would
+/// but for its bond (too small to deter faking a stage of this value), or it cannot at all.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) enum Misfit {
+	Price,
+	Bond,
+	Other,
 }
 
 /// What routing needs to know about the stage.
@@ -108,27 +119,26 @@ impl<T: Config> Pallet<T> {
 		u128::from_le_bytes(hash[..16].try_into().unwrap_or([0; 16]))
 	}
 
-	/// What `worker` would get for the stage, if it fits it: `Err(true)` if it fits but for the
-	/// price, `Err(false)` if it does not fit at all.
+	/// What `worker` would get for the stage, if it fits it, or why not.
 	fn fit(
 		request: &StageRequest<T>,
 		worker: T::AccountId,
 		slots: u32,
 		params: &JobsParams<BlockNumberFor<T>>,
-	) -> Result<(Route<T>, u128), bool> {
+	) -> Result<(Route<T>, u128), Misfit> {
 		if request.excluded.contains(&worker) {
-			return Err(false);
+			return Err(Misfit::Other);
 		}
-		let info = T::Workers::worker(&worker).ok_or(false)?;
+		let info = T::Workers::worker(&worker).ok_or(Misfit::Other)?;
 		if !T::Stake::is_eligible(&worker) {
-			return Err(false);
+			return Err(Misfit::Other);
 		}
 		let load = Self::load(&worker);
 		if load >= slots {
-			return Err(false);
+			return Err(Misfit::Other);
 		}
 		if request.class == JobClass::Background && (!info.background_jobs || load > 0) {
-			return Err(false);
+			return Err(Misfit::Other);
 		}
 		let blocks = Self::stage_blocks(
 			request.workload,
@@ -137,15 +147,25 @@ impl<T: Config> Pallet<T> {
 			request.class,
 			params,
 		)
-		.ok_or(false)?;
+		.ok_or(Misfit::Other)?;
 		if let Some(deadline) = request.requested_deadline {
 			if request.starts_at.saturating_add(blocks) > deadline {
-				return Err(false);
+				return Err(Misfit::Other);
 			}
 		}
 		let price_per_ibm = Self::class_price(info.price_per_ibm, request.class, params);
 		if price_per_ibm > request.max_price_per_ibm {
-			return Err(true);
+			return Err(Misfit::Price);
+		}
+		// Its bond must let sampling make faking the stage lose money (a small bond cannot
+		// back a large job, whatever the worker's price).
+		let units = request.workload.ref_units_per_ib_minute;
+		let fee = Self::fee(units, request.work_units, price_per_ibm).map_err(|_| Misfit::Other)?;
+		let value = Self::stage_value(units, request.work_units, price_per_ibm)
+			.map_err(|_| Misfit::Other)?;
+		let detection = request.workload.verification.detection();
+		if !T::Verifier::can_deter(T::Stake::active_bond(&worker), fee, value, detection) {
+			return Err(Misfit::Bond);
 		}
 		let reliability = (info.reliability.deconstruct() / 1_000_000) as u128;
 		Ok((Route { worker, price_per_ibm, blocks }, reliability))
@@ -160,20 +180,25 @@ impl<T: Config> Pallet<T> {
 		let seed = Self::route_seed(request.job, request.stage, attempt);
 		let slots = params.slots_per_worker.min(T::MaxJobsPerWorker::get());
 		let draws = T::MaxRouteDraws::get();
-		let mut any_fit = false;
+		// The closest any examined worker came: fitting but for its bond, or but for its price.
+		let mut closest: Option<Misfit> = None;
+		let mut near = |misfit: Misfit| {
+			if misfit != Misfit::Other {
+				closest = Some(closest.map_or(misfit, |c| c.min(misfit)));
+			}
+		};
 		let mut first_fit: Option<Route<T>> = None;
 		for index in 0..draws {
 			let random = Self::draw(&seed, index, 0);
 			let Some(worker) = T::Workers::draw(request.pool, random) else { break };
 			match Self::fit(request, worker, slots, params) {
 				Ok((route, reliability)) => {
-					any_fit = true;
 					if Self::draw(&seed, index, 1) % 1_001 <= reliability {
 						return Ok(route);
 					}
 					first_fit.get_or_insert(route);
 				}
-				Err(fits_but_price) => any_fit |= fits_but_price,
+				Err(misfit) => near(misfit),
 			}
 		}
 		if let Some(route) = first_fit {
@@ -190,15 +215,15 @@ impl<T: Config> Pallet<T> {
 				let Some(worker) = T::Workers::pool_member(request.pool, index) else { continue };
 				match Self::fit(request, worker, slots, params) {
 					Ok((route, _)) => return Ok(route),
-					Err(fits_but_price) => any_fit |= fits_but_price,
+					Err(misfit) => near(misfit),
 				}
 			}
 		}
-		if any_fit {
-			Err(Error::<T>::PriceBelowEveryWorker)
-		} else {
-			Err(Error::<T>::NoEligibleWorker)
-		}
+		Err(match closest {
+			Some(Misfit::Price) => Error::<T>::PriceBelowEveryWorker,
+			Some(Misfit::Bond) => Error::<T>::JobTooLargeForEveryBond,
+			_ => Error::<T>::NoEligibleWorker,
+		})
 	}
 
 	/// Routes every stage of a job to distinct workers; stage i is expected to start when stage

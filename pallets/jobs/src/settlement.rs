@@ -40,6 +40,11 @@ where
 		// The acceptance timer it leads to is in `submit_receipts`' own weight.
 		Weight::zero()
 	}
+
+	/// Nothing is checked, so no bond is too small: the stand-in refuses no worker.
+	fn can_deter(_: Balance, _: Balance, _: Balance, _: sp_runtime::Perbill) -> bool {
+		true
+	}
 }
 
 impl<T: Config> Pallet<T> {

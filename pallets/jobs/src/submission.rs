@@ -12,9 +12,9 @@ use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 use crate::{
 	pallet::*,
 	routing::{Route, StageRequest},
-	BalanceOf, HoldReason, Job, JobClass, JobFailure, JobId, JobInput, JobSpec, JobStatus, Stage,
-	StageState, TimerKind, WeightInfo, WhenNoWorker, WorkerDirectory, WorkerPool, Workload,
-	WorkloadId,
+	BalanceOf, ComputeStake, HoldReason, Job, JobClass, JobFailure, JobId, JobInput, JobSpec,
+	JobStatus, Stage, StageState, TimerKind, WeightInfo, WhenNoWorker, WorkerDirectory, WorkerPool,
+	Workload, WorkloadId,
 };
 
 impl<T: Config> Pallet<T> {
@@ -29,6 +29,18 @@ impl<T: Config> Pallet<T> {
 		let fee = cinder_primitives::fee_for_work(work_units, ref_units_per_ib_minute, price)
 			.ok_or(Error::<T>::FeeOverflow)?;
 		Ok(BalanceOf::<T>::try_from(fee).map_err(|_| Error::<T>::FeeOverflow)?)
+	}
+
+	/// The most faking `work_units` of work could save a worker asking `price_per_ibm`: their
+	/// IBM at that price, or at the stake's collateral floor price when that is more (a worker
+	/// pricing below cost saves the cost of the work, not its fee).
+	pub(crate) fn stage_value(
+		ref_units_per_ib_minute: u64,
+		work_units: u64,
+		price_per_ibm: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let price = price_per_ibm.max(T::Stake::floor_price_per_ibm());
+		Self::fee(ref_units_per_ib_minute, work_units, price)
 	}
 
 	/// The routing pool of a spec: the model's hosts for MLPs, every worker otherwise.

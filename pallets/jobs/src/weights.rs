@@ -39,10 +39,11 @@ const PER_RECEIPT: u64 = 12_000_000;
 /// Draws routing makes per stage (the runtime's `MaxRouteDraws`), and what it reads for each:
 /// the pool's total and size, a path down its Fenwick tree (at most 21 entries: a pool holds
 /// at most the registry's `MaxNodes` = 2²⁰ workers; 18 at 100,000), the seat, then the node
-/// record, bond, jail, stake parameters and assignments; and when no draw fits, as many members
-/// examined in a row (the seat and the same five).
+/// record, bond, jail, stake parameters, assignments and the verification parameters (whether
+/// its bond deters faking the stage); and when no draw fits, as many members examined in a row
+/// (the seat and the same six).
 const ROUTE_SCAN: u64 = 6;
-const READS_PER_CANDIDATE: u64 = (3 + 21 + 5) + (1 + 5);
+const READS_PER_CANDIDATE: u64 = (3 + 21 + 6) + (1 + 6);
 /// Proof size of one examined worker (node record with hosted models, bond, assignments).
 const PROOF_PER_CANDIDATE: u64 = 2_048;
 /// Proof size of a job record (inline input up to 4 KiB, 8 stages).

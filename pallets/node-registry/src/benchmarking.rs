@@ -262,7 +262,7 @@ mod benchmarks {
 	fn expire_challenge() {
 		let who: T::AccountId = whitelisted_caller();
 		registered::<T>(&who);
-		advance::<T>(Pallet::<T>::params().challenge_window.saturating_add(One::one()));
+		advance::<T>(Pallet::<T>::answer_blocks(&Pallet::<T>::params()).saturating_add(One::one()));
 		let caller: T::AccountId = account("caller", 0, 0);
 
 		#[extrinsic_call]
@@ -333,6 +333,43 @@ mod benchmarks {
 		}
 
 		assert!(!Pallet::<T>::in_pools(&who));
+	}
+
+	// One eligible worker drawn and challenged for its IB (`spot_check_every` 1: the whole
+	// pool each block, here one worker).
+	#[benchmark]
+	fn spot_check() {
+		let who: T::AccountId = whitelisted_caller();
+		eligible::<T>(&who);
+		let mut params = Pallet::<T>::params();
+		params.spot_check_every = One::one();
+		Params::<T>::put(params);
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::spot_check(now);
+		}
+
+		assert!(Nodes::<T>::get(&who).unwrap().challenge.is_some_and(|c| c.spot));
+	}
+
+	// The step with a pool to draw from and nothing drawn.
+	#[benchmark]
+	fn spot_check_base() {
+		let who: T::AccountId = whitelisted_caller();
+		eligible::<T>(&who);
+		let mut params = Pallet::<T>::params();
+		params.spot_check_every = sp_runtime::traits::Bounded::max_value();
+		Params::<T>::put(params);
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::spot_check(now);
+		}
+
+		assert!(Nodes::<T>::get(&who).unwrap().challenge.is_none());
 	}
 
 	#[benchmark]

@@ -12,14 +12,14 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{Saturating, UniqueSaturatedFrom, Zero},
 	SaturatedConversion,
 };
 
 use crate::{
 	pallet::*, weights::WeightInfo, BenchmarkOutcomes, BenchmarkProofs, Challenge,
 	ChallengeFailure, ChallengeId, ComputeStake, ConfirmedIb, HoldReason, NodeRecord, ProofCheck,
-	ProofPlan,
+	ProofPlan, RegistryParams,
 };
 
 impl<T: Config> Pallet<T> {
@@ -31,6 +31,19 @@ impl<T: Config> Pallet<T> {
 			.saturating_mul(params.challenge_seconds as u128)
 			/ (60 * Ib::RESOLUTION as u128);
 		units.clamp(1, u64::MAX as u128) as u64
+	}
+
+	/// Blocks a node has to answer a challenge under `params`: `challenge_seconds` of compute
+	/// with `answer_tolerance_percent` more, in blocks (rounded up), plus
+	/// `answer_latency_blocks`. An answer included later is `Late`: the claimed IB was not met.
+	pub fn answer_blocks(params: &RegistryParams<BlockNumberFor<T>>) -> BlockNumberFor<T> {
+		let millis = (params.challenge_seconds as u128)
+			.saturating_mul(1_000)
+			.saturating_mul(100u128.saturating_add(params.answer_tolerance_percent as u128))
+			/ 100;
+		let blocks = millis.div_ceil(T::MillisecsPerBlock::get().max(1) as u128);
+		BlockNumberFor::<T>::unique_saturated_from(blocks)
+			.saturating_add(params.answer_latency_blocks)
 	}
 
 	/// Puts a challenge for `claimed_ib` on `who`'s record `node` (replacing a pending one) and
@@ -47,6 +60,17 @@ impl<T: Config> Pallet<T> {
 			T::Currency::hold(&reason, who, deposit.saturating_sub(held))
 				.map_err(|_| Error::<T>::CannotAffordClaimDeposit)?;
 		}
+		node.challenge = Some(Self::new_challenge(who, claimed_ib, false));
+		Ok(())
+	}
+
+	/// A fresh challenge for `claimed_ib` on `who` (a `spot` check or a claim's), announced
+	/// with `ChallengeIssued`.
+	pub(crate) fn new_challenge(
+		who: &T::AccountId,
+		claimed_ib: Ib,
+		spot: bool,
+	) -> Challenge<BlockNumberFor<T>> {
 		let nonce = ChallengeNonce::<T>::mutate(|n| {
 			*n = n.saturating_add(1);
 			*n
@@ -60,10 +84,10 @@ impl<T: Config> Pallet<T> {
 			seed,
 			work_units: Self::challenge_size(claimed_ib),
 			issued_at: now,
-			deadline: now.saturating_add(Self::params().challenge_window),
+			deadline: now.saturating_add(Self::answer_blocks(&Self::params())),
 			answer: None,
+			spot,
 		};
-		node.challenge = Some(challenge);
 		Self::deposit_event(Event::ChallengeIssued {
 			who: who.clone(),
 			challenge: nonce,
@@ -72,7 +96,7 @@ impl<T: Config> Pallet<T> {
 			work_units: challenge.work_units,
 			deadline: challenge.deadline,
 		});
-		Ok(())
+		challenge
 	}
 
 	/// Returns `who`'s claim deposit: its claim was decided other than by a wrong answer.
@@ -86,12 +110,19 @@ impl<T: Config> Pallet<T> {
 
 	/// Drops `who`'s pending challenge for `claimed_ib`, stores the record, says why. A wrong
 	/// answer forfeits the claim deposit to the penalty pool; any other failure returns it.
+	/// A failed spot check revokes the IB in force instead (an unverifiable one keeps it).
 	fn reject(
 		who: &T::AccountId,
 		mut node: NodeRecord<T>,
 		claimed_ib: Ib,
 		reason: ChallengeFailure,
 	) {
+		if node.challenge.is_some_and(|c| c.spot) {
+			Self::end_spot_check(who, &mut node, reason);
+			Nodes::<T>::insert(who, node);
+			T::Stake::profile_changed(who);
+			return;
+		}
 		node.challenge = None;
 		Nodes::<T>::insert(who, node);
 		if reason == ChallengeFailure::WrongResult {
@@ -124,9 +155,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(challenge.answer.is_none(), Error::<T>::AnswerUnderCheck);
 		if frame_system::Pallet::<T>::block_number() > challenge.deadline {
 			Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Late);
+			// A late spot answer revoked the IB: the worker leaves the pools now.
+			Self::catch_up(&who);
 			return Ok(());
 		}
-		let plan = T::BenchmarkProofs::answer_submitted(&who, challenge.id, result)
+		let plan = T::BenchmarkProofs::answer_submitted(&who, challenge.id, result, challenge.spot)
 			.map_err(|_| Error::<T>::VerifierBusy)?;
 		match plan {
 			ProofPlan::Decided(check) => {
@@ -137,9 +170,11 @@ impl<T: Config> Pallet<T> {
 				challenge.answer = Some(result);
 				node.challenge = Some(challenge);
 				Nodes::<T>::insert(&who, node);
+				let now = frame_system::Pallet::<T>::block_number();
 				Self::deposit_event(Event::ChallengeAnswered {
 					who: who.clone(),
 					challenge: challenge.id,
+					blocks: now.saturating_sub(challenge.issued_at),
 				});
 			}
 		}
@@ -186,6 +221,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ChallengeNotExpired
 		);
 		Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Missing);
+		Self::catch_up(&who);
 		Ok(())
 	}
 

@@ -7,8 +7,12 @@
 //! - **IB**, compute capacity, fixed point at 10⁻⁶ IB. A claimed IB is in force only after a
 //!   **timed benchmark challenge**: the registry draws a seed from BABE randomness and sizes the
 //!   workload so that the claimed IB needs about `challenge_seconds`; an answer (the Merkle root
-//!   over the records of the workload's parts, runs of 256³ int8 GEMMs) must come before
-//!   `challenge_window` blocks have passed, and a late or missing one rejects the claim. A
+//!   over the records of the workload's parts, runs of 256³ int8 GEMMs) must be included within
+//!   [`Pallet::answer_blocks`]: `challenge_seconds` with `answer_tolerance_percent` more, plus
+//!   `answer_latency_blocks` (21 blocks at the defaults: a node computing at 80 % of its claim
+//!   answers in time, one at 75 % does not; the on-chain elapsed time decides, and
+//!   `ChallengeAnswered` says how many blocks it took). A late or missing answer rejects the
+//!   claim. A
 //!   timely answer goes to [`Config::BenchmarkProofs`] (the verification pallet), where a
 //!   committee of verifiers (never the node itself) always checks it: each member recomputes a
 //!   few parts it draws after the answer is in, fetched with their Merkle proofs from the node's
@@ -21,6 +25,11 @@
 //!   (`IbRejected` with reason `Unverifiable`), except on a development chain that explicitly
 //!   accepts answers while no verifier serves (`independently_checked: false`, in storage and in
 //!   the event). Every outcome is an event that says why.
+//! - **Spot checks** (`spot_checks.rs`): each block the chain challenges eligible workers
+//!   again at random (each about once per `spot_check_every` blocks, a day by default) for the
+//!   IB in force; no availability reward is earned while one is open, and a wrong, late or
+//!   missing answer revokes the IB (`IbRevoked`), so confirmed capacity must stay there and
+//!   one machine cannot hold confirmed IB for many accounts.
 //! - **Liveness**: a heartbeat every `heartbeat_interval` blocks, counted per reward epoch; a node
 //!   that misses `offline_after` intervals is offline (stops getting work) and anyone may record it
 //!   with [`Pallet::mark_offline`]; its next heartbeat brings it back.
@@ -56,6 +65,7 @@ mod liveness;
 mod pools;
 mod registration;
 mod reliability;
+mod spot_checks;
 pub mod types;
 mod verifiers;
 pub mod weights;
@@ -183,6 +193,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type VerifierBond: Get<BalanceOf<Self>>;
 
+		/// Milliseconds per block: turns a challenge's seconds and tolerance into the blocks
+		/// its answer has ([`Pallet::answer_blocks`]).
+		#[pallet::constant]
+		type MillisecsPerBlock: Get<u64>;
+
+		/// Spot checks issued at most per block (more eligible workers than
+		/// `spot_check_every × MaxSpotChecksPerBlock` are each checked less often).
+		#[pallet::constant]
+		type MaxSpotChecksPerBlock: Get<u32>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 
@@ -302,14 +322,21 @@ pub mod pallet {
 			work_units: u64,
 			deadline: BlockNumberFor<T>,
 		},
-		/// `who` answered challenge `challenge` on time: verifiers check the answer, and the
-		/// claim is confirmed or rejected when they are done.
-		ChallengeAnswered { who: T::AccountId, challenge: ChallengeId },
+		/// `who` answered challenge `challenge` on time, `blocks` after it was issued (within
+		/// [`Pallet::answer_blocks`]): verifiers check the answer, and the claim is confirmed or
+		/// rejected when they are done.
+		ChallengeAnswered { who: T::AccountId, challenge: ChallengeId, blocks: BlockNumberFor<T> },
 		/// `who`'s IB `ib` is in force; `independently_checked` is false when the answer was
 		/// accepted without recomputation (a development chain with no serving verifier).
 		IbConfirmed { who: T::AccountId, ib: Ib, independently_checked: bool },
 		/// `who`'s claim of `claimed_ib` was rejected because of `reason`.
 		IbRejected { who: T::AccountId, claimed_ib: Ib, reason: ChallengeFailure },
+		/// `who` failed a spot check of its IB `ib` (`reason`): the IB is no longer in force,
+		/// so the worker is not eligible until a new claim is confirmed.
+		IbRevoked { who: T::AccountId, ib: Ib, reason: ChallengeFailure },
+		/// No serving verifier could check `who`'s answer to spot check `challenge`: its IB
+		/// stays in force (the answer came on time), unchecked this time.
+		SpotCheckUnverified { who: T::AccountId, challenge: ChallengeId },
 		/// `who` answered its benchmark challenge wrong: its claim deposit, `amount`, went to
 		/// the penalty pool.
 		ClaimDepositForfeited { who: T::AccountId, amount: BalanceOf<T> },
@@ -380,6 +407,9 @@ pub mod pallet {
 		AnswerUnderCheck,
 		/// The verifiers' queue is full: answer again in a few blocks, before the deadline.
 		VerifierBusy,
+		/// A spot check of the IB in force is pending: answer it (`submit_benchmark`) before
+		/// claiming another IB.
+		SpotCheckPending,
 		/// The node is not overdue: it is not offline.
 		NotOverdue,
 		/// The node is already paused.
@@ -399,9 +429,10 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Rebuilds the serving verifiers when the session changed.
-		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
-			Self::follow_session()
+		/// Rebuilds the serving verifiers when the session changed, and issues the block's spot
+		/// checks.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::follow_session().saturating_add(Self::spot_check(now))
 		}
 
 		/// Moves workers into or out of the routing pools, as their noted changes of
@@ -573,8 +604,12 @@ pub mod pallet {
 		}
 
 		/// Reject `who`'s claim whose challenge passed its deadline unanswered (anyone may call;
-		/// an answer under check is not expired).
+		/// an answer under check is not expired). A missed spot check revokes the IB in force,
+		/// and the worker leaves the routing pools.
 		#[pallet::call_index(12)]
+		#[pallet::weight(
+			T::WeightInfo::expire_challenge().saturating_add(T::WeightInfo::pools_changed())
+		)]
 		pub fn expire_challenge(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_expire_challenge(who)

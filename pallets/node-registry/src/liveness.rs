@@ -37,6 +37,8 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let elapsed = now.saturating_sub(node.last_heartbeat);
 		ensure!(elapsed >= params.heartbeat_interval, Error::<T>::HeartbeatTooEarly);
+		// A spot check left unanswered past its deadline revokes the IB now.
+		Self::expire_spot_check(&who, &mut node);
 
 		// Intervals that passed without a heartbeat, then this one on time.
 		let intervals: u32 = (elapsed / params.heartbeat_interval).try_into().unwrap_or(u32::MAX);
@@ -68,11 +70,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Reports the interval a heartbeat covers to the availability pool, for a worker node
-	/// eligible for work (confirmed, active, bonded to S(n), not jailed): an offline, paused
-	/// or ineligible node earns no availability reward.
+	/// eligible for work (confirmed, active, bonded to S(n), not jailed) with no spot check
+	/// pending: an offline, paused or ineligible node, or one whose IB is being checked again,
+	/// earns no availability reward.
 	fn report_online(who: &T::AccountId, node: &NodeRecord<T>, interval: crate::BlockNumberFor<T>) {
 		let Some(confirmed) = node.confirmed_ib else { return };
-		if node.role != NodeRole::Worker || !T::Stake::is_eligible(who) {
+		if node.role != NodeRole::Worker
+			|| Self::spot_check_pending(node)
+			|| !T::Stake::is_eligible(who)
+		{
 			return;
 		}
 		let blocks: u32 = interval.try_into().unwrap_or(u32::MAX);

@@ -13,13 +13,18 @@ use crate::{
 
 impl<T: Config> Pallet<T> {
 	/// Parameters used when genesis sets none: heartbeats every 10 blocks (1 min), offline after
-	/// 3 missed, 40 blocks (4 min) to answer a 90-second challenge, IB up to 10,000.
+	/// 3 missed, a 90-second challenge answered within 25 % more time plus 2 blocks (21 blocks
+	/// of 6 s: a node computing at 80 % of its claimed IB answers in time, one at 75 % does
+	/// not), a spot check of each eligible worker about once a day, IB up to 10,000.
 	pub fn default_params() -> RegistryParams<BlockNumberFor<T>> {
 		RegistryParams {
 			heartbeat_interval: 10u32.into(),
 			offline_after: 3,
-			challenge_window: 40u32.into(),
 			challenge_seconds: 90,
+			answer_tolerance_percent: 25,
+			answer_latency_blocks: 2u32.into(),
+			// A day: 90 s of a worker's compute a day, 0.1 %.
+			spot_check_every: 14_400u32.into(),
 			// About an RTX4090 pair's int8 MAC rate (≈ 6.6e14 MAC/s) for one minute.
 			work_units_per_ib_minute: 40_000_000_000_000_000,
 			max_ib: Ib::from_micro(10_000 * Ib::RESOLUTION),
@@ -39,8 +44,9 @@ impl<T: Config> Pallet<T> {
 			+ r.verification_weight.deconstruct() as u64;
 		!params.heartbeat_interval.is_zero()
 			&& params.offline_after > 0
-			&& !params.challenge_window.is_zero()
 			&& params.challenge_seconds > 0
+			&& !params.answer_latency_blocks.is_zero()
+			&& !params.spot_check_every.is_zero()
 			&& params.work_units_per_ib_minute > 0
 			&& !params.max_ib.is_zero()
 			&& weights == Perbill::one().deconstruct() as u64
@@ -182,6 +188,7 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_ib_in_range(claimed_ib)?;
 		let mut node = Self::node(&who)?;
 		Self::ensure_no_answer_under_check(&node)?;
+		ensure!(!Self::spot_check_pending(&node), Error::<T>::SpotCheckPending);
 		if claimed_ib > Self::ib_in_force(&node) {
 			T::Stake::ensure_covers(&who, claimed_ib, node.price_per_ibm)?;
 		}

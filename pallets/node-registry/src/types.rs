@@ -147,6 +147,10 @@ pub struct Challenge<BlockNumber> {
 	/// The answer given on time, while verifiers check it (the claim is decided when they
 	/// do; no other answer is taken meanwhile).
 	pub answer: Option<[u8; 32]>,
+	/// A spot check the chain issued, at random, to an eligible worker for the IB in force
+	/// (`claimed_ib`): it keeps that IB while it answers, earns no availability reward until
+	/// the answer is confirmed, and loses the IB if the answer is wrong, late or missing.
+	pub spot: bool,
 }
 
 /// Why a claimed IB was rejected.
@@ -279,10 +283,19 @@ pub struct RegistryParams<BlockNumber> {
 	pub heartbeat_interval: BlockNumber,
 	/// Missed intervals after which a node is offline.
 	pub offline_after: u32,
-	/// Blocks a node has to answer a benchmark challenge.
-	pub challenge_window: BlockNumber,
 	/// Seconds the challenge workload should take at the claimed IB.
 	pub challenge_seconds: u32,
+	/// How much longer than `challenge_seconds` computing an answer may take, in percent: the
+	/// answer's on-chain elapsed time (blocks from the challenge to the answer's inclusion)
+	/// decides whether the claimed IB was met, so a node computing at less than
+	/// `100 / (100 + answer_tolerance_percent)` of its claim answers too late.
+	pub answer_tolerance_percent: u32,
+	/// Blocks allowed on top for seeing the challenge and getting the answer included.
+	pub answer_latency_blocks: BlockNumber,
+	/// Mean blocks between spot checks of one eligible worker: each block, the chain draws
+	/// `eligible workers / spot_check_every` of them (the fraction drawn at random, at most
+	/// `MaxSpotChecksPerBlock`) and challenges each for the IB in force.
+	pub spot_check_every: BlockNumber,
 	/// Work units 1 IB does per minute (calibrated from the reference node).
 	pub work_units_per_ib_minute: u64,
 	/// Largest IB a node may claim.

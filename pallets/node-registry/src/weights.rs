@@ -29,6 +29,10 @@ pub trait WeightInfo {
 	/// A worker joining or leaving every routing pool it can be in (or changing its weight in
 	/// them): what a change of eligibility or IB costs on top of the call that caused it.
 	fn pools_changed() -> Weight;
+	/// A block's spot-check step with nothing drawn.
+	fn spot_check_base() -> Weight;
+	/// One spot check drawn and issued.
+	fn spot_check() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a call's own logic, besides storage access.
@@ -147,6 +151,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			T::DbWeight::get().reads_writes(1 + POOLS * POOL_READS, POOLS * POOL_WRITES),
 		)
 	}
+	// Reads: the all-workers pool's size, Params, randomness.
+	fn spot_check_base() -> Weight {
+		Weight::from_parts(5_000_000, 64).saturating_add(T::DbWeight::get().reads(3))
+	}
+	// Reads: the drawn seat, Nodes, Params, ChallengeNonce, randomness. Writes: Nodes,
+	// ChallengeNonce.
+	fn spot_check() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(5, 2))
+	}
 }
 
 /// For tests: execution cost only.
@@ -201,5 +214,11 @@ impl WeightInfo for () {
 	}
 	fn pools_changed() -> Weight {
 		Weight::from_parts(CALL_BASE / 4 * POOLS, 1_024 * POOLS)
+	}
+	fn spot_check_base() -> Weight {
+		Weight::from_parts(5_000_000, 64)
+	}
+	fn spot_check() -> Weight {
+		estimate(Weight::zero())
 	}
 }

@@ -203,8 +203,12 @@ pub struct ReceiptSubmitted<AccountId, Balance> {
 	pub output_root: [u8; 32],
 	/// Number of output tiles.
 	pub tile_count: u32,
-	/// What the stage pays the worker when it settles: what faking it would save.
+	/// What the stage pays the worker when it settles, forfeited when a fake is caught.
 	pub fee: Balance,
+	/// The most faking the stage could save its worker: its IBM at the worker's price, or at
+	/// the stake's collateral floor price when that is more (a worker pricing below cost
+	/// saves its cost, not its fee). At least `fee`.
+	pub value: Balance,
 	/// Probability that one check by one verifier catches a stage faked whole, from the
 	/// workload's verification method (re-execution and tile sampling: 1; Freivalds' test
 	/// with `r` rounds of 0/1 vectors: 1 − 2⁻ʳ).
@@ -229,6 +233,11 @@ pub trait ReceiptVerifier<AccountId, Balance, BlockNumber> {
 	/// The most [`Self::receipt_submitted`] costs for `receipts` receipts of one worker handed
 	/// over in one call (storage items they share are counted once, as a benchmark would).
 	fn receipts_weight(receipts: u32) -> Weight;
+	/// Whether checking a stage can make faking it lose money for a worker with active bond
+	/// `bond`: the stage pays `fee`, faking it saves at most `value`, and one check catches a
+	/// fake with probability `detection`. Routing gives a stage only to such a worker; one
+	/// read.
+	fn can_deter(bond: Balance, fee: Balance, value: Balance, detection: Perbill) -> bool;
 }
 
 /// The verifier's verdicts on receipts (implemented by the jobs pallet).

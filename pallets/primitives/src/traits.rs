@@ -96,6 +96,11 @@ pub trait ComputeStake<AccountId, Balance> {
 	/// `who`'s active bond (what counts towards S(n); unbonding chunks excluded).
 	fn active_bond(who: &AccountId) -> Balance;
 
+	/// The collateral floor price per IBM: S(n) and a stage's value are reckoned at a node's
+	/// price or this, whichever is more, so a node pricing below cost still bonds, and is
+	/// checked, for what faking its work would save.
+	fn floor_price_per_ibm() -> Balance;
+
 	/// Whether `who` may get jobs and rewards: active, IB confirmed, bond ≥ S(n).
 	fn is_eligible(who: &AccountId) -> bool;
 
@@ -217,11 +222,13 @@ pub enum ProofPlan {
 /// Checks the answers to benchmark challenges (implemented by the verification pallet).
 pub trait BenchmarkProofs<AccountId> {
 	/// `who` answered its challenge `challenge` with `result` (the output commitment of the
-	/// seeded workload); [`crate::VerifierBusy`] when the answer cannot be taken now.
+	/// seeded workload); `spot` when the chain issued it as a spot check (its answers have room
+	/// claims' answers cannot take); [`crate::VerifierBusy`] when the answer cannot be taken now.
 	fn answer_submitted(
 		who: &AccountId,
 		challenge: ChallengeId,
 		result: [u8; 32],
+		spot: bool,
 	) -> Result<ProofPlan, crate::VerifierBusy>;
 	/// The most [`Self::answer_submitted`] costs.
 	fn answer_weight() -> Weight;
@@ -235,6 +242,7 @@ impl<AccountId> BenchmarkProofs<AccountId> for AcceptUnchecked {
 		_: &AccountId,
 		_: ChallengeId,
 		_: [u8; 32],
+		_: bool,
 	) -> Result<ProofPlan, crate::VerifierBusy> {
 		Ok(ProofPlan::Decided(ProofCheck::AcceptedUnchecked))
 	}

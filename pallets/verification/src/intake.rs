@@ -1,6 +1,7 @@
-//! Intake: receipts and benchmark answers queue up in inclusion order with their sampling rate
-//! (100 % for benchmark answers), and each block decides those whose challenge window has
-//! ended, with randomness from a block after their inclusion.
+//! Intake: receipts queue up in inclusion order with their sampling rate, benchmark answers in
+//! a bounded queue of their own (always sampled), and each block decides those whose challenge
+//! window has ended, with randomness from a block after their inclusion: receipts first, then
+//! answers with the decisions the receipts left.
 
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -14,9 +15,15 @@ use crate::{
 use cinder_primitives::{ProofPlan, ReceiptSubmitted, VerificationPlan, VerifierBusy};
 
 impl<T: Config> Pallet<T> {
-	/// The sampling rate of `worker`'s receipt for a stage paying `fee`, caught with
-	/// probability `detection` by one check: see [`sampling::sampling_rate`].
-	pub fn rate_for(worker: &T::AccountId, fee: BalanceOf<T>, detection: Perbill) -> Perbill {
+	/// The sampling rate of `worker`'s receipt for a stage paying `fee`, whose faking saves at
+	/// most `value`, caught with probability `detection` by one check: see
+	/// [`sampling::sampling_rate`].
+	pub fn rate_for(
+		worker: &T::AccountId,
+		fee: BalanceOf<T>,
+		value: BalanceOf<T>,
+		detection: Perbill,
+	) -> Perbill {
 		let params = Self::params();
 		let reliability =
 			T::Workers::worker(worker).map(|w| w.reliability).unwrap_or_else(Perbill::zero);
@@ -25,6 +32,7 @@ impl<T: Config> Pallet<T> {
 			&params,
 			reliability,
 			fee.saturated_into(),
+			value.max(fee).saturated_into(),
 			bond.saturated_into(),
 			detection,
 		)
@@ -46,18 +54,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Takes the sampling decision of up to `MaxDecisionsPerBlock` claims whose challenge
+	/// Takes the sampling decision of up to `MaxDecisionsPerBlock` receipts whose challenge
 	/// window has ended, oldest first, with the [`entropy`](crate::entropy) mixed so far.
-	/// Stops early at a claim whose window has not ended, or whose inclusion is not before the
-	/// newest block mixed, or when no deadline slot is left for a sampled one (it is decided
-	/// in a later block, as sampled: whether it is sampled is never drawn twice).
-	pub(crate) fn decide_receipts(now: BlockNumberFor<T>) -> Weight {
+	/// Stops early at a receipt whose window has not ended, or whose inclusion is not before
+	/// the newest block mixed, or when no deadline slot is left for a sampled one (it is decided
+	/// in a later block, as sampled: whether it is sampled is never drawn twice). Returns the
+	/// weight and the number decided.
+	pub(crate) fn decide_receipts(now: BlockNumberFor<T>) -> (Weight, u32) {
 		let mut queue = Intake::<T>::get();
 		let mut weight = T::WeightInfo::decide_receipts_base();
 		if queue.queued == 0 {
-			return weight;
+			return (weight, 0);
 		}
-		let Some((seed, known_at)) = Self::seed() else { return weight };
+		let Some((seed, known_at)) = Self::seed() else { return (weight, 0) };
 		let params = Self::params();
 		let mut page = IntakePages::<T>::get(queue.head);
 		let mut decided = 0u32;
@@ -72,51 +81,22 @@ impl<T: Config> Pallet<T> {
 				page = IntakePages::<T>::get(queue.head);
 				continue;
 			};
-			if entry.included_at.saturating_add(params.challenge_window) > now
-				|| known_at <= entry.included_at
-			{
+			if !Self::is_due(entry, &params, now, known_at) {
 				break;
 			}
-			let size = params.committee_size as u32;
-			if !sampling::is_sampled(&seed, &entry.subject, entry.rate) {
-				Self::accept(entry.subject, &entry.worker, AcceptReason::NotSampled);
-				weight.saturating_accrue(
-					T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()),
-				);
-			} else {
-				let committee =
-					Self::draw_members(&seed, &entry.subject, 0, size, &entry.worker, &[]);
-				if committee.is_empty() {
-					// No verifier serves: only a development chain accepts the claim.
-					if params.accept_without_verifiers {
-						Self::accept(entry.subject, &entry.worker, AcceptReason::NoVerifiers);
-					} else {
-						Self::unverifiable(
-							entry.subject,
-							&entry.worker,
-							UnverifiableReason::NoVerifiers,
-						);
-					}
-					weight.saturating_accrue(
-						T::WeightInfo::decide_sampled(size).saturating_add(Self::conclude_weight()),
-					);
-				} else {
-					let bait = sampling::is_trap(&seed, &entry.subject, params.trap_rate)
-						.then(|| sampling::bait_root(&seed, &entry.subject, &entry.output_root));
-					weight.saturating_accrue(T::WeightInfo::decide_sampled(size));
-					if Self::open_check(entry, committee, bait, now).is_err() {
-						// No deadline slot left: decided in a later block, and sampled
-						// there too (its rate is now 100 %; its committee is drawn then), so
-						// a full block never gives a claim a second chance not to be sampled.
-						let index = queue.next as usize;
-						if let Some(waiting) = page.get_mut(index) {
-							waiting.rate = Perbill::one();
-						}
-						IntakePages::<T>::insert(queue.head, &page);
-						weight.saturating_accrue(T::DbWeight::get().writes(1));
-						break;
-					}
+			let (spent, taken) = Self::decide(entry, &seed, &params, now);
+			weight.saturating_accrue(spent);
+			if !taken {
+				// No deadline slot left: decided in a later block, and sampled there too (its
+				// rate is now 100 %; its committee is drawn then), so a full block never gives
+				// a claim a second chance not to be sampled.
+				let index = queue.next as usize;
+				if let Some(waiting) = page.get_mut(index) {
+					waiting.rate = Perbill::one();
 				}
+				IntakePages::<T>::insert(queue.head, &page);
+				weight.saturating_accrue(T::DbWeight::get().writes(1));
+				break;
 			}
 			queue.next = queue.next.saturating_add(1);
 			queue.queued = queue.queued.saturating_sub(1);
@@ -128,13 +108,97 @@ impl<T: Config> Pallet<T> {
 			queue = crate::IntakeQueue { head: queue.tail, tail: queue.tail, next: 0, queued: 0 };
 		}
 		Intake::<T>::put(queue);
+		(weight, decided)
+	}
+
+	/// Opens the checks of up to `budget` benchmark answers whose challenge window has ended,
+	/// oldest first, as [`Self::decide_receipts`] does for receipts (an answer is always
+	/// sampled). `budget` is what the block's receipts left of `MaxDecisionsPerBlock`, so
+	/// answers never take a decision a receipt was due; a block without room for a deadline
+	/// leaves the answer first in its queue.
+	pub(crate) fn decide_benchmarks(now: BlockNumberFor<T>, budget: u32) -> Weight {
+		let mut weight = T::WeightInfo::decide_receipts_base();
+		if budget == 0 {
+			return Weight::zero();
+		}
+		let queue = BenchmarkIntake::<T>::get();
+		if queue.is_empty() {
+			return weight;
+		}
+		let Some((seed, known_at)) = Self::seed() else { return weight };
+		let params = Self::params();
+		let mut decided = 0u32;
+		while decided < budget {
+			let Some(entry) = queue.get(decided as usize) else { break };
+			if !Self::is_due(entry, &params, now, known_at) {
+				break;
+			}
+			let (spent, taken) = Self::decide(entry, &seed, &params, now);
+			weight.saturating_accrue(spent);
+			if !taken {
+				break;
+			}
+			decided += 1;
+		}
+		if decided > 0 {
+			let rest: alloc::vec::Vec<_> = queue.into_inner().split_off(decided as usize);
+			BenchmarkIntake::<T>::put(BoundedVec::truncate_from(rest));
+			weight.saturating_accrue(T::DbWeight::get().writes(1));
+		}
 		weight
+	}
+
+	/// Whether `entry`'s challenge window has ended by `now`, with randomness from a block
+	/// after its inclusion (`known_at`: the newest block mixed) to decide it.
+	fn is_due(
+		entry: &crate::IntakeEntryOf<T>,
+		params: &crate::VerificationParams<BlockNumberFor<T>>,
+		now: BlockNumberFor<T>,
+		known_at: BlockNumberFor<T>,
+	) -> bool {
+		entry.included_at.saturating_add(params.challenge_window) <= now
+			&& known_at > entry.included_at
+	}
+
+	/// Takes `entry`'s sampling decision with `seed`: accepted unsampled, a check opened with
+	/// a committee, or the claim accepted (development chains) or unverifiable when no
+	/// verifier serves. Returns its weight and `false` when a sampled claim found no deadline
+	/// slot left this block (nothing changed: it is decided in a later block).
+	fn decide(
+		entry: &crate::IntakeEntryOf<T>,
+		seed: &[u8; 32],
+		params: &crate::VerificationParams<BlockNumberFor<T>>,
+		now: BlockNumberFor<T>,
+	) -> (Weight, bool) {
+		let size = params.committee_size as u32;
+		if !sampling::is_sampled(seed, &entry.subject, entry.rate) {
+			Self::accept(entry.subject, &entry.worker, AcceptReason::NotSampled);
+			return (T::WeightInfo::decide_unsampled().saturating_add(Self::settle_weight()), true);
+		}
+		let committee = Self::draw_members(seed, &entry.subject, 0, size, &entry.worker, &[]);
+		if committee.is_empty() {
+			// No verifier serves: only a development chain accepts the claim.
+			if params.accept_without_verifiers {
+				Self::accept(entry.subject, &entry.worker, AcceptReason::NoVerifiers);
+			} else {
+				Self::unverifiable(entry.subject, &entry.worker, UnverifiableReason::NoVerifiers);
+			}
+			return (
+				T::WeightInfo::decide_sampled(size).saturating_add(Self::conclude_weight()),
+				true,
+			);
+		}
+		let bait = sampling::is_trap(seed, &entry.subject, params.trap_rate)
+			.then(|| sampling::bait_root(seed, &entry.subject, &entry.output_root));
+		let taken = Self::open_check(entry, committee, bait, now).is_ok();
+		(T::WeightInfo::decide_sampled(size), taken)
 	}
 
 	/// The most `on_initialize` can weigh: the block's randomness mixed, an epoch closing, a
 	/// full deadline bucket of disputes at the largest committee decided against their
-	/// workers with every member reported, and a full block of sampling decisions, each the
-	/// dearer of a settlement and a committee at the largest size.
+	/// workers with every member reported, and a full block of sampling decisions (receipts
+	/// and benchmark answers together), each the dearer of a settlement and a committee at the
+	/// largest size.
 	pub fn max_on_initialize_weight() -> Weight {
 		let size = T::MaxCommitteeSize::get();
 		let expiry = Self::expiry_weight().saturating_add(T::DbWeight::get().reads(1));
@@ -145,7 +209,7 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::WeightInfo::mix_entropy())
 			.saturating_add(T::WeightInfo::expire_checks_base())
 			.saturating_add(expiry.saturating_mul(T::MaxChecksPerBlock::get().into()))
-			.saturating_add(T::WeightInfo::decide_receipts_base())
+			.saturating_add(T::WeightInfo::decide_receipts_base().saturating_mul(2))
 			.saturating_add(decision.saturating_mul(T::MaxDecisionsPerBlock::get().into()))
 	}
 
@@ -234,7 +298,7 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 	fn receipt_submitted(
 		receipt: &ReceiptSubmitted<T::AccountId, BalanceOf<T>>,
 	) -> Result<VerificationPlan<BlockNumberFor<T>>, VerifierBusy> {
-		let rate = Self::rate_for(&receipt.worker, receipt.fee, receipt.detection);
+		let rate = Self::rate_for(&receipt.worker, receipt.fee, receipt.value, receipt.detection);
 		Self::enqueue(IntakeEntry {
 			subject: Subject::Stage { job: receipt.job, stage: receipt.stage },
 			worker: receipt.worker.clone(),
@@ -258,29 +322,55 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 			.reads_writes(4 + pages, 1 + pages)
 			.saturating_add(Weight::from_parts(5_000_000, 128).saturating_mul(receipts.into()))
 	}
+
+	fn can_deter(
+		bond: BalanceOf<T>,
+		fee: BalanceOf<T>,
+		value: BalanceOf<T>,
+		detection: Perbill,
+	) -> bool {
+		sampling::can_deter(
+			&Self::params(),
+			fee.saturated_into(),
+			value.max(fee).saturated_into(),
+			bond.saturated_into(),
+			detection,
+		)
+	}
 }
 
-/// Benchmark answers are always checked: they enter the intake queue at a 100 % rate, so a
-/// committee recomputes each one; one that no serving verifier checks is not confirmed.
+/// Benchmark answers are always checked: they wait in their own bounded queue
+/// ([`BenchmarkIntake`]) at a 100 % rate, so a committee recomputes each one; one that no
+/// serving verifier checks is not confirmed. A full queue refuses the answer. Answers to
+/// claims take at most half the queue: the other half is kept for spot checks, which the chain
+/// issues at a bounded rate and whose late answer costs an honest worker its IB, so no flood of
+/// cheap claims can crowd them out.
 impl<T: Config> BenchmarkProofs<T::AccountId> for Pallet<T> {
 	fn answer_submitted(
 		who: &T::AccountId,
 		challenge: ChallengeId,
 		result: [u8; 32],
+		spot: bool,
 	) -> Result<ProofPlan, VerifierBusy> {
-		Self::enqueue(IntakeEntry {
+		let claims_room = T::MaxBenchmarkIntake::get() / 2;
+		let queued = BenchmarkIntake::<T>::decode_len().unwrap_or(0);
+		if !spot && queued >= claims_room as usize {
+			return Err(VerifierBusy);
+		}
+		BenchmarkIntake::<T>::try_append(IntakeEntry {
 			subject: Subject::Benchmark { challenge },
 			worker: who.clone(),
 			output_root: result,
 			rate: Perbill::one(),
 			coverage: Coverage::Sample,
 			included_at: frame_system::Pallet::<T>::block_number(),
-		})?;
+		})
+		.map_err(|_| VerifierBusy)?;
 		Ok(ProofPlan::Pending)
 	}
 
 	fn answer_weight() -> Weight {
-		// Intake and its tail page: read and written.
-		T::DbWeight::get().reads_writes(2, 2)
+		// The benchmark queue's length read and an entry appended.
+		T::DbWeight::get().reads_writes(1, 1)
 	}
 }

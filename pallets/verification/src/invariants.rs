@@ -8,7 +8,8 @@ use crate::{pallet::*, BalanceOf, Coverage, Credits, Round, Subject, Vote};
 
 impl<T: Config> Pallet<T> {
 	/// Invariants: the parameters are valid; the entropy holds no block after this one; the intake
-	/// queue's count matches its pages and each page is in inclusion order; every open check has a
+	/// queue's count matches its pages and each page is in inclusion order, the benchmark queue holds
+	/// only benchmark answers, in inclusion order; every open check has a
 	/// committee of distinct members none of whom was dismissed from it, was redrawn at most
 	/// `MaxRedraws` times, decided nothing yet, ends its commit phase no later than its deadline, a
 	/// trap (showing a root other than the claim's) only in the sampling committee and baited votes
@@ -45,6 +46,15 @@ impl<T: Config> Pallet<T> {
 			page = page.wrapping_add(1);
 		}
 		ensure!(waiting == queue.queued, "intake count differs from its pages");
+		let mut last = None;
+		for entry in BenchmarkIntake::<T>::get() {
+			ensure!(
+				matches!(entry.subject, crate::Subject::Benchmark { .. }),
+				"a receipt in the benchmark queue"
+			);
+			ensure!(last.is_none_or(|at| at <= entry.included_at), "benchmark queue out of order");
+			last = Some(entry.included_at);
+		}
 
 		for (subject, check) in Checks::<T>::iter() {
 			for (i, member) in check.members.iter().enumerate() {

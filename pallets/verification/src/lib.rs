@@ -31,7 +31,9 @@
 //!    ([`ReceiptVerifier`]). Its sampling rate is fixed then, from the worker's reliability and
 //!    the job's fee against the worker's bond ([`sampling::sampling_rate`]), and it joins a
 //!    paged queue in inclusion order (`IntakePages`, at most `MaxIntakePages` pages; a full
-//!    queue refuses the receipt, which the worker may send again).
+//!    queue refuses the receipt, which the worker may send again). Benchmark answers wait in a
+//!    queue of their own (`BenchmarkIntake`, at most `MaxBenchmarkIntake`), so a flood of
+//!    answers never makes a receipt refused.
 //! 2. **Decision** (`on_initialize`, at most `MaxDecisionsPerBlock` a block): when a receipt's
 //!    challenge window has ended, the randomness of every block so far mixed into one value
 //!    ([`entropy`]: BABE's VRF outputs in the runtime, the `challenge_window − 1` blocks after
@@ -123,24 +125,32 @@
 //!
 //! Notation (DESIGN §6): a receipt is sampled at rate `q` and checked by `k` verifiers; a check
 //! catches a faked job with probability `d` (re-execution and tile sampling of a job faked
-//! whole: 1; a two-round Freivalds test: at least 3/4); the worker's bond is `B ≥ S(n) = 2 · E ·
-//! IB · P` with `E = 4320`, so a proven fault costs it `fault_slash · B ≥ 864 · IB · P` — 864
-//! minutes of its full-capacity billing.
+//! whole: 1; a two-round Freivalds test: at least 3/4); the worker asks `P` per IBM and the
+//! stake's collateral floor is `P_f` (0.1 CNDR per IBM in Cinder's presets: the lowest honest
+//! cost of an IBM); its bond is `B ≥ S(n) = 2 · E · IB · max(P, P_f)` with `E = 4320`, so a
+//! proven fault costs it `fault_slash · B ≥ 864 · IB · max(P, P_f)` — 864 minutes of its
+//! full-capacity billing, or of its honest cost when it prices below the floor.
 //!
-//! **A worker faking any fraction of its jobs loses money in expectation.** Faking a job saves
-//! at most its fee `F` (a worker prices above its cost); a caught fake is not paid and costs
-//! `fault_slash · B`. So faking gains at most `F − q · d · (F + fault_slash · B)`, and every
-//! receipt is sampled at `q ≥ sampling_margin · F / (d · (F + fault_slash · B))`
-//! ([`sampling::sampling_rate`]), which makes that gain at most `−F`: each faked job loses
-//! money in expectation, so faking a fraction `f` of `n` jobs loses about `f · n · F̄` for every
-//! `f > 0` — before the jail and the forfeited epoch rewards, which only add to the loss. The
-//! reliability rate alone gives this for jobs up to about 3.2 minutes of the worker's full
-//! capacity (`F ≤ q_floor · d · (F + 864 · IB · P) / 2`); longer jobs are sampled in
-//! proportion to their fee, up to every receipt. The limit: with the weakest check (one fake
-//! in four escapes a two-round Freivalds test), checking every receipt deters only jobs worth
-//! less than three fault penalties, 2,592 minutes of the worker's capacity; larger jobs need
-//! more rounds or a larger bond (routing will enforce it). `tests/economics.rs` checks each
-//! statement with these defaults.
+//! **A worker faking any fraction of its jobs loses money in expectation, at any price it
+//! sets.** Faking a stage saves at most its value `V`: its fee `F` (IBM × `P`) when the worker
+//! prices above cost, else its cost, at most IBM × `P_f`; so `V = IBM · max(P, P_f) ≥ F`
+//! ([`cinder_primitives::ReceiptSubmitted::value`]). A caught fake is not paid and costs
+//! `fault_slash · B`. So faking gains at most `V − q · d · (F + fault_slash · B)`, and every
+//! receipt is sampled at `q ≥ sampling_margin · V / (d · (F + fault_slash · B))`
+//! ([`sampling::sampling_rate`]), which makes that gain at most `−V`: each faked job loses money in expectation, so faking a
+//! fraction `f` of `n` jobs loses about `f · n · V̄` for every `f > 0` — before the jail and the
+//! forfeited epoch rewards, which only add to the loss. That rate is at most 100 % exactly when
+//! `sampling_margin · V ≤ d · (F + fault_slash · B)` ([`sampling::can_deter`]), and routing gives
+//! a stage only to a worker whose bond meets it (the jobs pallet's `JobTooLargeForEveryBond`
+//! otherwise): a stage may be worth up to `d · fault_slash · B / 2` and a little more, 432 minutes
+//! of the worker's full capacity at the floor bond with certain detection, 324 under a
+//! two-round Freivalds test; larger stages need a larger bond, whatever the worker asks. Without
+//! the floor a worker priced at 1 planck bonded 8,640 planck per IB and, checked on every
+//! receipt, still saved the cost of each faked job for a few planck of risk. The reliability rate
+//! alone gives this for jobs up to about 3.2 minutes of the worker's full capacity
+//! (`V ≤ q_floor · d · (F + 864 · IB · P) / 2` for a worker priced above the floor); longer
+//! jobs are sampled in proportion to their value, up to every receipt. `tests/economics.rs`
+//! checks each statement with these defaults, at prices from 1 planck to 100 times the floor.
 //!
 //! **Verifier compute stays ≤ 5 % of worker compute.** It is `q · k · r`, with `r` the check's
 //! cost relative to the job. At the reliability rate, `q ≤ 2.5 %` and `k = 2` give at most
@@ -340,16 +350,23 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRedraws: Get<u32>;
 
-		/// Claims (receipts and benchmark answers) per page of the intake queue.
+		/// Receipts per page of the intake queue.
 		#[pallet::constant]
 		type IntakePageSize: Get<u32>;
 
-		/// Pages of the intake queue; when all are full, receipts and benchmark answers are
-		/// refused until the queue drains.
+		/// Pages of the intake queue; when all are full, receipts are refused until the queue
+		/// drains.
 		#[pallet::constant]
 		type MaxIntakePages: Get<u32>;
 
-		/// Sampling decisions taken at most per block.
+		/// Benchmark answers waiting for their check, at most: a queue of their own, so no
+		/// number of answers can fill the receipts' intake; a full one refuses answers (the
+		/// node may answer again before its challenge's deadline).
+		#[pallet::constant]
+		type MaxBenchmarkIntake: Get<u32>;
+
+		/// Sampling decisions taken at most per block: receipts first, then benchmark answers
+		/// with what receipts left of it.
 		#[pallet::constant]
 		type MaxDecisionsPerBlock: Get<u32>;
 
@@ -388,6 +405,12 @@ pub mod pallet {
 		BoundedVec<IntakeEntryOf<T>, T::IntakePageSize>,
 		ValueQuery,
 	>;
+
+	/// Benchmark answers waiting for their check, in inclusion order (their own queue: they
+	/// never take a receipt's place in the intake, nor a decision a receipt was due).
+	#[pallet::storage]
+	pub type BenchmarkIntake<T: Config> =
+		StorageValue<_, BoundedVec<IntakeEntryOf<T>, T::MaxBenchmarkIntake>, ValueQuery>;
 
 	/// Sampled claims under check, by subject.
 	#[pallet::storage]
@@ -572,12 +595,16 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Mixes the newest block's randomness into [`Entropy`], closes the reward epoch when
 		/// it ends, decides checks whose deadline is this block, then takes sampling decisions
-		/// for receipts whose challenge window ended.
+		/// for receipts whose challenge window ended, and then for benchmark answers, within the
+		/// block's decisions the receipts left.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = Self::mix_entropy();
 			weight.saturating_accrue(Self::roll_epoch());
 			weight.saturating_accrue(Self::expire_checks(now));
-			weight.saturating_accrue(Self::decide_receipts(now));
+			let (receipts, decided) = Self::decide_receipts(now);
+			weight.saturating_accrue(receipts);
+			let budget = T::MaxDecisionsPerBlock::get().saturating_sub(decided);
+			weight.saturating_accrue(Self::decide_benchmarks(now, budget));
 			weight
 		}
 
@@ -587,6 +614,7 @@ pub mod pallet {
 				"the default verification params are valid for this runtime"
 			);
 			assert!(T::IntakePageSize::get() > 0 && T::MaxIntakePages::get() > 0);
+			assert!(T::MaxBenchmarkIntake::get() > 0, "benchmark answers need a queue");
 			assert!(T::MaxRedraws::get() <= u8::MAX as u32, "redraws are counted in a u8");
 			assert!(
 				T::MaxChecksPerBlock::get().saturating_mul(checks::DEADLINE_SPILL)

@@ -64,6 +64,13 @@ const POOL_SEATS: u32 = 1 + MAX_HOSTED_MODELS;
 /// (hashed account key and position) and its tree entry.
 const POOL_SEAT_BYTES: u32 = 48 + 68 + 36;
 
+/// The collateral floor of every preset (`StakeParams::floor_price_per_ibm`): 0.1 CNDR per IBM,
+/// a tenth of the base emission per IBM and a fifth of the dev workers' price. S(n) is reckoned
+/// at this price for a node asking less (a 1 IB node bonds at least 2 · 4320 · 0.1 = 864 CNDR),
+/// and a stage is valued at it for sampling and routing: faking a stage saves its worker at most
+/// this per IBM of honest cost, whatever fee the worker asked.
+pub const COLLATERAL_FLOOR_PER_IBM: Balance = crate::CNDR / 10;
+
 /// What storage costs its creator while it stays: 10 milli-CNDR an item and 1 milli-CNDR a byte.
 pub const fn storage_deposit(items: u32, bytes: u32) -> Balance {
 	items as Balance * 10 * MILLI_CNDR + bytes as Balance * MILLI_CNDR
@@ -134,6 +141,9 @@ impl pallet_node_registry::Config for Runtime {
 	type MaxNodes = ConstU32<{ 1 << 20 }>;
 	type MaxVerifiers = ConstU32<256>;
 	type VerifierBond = VerifierBond;
+	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
+	// 4 a block: a daily spot check for up to 57,600 eligible workers.
+	type MaxSpotChecksPerBlock = ConstU32<4>;
 	type WeightInfo = pallet_node_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegistryBenchmarkHelper;

@@ -146,6 +146,12 @@ impl pallet_verification::Config for Runtime {
 	type IntakePageSize = ConstU32<256>;
 	// 16,384 receipts waiting for their sampling decision: 137 blocks of decisions.
 	type MaxIntakePages = ConstU32<64>;
+	// Benchmark answers waiting for their check, in a queue of their own: 96 answers, each a
+	// committee recomputing 16 parts of a 90 s challenge; a full queue refuses answers, never
+	// receipts. Claims' answers take at most 48; the other 48 hold the spot checks' answers,
+	// at most 40 at once (4 spot checks a block, each answer queued for the 10-block
+	// challenge window).
+	type MaxBenchmarkIntake = ConstU32<96>;
 	// Sized so the hook at its worst stays within a quarter of a block (tests/config.rs): a
 	// decision costs up to a draw that passes over stale verifiers plus a settlement, a voided
 	// job or a reassignment routed through the pool's tree (~3.2 ms), a check at its deadline

@@ -126,6 +126,21 @@ fn only_the_development_preset_accepts_claims_while_no_verifier_serves() {
 	}
 }
 
+/// A preset without a collateral floor lets a worker priced at 1 planck bond next to nothing
+/// and take jobs whose faking saves it real work.
+#[test]
+fn every_preset_sets_the_collateral_floor() {
+	for preset in preset_names() {
+		new_test_ext(&preset).execute_with(|| {
+			let floor = pallet_compute_staking::Params::<Runtime>::get().floor_price_per_ibm;
+			assert_eq!(floor, crate::configs::COLLATERAL_FLOOR_PER_IBM, "{preset}");
+			// A 1 IB node priced at 1 planck bonds for 864 CNDR of work, not 8,640 planck.
+			let s = crate::ComputeStaking::minimum_stake_for(cinder_primitives::Ib::ONE, 1);
+			assert_eq!(s, 864 * crate::CNDR, "{preset}");
+		});
+	}
+}
+
 /// An unbonding bond must stay held for as long as a claim it backs can take to be decided,
 /// or a worker proven wrong (or a verifier faulted) late withdraws first and keeps its bond.
 #[test]

@@ -203,15 +203,22 @@ fn a_silent_verifier_is_reported_and_its_silence_voids_the_claim_without_paying_
 }
 
 /// The silent-verifier attack on a benchmark claim: Alice registers a Verifier node and
-/// never answers; a worker claims the most IB and answers with garbage. The claim is never
-/// confirmed.
+/// never answers; a worker priced at 1 planck claims 100 IB (bonding S(n) at the collateral
+/// floor: 86,400 CNDR) and answers with garbage. The claim is never confirmed.
 #[test]
 fn a_silent_verifier_cannot_confirm_a_garbage_benchmark_answer() {
 	new_test_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_ok!(crate::dev_nodes::lavapipe_verifier(&alice(), &alice(), CNDR));
-		let max_ib = NodeRegistry::params().max_ib;
+		let max_ib = cinder_primitives::Ib::from_micro(100 * cinder_primitives::Ib::RESOLUTION);
 		assert_ok!(crate::dev_nodes::register_lavapipe(&eve(), NodeRole::Worker, 1, vec![]));
+		let floor_bond = ComputeStaking::minimum_stake_for(max_ib, 1);
+		assert_eq!(floor_bond, 86_400 * CNDR);
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(eve()), CNDR));
+		assert!(
+			NodeRegistry::claim_ib(RuntimeOrigin::signed(eve()), max_ib).is_err(),
+			"a bond of its own price's S(n) no longer backs the claim"
+		);
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(eve()), floor_bond - CNDR));
 		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(eve()), max_ib));
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(eve()), [0xba; 32]));
 		let params = Verification::params();

@@ -9,10 +9,14 @@ use frame_support::{
 use sp_runtime::DispatchError;
 
 use super::*;
-use crate::{EligibilitySweep, Error, Event, Ineligibility, Params, StakeParams};
+use crate::{ComputeStake, EligibilitySweep, Error, Event, Ineligibility, Params, StakeParams};
 
 fn params(multiplier: u32, epoch_minutes: u32, unbonding_epochs: u32) -> StakeParams {
-	StakeParams { rule: StakeRule { multiplier, epoch_minutes }, unbonding_epochs }
+	StakeParams {
+		rule: StakeRule { multiplier, epoch_minutes },
+		unbonding_epochs,
+		..Default::default()
+	}
 }
 
 #[test]
@@ -107,5 +111,48 @@ fn the_sweep_waits_for_spare_weight() {
 		assert!(EligibilitySweep::<Test>::get().is_some());
 		<ComputeStaking as Hooks<u64>>::on_idle(2, Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
 		assert_eq!(events().len(), 1);
+	});
+}
+
+#[test]
+fn a_node_priced_below_the_collateral_floor_bonds_as_if_it_asked_the_floor() {
+	let floored = StakeParams { floor_price_per_ibm: 50, ..params(2, 4320, 2) };
+	ExtBuilder::default().params(floored).build_and_execute(|| {
+		// A 1-planck worker: S(n) = 2 · 4320 · 1 IB · 50, not 2 · 4320 · 1.
+		confirmed_node(1, 1);
+		assert_eq!(ComputeStaking::minimum_stake(&1), 432_000);
+		// Above the floor its own price counts.
+		confirmed_node(2, 80);
+		assert_eq!(ComputeStaking::minimum_stake(&2), 691_200);
+		assert_eq!(ComputeStaking::floor_price_per_ibm(), 50);
+
+		// The bond of its own price's S(n) no longer makes it eligible...
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 8_640));
+		assert_eq!(ComputeStaking::ineligibility(&1), Some(Ineligibility::BondBelowMinimum));
+		assert_eq!(
+			ComputeStaking::ensure_covers(&1, Ib::ONE, 1),
+			Err(Error::<Test>::BondBelowMinimumStake.into())
+		);
+		// ...the floor's does.
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 432_000 - 8_640));
+		assert_eq!(ComputeStaking::ineligibility(&1), None);
+	});
+}
+
+#[test]
+fn raising_the_floor_sweeps_a_cheap_workers_eligibility_away() {
+	ExtBuilder::default().build_and_execute(|| {
+		confirmed_node(1, 1);
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 8_640));
+		assert_eq!(ComputeStaking::ineligibility(&1), None, "no floor: its own price's S(n)");
+		let floored = StakeParams { floor_price_per_ibm: 2, ..params(2, 4320, 2) };
+		assert_ok!(ComputeStaking::set_params(RuntimeOrigin::root(), floored));
+		events();
+		<ComputeStaking as Hooks<u64>>::on_idle(1, Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
+		assert!(events().contains(&Event::EligibilityChanged {
+			who: 1,
+			eligible: false,
+			reason: Some(Ineligibility::BondBelowMinimum)
+		}));
 	});
 }

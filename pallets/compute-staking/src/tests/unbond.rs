@@ -46,6 +46,22 @@ fn unbond_refuses_zero_unknown_and_more_than_bonded() {
 }
 
 #[test]
+fn unbond_leaves_all_of_the_bond_or_at_least_the_minimum() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
+		// Leaving MINIMUM_BOND − 1 planck active would keep a bond record for dust.
+		assert_noop!(
+			ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000 - MINIMUM_BOND + 1),
+			Error::<Test>::BelowMinimumBond
+		);
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000 - MINIMUM_BOND));
+		assert_eq!(Bonds::<Test>::get(1).unwrap().active, MINIMUM_BOND);
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), MINIMUM_BOND));
+		assert_eq!(Bonds::<Test>::get(1).unwrap().active, 0);
+	});
+}
+
+#[test]
 fn unbonds_in_one_epoch_merge_and_chunks_are_bounded() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));

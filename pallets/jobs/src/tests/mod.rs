@@ -26,7 +26,7 @@ use frame_support::{
 };
 use pallet_node_registry::{Availability, HardwareProfile, NodeRole};
 use sp_core::H256;
-use sp_runtime::{traits::Hash, BuildStorage};
+use sp_runtime::{traits::Hash, BuildStorage, Perbill};
 
 use crate::{
 	self as pallet_jobs, GenesisModel, JobClass, JobId, JobInput, JobSpec, LayerShape,
@@ -100,6 +100,12 @@ impl ReceiptVerifier<AccountId, Balance, u64> for MockVerifier {
 	fn receipts_weight(receipts: u32) -> Weight {
 		Weight::from_parts(1_000 * receipts as u64, 0)
 	}
+
+	/// The verification pallet's rule at its defaults: a margin of 2 over the break-even rate
+	/// with a fault slash of 10 % of the bond.
+	fn can_deter(bond: Balance, fee: Balance, value: Balance, detection: Perbill) -> bool {
+		2 * value as u128 <= detection.mul_floor(fee as u128 + bond as u128 / 10)
+	}
 }
 
 /// Records settled work, as the BMW pallet will receive it.
@@ -169,6 +175,8 @@ impl pallet_node_registry::Config for Test {
 	type MaxNodes = ConstU32<{ 1 << 20 }>;
 	type MaxVerifiers = ConstU32<3>;
 	type VerifierBond = frame_support::traits::ConstU64<1_000>;
+	type MillisecsPerBlock = frame_support::traits::ConstU64<6_000>;
+	type MaxSpotChecksPerBlock = frame_support::traits::ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;

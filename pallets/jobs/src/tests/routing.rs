@@ -264,3 +264,55 @@ fn a_pool_of_full_workers_still_yields_the_one_with_a_free_slot() {
 		assert_eq!(assigned(8, 0), Some(12));
 	});
 }
+
+/// A GEMM of 4096 × 2000 × 1000: 8,192 IBM, at most `max_price` each.
+fn submit_large_gemm(who: AccountId, max_price: Balance) -> sp_runtime::DispatchResult {
+	Jobs::submit_job(
+		RuntimeOrigin::signed(who),
+		GEMM,
+		JobSpec::Int8Gemm { m: 4_096, n: 2_000, k: 1_000 },
+		JobInput::Seed([3; 32]),
+		max_price,
+		JobClass::Standard,
+		None,
+		WhenNoWorker::Fail,
+	)
+}
+
+#[test]
+fn a_job_too_large_for_a_workers_bond_is_not_routed_to_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Worker 10 bonds 10 M: a fault costs it 1 M. Faking the 819,200-planck GEMM is caught
+		// at most 3 times in 4 (Freivalds), so even checking every receipt expects a loss of
+		// 0.75 × (819,200 + 1 M) < 2 × 819,200: sampling cannot deter it.
+		worker(10);
+		assert_noop!(submit_large_gemm(1, PRICE), Error::<Test>::JobTooLargeForEveryBond);
+		// A smaller job is routed to it, and the large one once the bond can back it.
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(10), BOND));
+		assert_ok!(submit_large_gemm(1, PRICE));
+		assert_eq!(assigned(1, 0), Some(10));
+	});
+}
+
+#[test]
+fn a_worker_priced_at_one_planck_is_trusted_only_with_what_its_floor_bond_backs() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Priced at 1 planck, the large GEMM pays it 8,192 planck: without a collateral floor
+		// it is valued at that, and its bond backs it.
+		worker_with(11, HALF_IB, 1, &[], false);
+		assert_ok!(submit_large_gemm(1, 1));
+		// With a floor of 100 planck per IBM faking it would save 819,200 planck of work,
+		// which its bond (a fault: 1 M) cannot deter, whatever it asks.
+		let params = pallet_compute_staking::StakeParams {
+			floor_price_per_ibm: PRICE as u128,
+			..Default::default()
+		};
+		assert_ok!(ComputeStaking::set_params(RuntimeOrigin::root(), params));
+		assert_eq!(ComputeStaking::minimum_stake(&11), 2 * 4_320 * PRICE / 2, "S(n) at the floor");
+		assert!(bond_of(11) >= ComputeStaking::minimum_stake(&11), "still eligible");
+		assert_noop!(submit_large_gemm(1, 1), Error::<Test>::JobTooLargeForEveryBond);
+		assert_ok!(submit_gemm(1, 1_000, 1));
+		assert_eq!(assigned(1, 0), Some(11), "jobs its bond backs still go to it");
+	});
+}

@@ -15,7 +15,7 @@ fn challenge_of(who: AccountId) -> ChallengeId {
 fn a_timely_answer_confirms_the_claim_marked_unchecked() {
 	ExtBuilder::default().build_and_execute(|| {
 		register_worker(1);
-		run_to(41); // the deadline block itself still counts
+		run_to(22); // the deadline block itself still counts (21 blocks: see the defaults)
 		events();
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]));
 		let node = Nodes::<Test>::get(1).unwrap();
@@ -65,7 +65,7 @@ fn a_verified_answer_is_marked_checked_and_a_wrong_one_rejects() {
 fn a_late_answer_rejects_the_claim() {
 	ExtBuilder::default().build_and_execute(|| {
 		register_worker(1);
-		run_to(42);
+		run_to(23);
 		events();
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]));
 		assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib, None);
@@ -93,7 +93,7 @@ fn a_missing_answer_is_expired_by_anyone_after_the_deadline() {
 			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
 			Error::<Test>::ChallengeNotExpired
 		);
-		run_to(42);
+		run_to(23);
 		events();
 		assert_ok!(NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1));
 		assert_eq!(
@@ -157,7 +157,7 @@ fn a_timely_answer_waits_for_the_verifiers_whose_word_confirms_it_checked() {
 		events();
 		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
 		assert_eq!(answers(), vec![(1, id, [3; 32])], "the answer went to the verifiers");
-		assert_eq!(events(), vec![Event::ChallengeAnswered { who: 1, challenge: id }]);
+		assert_eq!(events(), vec![Event::ChallengeAnswered { who: 1, challenge: id, blocks: 0 }]);
 		let node = Nodes::<Test>::get(1).unwrap();
 		assert_eq!(node.confirmed_ib, None, "nothing is in force before the verifiers' word");
 		assert_eq!(node.challenge.unwrap().answer, Some([3; 32]));
@@ -167,7 +167,7 @@ fn a_timely_answer_waits_for_the_verifiers_whose_word_confirms_it_checked() {
 			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [4; 32]),
 			Error::<Test>::AnswerUnderCheck
 		);
-		run_to(42);
+		run_to(23);
 		assert_noop!(
 			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
 			Error::<Test>::AnswerUnderCheck
@@ -307,4 +307,32 @@ fn a_claim_the_account_cannot_back_is_refused() {
 		Balances::set_balance(&6, NODE_DEPOSIT + CLAIM_DEPOSIT + 1);
 		assert_ok!(register_as(6, crate::NodeRole::Worker));
 	});
+}
+
+/// The answer's on-chain elapsed time decides whether the claimed IB was met. At the defaults
+/// (a 90 s challenge, 25 % tolerance, 2 blocks of latency, 6 s blocks) a node that sees the
+/// challenge a block after it is issued, computes at a share of its claimed IB and gets its
+/// answer into the next block is on time at 80 % and late at 75 %. The old 40-block window let
+/// one at 37.5 % pass.
+#[test]
+fn the_answers_elapsed_time_decides_whether_the_claimed_ib_was_met() {
+	assert_eq!(NodeRegistry::answer_blocks(&NodeRegistry::default_params()), 21);
+	for (share_percent, on_time) in [(100u64, true), (80, true), (75, false), (38, false)] {
+		ExtBuilder::default().build_and_execute(|| {
+			register_worker(1);
+			let compute_blocks = (90_000 * 100 / share_percent).div_ceil(6_000);
+			run_to(1 + 1 + compute_blocks + 1);
+			events();
+			assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]));
+			let confirmed = Nodes::<Test>::get(1).unwrap().confirmed_ib.is_some();
+			assert_eq!(confirmed, on_time, "{share_percent} % of the claimed IB");
+			if !on_time {
+				assert!(events().contains(&Event::IbRejected {
+					who: 1,
+					claimed_ib: Ib::from_micro(HALF_IB),
+					reason: ChallengeFailure::Late
+				}));
+			}
+		});
+	}
 }

@@ -10,6 +10,7 @@ mod params;
 mod pools;
 mod register;
 mod reliability;
+mod spot_checks;
 mod update;
 mod verifiers;
 
@@ -113,6 +114,7 @@ impl BenchmarkProofs<AccountId> for MockProofs {
 		who: &AccountId,
 		challenge: ChallengeId,
 		result: [u8; 32],
+		_: bool,
 	) -> Result<ProofPlan, VerifierBusy> {
 		let plan = PROOF_PLAN.with(|p| *p.borrow());
 		if plan.is_ok() {
@@ -195,6 +197,8 @@ impl pallet_node_registry::Config for Test {
 	type MaxNodes = frame_support::traits::ConstU32<{ 1 << 20 }>;
 	type MaxVerifiers = frame_support::traits::ConstU32<3>;
 	type VerifierBond = frame_support::traits::ConstU64<VERIFIER_BOND>;
+	type MillisecsPerBlock = frame_support::traits::ConstU64<6_000>;
+	type MaxSpotChecksPerBlock = frame_support::traits::ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarks;
@@ -380,7 +384,10 @@ impl ExtBuilder {
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
-		pallet_node_registry::GenesisConfig::<Test>::default()
+		// No spot checks unless a test asks for them (`tests/spot_checks.rs`).
+		let params =
+			crate::RegistryParams { spot_check_every: u64::MAX, ..NodeRegistry::default_params() };
+		pallet_node_registry::GenesisConfig::<Test> { params: Some(params) }
 			.assimilate_storage(&mut storage)
 			.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);

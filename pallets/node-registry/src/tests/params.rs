@@ -33,6 +33,13 @@ fn only_the_admin_sets_valid_params() {
 			NodeRegistry::set_params(RuntimeOrigin::root(), bad),
 			Error::<Test>::InvalidParams
 		);
+		// An answer included in the block of its challenge had no time to compute.
+		let mut bad = params;
+		bad.answer_latency_blocks = 0;
+		assert_noop!(
+			NodeRegistry::set_params(RuntimeOrigin::root(), bad),
+			Error::<Test>::InvalidParams
+		);
 
 		assert_ok!(NodeRegistry::set_params(RuntimeOrigin::root(), params));
 		assert_eq!(Params::<Test>::get(), Some(params));

@@ -18,7 +18,8 @@ fn register_records_the_node_and_issues_a_challenge() {
 		let challenge = node.challenge.expect("a challenge is pending");
 		// 0.5 IB for 90 s at 4e16 units per IB-minute: 3e16 units.
 		assert_eq!(challenge.work_units, 30_000_000_000_000_000);
-		assert_eq!(challenge.deadline, 1 + 40);
+		// 90 s with 25 % more is 112.5 s, 19 blocks of 6 s, and 2 blocks of latency.
+		assert_eq!(challenge.deadline, 1 + 21);
 		let events = events();
 		assert_eq!(
 			events[0],
@@ -29,7 +30,7 @@ fn register_records_the_node_and_issues_a_challenge() {
 				deposit: NODE_DEPOSIT,
 			}
 		);
-		assert!(matches!(events[1], Event::ChallengeIssued { who: 1, deadline: 41, .. }));
+		assert!(matches!(events[1], Event::ChallengeIssued { who: 1, deadline: 22, .. }));
 	});
 }
 

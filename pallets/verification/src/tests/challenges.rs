@@ -4,7 +4,10 @@
 //! development chain with no verifier at all accepts it unchecked).
 
 use super::{intake::WINDOW, *};
-use crate::{AcceptReason, BenchmarkProofs, Checks, Event, Verdict};
+use crate::{
+	AcceptReason, BenchmarkIntake, BenchmarkProofs, Checks, Event, Intake, ReceiptVerifier, Verdict,
+};
+use frame_support::assert_ok;
 
 const NODE: AccountId = 5;
 const CHALLENGE: ChallengeId = 42;
@@ -14,7 +17,7 @@ const ANSWER: [u8; 32] = [0xaa; 32];
 /// The node answers its challenge and the challenge window runs out.
 fn answered() {
 	assert_eq!(
-		Verification::answer_submitted(&NODE, CHALLENGE, ANSWER),
+		Verification::answer_submitted(&NODE, CHALLENGE, ANSWER, false),
 		Ok(cinder_primitives::ProofPlan::Pending)
 	);
 	run_to(1 + WINDOW);
@@ -146,7 +149,7 @@ fn a_verifier_never_sits_on_the_check_of_its_own_answer() {
 	const OWN: AccountId = 101;
 	let answered_by_own = || {
 		assert_eq!(
-			Verification::answer_submitted(&OWN, CHALLENGE, ANSWER),
+			Verification::answer_submitted(&OWN, CHALLENGE, ANSWER, false),
 			Ok(cinder_primitives::ProofPlan::Pending)
 		);
 		run_to(1 + WINDOW);
@@ -202,5 +205,53 @@ fn refuting_an_answer_that_is_cleared_and_agreeing_with_a_wrong_one_are_no_fault
 		let seated = |who| u32::from(dispute.contains(&who));
 		assert_eq!(super::verdicts::credits(first[1]).matched, seated(first[1]));
 		assert_eq!(super::verdicts::credits(first[0]).matched, 1 + seated(first[0]));
+	});
+}
+
+#[test]
+fn a_flood_of_benchmark_answers_never_makes_a_receipt_refused() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Answers to claims fill half their own queue, and then are refused...
+		let half = (MAX_BENCHMARK_INTAKE / 2) as ChallengeId;
+		for challenge in 0..half {
+			assert_ok!(Verification::answer_submitted(&NODE, challenge, ANSWER, false));
+		}
+		assert_eq!(
+			Verification::answer_submitted(&NODE, CHALLENGE, ANSWER, false),
+			Err(cinder_primitives::VerifierBusy)
+		);
+		// ...while spot checks' answers still find room, up to the whole queue...
+		for challenge in half..MAX_BENCHMARK_INTAKE as ChallengeId {
+			assert_ok!(Verification::answer_submitted(&NODE, challenge, ANSWER, true));
+		}
+		assert_eq!(
+			Verification::answer_submitted(&NODE, CHALLENGE, ANSWER, true),
+			Err(cinder_primitives::VerifierBusy)
+		);
+		// ...and the receipts' intake keeps all its room.
+		let capacity = (PAGE_SIZE * MAX_PAGES) as u64;
+		for job in 0..capacity {
+			assert_ok!(Verification::receipt_submitted(&receipt(1, job, 0)));
+		}
+		assert_eq!(Intake::<Test>::get().queued, capacity as u32);
+		assert_eq!(BenchmarkIntake::<Test>::get().len(), MAX_BENCHMARK_INTAKE as usize);
+	});
+}
+
+#[test]
+fn receipts_due_in_a_block_are_decided_before_benchmark_answers() {
+	ExtBuilder::default().params(super::intake::never_sampled()).build_and_execute(|| {
+		// The answer comes first, then a block's worth of receipts, all due together.
+		assert_ok!(Verification::answer_submitted(&NODE, CHALLENGE, ANSWER, false));
+		for job in 0..MAX_DECISIONS as u64 {
+			submit(&receipt(1, job, 0));
+		}
+		run_to(1 + WINDOW);
+		assert_eq!(world(|w| w.accepted.len()), MAX_DECISIONS as usize, "every receipt decided");
+		assert!(Checks::<Test>::get(ANSWERED).is_none(), "the answer waits for a spare decision");
+		assert_eq!(BenchmarkIntake::<Test>::get().len(), 1);
+		run_to(2 + WINDOW);
+		assert!(Checks::<Test>::get(ANSWERED).is_some(), "then it is checked, as always");
+		assert!(BenchmarkIntake::<Test>::get().is_empty());
 	});
 }

@@ -5,7 +5,7 @@
 use sp_runtime::Perbill;
 
 use super::*;
-use crate::sampling::{reliability_rate, sampling_rate, verifier_overhead};
+use crate::sampling::{can_deter, reliability_rate, sampling_rate, verifier_overhead};
 
 /// Planck per IB-minute of a worker of 1 IB at 1 CNDR per IBM.
 const IB_P: u128 = 1_000_000_000_000;
@@ -33,7 +33,7 @@ fn faking_any_job_loses_money_in_expectation() {
 		let fee = tenth_minutes * IB_P / 10;
 		for reliability in [0, 50, 90, 100] {
 			let reliability = Perbill::from_percent(reliability);
-			let rate = sampling_rate(&p, reliability, fee, BOND, freivalds());
+			let rate = sampling_rate(&p, reliability, fee, fee, BOND, freivalds());
 			let gain = gain_from_faking(fee, rate, freivalds());
 			assert!(gain < 0, "{tenth_minutes} tenths of a minute, rate {rate:?}: gains {gain}");
 			// Faking a fraction f of n such jobs gains f · n · gain: negative for every f > 0.
@@ -59,7 +59,7 @@ fn a_partial_fake_is_caught_at_least_in_proportion_to_the_work_it_saves() {
 	};
 	for tenth_minutes in [1u128, 30, 600, 10_000] {
 		let fee = tenth_minutes * IB_P / 10;
-		let rate = sampling_rate(&p, Perbill::one(), fee, BOND, Perbill::one());
+		let rate = sampling_rate(&p, Perbill::one(), fee, fee, BOND, Perbill::one());
 		let q = rate.deconstruct() as f64 / 1e9;
 		for rows in [33u32, 256, 8_192] {
 			for faked in [1, 2, rows / 10, rows / 2, rows - 1, rows] {
@@ -80,7 +80,7 @@ fn the_weakest_check_deters_only_jobs_below_three_fault_penalties() {
 	// more Freivalds rounds or a larger bond; certain detection deters any size.
 	let p = Verification::default_params();
 	let fee = 2_592 * IB_P;
-	let rate = sampling_rate(&p, Perbill::zero(), fee, BOND, freivalds());
+	let rate = sampling_rate(&p, Perbill::zero(), fee, fee, BOND, freivalds());
 	assert_eq!(rate, Perbill::one());
 	assert_eq!(gain_from_faking(fee, rate, freivalds()), 0);
 	assert!(gain_from_faking(fee, rate, Perbill::one()) < 0);
@@ -91,11 +91,11 @@ fn the_reliability_rate_alone_covers_jobs_up_to_three_minutes() {
 	let p = Verification::default_params();
 	// 3.2 minutes at full capacity is sampled at the floor, and faking it still loses.
 	let fee = 32 * IB_P / 10;
-	let rate = sampling_rate(&p, Perbill::one(), fee, BOND, freivalds());
+	let rate = sampling_rate(&p, Perbill::one(), fee, fee, BOND, freivalds());
 	assert_eq!(rate, p.floor_sampling_rate);
 	assert!(gain_from_faking(fee, rate, freivalds()) < 0);
 	// Four minutes are sampled above the floor.
-	let rate = sampling_rate(&p, Perbill::one(), 4 * IB_P, BOND, freivalds());
+	let rate = sampling_rate(&p, Perbill::one(), 4 * IB_P, 4 * IB_P, BOND, freivalds());
 	assert!(rate > p.floor_sampling_rate);
 }
 
@@ -122,11 +122,11 @@ fn large_jobs_are_sampled_more_but_checked_at_a_fraction_of_their_cost() {
 	// two Freivalds rounds cost 6n² against n³ MACs, and hashing the fetched output is O(n²) too:
 	// the whole check measured r = 0.32 at n = 1024 (worker/benches/verifier_share.rs), so
 	// r ≈ 328/n.
-	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, freivalds());
+	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, 60 * IB_P, BOND, freivalds());
 	let check = Perbill::from_rational(328u32, 133_900);
 	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
 	// A 60-minute render of 8,192 rows checked by sampling 32 of them.
-	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, Perbill::one());
+	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, 60 * IB_P, BOND, Perbill::one());
 	let check = Perbill::from_rational(32u32, 8_192);
 	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
 }
@@ -147,4 +147,64 @@ fn an_idle_verifier_is_caught_with_the_stated_probability() {
 	let bond: u128 = 100 * 10u128.pow(12);
 	let per_check = p.trap_rate * (p.verifier_fault_slash * bond);
 	assert_eq!(per_check, bond / 200);
+}
+
+/// Collateral that matches the risk. Faking saves at most the stage's value `V`: its IBM at the
+/// worker's price, or at the collateral floor `P_f` when the worker asks less (its cost, not its
+/// fee, is what a cheap worker saves). The bond is S(n) reckoned at `max(P, P_f)`, and routing
+/// gives a stage only to a worker whose bond lets sampling deter it (`can_deter`). Then, at
+/// every price from 1 planck up, every stage routing gives a worker loses it money when faked;
+/// and without the floor a 1-planck worker gains from faking at any rate.
+#[test]
+fn faking_a_routed_job_loses_money_at_any_price_the_worker_sets() {
+	let p = Verification::default_params();
+	let floor = IB_P / 10;
+	let minutes_of = |price: u128, minutes: u128| minutes * price;
+	let mut largest_routed = 0;
+	for price in [1, floor / 1_000, floor / 2, floor, 3 * floor, 10 * IB_P] {
+		let bond = 2 * 4_320 * price.max(floor);
+		let penalty = p.fault_slash.mul_floor(bond);
+		for detection in [freivalds(), Perbill::one()] {
+			for minutes in [1u128, 10, 60, 300, 324, 325, 432, 433, 1_000, 10_000] {
+				let fee = minutes_of(price, minutes);
+				let value = minutes_of(price.max(floor), minutes);
+				if !can_deter(&p, fee, value, bond, detection) {
+					// Refused by routing: checking every receipt would not deter it.
+					let expected_loss = detection.mul_floor(fee + penalty);
+					assert!(2 * value > expected_loss, "{price}/{minutes}: refused needlessly");
+					continue;
+				}
+				if price == 1 {
+					largest_routed = largest_routed.max(minutes);
+				}
+				for reliability in [0, 100] {
+					let rate = sampling_rate(
+						&p,
+						Perbill::from_percent(reliability),
+						fee,
+						value,
+						bond,
+						detection,
+					);
+					let loss = rate.mul_floor(detection.mul_floor(fee + penalty));
+					assert!(
+						loss >= 2 * value - value / 1_000,
+						"price {price}, {minutes} min, rate {rate:?}: expected loss {loss} < 2 × {value}"
+					);
+				}
+			}
+		}
+	}
+	// A 1-planck worker gets stages of up to 432 minutes of its capacity when checks are
+	// certain (324 under a two-round Freivalds test): half its fault penalty's worth.
+	assert_eq!(largest_routed, 432);
+
+	// Without the floor, a 1-planck worker bonds 8,640 planck per IB: checking every receipt,
+	// a 10-minute fake still saves its cost (10 minutes at the floor price) for a few planck.
+	let (fee, bond) = (10, 2 * 4_320);
+	let cost = 10 * floor;
+	let penalty = p.fault_slash.mul_floor(bond);
+	let expected_loss = freivalds().mul_floor(fee + penalty);
+	assert!(cost > 1_000 * expected_loss, "the old rule: faking pays");
+	assert!(!can_deter(&p, fee, cost, bond, freivalds()), "and routing now refuses it");
 }

@@ -271,6 +271,8 @@ pub const MAX_REDRAWS: u32 = 4;
 pub const PAGE_SIZE: u32 = 4;
 pub const MAX_PAGES: u32 = 3;
 pub const MAX_DECISIONS: u32 = 6;
+/// Benchmark answers the mock's own queue for them holds.
+pub const MAX_BENCHMARK_INTAKE: u32 = 4;
 
 impl pallet_compute_staking::Config for Test {
 	type Currency = Balances;
@@ -308,6 +310,7 @@ impl pallet_verification::Config for Test {
 	type MaxRedraws = ConstU32<MAX_REDRAWS>;
 	type IntakePageSize = ConstU32<PAGE_SIZE>;
 	type MaxIntakePages = ConstU32<MAX_PAGES>;
+	type MaxBenchmarkIntake = ConstU32<MAX_BENCHMARK_INTAKE>;
 	type MaxDecisionsPerBlock = ConstU32<MAX_DECISIONS>;
 	type MaxChecksPerBlock = ConstU32<8>;
 	type WeightInfo = ();
@@ -380,6 +383,7 @@ pub fn receipt(
 		output_root: root(job),
 		tile_count: 1,
 		fee,
+		value: fee,
 		detection: Perbill::one(),
 		sampled: false,
 	}
