@@ -107,7 +107,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn params_are_valid(params: &StakeParams) -> bool {
-		params.rule.multiplier > 0 && params.rule.epoch_minutes > 0 && params.unbonding_epochs > 0
+		params.rule.multiplier > 0
+			&& params.rule.epoch_minutes > 0
+			&& params.unbonding_epochs > 0
+			&& params.floor_price_per_ibm > 0
 	}
 
 	pub(crate) fn do_set_params(params: StakeParams) -> DispatchResult {

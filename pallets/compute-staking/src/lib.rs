@@ -225,7 +225,8 @@ pub mod pallet {
 		/// backs them until they settle: pause the node (no new jobs), wait until
 		/// `jobs_in_flight` is zero, then withdraw.
 		JobsInFlight,
-		/// k and E must be at least 1, and unbonding must take at least one reward epoch.
+		/// k and E must be at least 1, unbonding must take at least one reward epoch, and the
+		/// collateral floor must be at least 1 planck per IBM.
 		InvalidParams,
 		/// The active bond does not cover S(n) for the requested IB and price: bond more first.
 		BondBelowMinimumStake,

@@ -29,14 +29,14 @@ pub struct StakeParams {
 	/// The collateral floor: the least price per IBM (in planck) S(n) is reckoned at, so a node
 	/// pricing below it bonds as if it asked this much, and a stage's value for sampling and
 	/// routing is its IBM at this price when the fee is less. It stands for the lowest honest
-	/// cost of an IBM: what faking one can save. Zero (the pallet's default) sets no floor;
-	/// Cinder's runtime sets one in every preset.
+	/// cost of an IBM: what faking one can save. At least 1 planck (the pallet's default, no
+	/// floor to speak of); Cinder's runtime sets 0.1 CNDR in every preset.
 	pub floor_price_per_ibm: u128,
 }
 
 impl Default for StakeParams {
 	fn default() -> Self {
-		Self { rule: StakeRule::INFERIX, unbonding_epochs: 2, floor_price_per_ibm: 0 }
+		Self { rule: StakeRule::INFERIX, unbonding_epochs: 2, floor_price_per_ibm: 1 }
 	}
 }
 

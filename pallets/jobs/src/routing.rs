@@ -160,11 +160,10 @@ impl<T: Config> Pallet<T> {
 		// Its bond must let sampling make faking the stage lose money (a small bond cannot
 		// back a large job, whatever the worker's price).
 		let units = request.workload.ref_units_per_ib_minute;
-		let fee = Self::fee(units, request.work_units, price_per_ibm).map_err(|_| Misfit::Other)?;
 		let value = Self::stage_value(units, request.work_units, price_per_ibm)
 			.map_err(|_| Misfit::Other)?;
 		let detection = request.workload.verification.detection();
-		if !T::Verifier::can_deter(T::Stake::active_bond(&worker), fee, value, detection) {
+		if !T::Verifier::can_deter(T::Stake::active_bond(&worker), value, detection) {
 			return Err(Misfit::Bond);
 		}
 		let reliability = (info.reliability.deconstruct() / 1_000_000) as u128;

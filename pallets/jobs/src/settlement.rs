@@ -42,7 +42,7 @@ where
 	}
 
 	/// Nothing is checked, so no bond is too small: the stand-in refuses no worker.
-	fn can_deter(_: Balance, _: Balance, _: Balance, _: sp_runtime::Perbill) -> bool {
+	fn can_deter(_: Balance, _: Balance, _: sp_runtime::Perbill) -> bool {
 		true
 	}
 }

@@ -124,6 +124,8 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		node.challenge = None;
+		// A spot check drawn while this claim's answer was under check comes now.
+		Self::issue_due_spot_check(who, &mut node);
 		Nodes::<T>::insert(who, node);
 		if reason == ChallengeFailure::WrongResult {
 			use frame_support::traits::tokens::{Fortitude, Precision, Restriction};
@@ -159,8 +161,31 @@ impl<T: Config> Pallet<T> {
 			Self::catch_up(&who);
 			return Ok(());
 		}
-		let plan = T::BenchmarkProofs::answer_submitted(&who, challenge.id, result, challenge.spot)
-			.map_err(|_| Error::<T>::VerifierBusy)?;
+		let plan = match T::BenchmarkProofs::answer_submitted(
+			&who,
+			challenge.id,
+			result,
+			challenge.spot,
+		) {
+			Ok(plan) => plan,
+			// A spot check's answer the verifiers cannot take now keeps the check open
+			// (its deadline at least `answer_latency_blocks` away) for the answer to come
+			// again: the chain's congestion never costs a worker its IB.
+			Err(_) if challenge.spot => {
+				let now = frame_system::Pallet::<T>::block_number();
+				let until = now.saturating_add(Self::params().answer_latency_blocks);
+				challenge.deadline = challenge.deadline.max(until);
+				node.challenge = Some(challenge);
+				Nodes::<T>::insert(&who, node);
+				Self::deposit_event(Event::SpotAnswerDeferred {
+					who: who.clone(),
+					challenge: challenge.id,
+					deadline: challenge.deadline,
+				});
+				return Ok(());
+			}
+			Err(_) => return Err(Error::<T>::VerifierBusy.into()),
+		};
 		match plan {
 			ProofPlan::Decided(check) => {
 				Self::conclude(&who, node, challenge, check);
@@ -202,14 +227,19 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		let ib = challenge.claimed_ib;
+		let reweigh = node.confirmed_ib.is_none_or(|c| c.ib != ib);
 		node.challenge = None;
+		// The confirmed answer proved the IB now in force: a spot check left due is met.
+		node.spot_due = false;
 		node.confirmed_ib = Some(ConfirmedIb { ib, independently_checked });
 		Nodes::<T>::insert(who, node);
 		Self::release_claim_deposit(who);
 		Self::deposit_event(Event::IbConfirmed { who: who.clone(), ib, independently_checked });
 		T::Stake::profile_changed(who);
 		// A worker that stays eligible draws jobs by its new IB.
-		Self::note_reweigh(who);
+		if reweigh {
+			Self::note_reweigh(who);
+		}
 	}
 
 	pub(crate) fn do_expire_challenge(who: T::AccountId) -> DispatchResult {

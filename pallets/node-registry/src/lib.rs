@@ -151,6 +151,11 @@ pub mod pallet {
 		/// insecure source.
 		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
+		/// Randomness of the spot-check draws: the freshest there is when a block starts (in
+		/// Cinder's runtime BABE's VRF output of the parent block), so a worker that does not
+		/// author that block cannot see its draw coming in time to leave the pool before it.
+		type SpotRandomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
+
 		/// The current compute reward epoch, for uptime counting.
 		type Epochs: RewardEpochs;
 
@@ -337,6 +342,13 @@ pub mod pallet {
 		/// No serving verifier could check `who`'s answer to spot check `challenge`: its IB
 		/// stays in force (the answer came on time), unchecked this time.
 		SpotCheckUnverified { who: T::AccountId, challenge: ChallengeId },
+		/// The verifiers could not take `who`'s answer to spot check `challenge` now (their
+		/// queue is full): the check stays open until `deadline` for the answer to come again.
+		SpotAnswerDeferred {
+			who: T::AccountId,
+			challenge: ChallengeId,
+			deadline: BlockNumberFor<T>,
+		},
 		/// `who` answered its benchmark challenge wrong: its claim deposit, `amount`, went to
 		/// the penalty pool.
 		ClaimDepositForfeited { who: T::AccountId, amount: BalanceOf<T> },

@@ -98,6 +98,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotOverdue
 		);
 		let last_heartbeat = node.last_heartbeat;
+		Self::expire_spot_check(&who, &mut node);
 		node.status = NodeStatus::Offline;
 		Nodes::<T>::insert(&who, &node);
 		Self::refresh_serving(&who, &node);

@@ -330,7 +330,12 @@ impl<T: Config> WorkerDirectory<T::AccountId, crate::BalanceOf<T>> for Pallet<T>
 
 	fn worker(who: &T::AccountId) -> Option<WorkerInfo<crate::BalanceOf<T>>> {
 		let node = Nodes::<T>::get(who)?;
-		(node.role == NodeRole::Worker && node.status == NodeStatus::Active).then(|| WorkerInfo {
+		// A worker that let a spot check pass unanswered takes no new stage (and is weighed as
+		// unreliable) until the check is expired and its IB revoked.
+		let takes_work = node.role == NodeRole::Worker
+			&& node.status == NodeStatus::Active
+			&& !Self::spot_check_overdue(&node);
+		takes_work.then(|| WorkerInfo {
 			ib: Self::ib_in_force(&node),
 			price_per_ibm: node.price_per_ibm,
 			reliability: node.reliability.score,

@@ -126,6 +126,7 @@ impl<T: Config> Pallet<T> {
 			claimed_ib,
 			confirmed_ib: None,
 			challenge: None,
+			spot_due: false,
 			hosted_models,
 			availability,
 			status: NodeStatus::Active,
@@ -201,6 +202,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_pause(who: T::AccountId) -> DispatchResult {
 		let mut node = Self::node(&who)?;
 		ensure!(node.status != NodeStatus::Paused, Error::<T>::AlreadyPaused);
+		// A missed spot check is not carried through a pause.
+		Self::expire_spot_check(&who, &mut node);
 		node.status = NodeStatus::Paused;
 		Nodes::<T>::insert(&who, &node);
 		Self::refresh_serving(&who, &node);
@@ -213,7 +216,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_resume(who: T::AccountId) -> DispatchResult {
 		let mut node = Self::node(&who)?;
 		ensure!(node.status == NodeStatus::Paused, Error::<T>::NotPaused);
-		// Resuming counts as a heartbeat: the node is back and on time.
+		// Resuming counts as a heartbeat: the node is back and on time, and a spot check it
+		// let pass unanswered revokes its IB now.
+		Self::expire_spot_check(&who, &mut node);
 		node.status = NodeStatus::Active;
 		node.last_heartbeat = frame_system::Pallet::<T>::block_number();
 		Nodes::<T>::insert(&who, &node);
@@ -264,9 +269,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Invariants: the node count matches the records; every node holds its deposit; every
-	/// pending challenge was issued for the current claim and holds a claim deposit, and no
-	/// claim deposit is held without one; reliability scores are the weighted sums of their
-	/// components.
+	/// pending claim challenge was issued for the current claim and holds a claim deposit, every
+	/// spot check is of the IB in force and holds none, and no claim deposit is held without a
+	/// claim; a spot check is left due only behind a claim under check; reliability scores are
+	/// the weighted sums of their components.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
@@ -278,21 +284,37 @@ impl<T: Config> Pallet<T> {
 				!T::Currency::balance_on_hold(&HoldReason::NodeDeposit.into(), &who).is_zero(),
 				"a registered node holds no deposit"
 			);
-			if let Some(challenge) = node.challenge {
-				ensure!(challenge.claimed_ib == node.claimed_ib, "challenge is for another claim");
-				ensure!(challenge.deadline > challenge.issued_at, "challenge without a window");
-			}
 			let claim_deposit =
 				T::Currency::balance_on_hold(&HoldReason::ClaimDeposit.into(), &who);
+			match node.challenge {
+				Some(challenge) if challenge.spot => {
+					ensure!(
+						node.confirmed_ib.is_some_and(|c| c.ib == challenge.claimed_ib),
+						"a spot check not of the IB in force"
+					);
+					ensure!(claim_deposit.is_zero(), "a claim deposit held for a spot check");
+				}
+				Some(challenge) => {
+					ensure!(
+						challenge.claimed_ib == node.claimed_ib,
+						"challenge is for another claim"
+					);
+					ensure!(
+						T::ClaimDeposit::get().is_zero() || !claim_deposit.is_zero(),
+						"a pending challenge without its claim deposit"
+					);
+				}
+				None => ensure!(
+					claim_deposit.is_zero(),
+					"a claim deposit held without a pending challenge"
+				),
+			}
+			if let Some(challenge) = node.challenge {
+				ensure!(challenge.deadline > challenge.issued_at, "challenge without a window");
+			}
 			ensure!(
-				node.challenge.is_some() || claim_deposit.is_zero(),
-				"a claim deposit held without a pending challenge"
-			);
-			ensure!(
-				node.challenge.is_none()
-					|| T::ClaimDeposit::get().is_zero()
-					|| !claim_deposit.is_zero(),
-				"a pending challenge without its claim deposit"
+				!node.spot_due || node.challenge.is_some_and(|c| !c.spot && c.answer.is_some()),
+				"a spot check due without a claim under check"
 			);
 			let expected = Self::score(&node.reliability, &reliability);
 			ensure!(node.reliability.score == expected, "score differs from its components");

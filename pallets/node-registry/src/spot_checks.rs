@@ -3,13 +3,25 @@
 //! many accounts it does not serve).
 //!
 //! Each block draws `eligible workers / spot_check_every` members of the all-workers pool
-//! uniformly (the fraction drawn at random; at most `MaxSpotChecksPerBlock`), with randomness
-//! the worker cannot steer: no call of its own decides when it is checked. A drawn worker with
-//! no challenge pending gets one for its confirmed IB, sized and timed like a claim's. Until the
-//! verifiers confirm the answer it keeps its IB and its jobs but earns no availability reward; a
-//! wrong, late or missing answer revokes the IB (`IbRevoked`), so the worker leaves the pools
-//! until a new claim is confirmed. A spot check carries no claim deposit (the chain asked), and
-//! a new claim cannot replace it (`SpotCheckPending`).
+//! uniformly (the fraction drawn at random; at most `MaxSpotChecksPerBlock`), with the parent
+//! block's randomness ([`Config::SpotRandomness`]): the draw is not known before the block
+//! before it is built, too late for a worker to leave the pool. A drawn worker gets a challenge
+//! for its confirmed IB, sized and timed like a claim's. Until the verifiers confirm the answer
+//! it keeps its IB and its jobs but earns no availability reward; a wrong, late or missing
+//! answer revokes the IB (`IbRevoked`), so the worker leaves the pools until a new claim is
+//! confirmed.
+//!
+//! Nothing the worker does puts a spot check off:
+//! - an unanswered claim gives way to it (`IbRejected` with `Superseded`, the claim deposit
+//!   returned), and no new claim replaces it (`SpotCheckPending`);
+//! - behind a claim whose answer is under check it is left due (no availability meanwhile) and
+//!   issued if that claim fails; a confirmed claim proved the IB now in force;
+//! - once its deadline passes unanswered the worker takes no new stage, and its next heartbeat,
+//!   pause, resume or `mark_offline`, or anyone's `expire_challenge`, revokes the IB;
+//! - an answer the verifiers cannot take now (their queue is full) keeps the check open
+//!   (`SpotAnswerDeferred`), so congestion never costs an honest worker its IB.
+//!
+//! A spot check carries no claim deposit (the chain asked).
 
 use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Randomness};
@@ -29,7 +41,7 @@ impl<T: Config> Pallet<T> {
 			return weight;
 		}
 		let every = Self::params().spot_check_every.saturated_into::<u128>().max(1);
-		let (random, _) = T::Randomness::random(b"cinder/spot-check");
+		let (random, _) = T::SpotRandomness::random(b"cinder/spot-check");
 		let seed = sp_io::hashing::blake2_256(&(random, now).encode());
 		let draw = |index: u32| -> u128 {
 			let hash = sp_io::hashing::blake2_256(&(seed, index).encode());
@@ -50,19 +62,45 @@ impl<T: Config> Pallet<T> {
 		weight
 	}
 
-	/// Challenges `who` for its IB in force, if it is an active worker with a confirmed IB and
-	/// no challenge pending (a pool may still hold a worker whose change is not applied yet).
+	/// Challenges `who` for its IB in force, if it is an active, timely worker with a confirmed
+	/// IB (a pool may still hold a worker whose change is not applied yet). An unanswered
+	/// claim gives way to the spot check (`Superseded`, its deposit returned), so a standing
+	/// claim cannot shield the IB in force; behind a claim whose answer is under check the spot
+	/// check is left due, issued if that claim fails.
 	fn issue_spot_check(who: &T::AccountId) {
 		let Some(mut node) = Nodes::<T>::get(who) else { return };
 		let Some(confirmed) = node.confirmed_ib else { return };
 		if node.role != NodeRole::Worker
 			|| node.status != NodeStatus::Active
-			|| node.challenge.is_some()
+			|| Self::is_overdue(&node)
+			|| Self::spot_check_pending(&node)
 		{
 			return;
 		}
-		node.challenge = Some(Self::new_challenge(who, confirmed.ib, true));
+		match node.challenge {
+			Some(claim) if claim.answer.is_some() => node.spot_due = true,
+			Some(claim) => {
+				Self::release_claim_deposit(who);
+				Self::deposit_event(Event::IbRejected {
+					who: who.clone(),
+					claimed_ib: claim.claimed_ib,
+					reason: ChallengeFailure::Superseded,
+				});
+				node.challenge = Some(Self::new_challenge(who, confirmed.ib, true));
+			}
+			None => node.challenge = Some(Self::new_challenge(who, confirmed.ib, true)),
+		}
 		Nodes::<T>::insert(who, node);
+	}
+
+	/// Issues the spot check left due behind a claim that just failed, on `node` (not stored).
+	pub(crate) fn issue_due_spot_check(who: &T::AccountId, node: &mut NodeRecord<T>) {
+		if !core::mem::take(&mut node.spot_due) {
+			return;
+		}
+		if let Some(confirmed) = node.confirmed_ib {
+			node.challenge = Some(Self::new_challenge(who, confirmed.ib, true));
+		}
 	}
 
 	/// Ends `who`'s spot check on its record `node` (not stored) for `reason`: the IB is
@@ -88,17 +126,24 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Whether `node` has a spot check pending: no availability reward meanwhile.
+	/// Whether `node` has a spot check pending, or due behind a claim under check: no
+	/// availability reward meanwhile.
 	pub(crate) fn spot_check_pending(node: &NodeRecord<T>) -> bool {
-		node.challenge.is_some_and(|c| c.spot)
+		node.spot_due || node.challenge.is_some_and(|c| c.spot)
+	}
+
+	/// Whether `node`'s spot check passed its deadline unanswered: the worker gets no new
+	/// stage until it is expired (by its next heartbeat, pause, resume, `mark_offline` or
+	/// anyone's `expire_challenge`) and its IB revoked.
+	pub(crate) fn spot_check_overdue(node: &NodeRecord<T>) -> bool {
+		let now = frame_system::Pallet::<T>::block_number();
+		node.challenge.is_some_and(|c| c.spot && c.answer.is_none() && now > c.deadline)
 	}
 
 	/// Ends `who`'s spot check on `node` (not stored) if its deadline passed unanswered; returns
 	/// whether it did.
 	pub(crate) fn expire_spot_check(who: &T::AccountId, node: &mut NodeRecord<T>) -> bool {
-		let now = frame_system::Pallet::<T>::block_number();
-		let overdue =
-			node.challenge.is_some_and(|c| c.spot && c.answer.is_none() && now > c.deadline);
+		let overdue = Self::spot_check_overdue(node);
 		if overdue {
 			Self::end_spot_check(who, node, ChallengeFailure::Missing);
 		}

@@ -176,6 +176,9 @@ pub enum ChallengeFailure {
 	/// No serving verifier checked the answer (none served, or those drawn stayed silent
 	/// through every redraw): claim again once verifiers serve.
 	Unverifiable,
+	/// A spot check of the IB in force took the place of the unanswered claim: answer it, then
+	/// claim again.
+	Superseded,
 }
 
 /// Heartbeats counted in one reward epoch.
@@ -324,6 +327,9 @@ pub struct NodeRecord<T: Config> {
 	pub confirmed_ib: Option<ConfirmedIb>,
 	/// The pending benchmark challenge.
 	pub challenge: Option<Challenge<BlockNumberFor<T>>>,
+	/// A spot check was drawn while a claim's answer was under check: it is issued if that
+	/// claim fails (a confirmed claim proves its IB instead).
+	pub spot_due: bool,
 	/// Models whose weights the node serves and runs.
 	pub hosted_models: BoundedVec<ModelId, T::MaxHostedModels>,
 	/// Idle-capacity settings.

@@ -234,10 +234,9 @@ pub trait ReceiptVerifier<AccountId, Balance, BlockNumber> {
 	/// over in one call (storage items they share are counted once, as a benchmark would).
 	fn receipts_weight(receipts: u32) -> Weight;
 	/// Whether checking a stage can make faking it lose money for a worker with active bond
-	/// `bond`: the stage pays `fee`, faking it saves at most `value`, and one check catches a
-	/// fake with probability `detection`. Routing gives a stage only to such a worker; one
-	/// read.
-	fn can_deter(bond: Balance, fee: Balance, value: Balance, detection: Perbill) -> bool;
+	/// `bond`: faking it saves at most `value`, and one check catches a fake with probability
+	/// `detection`. Routing gives a stage only to such a worker; one read.
+	fn can_deter(bond: Balance, value: Balance, detection: Perbill) -> bool;
 }
 
 /// The verifier's verdicts on receipts (implemented by the jobs pallet).

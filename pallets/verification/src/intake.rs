@@ -15,15 +15,9 @@ use crate::{
 use cinder_primitives::{ProofPlan, ReceiptSubmitted, VerificationPlan, VerifierBusy};
 
 impl<T: Config> Pallet<T> {
-	/// The sampling rate of `worker`'s receipt for a stage paying `fee`, whose faking saves at
-	/// most `value`, caught with probability `detection` by one check: see
-	/// [`sampling::sampling_rate`].
-	pub fn rate_for(
-		worker: &T::AccountId,
-		fee: BalanceOf<T>,
-		value: BalanceOf<T>,
-		detection: Perbill,
-	) -> Perbill {
+	/// The sampling rate of `worker`'s receipt for a stage whose faking saves at most `value`,
+	/// caught with probability `detection` by one check: see [`sampling::sampling_rate`].
+	pub fn rate_for(worker: &T::AccountId, value: BalanceOf<T>, detection: Perbill) -> Perbill {
 		let params = Self::params();
 		let reliability =
 			T::Workers::worker(worker).map(|w| w.reliability).unwrap_or_else(Perbill::zero);
@@ -31,8 +25,7 @@ impl<T: Config> Pallet<T> {
 		sampling::sampling_rate(
 			&params,
 			reliability,
-			fee.saturated_into(),
-			value.max(fee).saturated_into(),
+			value.saturated_into(),
 			bond.saturated_into(),
 			detection,
 		)
@@ -298,7 +291,8 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 	fn receipt_submitted(
 		receipt: &ReceiptSubmitted<T::AccountId, BalanceOf<T>>,
 	) -> Result<VerificationPlan<BlockNumberFor<T>>, VerifierBusy> {
-		let rate = Self::rate_for(&receipt.worker, receipt.fee, receipt.value, receipt.detection);
+		let value = receipt.value.max(receipt.fee);
+		let rate = Self::rate_for(&receipt.worker, value, receipt.detection);
 		Self::enqueue(IntakeEntry {
 			subject: Subject::Stage { job: receipt.job, stage: receipt.stage },
 			worker: receipt.worker.clone(),
@@ -323,16 +317,10 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 			.saturating_add(Weight::from_parts(5_000_000, 128).saturating_mul(receipts.into()))
 	}
 
-	fn can_deter(
-		bond: BalanceOf<T>,
-		fee: BalanceOf<T>,
-		value: BalanceOf<T>,
-		detection: Perbill,
-	) -> bool {
+	fn can_deter(bond: BalanceOf<T>, value: BalanceOf<T>, detection: Perbill) -> bool {
 		sampling::can_deter(
 			&Self::params(),
-			fee.saturated_into(),
-			value.max(fee).saturated_into(),
+			value.saturated_into(),
 			bond.saturated_into(),
 			detection,
 		)

@@ -134,23 +134,27 @@
 //! **A worker faking any fraction of its jobs loses money in expectation, at any price it
 //! sets.** Faking a stage saves at most its value `V`: its fee `F` (IBM × `P`) when the worker
 //! prices above cost, else its cost, at most IBM × `P_f`; so `V = IBM · max(P, P_f) ≥ F`
-//! ([`cinder_primitives::ReceiptSubmitted::value`]). A caught fake is not paid and costs
-//! `fault_slash · B`. So faking gains at most `V − q · d · (F + fault_slash · B)`, and every
-//! receipt is sampled at `q ≥ sampling_margin · V / (d · (F + fault_slash · B))`
-//! ([`sampling::sampling_rate`]), which makes that gain at most `−V`: each faked job loses money in expectation, so faking a
-//! fraction `f` of `n` jobs loses about `f · n · V̄` for every `f > 0` — before the jail and the
-//! forfeited epoch rewards, which only add to the loss. That rate is at most 100 % exactly when
-//! `sampling_margin · V ≤ d · (F + fault_slash · B)` ([`sampling::can_deter`]), and routing gives
-//! a stage only to a worker whose bond meets it (the jobs pallet's `JobTooLargeForEveryBond`
-//! otherwise): a stage may be worth up to `d · fault_slash · B / 2` and a little more, 432 minutes
-//! of the worker's full capacity at the floor bond with certain detection, 324 under a
-//! two-round Freivalds test; larger stages need a larger bond, whatever the worker asks. Without
-//! the floor a worker priced at 1 planck bonded 8,640 planck per IB and, checked on every
-//! receipt, still saved the cost of each faked job for a few planck of risk. The reliability rate
-//! alone gives this for jobs up to about 3.2 minutes of the worker's full capacity
-//! (`V ≤ q_floor · d · (F + 864 · IB · P) / 2` for a worker priced above the floor); longer
-//! jobs are sampled in proportion to their value, up to every receipt. `tests/economics.rs`
-//! checks each statement with these defaults, at prices from 1 planck to 100 times the floor.
+//! ([`cinder_primitives::ReceiptSubmitted::value`]). A caught fake costs `fault_slash · B` and
+//! the job's reward; the reward is not the fee (the fee is burned and paid to the foundation;
+//! the worker earns emission credits, possibly far less), so only the slash is counted. Faking
+//! gains at most `V − q · d · fault_slash · B`, and every receipt is sampled at
+//! `q ≥ sampling_margin · V / (d · fault_slash · B)` ([`sampling::sampling_rate`]), which makes
+//! that gain at most `−V`: each faked job loses money in expectation, so faking a fraction `f`
+//! of `n` jobs loses about `f · n · V̄` for every `f > 0` — before the forfeited rewards, the
+//! jail and the lost epoch rewards, which only add to the loss. That rate is at most 100 %
+//! exactly when `sampling_margin · V ≤ d · fault_slash · B` ([`sampling::can_deter`]), and
+//! routing gives a stage only to a worker whose bond meets it (the jobs pallet's
+//! `JobTooLargeForEveryBond` otherwise): a stage may be worth up to `d · fault_slash · B / 2`,
+//! 432 minutes of the worker's full capacity at a bond of S(n) with certain detection, 324
+//! under a two-round Freivalds test, whatever price it asks; larger stages need a larger bond.
+//! Without the floor a worker priced at 1 planck bonded 8,640 planck per IB and, checked on
+//! every receipt, still saved the cost of each faked job for a few planck of risk. The
+//! reliability rate alone gives this for jobs up to about 3.2 minutes of the worker's full
+//! capacity (`V ≤ q_floor · d · 864 · IB · max(P, P_f) / 2`); longer jobs are sampled in
+//! proportion to their value, up to every receipt. `tests/economics.rs` checks each statement
+//! with these defaults, at prices from 1 planck to 100 times the floor. What it does not cover:
+//! one bond backs all of a worker's stages in flight (`slots_per_worker`, 4 by default), each
+//! checked against the whole bond, and each slash takes `fault_slash` of what is left.
 //!
 //! **Verifier compute stays ≤ 5 % of worker compute.** It is `q · k · r`, with `r` the check's
 //! cost relative to the job. At the reliability rate, `q ≤ 2.5 %` and `k = 2` give at most
@@ -559,7 +563,8 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// Parameters out of range: the floor rate above the base rate, a zero margin, a
+		/// Parameters out of range: the floor rate above the base rate, a margin under 2 or a
+		/// zero fault slash (faking would not lose money), a
 		/// committee empty or above `MaxCommitteeSize`, a dispute committee not larger than the
 		/// committee or of an even size (a full dispute could tie), a challenge window under 2
 		/// blocks, a zero verdict or reveal window, or `max_redraws` above `MaxRedraws`.

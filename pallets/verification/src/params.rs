@@ -64,7 +64,9 @@ impl<T: Config> Pallet<T> {
 		let max_committee = T::MaxCommitteeSize::get();
 		p.floor_sampling_rate <= p.base_sampling_rate
 			&& !p.floor_sampling_rate.is_zero()
-			&& p.sampling_margin >= 1
+			// A margin of 1 only breaks even; a worker slashed nothing is deterred by nothing.
+			&& p.sampling_margin >= 2
+			&& !p.fault_slash.is_zero()
 			&& p.committee_size >= 1
 			&& p.dispute_committee_size > p.committee_size
 			&& p.dispute_committee_size as u32 <= max_committee

@@ -15,18 +15,20 @@ pub fn reliability_rate<B>(params: &VerificationParams<B>, reliability: Perbill)
 
 /// The lowest sampling rate at which faking a job loses money in expectation.
 ///
-/// Faking a job saves at most its `value`: its fee, or its IBM at the collateral floor price
-/// when that is more (a worker pricing below cost saves its cost). A sampled fake is caught with
-/// probability `detection`, and then the worker is not paid the `fee` and loses `penalty` (the
-/// fault slash of its bond). Against honest work, faking gains at most
-/// `value − q · detection · (fee + penalty)`, which is negative from
-/// `q = value / (detection · (fee + penalty))` on; at most 100 %. A job that saves nothing
-/// when faked: 0.
-pub fn break_even_rate(value: u128, fee: u128, penalty: u128, detection: Perbill) -> Perbill {
+/// Faking a job saves at most its `value`: its fee at the worker's price, or its IBM at the
+/// collateral floor price when that is more (a worker pricing below cost saves its cost). A
+/// sampled fake is caught with probability `detection`, and then the worker loses `penalty`
+/// (the fault slash of its bond) and the reward the job would have earned. That reward is not
+/// the fee (the fee is burned and paid to the foundation; the worker earns emission credits
+/// that may be far less), so only the penalty is counted: against honest work, faking gains
+/// at most `value − q · detection · penalty`, which is negative from
+/// `q = value / (detection · penalty)` on; at most 100 %. A job that saves nothing when faked:
+/// 0.
+pub fn break_even_rate(value: u128, penalty: u128, detection: Perbill) -> Perbill {
 	if value == 0 {
 		return Perbill::zero();
 	}
-	let expected_loss = detection.mul_floor(fee.saturating_add(penalty));
+	let expected_loss = detection.mul_floor(penalty);
 	if value >= expected_loss {
 		return Perbill::one();
 	}
@@ -38,13 +40,12 @@ pub fn break_even_rate(value: u128, fee: u128, penalty: u128, detection: Perbill
 pub fn sampling_rate<B>(
 	params: &VerificationParams<B>,
 	reliability: Perbill,
-	fee: u128,
 	value: u128,
 	bond: u128,
 	detection: Perbill,
 ) -> Perbill {
 	let penalty = params.fault_slash.mul_floor(bond);
-	let break_even = break_even_rate(value, fee, penalty, detection).deconstruct();
+	let break_even = break_even_rate(value, penalty, detection).deconstruct();
 	let with_margin = break_even.saturating_mul(params.sampling_margin.max(1) as u32);
 	let economic = Perbill::from_parts(with_margin.min(Perbill::one().deconstruct()));
 	reliability_rate(params, reliability).max(economic)
@@ -56,14 +57,12 @@ pub fn sampling_rate<B>(
 /// routing gives the job to another worker.
 pub fn can_deter<B>(
 	params: &VerificationParams<B>,
-	fee: u128,
 	value: u128,
 	bond: u128,
 	detection: Perbill,
 ) -> bool {
 	let penalty = params.fault_slash.mul_floor(bond);
-	let expected_loss = detection.mul_floor(fee.saturating_add(penalty));
-	value.saturating_mul(params.sampling_margin.max(1) as u128) <= expected_loss
+	value.saturating_mul(params.sampling_margin.max(1) as u128) <= detection.mul_floor(penalty)
 }
 
 /// A number in `0..bound` drawn from `seed` and `subject` (its first 32 bytes): the first 16

@@ -38,7 +38,7 @@ parameter_types! {
 	pub const RewardPotPalletId: PalletId = PalletId(*b"cndr/bmw");
 	/// Held while a node is registered, returned when it deregisters: its record and a seat
 	/// in every routing pool it can be in (all workers and 32 hosted models: the seat, its
-	/// index and its tree entry), priced per storage item and per byte: 6.756 CNDR.
+	/// index and its tree entry), priced per storage item and per byte: 6.758 CNDR.
 	pub NodeDeposit: Balance = storage_deposit(
 		1 + 3 * POOL_SEATS,
 		<pallet_node_registry::NodeRecord<Runtime> as codec::MaxEncodedLen>::max_encoded_len() as u32
@@ -130,6 +130,9 @@ impl pallet_node_registry::Config for Runtime {
 	// not known an epoch ahead to the author of the block before a claim, as its own VRF
 	// output is.
 	type Randomness = crate::Verification;
+	// Spot-check draws from the parent block's VRF output, a block fresher than the entropy
+	// the verification pallet mixes after this pallet's hook runs.
+	type SpotRandomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type Epochs = RewardEpochClock;
 	// Each heartbeat of an eligible worker node counts for the availability pool.
 	type Availability = crate::Bmw;

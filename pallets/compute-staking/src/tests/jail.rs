@@ -9,8 +9,9 @@ use crate::{ComputeStake, Event, Ineligibility, Jails};
 #[test]
 fn a_jail_makes_a_worker_ineligible_until_its_epoch_begins() {
 	ExtBuilder::default().build_and_execute(|| {
+		// Priced at 0, it bonds S(n) at the pallet's 1-planck floor: 2 · 4320.
 		confirmed_node(1, 0);
-		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 8_640));
 		assert!(ComputeStaking::is_eligible(&1));
 		set_epoch(3);
 		events();
@@ -19,7 +20,7 @@ fn a_jail_makes_a_worker_ineligible_until_its_epoch_begins() {
 		assert_eq!(events(), vec![Event::Jailed { who: 1, until: 5, evidence: 77 }]);
 		assert!(!ComputeStaking::is_eligible(&1));
 		assert_eq!(ComputeStaking::ineligibility(&1), Some(Ineligibility::Jailed { until: 5 }));
-		assert_eq!(held(1), 1_000, "a jail takes nothing");
+		assert_eq!(held(1), 8_640, "a jail takes nothing");
 
 		set_epoch(4);
 		assert!(!ComputeStaking::is_eligible(&1));

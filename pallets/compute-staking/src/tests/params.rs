@@ -54,6 +54,14 @@ fn only_the_admin_sets_params_and_they_must_be_valid() {
 			ComputeStaking::set_params(RuntimeOrigin::root(), params(2, 4320, 0)),
 			Error::<Test>::InvalidParams
 		);
+		// Without a floor a node priced at 0 planck would bond nothing.
+		assert_noop!(
+			ComputeStaking::set_params(
+				RuntimeOrigin::root(),
+				StakeParams { floor_price_per_ibm: 0, ..params(2, 4320, 2) }
+			),
+			Error::<Test>::InvalidParams
+		);
 		assert_ok!(ComputeStaking::set_params(RuntimeOrigin::root(), params(3, 60, 1)));
 		assert_eq!(Params::<Test>::get(), params(3, 60, 1));
 		assert_eq!(events(), vec![Event::ParamsSet { params: params(3, 60, 1) }]);

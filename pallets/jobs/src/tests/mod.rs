@@ -103,8 +103,8 @@ impl ReceiptVerifier<AccountId, Balance, u64> for MockVerifier {
 
 	/// The verification pallet's rule at its defaults: a margin of 2 over the break-even rate
 	/// with a fault slash of 10 % of the bond.
-	fn can_deter(bond: Balance, fee: Balance, value: Balance, detection: Perbill) -> bool {
-		2 * value as u128 <= detection.mul_floor(fee as u128 + bond as u128 / 10)
+	fn can_deter(bond: Balance, value: Balance, detection: Perbill) -> bool {
+		2 * value as u128 <= detection.mul_floor(bond as u128 / 10)
 	}
 }
 
@@ -165,6 +165,7 @@ impl pallet_node_registry::Config for Test {
 	type Validators = NoValidators;
 	type BenchmarkProofs = AcceptUnchecked;
 	type Randomness = TestRandomness;
+	type SpotRandomness = TestRandomness;
 	type Epochs = MockEpochs;
 	type Availability = ();
 	type Models = Jobs;

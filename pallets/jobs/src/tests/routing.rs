@@ -284,12 +284,13 @@ fn a_job_too_large_for_a_workers_bond_is_not_routed_to_it() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Worker 10 bonds 10 M: a fault costs it 1 M. Faking the 819,200-planck GEMM is caught
 		// at most 3 times in 4 (Freivalds), so even checking every receipt expects a loss of
-		// 0.75 × (819,200 + 1 M) < 2 × 819,200: sampling cannot deter it.
+		// 0.75 × 1 M < 2 × 819,200: sampling cannot deter it.
 		worker(10);
 		assert_noop!(submit_large_gemm(1, PRICE), Error::<Test>::JobTooLargeForEveryBond);
 		// A smaller job is routed to it, and the large one once the bond can back it.
 		assert_ok!(submit_gemm(1, 100, PRICE));
-		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(10), BOND));
+		// At 30 M a fault costs 3 M: 0.75 × 3 M ≥ 2 × 819,200.
+		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(10), 2 * BOND));
 		assert_ok!(submit_large_gemm(1, PRICE));
 		assert_eq!(assigned(1, 0), Some(10));
 	});
@@ -298,8 +299,8 @@ fn a_job_too_large_for_a_workers_bond_is_not_routed_to_it() {
 #[test]
 fn a_worker_priced_at_one_planck_is_trusted_only_with_what_its_floor_bond_backs() {
 	ExtBuilder::default().build_and_execute(|| {
-		// Priced at 1 planck, the large GEMM pays it 8,192 planck: without a collateral floor
-		// it is valued at that, and its bond backs it.
+		// Priced at 1 planck, the large GEMM pays it 8,192 planck: under the pallet's default
+		// floor (1 planck) it is valued at that, and its bond backs it.
 		worker_with(11, HALF_IB, 1, &[], false);
 		assert_ok!(submit_large_gemm(1, 1));
 		// With a floor of 100 planck per IBM faking it would save 819,200 planck of work,

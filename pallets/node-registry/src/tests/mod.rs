@@ -187,6 +187,7 @@ impl pallet_node_registry::Config for Test {
 	type Validators = MockValidators;
 	type BenchmarkProofs = MockProofs;
 	type Randomness = TestRandomness;
+	type SpotRandomness = TestRandomness;
 	type Epochs = MockEpochs;
 	type Availability = MockAvailability;
 	type Models = KnownModels;

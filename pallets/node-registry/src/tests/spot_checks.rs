@@ -201,3 +201,105 @@ fn only_active_workers_with_ib_in_force_and_no_challenge_are_spot_checked() {
 		assert!(!Nodes::<Test>::get(2).unwrap().challenge.unwrap().spot, "its claim's challenge");
 	});
 }
+
+#[test]
+fn a_spot_check_takes_the_place_of_an_unanswered_claim() {
+	ExtBuilder::default().build_and_execute(|| {
+		eligible(1);
+		// A claim of the IB in force, never answered, would otherwise shield it for good.
+		assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::from_micro(HALF_IB)));
+		assert_eq!(Balances::reserved_balance(1), NODE_DEPOSIT + S_HALF_IB + CLAIM_DEPOSIT);
+		events();
+		spot_checks_every(1);
+		block(2);
+		assert!(events().contains(&Event::IbRejected {
+			who: 1,
+			claimed_ib: Ib::from_micro(HALF_IB),
+			reason: ChallengeFailure::Superseded
+		}));
+		assert!(spot(1).is_some());
+		assert_eq!(Balances::reserved_balance(1), NODE_DEPOSIT + S_HALF_IB, "deposit returned");
+	});
+}
+
+#[test]
+fn behind_a_claim_under_check_the_spot_check_waits_and_follows_a_failed_claim() {
+	use crate::BenchmarkOutcomes;
+	for (verdict, spot_follows) in [(ProofCheck::Wrong, true), (ProofCheck::Verified, false)] {
+		ExtBuilder::default().build_and_execute(|| {
+			eligible(1);
+			set_proof_plan(Ok(ProofPlan::Pending));
+			assert_ok!(NodeRegistry::claim_ib(RuntimeOrigin::signed(1), Ib::from_micro(HALF_IB)));
+			assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [7; 32]));
+			let claim = Nodes::<Test>::get(1).unwrap().challenge.unwrap();
+			spot_checks_every(1);
+			block(2);
+			spot_checks_every(u64::MAX);
+			let node = Nodes::<Test>::get(1).unwrap();
+			assert!(node.spot_due && spot(1).is_none(), "due behind the answer under check");
+			run_to(11);
+			online_reports();
+			assert_ok!(NodeRegistry::heartbeat(RuntimeOrigin::signed(1)));
+			assert_eq!(online_reports(), vec![], "no availability while it is due");
+
+			NodeRegistry::benchmark_checked(&1, claim.id, verdict);
+			let node = Nodes::<Test>::get(1).unwrap();
+			assert!(!node.spot_due);
+			assert_eq!(spot(1).is_some(), spot_follows, "{verdict:?}");
+			assert!(node.confirmed_ib.is_some(), "the IB in force stays until the spot check");
+		});
+	}
+}
+
+#[test]
+fn pausing_or_resuming_does_not_carry_a_missed_spot_check_and_it_takes_no_new_stage() {
+	use cinder_primitives::WorkerDirectory;
+	for pause_first in [true, false] {
+		ExtBuilder::default().build_and_execute(|| {
+			let challenge = spot_checked();
+			if !pause_first {
+				assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
+			}
+			run_to(challenge.deadline + 1);
+			assert!(NodeRegistry::worker(&1).is_none(), "overdue: no new stage");
+			events();
+			if pause_first {
+				assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
+			} else {
+				assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(1)));
+			}
+			assert!(events().contains(&Event::IbRevoked {
+				who: 1,
+				ib: Ib::from_micro(HALF_IB),
+				reason: ChallengeFailure::Missing
+			}));
+			assert_eq!(Nodes::<Test>::get(1).unwrap().confirmed_ib, None);
+		});
+	}
+}
+
+/// Also leaves a spot check pending at the end, for the invariants to hold with one open.
+#[test]
+fn a_spot_answer_the_verifiers_cannot_take_now_keeps_the_check_open() {
+	ExtBuilder::default().build_and_execute(|| {
+		let challenge = spot_checked();
+		run_to(challenge.deadline);
+		set_proof_plan(Err(VerifierBusy));
+		events();
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [7; 32]));
+		let deadline = challenge.deadline + 2;
+		assert_eq!(
+			events(),
+			vec![Event::SpotAnswerDeferred { who: 1, challenge: challenge.id, deadline }]
+		);
+		let pending = spot(1).expect("still open");
+		assert_eq!((pending.deadline, pending.answer), (deadline, None));
+		assert!(Nodes::<Test>::get(1).unwrap().confirmed_ib.is_some());
+		// A claim's answer is refused outright instead (the node answers again itself).
+		register_worker(2);
+		assert_noop!(
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [7; 32]),
+			Error::<Test>::VerifierBusy
+		);
+	});
+}

@@ -16,37 +16,46 @@ fn freivalds() -> Perbill {
 	Perbill::from_percent(75)
 }
 
-/// What faking a job gains over doing it: at most the fee saved, less the expected loss when
-/// caught (the unpaid fee and the slash). Negative means faking loses money.
-fn gain_from_faking(fee: u128, rate: Perbill, detection: Perbill) -> i128 {
+/// What faking a job worth `value` gains over doing it: at most the value saved, less the
+/// expected slash when caught (the job's forfeited reward only adds to the loss, and is not
+/// counted). Negative means faking loses money.
+fn gain_from_faking(value: u128, rate: Perbill, detection: Perbill) -> i128 {
 	let penalty = Verification::default_params().fault_slash.mul_floor(BOND);
-	let expected_loss = rate.mul_floor(detection.mul_floor(fee + penalty));
-	fee as i128 - expected_loss as i128
+	let expected_loss = rate.mul_floor(detection.mul_floor(penalty));
+	value as i128 - expected_loss as i128
 }
 
 #[test]
-fn faking_any_job_loses_money_in_expectation() {
+fn faking_any_job_routing_gives_loses_money_in_expectation() {
 	let p = Verification::default_params();
 	// Jobs from 6 seconds to 41 hours of the worker's full capacity, at any reliability, with
-	// the weakest check; the fee of m minutes at full capacity is m · IB · P.
-	for tenth_minutes in [1u128, 10, 30, 100, 600, 3_000, 10_000, 25_000] {
-		let fee = tenth_minutes * IB_P / 10;
+	// the weakest check; the value of m minutes at full capacity is m · IB · P. Routing takes
+	// those the bond can deter (up to 324 minutes here), and refuses the rest.
+	let mut largest = 0;
+	for tenth_minutes in [1u128, 10, 30, 100, 600, 3_000, 3_240, 3_241, 10_000, 25_000] {
+		let value = tenth_minutes * IB_P / 10;
+		if !can_deter(&p, value, BOND, freivalds()) {
+			assert!(tenth_minutes > 3_240, "{tenth_minutes} tenths refused");
+			continue;
+		}
+		largest = largest.max(tenth_minutes);
 		for reliability in [0, 50, 90, 100] {
 			let reliability = Perbill::from_percent(reliability);
-			let rate = sampling_rate(&p, reliability, fee, fee, BOND, freivalds());
-			let gain = gain_from_faking(fee, rate, freivalds());
+			let rate = sampling_rate(&p, reliability, value, BOND, freivalds());
+			let gain = gain_from_faking(value, rate, freivalds());
 			assert!(gain < 0, "{tenth_minutes} tenths of a minute, rate {rate:?}: gains {gain}");
 			// Faking a fraction f of n such jobs gains f · n · gain: negative for every f > 0.
 		}
 	}
+	assert_eq!(largest, 3_240);
 }
 
 /// Tile sampling: a fake confined to `f` of an output's `rows` rows saves `f / rows` of the
-/// fee, and one member drawing 32 distinct rows catches it with `1 − C(rows − f, 32) /
+/// value, and one member drawing 32 distinct rows catches it with `1 − C(rows − f, 32) /
 /// C(rows, 32) ≥ f / rows` (a committee of two only more often). With the sampling rate priced
 /// for a fake caught with certainty (`detection` 1, the jobs pallet's for tile sampling),
-/// faking any number of rows of any job loses money in expectation: the catch grows at least
-/// as fast as the saving, and a caught fake loses the whole fee and the slash.
+/// faking any number of rows of any job routing gives loses money in expectation: the catch
+/// grows at least as fast as the saving, and a caught fake costs the slash.
 #[test]
 fn a_partial_fake_is_caught_at_least_in_proportion_to_the_work_it_saves() {
 	let p = Verification::default_params();
@@ -57,16 +66,17 @@ fn a_partial_fake_is_caught_at_least_in_proportion_to_the_work_it_saves() {
 			.map(|i| (rows - faked).saturating_sub(i) as f64 / (rows - i) as f64)
 			.product()
 	};
-	for tenth_minutes in [1u128, 30, 600, 10_000] {
-		let fee = tenth_minutes * IB_P / 10;
-		let rate = sampling_rate(&p, Perbill::one(), fee, fee, BOND, Perbill::one());
+	for tenth_minutes in [1u128, 30, 600, 4_320] {
+		let value = tenth_minutes * IB_P / 10;
+		assert!(can_deter(&p, value, BOND, Perbill::one()));
+		let rate = sampling_rate(&p, Perbill::one(), value, BOND, Perbill::one());
 		let q = rate.deconstruct() as f64 / 1e9;
 		for rows in [33u32, 256, 8_192] {
 			for faked in [1, 2, rows / 10, rows / 2, rows - 1, rows] {
 				let share = faked as f64 / rows as f64;
 				let caught = 1.0 - missed(rows, faked);
 				assert!(caught >= share, "{faked} of {rows} rows: caught {caught}");
-				let gain = share * fee as f64 - q * caught * (fee as f64 + penalty);
+				let gain = share * value as f64 - q * caught * penalty;
 				assert!(gain < 0.0, "{tenth_minutes} tenths, {faked} of {rows} rows: {gain}");
 			}
 		}
@@ -74,28 +84,33 @@ fn a_partial_fake_is_caught_at_least_in_proportion_to_the_work_it_saves() {
 }
 
 #[test]
-fn the_weakest_check_deters_only_jobs_below_three_fault_penalties() {
-	// A Freivalds-checked job worth 3 fault penalties (2,592 minutes of a worker's capacity)
-	// breaks even even when every receipt is checked: one fake in four escapes. Such jobs need
-	// more Freivalds rounds or a larger bond; certain detection deters any size.
+fn the_weakest_check_deters_jobs_up_to_three_quarters_of_a_fault_penalty() {
+	// A Freivalds-checked job worth 3/4 of a fault penalty (648 minutes of a worker's capacity)
+	// breaks even when every receipt is checked: one fake in four escapes. Routing, with its
+	// margin of 2, gives a worker no Freivalds job worth more than half that (324 minutes);
+	// certain detection deters up to the whole penalty, and routing gives half (432 minutes).
 	let p = Verification::default_params();
-	let fee = 2_592 * IB_P;
-	let rate = sampling_rate(&p, Perbill::zero(), fee, fee, BOND, freivalds());
+	let value = 648 * IB_P;
+	let rate = sampling_rate(&p, Perbill::zero(), value, BOND, freivalds());
 	assert_eq!(rate, Perbill::one());
-	assert_eq!(gain_from_faking(fee, rate, freivalds()), 0);
-	assert!(gain_from_faking(fee, rate, Perbill::one()) < 0);
+	assert_eq!(gain_from_faking(value, rate, freivalds()), 0);
+	assert!(gain_from_faking(value, rate, Perbill::one()) < 0);
+	assert!(can_deter(&p, 324 * IB_P, BOND, freivalds()));
+	assert!(!can_deter(&p, 324 * IB_P + 1, BOND, freivalds()));
+	assert!(can_deter(&p, 432 * IB_P, BOND, Perbill::one()));
+	assert!(!can_deter(&p, 432 * IB_P + 1, BOND, Perbill::one()));
 }
 
 #[test]
 fn the_reliability_rate_alone_covers_jobs_up_to_three_minutes() {
 	let p = Verification::default_params();
 	// 3.2 minutes at full capacity is sampled at the floor, and faking it still loses.
-	let fee = 32 * IB_P / 10;
-	let rate = sampling_rate(&p, Perbill::one(), fee, fee, BOND, freivalds());
+	let value = 32 * IB_P / 10;
+	let rate = sampling_rate(&p, Perbill::one(), value, BOND, freivalds());
 	assert_eq!(rate, p.floor_sampling_rate);
-	assert!(gain_from_faking(fee, rate, freivalds()) < 0);
+	assert!(gain_from_faking(value, rate, freivalds()) < 0);
 	// Four minutes are sampled above the floor.
-	let rate = sampling_rate(&p, Perbill::one(), 4 * IB_P, 4 * IB_P, BOND, freivalds());
+	let rate = sampling_rate(&p, Perbill::one(), 4 * IB_P, BOND, freivalds());
 	assert!(rate > p.floor_sampling_rate);
 }
 
@@ -122,11 +137,11 @@ fn large_jobs_are_sampled_more_but_checked_at_a_fraction_of_their_cost() {
 	// two Freivalds rounds cost 6n² against n³ MACs, and hashing the fetched output is O(n²) too:
 	// the whole check measured r = 0.32 at n = 1024 (worker/benches/verifier_share.rs), so
 	// r ≈ 328/n.
-	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, 60 * IB_P, BOND, freivalds());
+	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, freivalds());
 	let check = Perbill::from_rational(328u32, 133_900);
 	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
 	// A 60-minute render of 8,192 rows checked by sampling 32 of them.
-	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, 60 * IB_P, BOND, Perbill::one());
+	let rate = sampling_rate(&p, Perbill::one(), 60 * IB_P, BOND, Perbill::one());
 	let check = Perbill::from_rational(32u32, 8_192);
 	assert!(verifier_overhead(rate, p.committee_size, check) <= limit);
 }
@@ -159,34 +174,28 @@ fn an_idle_verifier_is_caught_with_the_stated_probability() {
 fn faking_a_routed_job_loses_money_at_any_price_the_worker_sets() {
 	let p = Verification::default_params();
 	let floor = IB_P / 10;
-	let minutes_of = |price: u128, minutes: u128| minutes * price;
 	let mut largest_routed = 0;
 	for price in [1, floor / 1_000, floor / 2, floor, 3 * floor, 10 * IB_P] {
 		let bond = 2 * 4_320 * price.max(floor);
 		let penalty = p.fault_slash.mul_floor(bond);
 		for detection in [freivalds(), Perbill::one()] {
 			for minutes in [1u128, 10, 60, 300, 324, 325, 432, 433, 1_000, 10_000] {
-				let fee = minutes_of(price, minutes);
-				let value = minutes_of(price.max(floor), minutes);
-				if !can_deter(&p, fee, value, bond, detection) {
+				let value = minutes * price.max(floor);
+				if !can_deter(&p, value, bond, detection) {
 					// Refused by routing: checking every receipt would not deter it.
-					let expected_loss = detection.mul_floor(fee + penalty);
-					assert!(2 * value > expected_loss, "{price}/{minutes}: refused needlessly");
+					assert!(2 * value > detection.mul_floor(penalty), "{price}/{minutes}");
 					continue;
 				}
-				if price == 1 {
-					largest_routed = largest_routed.max(minutes);
-				}
+				largest_routed = largest_routed.max(minutes);
 				for reliability in [0, 100] {
 					let rate = sampling_rate(
 						&p,
 						Perbill::from_percent(reliability),
-						fee,
 						value,
 						bond,
 						detection,
 					);
-					let loss = rate.mul_floor(detection.mul_floor(fee + penalty));
+					let loss = rate.mul_floor(detection.mul_floor(penalty));
 					assert!(
 						loss >= 2 * value - value / 1_000,
 						"price {price}, {minutes} min, rate {rate:?}: expected loss {loss} < 2 × {value}"
@@ -195,16 +204,15 @@ fn faking_a_routed_job_loses_money_at_any_price_the_worker_sets() {
 			}
 		}
 	}
-	// A 1-planck worker gets stages of up to 432 minutes of its capacity when checks are
+	// At any price a worker gets stages of up to 432 minutes of its capacity when checks are
 	// certain (324 under a two-round Freivalds test): half its fault penalty's worth.
 	assert_eq!(largest_routed, 432);
 
 	// Without the floor, a 1-planck worker bonds 8,640 planck per IB: checking every receipt,
 	// a 10-minute fake still saves its cost (10 minutes at the floor price) for a few planck.
-	let (fee, bond) = (10, 2 * 4_320);
+	let bond = 2 * 4_320;
 	let cost = 10 * floor;
-	let penalty = p.fault_slash.mul_floor(bond);
-	let expected_loss = freivalds().mul_floor(fee + penalty);
-	assert!(cost > 1_000 * expected_loss, "the old rule: faking pays");
-	assert!(!can_deter(&p, fee, cost, bond, freivalds()), "and routing now refuses it");
+	let expected_loss = freivalds().mul_floor(p.fault_slash.mul_floor(bond));
+	assert!(cost > 1_000 * expected_loss.max(1), "the old rule: faking pays");
+	assert!(!can_deter(&p, cost, bond, freivalds()), "and routing now refuses it");
 }

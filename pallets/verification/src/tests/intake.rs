@@ -84,23 +84,20 @@ fn a_receipt_that_can_no_longer_settle_is_left_alone() {
 }
 
 #[test]
-fn the_rate_follows_reliability_and_rises_with_the_fee() {
+fn the_rate_follows_reliability_and_rises_with_the_value() {
 	ExtBuilder::default().build_and_execute(|| {
 		bonded_worker(1, 1_000);
 		let defaults = Verification::default_params();
 		assert_eq!(
-			Verification::rate_for(&1, 0, 0, Perbill::one()),
+			Verification::rate_for(&1, 0, Perbill::one()),
 			defaults.base_sampling_rate,
 			"a worker without reliability is sampled at the base rate"
 		);
 		world(|w| w.reliability.insert(1, Perbill::one()));
-		assert_eq!(Verification::rate_for(&1, 0, 0, Perbill::one()), defaults.floor_sampling_rate);
-		// Fee 1 against a penalty of 100: break-even 1/101, twice that ≈ 1.98 % > 1 %.
-		assert_eq!(
-			Verification::rate_for(&1, 1, 1, Perbill::one()),
-			Perbill::from_rational(2u32, 101u32)
-		);
-		assert_eq!(Verification::rate_for(&1, BIG_FEE, BIG_FEE, Perbill::one()), Perbill::one());
+		assert_eq!(Verification::rate_for(&1, 0, Perbill::one()), defaults.floor_sampling_rate);
+		// Value 1 against a penalty of 100: break-even 1 %, twice that 2 % > 1 %.
+		assert_eq!(Verification::rate_for(&1, 1, Perbill::one()), Perbill::from_percent(2));
+		assert_eq!(Verification::rate_for(&1, BIG_FEE, Perbill::one()), Perbill::one());
 	});
 }
 

@@ -45,6 +45,9 @@ fn params_out_of_range_are_refused() {
 			VerificationParams { floor_sampling_rate: Perbill::from_percent(5), ..d },
 			VerificationParams { floor_sampling_rate: Perbill::zero(), ..d },
 			VerificationParams { sampling_margin: 0, ..d },
+			// A margin of 1 only breaks even, and no slash deters nothing.
+			VerificationParams { sampling_margin: 1, ..d },
+			VerificationParams { fault_slash: Perbill::zero(), ..d },
 			VerificationParams { committee_size: 0, ..d },
 			VerificationParams { dispute_committee_size: d.committee_size, ..d },
 			VerificationParams { dispute_committee_size: MAX_COMMITTEE as u8 + 1, ..d },

@@ -25,17 +25,19 @@ fn the_rate_falls_from_base_to_floor_as_reliability_grows() {
 }
 
 #[test]
-fn the_break_even_rate_is_fee_over_expected_loss() {
-	// Fee 1, penalty 999, caught with certainty: 1 in 1,000.
-	assert_eq!(break_even_rate(1, 1, 999, Perbill::one()), Perbill::from_rational(1u32, 1_000));
+fn the_break_even_rate_is_value_over_expected_penalty() {
+	// Value 1, penalty 1,000, caught with certainty: 1 in 1,000.
+	assert_eq!(break_even_rate(1, 1_000, Perbill::one()), Perbill::from_rational(1u32, 1_000));
 	// Caught half the time: twice the rate.
 	assert_eq!(
-		break_even_rate(1, 1, 999, Perbill::from_percent(50)),
+		break_even_rate(1, 1_000, Perbill::from_percent(50)),
 		Perbill::from_rational(2u32, 1_000)
 	);
-	// Without a penalty only certain detection deters (the fee is lost).
-	assert_eq!(break_even_rate(1, 1, 0, Perbill::one()), Perbill::one());
-	assert_eq!(break_even_rate(1, 1, 999, Perbill::zero()), Perbill::one());
+	// Without a penalty, or a check that catches nothing, no rate deters.
+	assert_eq!(break_even_rate(1, 0, Perbill::one()), Perbill::one());
+	assert_eq!(break_even_rate(1, 999, Perbill::zero()), Perbill::one());
+	// A job that saves nothing when faked needs no sampling of its own.
+	assert_eq!(break_even_rate(0, 999, Perbill::one()), Perbill::zero());
 }
 
 #[test]
@@ -43,20 +45,22 @@ fn large_jobs_against_the_bond_are_sampled_more() {
 	let p = Verification::default_params();
 	let reliable = Perbill::one();
 	let bond = 1_000_000u128; // a fault costs 10 %: 100,000
-						   // Fee small against the penalty: the reliability rate (the floor) stands.
-	assert_eq!(sampling_rate(&p, reliable, 10, 10, bond, Perbill::one()), p.floor_sampling_rate);
-	// Fee 2,000: twice 2,000 / 102,000.
+						   // Value small against the penalty: the reliability rate (the floor) stands.
+	assert_eq!(sampling_rate(&p, reliable, 10, bond, Perbill::one()), p.floor_sampling_rate);
+	// Value 2,000: twice 2,000 / 100,000.
 	assert_eq!(
-		sampling_rate(&p, reliable, 2_000, 2_000, bond, Perbill::one()),
-		Perbill::from_parts(2 * Perbill::from_rational(2_000u32, 102_000).deconstruct())
+		sampling_rate(&p, reliable, 2_000, bond, Perbill::one()),
+		Perbill::from_parts(2 * Perbill::from_rational(2_000u32, 100_000).deconstruct())
 	);
-	// A fee of 60,000: twice 37.5 %.
+	// A value of 30,000: twice 30 %.
 	assert_eq!(
-		sampling_rate(&p, reliable, 60_000, 60_000, bond, Perbill::one()),
-		Perbill::from_percent(75)
+		sampling_rate(&p, reliable, 30_000, bond, Perbill::one()),
+		Perbill::from_percent(60)
 	);
-	// A fee equal to the penalty: every receipt.
-	assert_eq!(sampling_rate(&p, reliable, 100_000, 100_000, bond, Perbill::one()), Perbill::one());
+	// Half the penalty: every receipt, and no more can be deterred.
+	assert_eq!(sampling_rate(&p, reliable, 50_000, bond, Perbill::one()), Perbill::one());
+	assert!(crate::sampling::can_deter(&p, 50_000, bond, Perbill::one()));
+	assert!(!crate::sampling::can_deter(&p, 50_001, bond, Perbill::one()));
 }
 
 /// Sampled receipts among `count` with the fixed seed sequence.
