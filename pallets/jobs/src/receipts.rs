@@ -134,8 +134,6 @@ impl<T: Config> Pallet<T> {
 		let tiles = entry.output_len.div_ceil((job.tile_bytes as u64).max(1));
 		ensure!(entry.tile_count as u64 == tiles, ReceiptRejection::WrongTileCount);
 
-		let fee = Self::fee(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)
-			.map_err(|_| ReceiptRejection::Congested)?;
 		let value =
 			Self::stage_value(job.ref_units_per_ib_minute, stage.work_units, stage.price_per_ibm)
 				.map_err(|_| ReceiptRejection::Congested)?;
@@ -146,7 +144,6 @@ impl<T: Config> Pallet<T> {
 			workload: job.workload,
 			output_root: entry.output_root,
 			tile_count: entry.tile_count,
-			fee,
 			value,
 			detection: job.verification.detection(),
 			sampled: job.verification.samples(),

@@ -179,13 +179,8 @@ impl<T: Config> Pallet<T> {
 		let seed = Self::route_seed(request.job, request.stage, attempt);
 		let slots = params.slots_per_worker.min(T::MaxJobsPerWorker::get());
 		let draws = T::MaxRouteDraws::get();
-		// The closest any examined worker came: fitting but for its bond, or but for its price.
-		let mut closest: Option<Misfit> = None;
-		let mut near = |misfit: Misfit| {
-			if misfit != Misfit::Other {
-				closest = Some(closest.map_or(misfit, |c| c.min(misfit)));
-			}
-		};
+		// The closest any examined worker came: fitting but for its price, or for its bond.
+		let mut closest = Misfit::Other;
 		let mut first_fit: Option<Route<T>> = None;
 		for index in 0..draws {
 			let random = Self::draw(&seed, index, 0);
@@ -197,7 +192,7 @@ impl<T: Config> Pallet<T> {
 					}
 					first_fit.get_or_insert(route);
 				}
-				Err(misfit) => near(misfit),
+				Err(misfit) => closest = closest.min(misfit),
 			}
 		}
 		if let Some(route) = first_fit {
@@ -214,14 +209,14 @@ impl<T: Config> Pallet<T> {
 				let Some(worker) = T::Workers::pool_member(request.pool, index) else { continue };
 				match Self::fit(request, worker, slots, params) {
 					Ok((route, _)) => return Ok(route),
-					Err(misfit) => near(misfit),
+					Err(misfit) => closest = closest.min(misfit),
 				}
 			}
 		}
 		Err(match closest {
-			Some(Misfit::Price) => Error::<T>::PriceBelowEveryWorker,
-			Some(Misfit::Bond) => Error::<T>::JobTooLargeForEveryBond,
-			_ => Error::<T>::NoEligibleWorker,
+			Misfit::Price => Error::<T>::PriceBelowEveryWorker,
+			Misfit::Bond => Error::<T>::JobTooLargeForEveryBond,
+			Misfit::Other => Error::<T>::NoEligibleWorker,
 		})
 	}
 

@@ -108,9 +108,9 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
-	/// Drops `who`'s pending challenge for `claimed_ib`, stores the record, says why. A wrong
-	/// answer forfeits the claim deposit to the penalty pool; any other failure returns it.
-	/// A failed spot check revokes the IB in force instead (an unverifiable one keeps it).
+	/// Drops `who`'s pending challenge for `claimed_ib`, stores the record, says why (see
+	/// [`Self::drop_claim`]). A failed spot check revokes the IB in force instead (an
+	/// unverifiable one keeps it).
 	fn reject(
 		who: &T::AccountId,
 		mut node: NodeRecord<T>,
@@ -127,6 +127,12 @@ impl<T: Config> Pallet<T> {
 		// A spot check drawn while this claim's answer was under check comes now.
 		Self::issue_due_spot_check(who, &mut node);
 		Nodes::<T>::insert(who, node);
+		Self::drop_claim(who, claimed_ib, reason);
+	}
+
+	/// Ends `who`'s claim of `claimed_ib` for `reason` (its record already stored): a wrong
+	/// answer forfeits the claim deposit to the penalty pool, any other end returns it.
+	pub(crate) fn drop_claim(who: &T::AccountId, claimed_ib: Ib, reason: ChallengeFailure) {
 		if reason == ChallengeFailure::WrongResult {
 			use frame_support::traits::tokens::{Fortitude, Precision, Restriction};
 			let deposit = HoldReason::ClaimDeposit.into();
@@ -155,7 +161,8 @@ impl<T: Config> Pallet<T> {
 		let mut node = Self::node(&who)?;
 		let mut challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
 		ensure!(challenge.answer.is_none(), Error::<T>::AnswerUnderCheck);
-		if frame_system::Pallet::<T>::block_number() > challenge.deadline {
+		let now = frame_system::Pallet::<T>::block_number();
+		if now > challenge.deadline {
 			Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Late);
 			// A late spot answer revoked the IB: the worker leaves the pools now.
 			Self::catch_up(&who);
@@ -172,7 +179,6 @@ impl<T: Config> Pallet<T> {
 			// (its deadline at least `answer_latency_blocks` away) for the answer to come
 			// again: the chain's congestion never costs a worker its IB.
 			Err(_) if challenge.spot => {
-				let now = frame_system::Pallet::<T>::block_number();
 				let until = now.saturating_add(Self::params().answer_latency_blocks);
 				challenge.deadline = challenge.deadline.max(until);
 				node.challenge = Some(challenge);
@@ -195,7 +201,6 @@ impl<T: Config> Pallet<T> {
 				challenge.answer = Some(result);
 				node.challenge = Some(challenge);
 				Nodes::<T>::insert(&who, node);
-				let now = frame_system::Pallet::<T>::block_number();
 				Self::deposit_event(Event::ChallengeAnswered {
 					who: who.clone(),
 					challenge: challenge.id,

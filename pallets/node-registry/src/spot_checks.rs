@@ -79,16 +79,12 @@ impl<T: Config> Pallet<T> {
 		}
 		match node.challenge {
 			Some(claim) if claim.answer.is_some() => node.spot_due = true,
-			Some(claim) => {
-				Self::release_claim_deposit(who);
-				Self::deposit_event(Event::IbRejected {
-					who: who.clone(),
-					claimed_ib: claim.claimed_ib,
-					reason: ChallengeFailure::Superseded,
-				});
+			pending => {
+				if let Some(claim) = pending {
+					Self::drop_claim(who, claim.claimed_ib, ChallengeFailure::Superseded);
+				}
 				node.challenge = Some(Self::new_challenge(who, confirmed.ib, true));
 			}
-			None => node.challenge = Some(Self::new_challenge(who, confirmed.ib, true)),
 		}
 		Nodes::<T>::insert(who, node);
 	}
@@ -140,13 +136,10 @@ impl<T: Config> Pallet<T> {
 		node.challenge.is_some_and(|c| c.spot && c.answer.is_none() && now > c.deadline)
 	}
 
-	/// Ends `who`'s spot check on `node` (not stored) if its deadline passed unanswered; returns
-	/// whether it did.
-	pub(crate) fn expire_spot_check(who: &T::AccountId, node: &mut NodeRecord<T>) -> bool {
-		let overdue = Self::spot_check_overdue(node);
-		if overdue {
+	/// Ends `who`'s spot check on `node` (not stored) if its deadline passed unanswered.
+	pub(crate) fn expire_spot_check(who: &T::AccountId, node: &mut NodeRecord<T>) {
+		if Self::spot_check_overdue(node) {
 			Self::end_spot_check(who, node, ChallengeFailure::Missing);
 		}
-		overdue
 	}
 }

@@ -203,11 +203,9 @@ pub struct ReceiptSubmitted<AccountId, Balance> {
 	pub output_root: [u8; 32],
 	/// Number of output tiles.
 	pub tile_count: u32,
-	/// What the stage pays the worker when it settles, forfeited when a fake is caught.
-	pub fee: Balance,
-	/// The most faking the stage could save its worker: its IBM at the worker's price, or at
+	/// The most faking the stage could save its worker: its IBM at the stage's price, or at
 	/// the stake's collateral floor price when that is more (a worker pricing below cost
-	/// saves its cost, not its fee). At least `fee`.
+	/// saves its cost, not its fee).
 	pub value: Balance,
 	/// Probability that one check by one verifier catches a stage faked whole, from the
 	/// workload's verification method (re-execution and tile sampling: 1; Freivalds' test

@@ -110,10 +110,10 @@ impl<T: Config> Pallet<T> {
 	/// answers never take a decision a receipt was due; a block without room for a deadline
 	/// leaves the answer first in its queue.
 	pub(crate) fn decide_benchmarks(now: BlockNumberFor<T>, budget: u32) -> Weight {
-		let mut weight = T::WeightInfo::decide_receipts_base();
 		if budget == 0 {
 			return Weight::zero();
 		}
+		let mut weight = T::WeightInfo::decide_receipts_base();
 		let queue = BenchmarkIntake::<T>::get();
 		if queue.is_empty() {
 			return weight;
@@ -291,8 +291,7 @@ impl<T: Config> ReceiptVerifier<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> f
 	fn receipt_submitted(
 		receipt: &ReceiptSubmitted<T::AccountId, BalanceOf<T>>,
 	) -> Result<VerificationPlan<BlockNumberFor<T>>, VerifierBusy> {
-		let value = receipt.value.max(receipt.fee);
-		let rate = Self::rate_for(&receipt.worker, value, receipt.detection);
+		let rate = Self::rate_for(&receipt.worker, receipt.value, receipt.detection);
 		Self::enqueue(IntakeEntry {
 			subject: Subject::Stage { job: receipt.job, stage: receipt.stage },
 			worker: receipt.worker.clone(),

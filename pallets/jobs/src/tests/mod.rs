@@ -347,12 +347,21 @@ pub fn worker(who: AccountId) {
 	worker_with(who, HALF_IB, PRICE, &[0], false);
 }
 
-/// Submits a GEMM of `m×n×k` from a seed, Standard class, failing if no worker.
+/// Submits a GEMM of `m×100×100` from a seed, Standard class, failing if no worker.
 pub fn submit_gemm(who: AccountId, m: u32, max_price: Balance) -> sp_runtime::DispatchResult {
+	submit_gemm_of(who, (m, 100, 100), max_price)
+}
+
+/// Submits a GEMM of `(m, n, k)` from a seed, Standard class, failing if no worker.
+pub fn submit_gemm_of(
+	who: AccountId,
+	(m, n, k): (u32, u32, u32),
+	max_price: Balance,
+) -> sp_runtime::DispatchResult {
 	Jobs::submit_job(
 		RuntimeOrigin::signed(who),
 		GEMM,
-		JobSpec::Int8Gemm { m, n: 100, k: 100 },
+		JobSpec::Int8Gemm { m, n, k },
 		JobInput::Seed([3; 32]),
 		max_price,
 		JobClass::Standard,

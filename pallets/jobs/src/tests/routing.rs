@@ -267,16 +267,7 @@ fn a_pool_of_full_workers_still_yields_the_one_with_a_free_slot() {
 
 /// A GEMM of 4096 × 2000 × 1000: 8,192 IBM, at most `max_price` each.
 fn submit_large_gemm(who: AccountId, max_price: Balance) -> sp_runtime::DispatchResult {
-	Jobs::submit_job(
-		RuntimeOrigin::signed(who),
-		GEMM,
-		JobSpec::Int8Gemm { m: 4_096, n: 2_000, k: 1_000 },
-		JobInput::Seed([3; 32]),
-		max_price,
-		JobClass::Standard,
-		None,
-		WhenNoWorker::Fail,
-	)
+	submit_gemm_of(who, (4_096, 2_000, 1_000), max_price)
 }
 
 #[test]

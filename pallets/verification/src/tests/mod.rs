@@ -368,12 +368,12 @@ pub fn run_to(n: u64) {
 	}
 }
 
-/// The worker's receipt for `(job, 0)` paying `fee`, checked by re-execution (its whole output),
-/// committing to `root(job)`.
+/// The worker's receipt for `(job, 0)` worth `value` (what faking it would save), checked by
+/// re-execution (its whole output), committing to `root(job)`.
 pub fn receipt(
 	worker: AccountId,
 	job: JobId,
-	fee: Balance,
+	value: Balance,
 ) -> ReceiptSubmitted<AccountId, Balance> {
 	ReceiptSubmitted {
 		job,
@@ -382,8 +382,7 @@ pub fn receipt(
 		workload: 0,
 		output_root: root(job),
 		tile_count: 1,
-		fee,
-		value: fee,
+		value,
 		detection: Perbill::one(),
 		sampled: false,
 	}
