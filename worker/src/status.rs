@@ -232,6 +232,7 @@ impl std::fmt::Display for Status {
 				EpochStatus::Running => "running, estimate",
 				EpochStatus::Settling => "ended, settling",
 				EpochStatus::Settled => "settled",
+				EpochStatus::Expired => "expired, unclaimed rewards returned",
 			};
 			writeln!(
 				f,

@@ -63,6 +63,17 @@ fn ended_epoch_with<T: Config>(n: u32) -> Vec<T::AccountId> {
 	workers
 }
 
+/// `n` rewards of epoch 0 minted and left unclaimed, then the clock moved to the first epoch
+/// that expires them.
+fn expiring_rewards<T: Config>(n: u32) {
+	ended_epoch_with::<T>(n);
+	while NextToSettle::<T>::get() == 0 {
+		Pallet::<T>::settle_step();
+	}
+	Pallet::<T>::start_epoch(T::HistoryDepth::get().saturating_add(1), None);
+	assert!(Pallet::<T>::is_expired(0));
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -90,12 +101,12 @@ mod benchmarks {
 		let workers = ended_epoch_with::<T>(1);
 		Pallet::<T>::settle_step();
 		let who = workers[0].clone();
-		assert!(Rewards::<T>::get(&who, 0).is_some());
+		assert!(Rewards::<T>::get(0, &who).is_some());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), 0);
 
-		assert!(Rewards::<T>::get(&who, 0).unwrap().paid > Zero::zero());
+		assert!(Rewards::<T>::get(0, &who).unwrap().paid > Zero::zero());
 	}
 
 	#[benchmark]
@@ -138,6 +149,36 @@ mod benchmarks {
 		assert_eq!(NextToSettle::<T>::get(), 1);
 	}
 
+	/// An expiry step that finds no reward left and removes the epoch's records.
+	#[benchmark]
+	fn expire_base() {
+		expiring_rewards::<T>(0);
+
+		#[block]
+		{
+			Pallet::<T>::expire_step();
+		}
+
+		assert_eq!(NextToExpire::<T>::get(), 1);
+		assert!(Settlements::<T>::get(0).is_none());
+	}
+
+	/// A block's worth of unclaimed rewards expired (the weight is per reward).
+	#[benchmark]
+	fn expire_reward() {
+		let n = T::MaxSettlementsPerBlock::get();
+		expiring_rewards::<T>(n);
+		let allocation = RemainingAllocation::<T>::get();
+
+		#[block]
+		{
+			Pallet::<T>::expire_step();
+		}
+
+		assert!(Rewards::<T>::iter_prefix(0).next().is_none());
+		assert!(RemainingAllocation::<T>::get() > allocation);
+	}
+
 	/// A stage settled for a new worker, brought in by a new manager: two new records.
 	#[benchmark]
 	fn work_settled() {
@@ -168,10 +209,17 @@ mod benchmarks {
 		assert!(Contributions::<T>::get(0, &node).is_some());
 	}
 
-	/// The hook in a block that ends an epoch and pays a block's worth of accounts.
+	/// The hook in a block that ends an epoch, pays a block's worth of accounts and expires a
+	/// block's worth of unclaimed rewards.
 	#[benchmark]
 	fn on_initialize_worst_case() {
-		work_of::<T>(T::MaxSettlementsPerBlock::get());
+		let n = T::MaxSettlementsPerBlock::get();
+		// Epoch 0's rewards, unclaimed, and the epoch that ends as `HistoryDepth` runs out.
+		expiring_rewards::<T>(n);
+		let last = T::HistoryDepth::get();
+		Pallet::<T>::start_epoch(last, None);
+		NextToSettle::<T>::put(last);
+		work_of::<T>(n);
 		let end = EpochEnd::<T>::get();
 		frame_system::Pallet::<T>::set_block_number(end);
 
@@ -180,7 +228,8 @@ mod benchmarks {
 			Pallet::<T>::on_initialize(end);
 		}
 
-		assert_eq!(NextToSettle::<T>::get(), 1);
+		assert_eq!(NextToSettle::<T>::get(), last.saturating_add(1));
+		assert!(Rewards::<T>::iter_prefix(0).next().is_none());
 	}
 
 	impl_benchmark_test_suite!(

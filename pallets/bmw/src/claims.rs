@@ -46,7 +46,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_claim(who: T::AccountId, epoch: RewardEpochIndex) -> DispatchResult {
-		let mut reward = Rewards::<T>::get(&who, epoch).ok_or(Error::<T>::NoReward)?;
+		ensure!(!Self::is_expired(epoch), Error::<T>::Expired);
+		let mut reward = Rewards::<T>::get(epoch, &who).ok_or(Error::<T>::NoReward)?;
 		let vested = Self::vested(&reward, epoch, CurrentEpoch::<T>::get());
 		let due = vested.saturating_sub(reward.paid);
 		ensure!(!due.is_zero(), Error::<T>::NothingVested);
@@ -54,9 +55,9 @@ impl<T: Config> Pallet<T> {
 		reward.paid.saturating_accrue(due);
 		let left = reward.amount().saturating_sub(reward.paid);
 		if left.is_zero() {
-			Rewards::<T>::remove(&who, epoch);
+			Rewards::<T>::remove(epoch, &who);
 		} else {
-			Rewards::<T>::insert(&who, epoch, reward);
+			Rewards::<T>::insert(epoch, &who, reward);
 		}
 		Self::deposit_event(Event::RewardClaimed { who, epoch, amount: due, left });
 		Ok(())
@@ -83,7 +84,7 @@ impl<T: Config> RewardForfeits<T::AccountId> for Pallet<T> {
 			}
 			None => {}
 		});
-		if let Some(reward) = Rewards::<T>::take(who, epoch) {
+		if let Some(reward) = Rewards::<T>::take(epoch, who) {
 			let unpaid = reward.amount().saturating_sub(reward.paid);
 			let pot = Self::pot();
 			match T::Currency::burn_from(

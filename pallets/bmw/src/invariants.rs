@@ -11,15 +11,30 @@ impl<T: Config> Pallet<T> {
 	/// exactly its emission, one in progress at most that; an unsettled epoch's contribution
 	/// records match its count, with no more of any contribution than its total and no bonus
 	/// above its work credit; jobs credited at most what they burned; no reward paid in full
-	/// is kept, and the pot holds the unpaid rest above its existential deposit.
+	/// is kept, and the pot holds the unpaid rest above its existential deposit; epochs expire
+	/// in order, only once settled and past `HistoryDepth`, and nothing of an expired one is
+	/// kept.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored BMW params are invalid");
 		let next = NextToSettle::<T>::get();
 		ensure!(next <= CurrentEpoch::<T>::get(), "an epoch settled before it ended");
+		let kept = NextToExpire::<T>::get();
+		ensure!(kept <= next, "an epoch expired before it settled");
+		ensure!(
+			kept == 0 || Self::is_expired(kept.saturating_sub(1)),
+			"an epoch expired within the history depth"
+		);
+		ensure!(
+			EpochTotals::<T>::iter_keys().all(|epoch| epoch >= kept)
+				&& Settlements::<T>::iter_keys().all(|epoch| epoch >= kept)
+				&& Rewards::<T>::iter_keys().all(|(epoch, _)| epoch >= kept),
+			"a record of an expired epoch is kept"
+		);
 
 		for (epoch, settlement) in Settlements::<T>::iter() {
 			ensure!(settlement.pools.total() <= settlement.emission, "pools above the emission");
+			ensure!(settlement.expired <= settlement.minted, "more expired than was minted");
 			let accounted = settlement.minted.saturating_add(settlement.withheld);
 			if epoch < next {
 				ensure!(accounted == settlement.emission, "a settled emission not fully accounted");

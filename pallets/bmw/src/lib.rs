@@ -68,6 +68,17 @@
 //! if it has. [`runtime_api::BmwApi::reward_breakdown`] gives an account's rewards of
 //! an epoch by pool, with the reason for any zero, and an estimate for the epoch in progress.
 //!
+//! ## History: nothing is kept for ever
+//! An epoch's records (its totals, its settlement and its unclaimed rewards) are kept for
+//! `HistoryDepth` epochs after it, like pallet-staking's eras: a reward of epoch `p` can be
+//! claimed until epoch `p + HistoryDepth` ends. Once epoch `p + HistoryDepth + 1` begins, the
+//! block hook expires epoch `p` ([`expiry`]): what its rewards still owe is burned from the pot
+//! and handed back to the ecosystem allocation (it was minted for nobody who wanted it), at
+//! most `MaxSettlementsPerBlock` accounts a block, then its totals and settlement are removed.
+//! Every reward fully vests at least one epoch before it expires (`vesting_epochs` below
+//! `HistoryDepth`), so the state grows with the accounts active in the last `HistoryDepth`
+//! epochs, not with the chain's age.
+//!
 //! ## Defaults, and why
 //! | parameter | default |
 //! |---|---|
@@ -93,6 +104,7 @@ mod claims;
 pub mod contributions;
 pub mod emission;
 mod epochs;
+pub mod expiry;
 #[cfg(any(feature = "try-runtime", feature = "std"))]
 mod invariants;
 mod params;
@@ -166,6 +178,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MillisecsPerBlock: Get<u64>;
 
+		/// Reward epochs an ended epoch's records and unclaimed rewards are kept: a reward of
+		/// epoch `p` can be claimed until epoch `p + HistoryDepth` ends, then it expires.
+		/// Above every `vesting_epochs` the parameters may set.
+		#[pallet::constant]
+		type HistoryDepth: Get<u32>;
+
 		/// Weights of the calls and the block hook.
 		type WeightInfo: WeightInfo;
 	}
@@ -214,17 +232,21 @@ pub mod pallet {
 	pub type Settlements<T: Config> =
 		StorageMap<_, Twox64Concat, RewardEpochIndex, EpochSettlement<BalanceOf<T>>, OptionQuery>;
 
-	/// Rewards by account and epoch (removed once paid in full).
+	/// Rewards by epoch and account (removed once paid in full, or when the epoch expires).
 	#[pallet::storage]
 	pub type Rewards<T: Config> = StorageDoubleMap<
 		_,
-		Blake2_128Concat,
-		T::AccountId,
 		Twox64Concat,
 		RewardEpochIndex,
+		Blake2_128Concat,
+		T::AccountId,
 		Reward<BalanceOf<T>>,
 		OptionQuery,
 	>;
+
+	/// The oldest epoch whose records are kept (every earlier one has expired).
+	#[pallet::storage]
+	pub type NextToExpire<T: Config> = StorageValue<_, RewardEpochIndex, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -302,26 +324,37 @@ pub mod pallet {
 		/// `who`'s rewards of `epoch` were forfeited after a proven fault: `burned` of them had
 		/// been minted and not paid (work not yet settled simply stops counting).
 		RewardsForfeited { who: T::AccountId, epoch: RewardEpochIndex, burned: BalanceOf<T> },
+		/// `who` left `amount` of its reward for `epoch` unclaimed past `HistoryDepth` epochs:
+		/// it was burned from the pot and handed back to the ecosystem allocation.
+		RewardExpired { who: T::AccountId, epoch: RewardEpochIndex, amount: BalanceOf<T> },
+		/// Every record of `epoch` (totals, settlement, rewards) is gone: `returned` of its
+		/// rewards went back to the ecosystem allocation unclaimed.
+		EpochExpired { epoch: RewardEpochIndex, returned: BalanceOf<T> },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
 		/// Parameters out of range: a zero epoch length or `memory_bonus_full_mib`, pool
-		/// shares adding up to more than 100 %, or an IBME target of 0 or 100 %.
+		/// shares adding up to more than 100 %, an IBME target of 0 or 100 %, or
+		/// `vesting_epochs` not below `HistoryDepth`.
 		InvalidParams,
 		/// No reward of this account for this epoch (none earned, or all paid).
 		NoReward,
+		/// The epoch's rewards expired: they can be claimed for `HistoryDepth` epochs only.
+		Expired,
 		/// Nothing more has vested yet: claim again in a later epoch.
 		NothingVested,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Ends the reward epoch when its length has passed, then settles ended epochs, at most
-		/// `MaxSettlementsPerBlock` accounts a block.
+		/// Ends the reward epoch when its length has passed, then settles ended epochs and
+		/// expires those past `HistoryDepth`, at most `MaxSettlementsPerBlock` accounts a
+		/// block each.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = Self::roll_epoch(now);
 			weight.saturating_accrue(Self::settle_step());
+			weight.saturating_accrue(Self::expire_step());
 			weight
 		}
 
@@ -331,6 +364,7 @@ pub mod pallet {
 				"the default BMW params are valid for this runtime"
 			);
 			assert!(T::MaxSettlementsPerBlock::get() > 0);
+			assert!(T::HistoryDepth::get() > 0);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -364,7 +398,8 @@ pub mod pallet {
 		///
 		/// Pays `vest_immediately` of the reward once the epoch has settled, and the rest
 		/// linearly over the `vesting_epochs` epochs after; a second claim pays only what
-		/// vested since.
+		/// vested since. A reward not claimed by the end of epoch `epoch + HistoryDepth`
+		/// expires.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::claim())]
 		pub fn claim(origin: OriginFor<T>, epoch: RewardEpochIndex) -> DispatchResult {

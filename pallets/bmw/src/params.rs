@@ -1,5 +1,6 @@
 //! The parameters: defaults and validity.
 
+use frame_support::traits::Get;
 use sp_runtime::{traits::Zero, Perbill, SaturatedConversion};
 
 use crate::{pallet::*, BmwParams, ParamsOf, PoolShares};
@@ -47,10 +48,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Valid: a non-zero epoch length and memory for the full bonus, pool shares adding up to
-	/// at most 100 % and an IBME target strictly between 0 and 100 % (every other `Perbill` is
-	/// at most 100 %).
+	/// at most 100 %, an IBME target strictly between 0 and 100 % (every other `Perbill` is
+	/// at most 100 %), and rewards that vest in full before they expire.
 	pub(crate) fn params_are_valid(params: &ParamsOf<T>) -> bool {
 		!params.epoch_length.is_zero()
+			&& params.vesting_epochs < T::HistoryDepth::get()
 			&& params.memory_bonus_full_mib > 0
 			&& params.pools.is_valid()
 			&& !params.ibme_target.is_zero()

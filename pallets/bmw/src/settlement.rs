@@ -33,6 +33,7 @@ impl<T: Config> Pallet<T> {
 			minted: Zero::zero(),
 			withheld: Zero::zero(),
 			remaining: totals.accounts,
+			expired: Zero::zero(),
 		}
 	}
 
@@ -55,8 +56,8 @@ impl<T: Config> Pallet<T> {
 			return Zero::zero();
 		}
 		Rewards::<T>::insert(
-			who,
 			epoch,
+			who,
 			Reward { earned: shares.earned, bonus: shares.bonus, paid: Zero::zero() },
 		);
 		RemainingAllocation::<T>::mutate(|left| left.saturating_reduce(amount));

@@ -44,6 +44,8 @@ impl<T: Config> Pallet<T> {
 			EpochStatus::Running
 		} else if epoch >= NextToSettle::<T>::get() {
 			EpochStatus::Settling
+		} else if Self::is_expired(epoch) {
+			EpochStatus::Expired
 		} else {
 			EpochStatus::Settled
 		};
@@ -51,7 +53,9 @@ impl<T: Config> Pallet<T> {
 		let pools =
 			Settlements::<T>::get(epoch).unwrap_or_else(|| Self::open_settlement(epoch)).pools;
 
-		if let Some(reward) = Rewards::<T>::get(who, epoch) {
+		let kept =
+			if status == EpochStatus::Expired { None } else { Rewards::<T>::get(epoch, who) };
+		if let Some(reward) = kept {
 			// Minted: the contribution behind a zero share is gone, so it reads as none.
 			let none = Contribution::default();
 			let mut breakdown =
@@ -65,7 +69,7 @@ impl<T: Config> Pallet<T> {
 				let shares = shares_of(&contribution, &totals, &pools);
 				Self::breakdown(epoch, status, shares.earned, shares.bonus, &contribution, &pools)
 			}
-			None if status == EpochStatus::Settled => {
+			None if matches!(status, EpochStatus::Settled | EpochStatus::Expired) => {
 				let outstanding = PoolReward {
 					amount: Zero::zero(),
 					zero_because: Some(ZeroReason::NoneOutstanding),

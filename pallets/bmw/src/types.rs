@@ -270,6 +270,9 @@ pub struct EpochSettlement<Balance> {
 	pub withheld: Balance,
 	/// Accounts still to settle.
 	pub remaining: u32,
+	/// Of `minted`, what was left unclaimed past `HistoryDepth` epochs and handed back to the
+	/// allocation so far (as the epoch expires).
+	pub expired: Balance,
 }
 
 /// A reward of one account for one epoch, by pool, and what of it was paid.
@@ -312,6 +315,8 @@ pub enum EpochStatus {
 	Settling,
 	/// The epoch is settled: amounts are what was minted.
 	Settled,
+	/// The epoch's rewards expired (`HistoryDepth` epochs passed): nothing is kept of it.
+	Expired,
 }
 
 /// Why a pool pays an account nothing for an epoch.
@@ -334,8 +339,8 @@ pub enum ZeroReason {
 	NoManagedJobs,
 	/// Its share rounds down to nothing.
 	RoundedDown,
-	/// Nothing is outstanding for a settled epoch: none earned, forfeited, or claimed in
-	/// full (the events tell which).
+	/// Nothing is outstanding for a settled epoch: none earned, forfeited, claimed in full or
+	/// expired (the events tell which).
 	NoneOutstanding,
 }
 

@@ -21,6 +21,11 @@ pub trait WeightInfo {
 	fn record_contribution() -> Weight;
 	/// One settled stage's fee burned and its work recorded.
 	fn work_settled() -> Weight;
+	/// An expiry step's fixed part: the epoch's settlement, the burn from the pot and the
+	/// allocation, the epoch's records removed.
+	fn expire_base() -> Weight;
+	/// One unclaimed reward removed.
+	fn expire_reward() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a step's own logic, besides storage access.
@@ -71,6 +76,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE, 2 * RECORD_PROOF + 1_024)
 			.saturating_add(T::DbWeight::get().reads_writes(9, 6))
 	}
+	// Reads: NextToExpire, NextToSettle, CurrentEpoch, Settlements, the pot, total issuance,
+	// RemainingAllocation. Writes: Settlements, EpochTotals, NextToExpire, the pot, total
+	// issuance, RemainingAllocation.
+	fn expire_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 1_024).saturating_add(T::DbWeight::get().reads_writes(7, 6))
+	}
+	// Reads and removes the reward.
+	fn expire_reward() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, RECORD_PROOF)
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
 }
 
 /// For tests: the same shapes with no storage cost.
@@ -95,5 +111,11 @@ impl WeightInfo for () {
 	}
 	fn work_settled() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn expire_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn expire_reward() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 0)
 	}
 }

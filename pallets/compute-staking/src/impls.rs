@@ -187,12 +187,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Removes `who`'s emptied bond record; an eligible one stops being eligible.
+	/// Removes `who`'s emptied bond record, and its jail if served (a jail in force stays, so
+	/// that bonding again does not end it); an eligible one stops being eligible.
 	fn remove_bond(
 		who: &T::AccountId,
 		bond: &crate::WorkerBond<BalanceOf<T>, T::MaxUnbondingChunks>,
 	) {
 		Bonds::<T>::remove(who);
+		if Jails::<T>::get(who).is_some_and(|until| until <= T::Epochs::current()) {
+			Jails::<T>::remove(who);
+		}
 		if bond.eligible {
 			Self::deposit_event(Event::EligibilityChanged {
 				who: who.clone(),

@@ -152,7 +152,8 @@ pub mod pallet {
 
 	/// Jailed workers and the reward epoch their jail ends (takes effect at its start). A
 	/// jailed worker gets no jobs and no rewards; the entry is removed when it is jailed again
-	/// after release, or by the next bond change after release.
+	/// after release, by the next bond change after release, or when the bond is withdrawn in
+	/// full after release. At most one per account that was slashed: the slash pays for it.
 	#[pallet::storage]
 	pub type Jails<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, RewardEpochIndex, OptionQuery>;

@@ -21,6 +21,8 @@ pub trait BenchmarkHelper<AccountId> {
 	fn bond_worker(worker: &AccountId);
 	/// Makes block randomness available from the current block on.
 	fn prepare_randomness();
+	/// Moves the reward-epoch clock to `epoch`.
+	fn set_epoch(epoch: RewardEpochIndex);
 }
 
 /// The receipt the benchmarks check (a receipt's rejection costs more than a benchmark
@@ -123,6 +125,20 @@ fn queue<T: Config>(n: u32, rate: Perbill) {
 		})
 		.expect("room for a block's decisions");
 	}
+}
+
+/// `n` verifiers' credits of epoch 0, closed and left unclaimed, then the clock moved to the
+/// first epoch that expires them.
+fn expiring_credits<T: Config>(n: u32) {
+	start::<T>();
+	let list = verifiers::<T>(n.max(1));
+	for who in list.iter().take(n as usize) {
+		Pallet::<T>::credit(who, 1, 1);
+	}
+	Pallet::<T>::close_epoch(0);
+	let expiring = T::HistoryDepth::get().saturating_add(1);
+	T::BenchmarkHelper::set_epoch(expiring);
+	CreditEpoch::<T>::put(expiring);
 }
 
 #[benchmarks]
@@ -389,6 +405,32 @@ mod benchmarks {
 		}
 
 		assert!(Payouts::<T>::get(epoch).is_some());
+	}
+
+	/// An expiry step that finds no credit left: the payout released, the records removed.
+	#[benchmark]
+	fn expire_payout_base() {
+		expiring_credits::<T>(0);
+
+		#[block]
+		{
+			Pallet::<T>::expire_payout(Weight::MAX);
+		}
+
+		assert_eq!(NextToExpire::<T>::get(), 1);
+	}
+
+	/// A block's worth of verifiers' credits removed (the weight is per credit).
+	#[benchmark]
+	fn expire_credit() {
+		expiring_credits::<T>(penalty_pool::CREDITS_EXPIRED_PER_BLOCK);
+
+		#[block]
+		{
+			Pallet::<T>::expire_payout(Weight::MAX);
+		}
+
+		assert_eq!(VerifierCredits::<T>::iter_prefix(0).count(), 0);
 	}
 
 	/// The whole hook at its worst: a full block of sampling decisions at the largest

@@ -71,18 +71,37 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Books `subject` at the first block from `at` with room for one more deadline, within
-	/// `DEADLINE_SPILL` blocks; returns that block.
+	/// `DEADLINE_SPILL` blocks; returns that block. A benchmark answer's round takes at most
+	/// [`Self::benchmark_deadlines`] of a block's deadlines: the rest are kept for receipts, so
+	/// no number of benchmark claims (refundable deposits, cheap to keep answering) crowds a
+	/// receipt's dispute out of the book.
 	fn book_deadline(
 		at: BlockNumberFor<T>,
 		subject: Subject,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let benchmark = matches!(subject, Subject::Benchmark { .. });
+		let share = Self::benchmark_deadlines() as usize;
 		for offset in 0..DEADLINE_SPILL {
 			let block = at.saturating_add(offset.into());
-			if CheckDeadlines::<T>::try_append(block, subject).is_ok() {
+			let booked = CheckDeadlines::<T>::try_mutate(block, |due| {
+				let benchmarks =
+					due.iter().filter(|s| matches!(s, Subject::Benchmark { .. })).count();
+				if benchmark && benchmarks >= share {
+					return Err(());
+				}
+				due.try_push(subject).map_err(|_| ())
+			});
+			if booked.is_ok() {
 				return Ok(block);
 			}
 		}
 		Err(Error::<T>::ChecksFull.into())
+	}
+
+	/// Deadlines of one block that benchmark answers' rounds may take: half of
+	/// `MaxChecksPerBlock`, rounded up.
+	pub fn benchmark_deadlines() -> u32 {
+		T::MaxChecksPerBlock::get().div_ceil(2)
 	}
 
 	fn committee_of(check: &CheckOf<T>) -> BoundedVec<T::AccountId, T::MaxCommitteeSize> {

@@ -105,7 +105,10 @@
 //! 5. **Penalty pool** ([`penalty_pool`]): when a reward epoch ends, the pool's balance is
 //!    split: `disputer_share` pro rata to confirmed disputes, the rest pro rata to matched
 //!    verdicts; each verifier claims its share (`claim_penalty_share`), and the claims add up to
-//!    the pot exactly.
+//!    the pot exactly. A share not claimed within `HistoryDepth` epochs expires: its epoch's
+//!    records are removed with blocks' spare weight (`on_idle`), and what it still owed goes
+//!    back to the pool for the next pot, so the records kept grow with the verifiers of the
+//!    last `HistoryDepth` epochs, not with the chain's age.
 //!
 //! ## Default parameters, and why
 //!
@@ -374,9 +377,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDecisionsPerBlock: Get<u32>;
 
-		/// Checks whose verdict deadline may fall in one block.
+		/// Checks whose verdict deadline may fall in one block; benchmark answers' rounds take
+		/// at most half of them (rounded up), the rest are kept for receipts.
 		#[pallet::constant]
 		type MaxChecksPerBlock: Get<u32>;
+
+		/// Reward epochs a closed epoch's penalty-pool shares can be claimed: epoch `p`'s until
+		/// epoch `p + HistoryDepth` ends; then what they still owe goes back to the pool (the
+		/// BMW pallet's rewards are kept as long).
+		#[pallet::constant]
+		type HistoryDepth: Get<u32>;
 
 		/// Weights of the calls and the block hook.
 		type WeightInfo: WeightInfo;
@@ -456,6 +466,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Payouts<T: Config> =
 		StorageMap<_, Twox64Concat, RewardEpochIndex, EpochPayout<BalanceOf<T>>, OptionQuery>;
+
+	/// The oldest epoch whose credits and payout are kept (every earlier one has expired).
+	#[pallet::storage]
+	pub type NextToExpire<T: Config> = StorageValue<_, RewardEpochIndex, ValueQuery>;
 
 	/// What the penalty pool owes to closed epochs' unclaimed shares (not part of the next
 	/// pot).
@@ -559,6 +573,9 @@ pub mod pallet {
 		EpochClosed { epoch: RewardEpochIndex, pot: BalanceOf<T>, credits: Credits },
 		/// `verifier` was paid `amount` from the penalty pool for epoch `epoch`.
 		PenaltySharePaid { epoch: RewardEpochIndex, verifier: T::AccountId, amount: BalanceOf<T> },
+		/// The shares of `epoch` nobody claimed within `HistoryDepth` epochs expired: `returned`
+		/// goes back to the penalty pool, for the next epoch's pot.
+		PayoutExpired { epoch: RewardEpochIndex, returned: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -594,6 +611,8 @@ pub mod pallet {
 		EpochNotClosed,
 		/// The verifier has no unclaimed credit in this epoch.
 		NothingToClaim,
+		/// The epoch's shares expired: they can be claimed for `HistoryDepth` epochs only.
+		ShareExpired,
 	}
 
 	#[pallet::hooks]
@@ -613,6 +632,12 @@ pub mod pallet {
 			weight
 		}
 
+		/// Expires penalty-pool shares older than `HistoryDepth` epochs with the block's spare
+		/// weight.
+		fn on_idle(_now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::expire_payout(remaining)
+		}
+
 		fn integrity_test() {
 			assert!(
 				Pallet::<T>::params_are_valid(&Pallet::<T>::default_params()),
@@ -620,6 +645,11 @@ pub mod pallet {
 			);
 			assert!(T::IntakePageSize::get() > 0 && T::MaxIntakePages::get() > 0);
 			assert!(T::MaxBenchmarkIntake::get() > 0, "benchmark answers need a queue");
+			assert!(
+				T::MaxChecksPerBlock::get() >= 2,
+				"a block's deadlines are shared between receipts and benchmark answers"
+			);
+			assert!(T::HistoryDepth::get() > 0, "a closed epoch's shares need time to be claimed");
 			assert!(T::MaxRedraws::get() <= u8::MAX as u32, "redraws are counted in a u8");
 			assert!(
 				T::MaxChecksPerBlock::get().saturating_mul(checks::DEADLINE_SPILL)
@@ -702,7 +732,7 @@ pub mod pallet {
 		/// Pay `verifier` its share of the penalty pool for a closed reward epoch.
 		///
 		/// - `origin`: any signed account (the payout goes to `verifier`).
-		/// - `epoch`: a closed epoch with credits.
+		/// - `epoch`: a closed epoch with credits, at most `HistoryDepth` epochs old.
 		/// - `verifier`: a verifier with unclaimed credits in it.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::claim_penalty_share())]

@@ -21,6 +21,9 @@ use crate::{
 	WeightInfo,
 };
 
+/// Verifiers' credits of an expired epoch removed per block, at most.
+pub const CREDITS_EXPIRED_PER_BLOCK: u32 = 16;
+
 impl<T: Config> Pallet<T> {
 	/// Adds credits to `who` in the epoch in progress; verdicts that matched the outcome also
 	/// count for the verifier pool of the epoch's emission.
@@ -118,6 +121,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_claim(epoch: RewardEpochIndex, verifier: T::AccountId) -> DispatchResult {
+		ensure!(!Self::share_expired(epoch), Error::<T>::ShareExpired);
 		let mut payout = Payouts::<T>::get(epoch).ok_or(Error::<T>::EpochNotClosed)?;
 		let credits = VerifierCredits::<T>::get(epoch, &verifier);
 		ensure!(!credits.is_empty(), Error::<T>::NothingToClaim);
@@ -138,5 +142,46 @@ impl<T: Config> Pallet<T> {
 		Reserved::<T>::mutate(|reserved| *reserved = reserved.saturating_sub(amount));
 		Self::deposit_event(Event::PenaltySharePaid { epoch, verifier, amount });
 		Ok(())
+	}
+
+	/// Whether `epoch`'s shares can no longer be claimed: epoch `epoch + HistoryDepth` has
+	/// ended (its records may still be being removed).
+	pub fn share_expired(epoch: RewardEpochIndex) -> bool {
+		T::Epochs::current() > epoch.saturating_add(T::HistoryDepth::get())
+	}
+
+	/// Expires the oldest kept epoch once it is closed and past `HistoryDepth`, removing at
+	/// most [`CREDITS_EXPIRED_PER_BLOCK`] verifiers' credits a block, as many as `remaining`
+	/// weight pays for; with the last, what its payout still owes is no longer reserved (the
+	/// next pot takes it) and its records go (`PayoutExpired`).
+	pub(crate) fn expire_payout(remaining: Weight) -> Weight {
+		let look = T::DbWeight::get().reads(3);
+		let base = T::WeightInfo::expire_payout_base();
+		if remaining.any_lt(look.saturating_add(base)) {
+			return Weight::zero();
+		}
+		let epoch = NextToExpire::<T>::get();
+		if epoch >= CreditEpoch::<T>::get() || !Self::share_expired(epoch) {
+			return look;
+		}
+		let per_credit = T::WeightInfo::expire_credit();
+		let spare = remaining.saturating_sub(look).saturating_sub(base);
+		let affordable = spare
+			.ref_time()
+			.checked_div(per_credit.ref_time())
+			.unwrap_or(u64::MAX)
+			.min(spare.proof_size().checked_div(per_credit.proof_size()).unwrap_or(u64::MAX));
+		let budget = affordable.min(CREDITS_EXPIRED_PER_BLOCK.into()) as usize;
+		let removed = VerifierCredits::<T>::drain_prefix(epoch).take(budget).count();
+		let weight =
+			look.saturating_add(base).saturating_add(per_credit.saturating_mul(removed as u64));
+		if VerifierCredits::<T>::iter_prefix(epoch).next().is_none() {
+			let returned = Payouts::<T>::take(epoch).map_or(Zero::zero(), |payout| payout.unpaid);
+			Reserved::<T>::mutate(|reserved| reserved.saturating_reduce(returned));
+			EpochCredits::<T>::remove(epoch);
+			NextToExpire::<T>::put(epoch.saturating_add(1));
+			Self::deposit_event(Event::PayoutExpired { epoch, returned });
+		}
+		weight
 	}
 }

@@ -35,6 +35,10 @@ pub trait WeightInfo {
 	fn expire_check(c: u32) -> Weight;
 	/// Closing a reward epoch's payout.
 	fn close_epoch() -> Weight;
+	/// An expiry step's fixed part: the payout taken, Reserved, the epoch's records removed.
+	fn expire_payout_base() -> Weight;
+	/// One verifier's credits of an expired epoch removed.
+	fn expire_credit() -> Weight;
 }
 
 /// Execution cost (ref time, picoseconds) of a step's own logic, besides storage access.
@@ -122,6 +126,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_epoch() -> Weight {
 		Weight::from_parts(CALL_BASE, 1_000).saturating_add(T::DbWeight::get().reads_writes(5, 3))
 	}
+	// Reads: the epoch's next credit (none left), Payouts, Reserved. Writes: Payouts,
+	// Reserved, EpochCredits, NextToExpire.
+	fn expire_payout_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 1_000).saturating_add(T::DbWeight::get().reads_writes(3, 4))
+	}
+	// Reads and removes the credits.
+	fn expire_credit() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 128).saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
 }
 
 /// For tests: the same shapes with no storage cost.
@@ -161,5 +174,11 @@ impl WeightInfo for () {
 	}
 	fn close_epoch() -> Weight {
 		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn expire_payout_base() -> Weight {
+		Weight::from_parts(CALL_BASE, 0)
+	}
+	fn expire_credit() -> Weight {
+		Weight::from_parts(CALL_BASE / 4, 0)
 	}
 }

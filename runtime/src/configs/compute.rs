@@ -71,6 +71,10 @@ const POOL_SEAT_BYTES: u32 = 48 + 68 + 36;
 /// this per IBM of honest cost, whatever fee the worker asked.
 pub const COLLATERAL_FLOOR_PER_IBM: Balance = crate::CNDR / 10;
 
+/// Reward epochs an epoch's unclaimed rewards and records are kept, by the BMW pallet (its
+/// rewards) and the verification pallet (its penalty-pool shares).
+pub const REWARD_HISTORY_DEPTH: u32 = 84;
+
 /// What storage costs its creator while it stays: 10 milli-CNDR an item and 1 milli-CNDR a byte.
 pub const fn storage_deposit(items: u32, bytes: u32) -> Balance {
 	items as Balance * 10 * MILLI_CNDR + bytes as Balance * MILLI_CNDR
@@ -324,6 +328,9 @@ impl pallet_bmw::Config for Runtime {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	// About 0.35 ms of weight each: 256 accounts take under a twentieth of a block.
 	type MaxSettlementsPerBlock = ConstU32<256>;
+	// pallet-staking's default history depth: 84 epochs of 72 h is 252 days, a reward
+	// claimable for 24 epochs (72 days) after it vests in full over 60.
+	type HistoryDepth = ConstU32<REWARD_HISTORY_DEPTH>;
 	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
 	type WeightInfo = pallet_bmw::weights::SubstrateWeight<Runtime>;
 }

@@ -161,6 +161,7 @@ impl pallet_verification::Config for Runtime {
 	// spill over at most 17 blocks of 6 deadlines).
 	type MaxDecisionsPerBlock = ConstU32<100>;
 	type MaxChecksPerBlock = ConstU32<6>;
+	type HistoryDepth = ConstU32<{ super::compute::REWARD_HISTORY_DEPTH }>;
 	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = VerificationBenchmarkHelper;
@@ -196,5 +197,8 @@ impl pallet_verification::benchmarking::BenchmarkHelper<AccountId> for Verificat
 	fn prepare_randomness() {
 		// BABE's parent-block randomness: the VRF output the last block put into storage.
 		pallet_babe::AuthorVrfRandomness::<Runtime>::put(Some([7; 32]));
+	}
+	fn set_epoch(epoch: cinder_primitives::RewardEpochIndex) {
+		pallet_bmw::CurrentEpoch::<Runtime>::put(epoch);
 	}
 }

@@ -167,3 +167,25 @@ fn every_preset_holds_unbonding_bonds_for_a_checks_longest_path() {
 	let production = pallet_compute_staking::StakeParams::default().unbonding_epochs;
 	assert!(shortest_unbonding(production, 43_200) >= path);
 }
+
+/// One bond backs every stage a worker holds, and each slash takes `fault_slash` of what is
+/// left. A worker that fakes all its slots at once is caught on each with the sampling rate
+/// its whole bond sets, but the later slashes take a smaller bond: with k other stages slashed
+/// first, a stage's penalty is `(1 − fault_slash)^k` of what its rate assumed. Faking still
+/// loses money while `sampling_margin · (1 − fault_slash)^(slots − 1) ≥ 1`: every preset
+/// must keep its slots within that bound (at the defaults, 4 slots against about 7).
+#[test]
+fn every_preset_deters_faking_every_slot_at_once() {
+	for preset in preset_names() {
+		new_test_ext(&preset).execute_with(|| {
+			let slots = crate::Jobs::params().slots_per_worker;
+			let params = crate::Verification::params();
+			let kept = 1.0 - params.fault_slash.deconstruct() as f64 / 1e9;
+			let last = params.sampling_margin as f64 * kept.powi(slots as i32 - 1);
+			assert!(
+				last >= 1.0,
+				"{preset}: the last of {slots} faked stages costs {last:.2} of what it saves"
+			);
+		});
+	}
+}

@@ -36,7 +36,7 @@ fn the_vesting_schedule_is_exact_and_a_claim_twice_pays_once() {
 		// Vested 250, 437, 625, 812, 1,000: each claim pays the difference.
 		assert_eq!(paid, vec![250, 187, 188, 187, 188]);
 		assert_eq!(paid.iter().sum::<Balance>(), 1_000);
-		assert_eq!(Rewards::<Test>::get(11, 0), None, "paid in full");
+		assert_eq!(Rewards::<Test>::get(0, 11), None, "paid in full");
 		assert_eq!(Bmw::unpaid(), 0);
 		assert_noop!(Bmw::claim(RuntimeOrigin::signed(11), 0), Error::<Test>::NoReward);
 		assert!(events().contains(&Event::RewardClaimed {
@@ -61,7 +61,7 @@ fn a_forfeit_before_settlement_withholds_the_workers_share() {
 		settle(3, 11, 1, 100, 10_000);
 		assert_eq!(Contributions::<Test>::get(0, 11).unwrap().work, 0);
 		run_to_epoch(1);
-		assert_eq!(Rewards::<Test>::get(11, 0), None, "a jailed worker's work is not paid");
+		assert_eq!(Rewards::<Test>::get(0, 11), None, "a jailed worker's work is not paid");
 		assert_eq!(reward_of(12, 0), 1_000, "others keep their share");
 		// 3 IBM emitted 3,000; the forfeited worker's 2,000 share is withheld, never minted.
 		let settlement = crate::Settlements::<Test>::get(0).unwrap();
@@ -77,7 +77,7 @@ fn a_forfeit_before_any_work_in_the_epoch_covers_work_settled_after_it() {
 		settle(1, 11, 1, 100, 10_000);
 		settle(2, 12, 1, 100, 10_000);
 		run_to_epoch(1);
-		assert_eq!(Rewards::<Test>::get(11, 0), None);
+		assert_eq!(Rewards::<Test>::get(0, 11), None);
 		assert_eq!(reward_of(12, 0), 1_000);
 	});
 }

@@ -5,6 +5,7 @@ mod availability;
 mod burn;
 mod claims;
 mod epochs;
+mod expiry;
 mod params;
 mod pools;
 mod settlement;
@@ -89,6 +90,8 @@ pub const EPOCH: u64 = 10;
 pub const E0: Balance = 1_000;
 /// Accounts one block settles.
 pub const PER_BLOCK: u32 = 2;
+/// Epochs an epoch's rewards are kept in the tests (above the default 60 of vesting).
+pub const HISTORY: u32 = 64;
 /// Milliseconds per block in the tests: a heartbeat interval of 10 blocks is one minute.
 pub const BLOCK_MILLIS: u64 = 6_000;
 
@@ -107,6 +110,7 @@ impl pallet_bmw::Config for Test {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxSettlementsPerBlock = ConstU32<PER_BLOCK>;
 	type MillisecsPerBlock = ConstU64<BLOCK_MILLIS>;
+	type HistoryDepth = ConstU32<HISTORY>;
 	type WeightInfo = ();
 }
 
@@ -261,7 +265,7 @@ pub fn verified(verifier: AccountId, n: u32) {
 
 /// The reward of `who` for `epoch`, all pools (0 if none).
 pub fn reward_of(who: AccountId, epoch: u32) -> Balance {
-	crate::Rewards::<Test>::get(who, epoch).map_or(0, |r| r.amount())
+	crate::Rewards::<Test>::get(epoch, who).map_or(0, |r| r.amount())
 }
 
 /// The `EpochSettled` event of `epoch` among `events`: `(emission, minted, withheld)`.

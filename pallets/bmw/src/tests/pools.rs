@@ -56,7 +56,7 @@ fn each_account_is_paid_its_own_credits_and_they_add_up_to_the_emission() {
 		assert_eq!(settled(&events, 0), (4_402, 4_402, 0));
 		assert_eq!(issuance(), before + 4_402 - 16_000);
 		// 12's 150 % job: 324 of its 972 is the class bonus.
-		assert_eq!(crate::Rewards::<Test>::get(12, 0).unwrap().bonus, 972 - 648);
+		assert_eq!(crate::Rewards::<Test>::get(0, 12).unwrap().bonus, 972 - 648);
 	});
 }
 

@@ -45,3 +45,25 @@ fn a_shorter_jail_does_not_shorten_a_longer_one() {
 		assert_eq!(ComputeStaking::ineligibility(&1), Some(Ineligibility::Jailed { until: 6 }));
 	});
 }
+
+#[test]
+fn a_served_jail_goes_with_the_bond_and_one_in_force_outlives_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		confirmed_node(1, 0);
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
+		assert_eq!(ComputeStaking::jail(&1, 2, 1), 2);
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000)); // release at 2
+		set_epoch(2);
+		assert_ok!(ComputeStaking::withdraw_unbonded(RuntimeOrigin::signed(1)));
+		assert!(!Jails::<Test>::contains_key(1), "a departed worker leaves no record");
+
+		// A jail still in force when the bond goes stays, for a new bond to meet it.
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
+		assert_eq!(ComputeStaking::jail(&1, 5, 2), 7);
+		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000)); // release at 4
+		set_epoch(4);
+		assert_ok!(ComputeStaking::withdraw_unbonded(RuntimeOrigin::signed(1)));
+		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 8_640));
+		assert_eq!(ComputeStaking::ineligibility(&1), Some(Ineligibility::Jailed { until: 7 }));
+	});
+}

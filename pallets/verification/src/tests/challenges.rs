@@ -5,7 +5,8 @@
 
 use super::{intake::WINDOW, *};
 use crate::{
-	AcceptReason, BenchmarkIntake, BenchmarkProofs, Checks, Event, Intake, ReceiptVerifier, Verdict,
+	AcceptReason, BenchmarkIntake, BenchmarkProofs, CheckDeadlines, Checks, Event, Intake,
+	ReceiptVerifier, Verdict,
 };
 use frame_support::assert_ok;
 
@@ -253,5 +254,33 @@ fn receipts_due_in_a_block_are_decided_before_benchmark_answers() {
 		run_to(2 + WINDOW);
 		assert!(Checks::<Test>::get(ANSWERED).is_some(), "then it is checked, as always");
 		assert!(BenchmarkIntake::<Test>::get().is_empty());
+	});
+}
+
+/// Benchmark rounds take at most half of a block's deadlines: with that half booked in every
+/// block an answer's round could end in, the answer waits in its queue, and a receipt's check
+/// still finds room in the same blocks.
+#[test]
+fn benchmark_answers_take_at_most_half_of_a_blocks_deadlines() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Half of the mock's 8 deadlines a block.
+		let share = 4;
+		let first = 1 + WINDOW + 40;
+		for block in first..first + crate::checks::DEADLINE_SPILL as u64 {
+			for n in 0..share as u64 {
+				let filler = Subject::Benchmark { challenge: 1_000 + 8 * block + n };
+				assert_ok!(CheckDeadlines::<Test>::try_append(block, filler).map_err(|_| "full"));
+			}
+		}
+		answered();
+		assert!(Checks::<Test>::get(ANSWERED).is_none(), "no benchmark room: no round opened");
+		assert_eq!(BenchmarkIntake::<Test>::get().len(), 1, "the answer waits in its queue");
+
+		bonded_worker(1, 1_000);
+		let job = 7;
+		submit(&receipt(1, job, super::intake::BIG_FEE));
+		run_to(1 + 2 * WINDOW);
+		let check = Checks::<Test>::get(Subject::Stage { job, stage: 0 }).expect("checked");
+		assert!((first..first + crate::checks::DEADLINE_SPILL as u64).contains(&check.deadline));
 	});
 }

@@ -273,6 +273,8 @@ pub const MAX_PAGES: u32 = 3;
 pub const MAX_DECISIONS: u32 = 6;
 /// Benchmark answers the mock's own queue for them holds.
 pub const MAX_BENCHMARK_INTAKE: u32 = 4;
+/// Epochs a closed epoch's penalty-pool shares are kept in the tests.
+pub const HISTORY: u32 = 4;
 
 impl pallet_compute_staking::Config for Test {
 	type Currency = Balances;
@@ -313,6 +315,7 @@ impl pallet_verification::Config for Test {
 	type MaxBenchmarkIntake = ConstU32<MAX_BENCHMARK_INTAKE>;
 	type MaxDecisionsPerBlock = ConstU32<MAX_DECISIONS>;
 	type MaxChecksPerBlock = ConstU32<8>;
+	type HistoryDepth = ConstU32<HISTORY>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkSetup;
@@ -339,6 +342,9 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for MockBenchmarkSetup {
 		}
 	}
 	fn prepare_randomness() {}
+	fn set_epoch(epoch: RewardEpochIndex) {
+		world(|w| w.epoch = epoch);
+	}
 }
 
 /// The events of the verification pallet since the last call, cleared.
@@ -365,6 +371,7 @@ pub fn run_to(n: u64) {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		Verification::on_initialize(next);
+		Verification::on_idle(next, Weight::MAX);
 	}
 }
 

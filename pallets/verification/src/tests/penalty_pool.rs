@@ -5,7 +5,10 @@ use frame_support::{assert_noop, assert_ok};
 use sp_runtime::Perbill;
 
 use super::{intake::*, *};
-use crate::{Credits, EpochCredits, Error, Event, Payouts, Reserved, Verdict, VerifierCredits};
+use crate::{
+	penalty_pool::CREDITS_EXPIRED_PER_BLOCK, Credits, EpochCredits, Error, Event, NextToExpire,
+	Payouts, Reserved, Verdict, VerifierCredits,
+};
 
 /// Samples `job` of `worker` (bonded 1,000) and has its committee vote `agrees`, the dispute
 /// committee (if any) the same way; returns everyone who voted.
@@ -141,5 +144,93 @@ fn claims_need_a_closed_epoch_and_unclaimed_credits() {
 			Verification::claim_penalty_share(RuntimeOrigin::signed(20), 0, voters[0]),
 			Error::<Test>::NothingToClaim
 		);
+	});
+}
+
+#[test]
+fn an_unclaimed_share_expires_after_the_history_depth_and_goes_back_to_the_pool() {
+	ExtBuilder::default().build_and_execute(|| {
+		decide(1, 10, false);
+		world(|w| w.epoch = 1);
+		run_to(System::block_number() + 1);
+		let pot = Payouts::<Test>::get(0).unwrap().pot;
+		let verifiers: Vec<AccountId> =
+			VerifierCredits::<Test>::iter_prefix(0).map(|(who, _)| who).collect();
+		let claimed = claim(0, verifiers[0]);
+		// Claimable through epoch HISTORY.
+		world(|w| w.epoch = HISTORY);
+		run_to(System::block_number() + 1);
+		assert_eq!(Verification::penalty_share(0, &verifiers[1]) > 0, true);
+		assert_eq!(NextToExpire::<Test>::get(), 0);
+		events();
+
+		world(|w| w.epoch = HISTORY + 1);
+		run_to(System::block_number() + 1);
+		assert!(events().contains(&Event::PayoutExpired { epoch: 0, returned: pot - claimed }));
+		assert_eq!(NextToExpire::<Test>::get(), 1);
+		assert!(Payouts::<Test>::get(0).is_none());
+		assert!(!EpochCredits::<Test>::contains_key(0));
+		assert_eq!(VerifierCredits::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(Reserved::<Test>::get(), 0);
+		assert_eq!(Verification::unreserved_pool(), pot - claimed, "the next pot takes it");
+		assert_noop!(
+			Verification::claim_penalty_share(RuntimeOrigin::signed(20), 0, verifiers[1]),
+			Error::<Test>::ShareExpired
+		);
+		// The epochs after it, without credits, expire a block each once old enough.
+		run_to(System::block_number() + HISTORY as u64);
+		assert_eq!(NextToExpire::<Test>::get(), 1);
+		world(|w| w.epoch = 2 * HISTORY + 1);
+		run_to(System::block_number() + HISTORY as u64);
+		assert_eq!(NextToExpire::<Test>::get(), HISTORY + 1);
+	});
+}
+
+#[test]
+fn expiry_removes_a_bounded_number_of_credits_a_block() {
+	ExtBuilder::default().build_and_execute(|| {
+		let many = CREDITS_EXPIRED_PER_BLOCK + 3;
+		for who in 0..many {
+			Verification::credit(&(5_000 + who as AccountId), 1, 0);
+		}
+		world(|w| w.epoch = 1);
+		run_to(System::block_number() + 1);
+		world(|w| w.epoch = HISTORY + 1);
+		run_to(System::block_number() + 1);
+		assert_eq!(VerifierCredits::<Test>::iter_prefix(0).count(), 3);
+		assert!(Payouts::<Test>::get(0).is_some(), "kept until its last credits go");
+		assert_eq!(NextToExpire::<Test>::get(), 0);
+		run_to(System::block_number() + 1);
+		assert_eq!(VerifierCredits::<Test>::iter_prefix(0).count(), 0);
+		assert!(Payouts::<Test>::get(0).is_none());
+		assert_eq!(NextToExpire::<Test>::get(), 1);
+	});
+}
+
+#[test]
+fn expiry_takes_only_the_weight_a_block_has_to_spare() {
+	use crate::WeightInfo;
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 0..4 {
+			Verification::credit(&(5_000 + who as AccountId), 1, 0);
+		}
+		world(|w| w.epoch = 1);
+		run_to(System::block_number() + 1);
+		world(|w| w.epoch = HISTORY + 1);
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Verification::on_initialize(next);
+		let base = <() as WeightInfo>::expire_payout_base();
+		let short = base.saturating_sub(Weight::from_parts(1, 0));
+		assert_eq!(Verification::on_idle(next, short), Weight::zero(), "no room: nothing done");
+		assert_eq!(VerifierCredits::<Test>::iter_prefix(0).count(), 4);
+		let two = <() as WeightInfo>::expire_credit().saturating_mul(2);
+		let look = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get()
+		.reads(3);
+		let used = Verification::on_idle(next, look + base + two);
+		assert!(used.all_lte(look + base + two));
+		assert_eq!(VerifierCredits::<Test>::iter_prefix(0).count(), 2);
 	});
 }
