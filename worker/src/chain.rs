@@ -294,6 +294,21 @@ pub async fn register(
 	}))
 }
 
+/// The challenge `who`'s node has to answer as the best block has it, or `None`. A reorg may
+/// have replaced the block that included the claim: the challenge issued again then has
+/// another seed, and an answer to the first one is wrong.
+pub async fn pending_challenge(
+	chain: &Chain,
+	who: &AccountId32,
+) -> anyhow::Result<Option<IssuedChallenge>> {
+	let at = chain.at_best().await?;
+	Ok(node(&at, who)
+		.await?
+		.and_then(|node| node.challenge)
+		.filter(|c| c.answer.is_none())
+		.map(|c| IssuedChallenge { seed: c.seed, work_units: c.work_units, deadline: c.deadline }))
+}
+
 /// Where `who`'s bond stands against what its node needs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct StakeNeed {

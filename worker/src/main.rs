@@ -499,14 +499,32 @@ async fn register(url: &str, kind: BackendKind, args: RegisterArgs) -> anyhow::R
 			println!("bonded {} more", hardware::format_cndr(shortfall));
 		}
 	}
-	let bar = progress_bar(
-		challenge::gemm_count(challenge.work_units),
-		"challenge [{bar:30}] {pos}/{len} GEMMs {elapsed}",
-	);
-	let answer = challenge::answer(&backend, &challenge.seed, challenge.work_units, |done, _| {
-		bar.set_position(done)
-	})?;
-	bar.finish_and_clear();
+	let mut challenge = challenge;
+	let mut tries = 0;
+	let answer = loop {
+		let bar = progress_bar(
+			challenge::gemm_count(challenge.work_units),
+			"challenge [{bar:30}] {pos}/{len} GEMMs {elapsed}",
+		);
+		let answer =
+			challenge::answer(&backend, &challenge.seed, challenge.work_units, |done, _| {
+				bar.set_position(done)
+			})?;
+		bar.finish_and_clear();
+		// The block that issued the challenge may have been reorganised away since: answer
+		// the challenge the chain holds now.
+		tries += 1;
+		match chain::pending_challenge(&chain, &who).await? {
+			Some(now) if now != challenge && tries < 3 => {
+				tracing::warn!(
+					deadline = now.deadline,
+					"the challenge was issued again after a reorganisation: computing it again"
+				);
+				challenge = now;
+			}
+			_ => break answer,
+		}
+	};
 	// Verifiers fetch some of its parts to recompute them: kept for `run` or `verify` to serve.
 	store
 		.put_output(&answer.root, &answer.parts, challenge::PART_BYTES)

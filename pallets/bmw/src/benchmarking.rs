@@ -70,7 +70,8 @@ fn expiring_rewards<T: Config>(n: u32) {
 	while NextToSettle::<T>::get() == 0 {
 		Pallet::<T>::settle_step();
 	}
-	Pallet::<T>::start_epoch(T::HistoryDepth::get().saturating_add(1), None);
+	// Settled in epoch 1: expired once HistoryDepth epochs after it have ended.
+	Pallet::<T>::start_epoch(T::HistoryDepth::get().saturating_add(2), None);
 	assert!(Pallet::<T>::is_expired(0));
 }
 
@@ -216,7 +217,7 @@ mod benchmarks {
 		let n = T::MaxSettlementsPerBlock::get();
 		// Epoch 0's rewards, unclaimed, and the epoch that ends as `HistoryDepth` runs out.
 		expiring_rewards::<T>(n);
-		let last = T::HistoryDepth::get();
+		let last = T::HistoryDepth::get().saturating_add(1);
 		Pallet::<T>::start_epoch(last, None);
 		NextToSettle::<T>::put(last);
 		work_of::<T>(n);

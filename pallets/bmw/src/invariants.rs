@@ -12,8 +12,7 @@ impl<T: Config> Pallet<T> {
 	/// records match its count, with no more of any contribution than its total and no bonus
 	/// above its work credit; jobs credited at most what they burned; no reward paid in full
 	/// is kept, and the pot holds the unpaid rest above its existential deposit; epochs expire
-	/// in order, only once settled and past `HistoryDepth`, and nothing of an expired one is
-	/// kept.
+	/// in order, only once settled, and nothing of an expired one is kept.
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		ensure!(Self::params_are_valid(&Self::params()), "stored BMW params are invalid");
@@ -21,10 +20,6 @@ impl<T: Config> Pallet<T> {
 		ensure!(next <= CurrentEpoch::<T>::get(), "an epoch settled before it ended");
 		let kept = NextToExpire::<T>::get();
 		ensure!(kept <= next, "an epoch expired before it settled");
-		ensure!(
-			kept == 0 || Self::is_expired(kept.saturating_sub(1)),
-			"an epoch expired within the history depth"
-		);
 		ensure!(
 			EpochTotals::<T>::iter_keys().all(|epoch| epoch >= kept)
 				&& Settlements::<T>::iter_keys().all(|epoch| epoch >= kept)
@@ -37,6 +32,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(settlement.expired <= settlement.minted, "more expired than was minted");
 			let accounted = settlement.minted.saturating_add(settlement.withheld);
 			if epoch < next {
+				ensure!(settlement.settled_in > epoch, "an epoch settled before it ended");
 				ensure!(accounted == settlement.emission, "a settled emission not fully accounted");
 				ensure!(settlement.remaining == 0, "a settled epoch with accounts left");
 			} else {

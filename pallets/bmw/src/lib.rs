@@ -70,14 +70,16 @@
 //!
 //! ## History: nothing is kept for ever
 //! An epoch's records (its totals, its settlement and its unclaimed rewards) are kept for
-//! `HistoryDepth` epochs after it, like pallet-staking's eras: a reward of epoch `p` can be
-//! claimed until epoch `p + HistoryDepth` ends. Once epoch `p + HistoryDepth + 1` begins, the
+//! `HistoryDepth` epochs after the one it settled in (`p + 1` for epoch `p` when settlement
+//! keeps up), like pallet-staking's eras: a reward of epoch `p` settled in epoch `s` can be
+//! claimed until epoch `s + HistoryDepth` ends. Once epoch `s + HistoryDepth + 1` begins, the
 //! block hook expires epoch `p` ([`expiry`]): what its rewards still owe is burned from the pot
 //! and handed back to the ecosystem allocation (it was minted for nobody who wanted it), at
 //! most `MaxSettlementsPerBlock` accounts a block, then its totals and settlement are removed.
-//! Every reward fully vests at least one epoch before it expires (`vesting_epochs` below
+//! Every reward fully vests at least two epochs before it expires (`vesting_epochs` below
 //! `HistoryDepth`), so the state grows with the accounts active in the last `HistoryDepth`
-//! epochs, not with the chain's age.
+//! epochs, not with the chain's age. The window is counted in epochs: a shorter
+//! `epoch_length` shortens it in time for rewards already outstanding.
 //!
 //! ## Defaults, and why
 //! | parameter | default |
@@ -179,7 +181,9 @@ pub mod pallet {
 		type MillisecsPerBlock: Get<u64>;
 
 		/// Reward epochs an ended epoch's records and unclaimed rewards are kept: a reward of
-		/// epoch `p` can be claimed until epoch `p + HistoryDepth` ends, then it expires.
+		/// epoch `p` can be claimed until `HistoryDepth` epochs after the one `p` settled in
+		/// have ended, then it expires. Lowering it in a runtime upgrade needs a migration
+		/// that first lowers a stored `vesting_epochs` below it.
 		/// Above every `vesting_epochs` the parameters may set.
 		#[pallet::constant]
 		type HistoryDepth: Get<u32>;
@@ -398,8 +402,8 @@ pub mod pallet {
 		///
 		/// Pays `vest_immediately` of the reward once the epoch has settled, and the rest
 		/// linearly over the `vesting_epochs` epochs after; a second claim pays only what
-		/// vested since. A reward not claimed by the end of epoch `epoch + HistoryDepth`
-		/// expires.
+		/// vested since. A reward not claimed within `HistoryDepth` epochs after the one
+		/// `epoch` settled in expires.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::claim())]
 		pub fn claim(origin: OriginFor<T>, epoch: RewardEpochIndex) -> DispatchResult {

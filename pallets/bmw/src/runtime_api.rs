@@ -18,7 +18,7 @@ sp_api::decl_runtime_apis! {
 		/// ended now.
 		fn reward_breakdown(who: AccountId, epoch: RewardEpochIndex) -> RewardBreakdown<Balance>;
 		/// The IBME of `epoch` so far (paid IBM / IB × online minutes); `None` with no node
-		/// online.
+		/// online, or once the epoch's records expired (`HistoryDepth` epochs after it settled).
 		fn ibme(epoch: RewardEpochIndex) -> Option<Perbill>;
 	}
 }

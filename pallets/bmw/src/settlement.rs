@@ -33,6 +33,7 @@ impl<T: Config> Pallet<T> {
 			minted: Zero::zero(),
 			withheld: Zero::zero(),
 			remaining: totals.accounts,
+			settled_in: 0,
 			expired: Zero::zero(),
 		}
 	}
@@ -91,6 +92,7 @@ impl<T: Config> Pallet<T> {
 		}
 		if settlement.remaining == 0 {
 			settlement.withheld = settlement.emission.saturating_sub(settlement.minted);
+			settlement.settled_in = CurrentEpoch::<T>::get();
 			NextToSettle::<T>::put(epoch.saturating_add(1));
 			Self::deposit_event(Event::EpochSettled {
 				epoch,

@@ -28,7 +28,7 @@ fn pool_reward<Balance: Zero + Copy>(
 }
 
 impl<T: Config> Pallet<T> {
-	/// The IBME of `epoch` so far; `None` with no node online.
+	/// The IBME of `epoch` so far; `None` with no node online, or once the epoch expired.
 	pub fn ibme(epoch: RewardEpochIndex) -> Option<sp_runtime::Perbill> {
 		EpochTotals::<T>::get(epoch).ibme()
 	}

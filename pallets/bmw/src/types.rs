@@ -270,6 +270,9 @@ pub struct EpochSettlement<Balance> {
 	pub withheld: Balance,
 	/// Accounts still to settle.
 	pub remaining: u32,
+	/// The reward epoch in progress when its last account was paid: its rewards can be
+	/// claimed until `HistoryDepth` epochs after this one have ended.
+	pub settled_in: RewardEpochIndex,
 	/// Of `minted`, what was left unclaimed past `HistoryDepth` epochs and handed back to the
 	/// allocation so far (as the epoch expires).
 	pub expired: Balance,

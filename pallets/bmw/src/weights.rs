@@ -76,11 +76,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(CALL_BASE, 2 * RECORD_PROOF + 1_024)
 			.saturating_add(T::DbWeight::get().reads_writes(9, 6))
 	}
-	// Reads: NextToExpire, NextToSettle, CurrentEpoch, Settlements, the pot, total issuance,
-	// RemainingAllocation. Writes: Settlements, EpochTotals, NextToExpire, the pot, total
-	// issuance, RemainingAllocation.
+	// Reads: NextToExpire, NextToSettle, CurrentEpoch, Settlements, the end of the epoch's
+	// rewards, the pot, total issuance, RemainingAllocation. Writes: Settlements, EpochTotals,
+	// NextToExpire, the pot, total issuance, RemainingAllocation.
 	fn expire_base() -> Weight {
-		Weight::from_parts(CALL_BASE, 1_024).saturating_add(T::DbWeight::get().reads_writes(7, 6))
+		Weight::from_parts(CALL_BASE, 1_024).saturating_add(T::DbWeight::get().reads_writes(8, 6))
 	}
 	// Reads and removes the reward.
 	fn expire_reward() -> Weight {

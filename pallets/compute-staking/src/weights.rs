@@ -39,12 +39,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unbond() -> Weight {
 		Weight::from_parts(CALL_BASE, PROOF).saturating_add(T::DbWeight::get().reads_writes(4, 1))
 	}
-	// Reads: Bonds, epoch, the worker's job stages, account, holds. Writes: Bonds, account,
-	// holds; linear in chunks.
+	// Reads: Bonds, epoch, the worker's job stages, account, holds, Jails, epoch. Writes:
+	// Bonds, account, holds, Jails; linear in chunks.
 	fn withdraw_unbonded(chunks: u32) -> Weight {
 		Weight::from_parts(CALL_BASE, PROOF)
 			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(chunks as u64))
-			.saturating_add(T::DbWeight::get().reads_writes(5, 3))
+			.saturating_add(T::DbWeight::get().reads_writes(7, 4))
 	}
 	// Writes: Params, EligibilitySweep.
 	fn set_params() -> Weight {

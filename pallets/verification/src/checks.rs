@@ -79,23 +79,27 @@ impl<T: Config> Pallet<T> {
 		at: BlockNumberFor<T>,
 		subject: Subject,
 	) -> Result<BlockNumberFor<T>, DispatchError> {
-		let benchmark = matches!(subject, Subject::Benchmark { .. });
-		let share = Self::benchmark_deadlines() as usize;
 		for offset in 0..DEADLINE_SPILL {
 			let block = at.saturating_add(offset.into());
-			let booked = CheckDeadlines::<T>::try_mutate(block, |due| {
-				let benchmarks =
-					due.iter().filter(|s| matches!(s, Subject::Benchmark { .. })).count();
-				if benchmark && benchmarks >= share {
-					return Err(());
-				}
-				due.try_push(subject).map_err(|_| ())
-			});
-			if booked.is_ok() {
+			if Self::try_book(block, subject) {
 				return Ok(block);
 			}
 		}
 		Err(Error::<T>::ChecksFull.into())
+	}
+
+	/// Books `subject`'s deadline at `block` if it has room: any free entry for a receipt,
+	/// one within [`Self::benchmark_deadlines`] for a benchmark answer; whether it did.
+	fn try_book(block: BlockNumberFor<T>, subject: Subject) -> bool {
+		let is_benchmark = |s: &Subject| matches!(s, Subject::Benchmark { .. });
+		let share = Self::benchmark_deadlines() as usize;
+		CheckDeadlines::<T>::try_mutate(block, |due| {
+			if is_benchmark(&subject) && due.iter().filter(|s| is_benchmark(s)).count() >= share {
+				return Err(());
+			}
+			due.try_push(subject).map_err(|_| ())
+		})
+		.is_ok()
 	}
 
 	/// Deadlines of one block that benchmark answers' rounds may take: half of
@@ -280,7 +284,7 @@ impl<T: Config> Pallet<T> {
 			let until = check.deadline.min(from.saturating_add(DRAW_DELAY.into()));
 			let mut block = from;
 			while block < until {
-				if CheckDeadlines::<T>::try_append(block, subject).is_ok() {
+				if Self::try_book(block, subject) {
 					// Every seat committed: the commit phase is over too.
 					check.commits_until = check.commits_until.min(block);
 					check.deadline = block;

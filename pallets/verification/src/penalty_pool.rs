@@ -90,8 +90,12 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::EpochClosed { epoch, pot, credits });
 	}
 
-	/// `verifier`'s share of `epoch`'s payout (the rest of it, for the last claim).
+	/// `verifier`'s share of `epoch`'s payout (the rest of it, for the last claim); none once
+	/// the epoch's shares expired.
 	pub fn penalty_share(epoch: RewardEpochIndex, verifier: &T::AccountId) -> BalanceOf<T> {
+		if Self::share_expired(epoch) {
+			return Zero::zero();
+		}
 		let Some(payout) = Payouts::<T>::get(epoch) else { return Zero::zero() };
 		let credits = VerifierCredits::<T>::get(epoch, verifier);
 		Self::share_of(&payout, &credits)

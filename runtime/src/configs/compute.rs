@@ -149,8 +149,10 @@ impl pallet_node_registry::Config for Runtime {
 	type MaxVerifiers = ConstU32<256>;
 	type VerifierBond = VerifierBond;
 	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
-	// 4 a block: a daily spot check for up to 57,600 eligible workers.
-	type MaxSpotChecksPerBlock = ConstU32<4>;
+	// 2 a block: a daily spot check for up to 28,800 eligible workers, within the 3 deadlines
+	// a block benchmark rounds may take (verification's MaxChecksPerBlock / 2), leaving one
+	// for claims and disputes.
+	type MaxSpotChecksPerBlock = ConstU32<2>;
 	type WeightInfo = pallet_node_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegistryBenchmarkHelper;

@@ -1,7 +1,7 @@
 //! The configuration is coherent: the pallets' own integrity checks pass, and the staking,
 //! session and consensus parameters agree with each other.
 
-use frame_support::traits::IntegrityTest;
+use frame_support::traits::{Get, IntegrityTest};
 
 use crate::{
 	configs::{
@@ -70,4 +70,15 @@ fn the_verification_hook_at_its_worst_fits_a_quarter_of_a_block() {
 		worst.ref_time(),
 		max_block.ref_time()
 	);
+}
+
+/// Every spot check opens a benchmark round, and a block books at most
+/// `Verification::benchmark_deadlines` of those: the registry must draw fewer spot checks a
+/// block than that, leaving room for IB claims and disputes, or spot answers back up in the
+/// benchmark queue and are deferred over and over.
+#[test]
+fn spot_checks_fit_within_the_benchmark_deadlines() {
+	let spot: u32 = <Runtime as pallet_node_registry::Config>::MaxSpotChecksPerBlock::get();
+	let share = Verification::benchmark_deadlines();
+	assert!(spot < share, "{spot} spot checks a block against {share} benchmark deadlines");
 }

@@ -284,3 +284,35 @@ fn benchmark_answers_take_at_most_half_of_a_blocks_deadlines() {
 		assert!((first..first + crate::checks::DEADLINE_SPILL as u64).contains(&check.deadline));
 	});
 }
+
+/// A benchmark round whose last reveal leaves it undecided is brought forward to `DRAW_DELAY`
+/// blocks on only where benchmark rounds have room; with that share booked there, it keeps
+/// its own deadline (so no block ever holds more benchmark rounds than its share).
+#[test]
+fn an_undecided_benchmark_round_moves_only_into_room_for_benchmarks() {
+	ExtBuilder::default().build_and_execute(|| {
+		answered();
+		let deadline = Checks::<Test>::get(ANSWERED).expect("under check").deadline;
+		let delay = crate::checks::DRAW_DELAY as u64;
+		let from = System::block_number() + delay;
+		for block in from..from + delay {
+			for n in 0..4 {
+				let filler = Subject::Benchmark { challenge: 2_000 + 8 * block + n };
+				assert_ok!(CheckDeadlines::<Test>::try_append(block, filler).map_err(|_| "full"));
+			}
+		}
+		let members = committee();
+		assert_eq!(members.len(), 2);
+		let votes = [
+			(members[0], Verdict::Commitment(ANSWER)),
+			(members[1], Verdict::Commitment([0xee; 32])),
+		];
+		for (who, verdict) in votes {
+			assert_ok!(commit(who, ANSWERED, verdict));
+		}
+		for (who, verdict) in votes {
+			assert_ok!(reveal(who, ANSWERED, verdict));
+		}
+		assert_eq!(Checks::<Test>::get(ANSWERED).unwrap().deadline, deadline, "not moved");
+	});
+}
