@@ -170,11 +170,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let per_credit = T::WeightInfo::expire_credit();
 		let spare = remaining.saturating_sub(look).saturating_sub(base);
-		let affordable = spare
-			.ref_time()
-			.checked_div(per_credit.ref_time())
-			.unwrap_or(u64::MAX)
-			.min(spare.proof_size().checked_div(per_credit.proof_size()).unwrap_or(u64::MAX));
+		// A credit that weighs nothing: as many as the cap allows.
+		let affordable = spare.checked_div_per_component(&per_credit).unwrap_or(u64::MAX);
 		let budget = affordable.min(CREDITS_EXPIRED_PER_BLOCK.into()) as usize;
 		let removed = VerifierCredits::<T>::drain_prefix(epoch).take(budget).count();
 		let weight =
