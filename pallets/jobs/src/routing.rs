@@ -133,14 +133,15 @@ impl<T: Config> Pallet<T> {
 		if !T::Stake::is_eligible(&worker) {
 			return Err(Misfit::Other);
 		}
-		let load = Self::load(&worker);
+		let held = Assignments::<T>::get(&worker);
+		let load = held.len() as u32;
 		if load >= slots {
 			return Err(Misfit::Other);
 		}
 		if request.class == JobClass::Background && (!info.background_jobs || load > 0) {
 			return Err(Misfit::Other);
 		}
-		let blocks = Self::stage_blocks(
+		let own = Self::stage_blocks(
 			request.workload,
 			request.work_units,
 			info.ib,
@@ -148,6 +149,16 @@ impl<T: Config> Pallet<T> {
 			params,
 		)
 		.ok_or(Misfit::Other)?;
+		// It does its stages one after another: this one's clock starts when the receipts it
+		// still owes are due, so a worker given several stages at once can deliver each on
+		// time at the speed its IB promises.
+		let queued = held
+			.iter()
+			.filter(|slot| slot.delivered.is_none())
+			.filter_map(|slot| slot.due)
+			.max()
+			.map_or(Zero::zero(), |due| due.saturating_sub(request.starts_at));
+		let blocks = own.saturating_add(queued);
 		if let Some(deadline) = request.requested_deadline {
 			if request.starts_at.saturating_add(blocks) > deadline {
 				return Err(Misfit::Other);

@@ -252,7 +252,24 @@ impl<T: Config> Pallet<T> {
 			TimerKind::Deadline,
 		)?;
 		stage.state = StageState::Running { deadline };
+		if let Some(worker) = &stage.worker {
+			Self::set_due(worker, job_id, stage_index, deadline);
+		}
 		Ok(deadline)
+	}
+
+	/// Records when `worker`'s receipt for `(job, stage)` is due.
+	pub(crate) fn set_due(
+		worker: &T::AccountId,
+		job: JobId,
+		stage: crate::StageIndex,
+		deadline: BlockNumberFor<T>,
+	) {
+		Assignments::<T>::mutate(worker, |held| {
+			if let Some(slot) = held.iter_mut().find(|slot| slot.is(job, stage)) {
+				slot.due = Some(deadline);
+			}
+		});
 	}
 
 	pub(crate) fn do_cancel_job(who: T::AccountId, job_id: JobId) -> DispatchResult {

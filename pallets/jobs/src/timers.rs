@@ -116,6 +116,7 @@ impl<T: Config> Pallet<T> {
 				Assignments::<T>::mutate(&worker, |held| {
 					if let Some(slot) = held.iter_mut().find(|a| a.is(job_id, stage_index)) {
 						slot.refused = false;
+						slot.due = Some(extended);
 					}
 				});
 				stage.state = StageState::Running { deadline: extended };

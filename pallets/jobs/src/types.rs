@@ -476,6 +476,10 @@ pub struct Assignment<BlockNumber> {
 	pub stage: StageIndex,
 	/// The receipt, once delivered.
 	pub delivered: Option<Delivery<BlockNumber>>,
+	/// The last block its receipt is on time in, once its clock runs (none while it waits
+	/// for its input). A stage given to the worker later starts its clock when the receipts
+	/// the worker still owes are due: a worker does its stages one after another.
+	pub due: Option<BlockNumber>,
 	/// The chain refused a receipt for it as `Congested` (its verifier's intake or the
 	/// block's timers were full) since its deadline was last set: the worker is not at fault,
 	/// so a deadline that passes moves on once for it, with no slash and no reliability lost.
@@ -485,7 +489,7 @@ pub struct Assignment<BlockNumber> {
 impl<BlockNumber> Assignment<BlockNumber> {
 	/// A stage just given to a worker.
 	pub fn new(job: JobId, stage: StageIndex) -> Self {
-		Self { job, stage, delivered: None, refused: false }
+		Self { job, stage, delivered: None, due: None, refused: false }
 	}
 
 	/// Whether this is `(job, stage)`.

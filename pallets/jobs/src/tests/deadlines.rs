@@ -114,8 +114,13 @@ fn a_timely_receipt_defuses_the_deadline() {
 #[test]
 fn deadlines_beyond_a_blocks_room_move_to_the_next_blocks() {
 	ExtBuilder::default().build_and_execute(|| {
-		worker(10);
-		worker(11);
+		// Three workers with a stage each: their stages are due in the same block.
+		for who in 10..13 {
+			worker(who);
+		}
+		let mut params = Jobs::params();
+		params.slots_per_worker = 1;
+		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params));
 		// Two deadlines fit in a block (MAX_DEADLINES); the third lands a block later.
 		for _ in 0..3 {
 			assert_ok!(submit_gemm(1, 100, PRICE));
@@ -133,14 +138,17 @@ fn deadlines_beyond_a_blocks_room_move_to_the_next_blocks() {
 #[test]
 fn a_submission_fails_when_no_block_in_reach_has_room_for_its_deadline() {
 	ExtBuilder::default().build_and_execute(|| {
-		for who in 10..13 {
+		// Every job of this block is due by 51 (one a worker, so none queues behind another);
+		// its timer may move up to TIMER_SPILL blocks on.
+		let room = MAX_DEADLINES * crate::timers::TIMER_SPILL;
+		for who in 100..(101 + room as AccountId) {
+			use frame_support::traits::fungible::Mutate;
+			Balances::set_balance(&who, ENDOWMENT);
 			worker(who);
 		}
 		let mut params = Jobs::params();
-		params.slots_per_worker = 16;
+		params.slots_per_worker = 1;
 		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params));
-		// Every job of this block is due by 51; its timer may move up to TIMER_SPILL blocks on.
-		let room = MAX_DEADLINES * crate::timers::TIMER_SPILL;
 		for _ in 0..room {
 			assert_ok!(submit_gemm(1, 100, PRICE));
 		}
@@ -216,5 +224,41 @@ fn a_refusal_excuses_one_deadline_only() {
 			slashed: TIMEOUT_SLASH
 		}));
 		assert_ne!(assigned(0, 0), Some(late));
+	});
+}
+
+/// The block stage 0 of `job` is due in.
+fn due(job: JobId) -> u64 {
+	let crate::StageState::Running { deadline } = Jobs::job(job).unwrap().stages[0].state else {
+		panic!("job {job} runs");
+	};
+	deadline
+}
+
+#[test]
+fn a_stage_given_to_a_busy_worker_starts_its_clock_when_its_earlier_stages_are_due() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker(10);
+		set_pending_verification(true);
+		// A GEMM that takes the worker's IB more than a few blocks.
+		let size = (4_000, 400, 400);
+		let now = System::block_number();
+		assert_ok!(submit_gemm_of(1, size, PRICE));
+		let time = due(0) - now;
+		assert!(time > 20, "a long stage: {time} blocks");
+		// Given at once, the second stage is due a whole stage's time after the first: the
+		// worker does them one after another, so both can be on time.
+		assert_ok!(submit_gemm_of(1, size, PRICE));
+		assert_eq!(due(1), due(0) + time);
+		// The first delivered, a third stage queues behind the second only.
+		run_to(now + 5);
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(0, 0)])));
+		assert_ok!(submit_gemm_of(1, size, PRICE));
+		assert_eq!(due(2), due(1) + time);
+		// Both delivered, the next stage's clock starts now.
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(1, 0)])));
+		assert_ok!(Jobs::submit_receipts(RuntimeOrigin::signed(10), batch(vec![receipt(2, 0)])));
+		assert_ok!(submit_gemm_of(1, size, PRICE));
+		assert_eq!(due(3), now + 5 + time);
 	});
 }

@@ -126,10 +126,12 @@ fn a_requested_deadline_leaves_out_slow_workers() {
 			)
 		};
 		assert_noop!(by(20), Error::<Test>::NoEligibleWorker);
-		for job in 0..3 {
-			assert_ok!(by(21));
-			assert_eq!(assigned(job, 0), Some(11));
-		}
+		assert_ok!(by(21));
+		assert_eq!(assigned(0, 0), Some(11));
+		// Busy with that stage until 21, 11 could only deliver another by 41.
+		assert_noop!(by(40), Error::<Test>::NoEligibleWorker);
+		assert_ok!(by(41));
+		assert_eq!(assigned(1, 0), Some(11));
 	});
 }
 
