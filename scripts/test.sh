@@ -21,6 +21,10 @@
 #      compute per unit of worker compute at the default parameters, which must stay within
 #      5 % for every receipt (GEMM by Freivalds, MLP and render by tile sampling) and benchmark claim;
 #   6. every pallet benchmark, run as a test (feature runtime-benchmarks, no wasm needed);
+#   6b. scripts/simulate.sh: the economic simulator's small scenario (200 workers' machines,
+#      12 validators, 10 reward epochs on the real runtime, natively): fails if a cheating
+#      strategy beats honest operation by more than three standard errors or if total
+#      issuance ever strays from genesis + minted − burned;
 #   7. the polkadot.js tests against a fresh dev node: scripts/js/merkle.mjs (the output-tile
 #      Merkle root that job_result.mjs checks results with, against the chain's vectors),
 #      scripts/js/smoke.mjs (runtime version,
@@ -104,6 +108,10 @@ done_step
 step "pallet benchmarks as tests (runtime-benchmarks)"
 SKIP_WASM_BUILD=1 cargo test -p pallet-compute-staking -p pallet-node-registry -p pallet-jobs -p pallet-verification -p pallet-bmw \
 	--features runtime-benchmarks
+done_step
+
+step "economic simulator, small scenario (200 workers, 10 epochs; fails if a cheating strategy beats honest operation or issuance ≠ genesis + minted − burned)"
+bash scripts/simulate.sh
 done_step
 
 step "polkadot.js tests against cinder-node --dev"

@@ -1,0 +1,120 @@
+//! The chain: the native `cinder-runtime` in `TestExternalities`, moved one block at a time.
+//!
+//! A block is what the node would build, less consensus: `frame_system` starts it (events and
+//! weight counters reset), the compute market's `on_initialize` hooks run and are charged to the
+//! block as mandatory weight, the block's transactions are applied through their real
+//! transaction extensions (nonce, weight and length limits, fees, weight reclaim) with only the
+//! signature check skipped, `on_idle` gets what weight is left, and BABE's VRF output for the
+//! next block is left behind as BABE's `on_finalize` does. BABE slots and session or era
+//! changes are not run: the validator set is the one the simulator seats (as the runtime tests
+//! do), so offences are reported to pallet-staking but its deferred slashes never apply.
+
+use cinder_runtime::{
+	AccountId, Balances, Bmw, ComputeStaking, Jobs, NodeRegistry, Runtime, RuntimeCall,
+	RuntimeEvent, System, TxExtension, Verification,
+};
+use codec::Encode;
+use frame_support::{
+	dispatch::{DispatchClass, GetDispatchInfo},
+	traits::Hooks,
+	weights::Weight,
+};
+use sp_runtime::{
+	generic::{CheckedExtrinsic, Era, ExtrinsicFormat},
+	traits::{Applyable, Hash},
+	DispatchError,
+};
+
+/// Bytes a signed extrinsic carries besides its call: address, signature and extensions.
+const SIGNED_OVERHEAD: usize = 110;
+
+/// Why a transaction did not make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+	/// The pool would not have taken it (nonce, fees, block full…).
+	Invalid(sp_runtime::transaction_validity::TransactionValidityError),
+	/// Included, but the call failed.
+	Failed(DispatchError),
+}
+
+/// Fees and weight of the transactions applied so far.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Block {
+	/// Transactions applied.
+	pub transactions: u32,
+	/// … of which failed in dispatch.
+	pub failed: u32,
+	/// Refused before dispatch (block full, nonce, cannot pay).
+	pub refused: u32,
+}
+
+/// Starts block `number`: what `Executive::initialize_block` does, less the digests.
+pub fn start_block(number: u32) -> Weight {
+	let parent = <sp_runtime::traits::BlakeTwo256 as Hash>::hash(&(number - 1).encode());
+	System::initialize(&number, &parent, &Default::default());
+	System::reset_events();
+	let weight = Bmw::on_initialize(number)
+		.saturating_add(NodeRegistry::on_initialize(number))
+		.saturating_add(Verification::on_initialize(number))
+		.saturating_add(Jobs::on_initialize(number));
+	System::register_extra_weight_unchecked(weight, DispatchClass::Mandatory);
+	weight
+}
+
+/// Applies `call` as a signed, immortal transaction of `who` with no tip, through every
+/// transaction extension but the signature check; what a wallet's transaction does once it is
+/// in a block.
+pub fn apply(who: &AccountId, call: RuntimeCall) -> Result<(), Refused> {
+	let nonce = System::account_nonce(who);
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::new(false),
+		frame_system::WeightReclaim::new(),
+	);
+	let info = call.get_dispatch_info();
+	let len = call.encoded_size() + SIGNED_OVERHEAD;
+	let xt = CheckedExtrinsic::<AccountId, RuntimeCall, TxExtension> {
+		format: ExtrinsicFormat::Signed(who.clone(), extension),
+		function: call,
+	};
+	match xt.apply::<Runtime>(&info, len) {
+		Err(invalid) => Err(Refused::Invalid(invalid)),
+		Ok(Err(failed)) => Err(Refused::Failed(failed.error)),
+		Ok(Ok(_)) => Ok(()),
+	}
+}
+
+/// Ends the block: `on_idle` with the weight left, then BABE's randomness for the next block.
+pub fn end_block(number: u32) {
+	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
+	let used = System::block_weight().total();
+	let mut remaining = limits.max_block.saturating_sub(used);
+	for hook in [
+		NodeRegistry::on_idle as fn(u32, Weight) -> Weight,
+		ComputeStaking::on_idle,
+		Verification::on_idle,
+		Jobs::on_idle,
+	] {
+		let spent = hook(number, remaining);
+		remaining = remaining.saturating_sub(spent);
+	}
+	let vrf_output = <sp_runtime::traits::BlakeTwo256 as Hash>::hash(&number.to_le_bytes()).0;
+	pallet_babe::AuthorVrfRandomness::<Runtime>::put(Some(vrf_output));
+}
+
+/// The block's events, oldest first.
+pub fn events() -> Vec<RuntimeEvent> {
+	System::read_events_no_consensus().map(|record| record.event).collect()
+}
+
+/// Total issuance.
+pub fn issuance() -> u128 {
+	Balances::total_issuance()
+}
