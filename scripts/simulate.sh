@@ -23,9 +23,16 @@ args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
 	args=(runtime/sim/scenarios/small.toml --check)
 fi
-# Built as part of the workspace (less the worker), as scripts/test.sh's test step builds it,
-# so the runtime and its dependencies are not rebuilt with other features.
-cargo build --workspace --exclude cinder-worker --bin cinder-sim --profile "$profile"
-dir=$profile
-[ "$profile" = dev ] && dir=debug
-"$CARGO_TARGET_DIR/$dir/cinder-sim" "${args[@]}"
+if [ "$profile" = release ]; then
+	# The simulator runs the runtime natively: no wasm to build.
+	SKIP_WASM_BUILD=1 cargo build --release -p cinder-sim
+	bin="$CARGO_TARGET_DIR/release/cinder-sim"
+else
+	# Built exactly as scripts/test.sh's test step builds the workspace (less the worker), whose
+	# tests' features it shares: a plain `cargo build` of it would resolve features without
+	# the dev-dependencies and rebuild the runtime and FRAME (minutes). After that step this is
+	# a no-op; cinder-sim's integration tests make cargo build the binary too.
+	cargo test --workspace --exclude cinder-worker --no-run --quiet
+	bin="$CARGO_TARGET_DIR/debug/cinder-sim"
+fi
+"$bin" "${args[@]}"

@@ -2,7 +2,7 @@
 //! with their Verifier nodes, and submitters.
 
 use cinder_runtime::{AccountId, Balance, CNDR};
-use rand::{Rng, SeedableRng};
+use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::{
@@ -85,6 +85,8 @@ pub struct Machine {
 	pub fake_risk: f64,
 	/// Slashes its faked stages took, CNDR.
 	pub fake_slashed: f64,
+	/// Slashes its faked stages risked times the rate the chain sampled each at, CNDR.
+	pub fake_expected_slash: f64,
 	/// Its accounts (indices into `workers`).
 	pub accounts: Vec<usize>,
 }
@@ -153,6 +155,8 @@ impl Population {
 		}
 		strategies.truncate(scenario.workers as usize);
 		strategies.resize(scenario.workers as usize, Strategy::Honest);
+		// Registration order is machine order: no strategy onboards first.
+		strategies.shuffle(rng);
 		let total_share: f64 = scenario.hardware.iter().map(|h| h.share).sum();
 		let mut workers = Vec::new();
 		let mut machines = Vec::new();
@@ -168,13 +172,20 @@ impl Population {
 				.unwrap_or(scenario.hardware.len() - 1);
 			let spec = &scenario.hardware[hardware];
 			let cost = MachineCost::of(spec, scenario);
-			let price = planck(cost.full_per_ibm * scenario.costs.markup);
+			let price = if strategy == Strategy::WashTrade {
+				// It deals with itself: the lowest price takes its own jobs.
+				planck(scenario.play.wash_price)
+			} else {
+				planck(cost.full_per_ibm * scenario.costs.markup)
+			};
 			let accounts =
 				if strategy == Strategy::Sybil { scenario.play.sybil_accounts.max(1) } else { 1 };
 			let machine = machines.len();
 			let mut indices = Vec::new();
 			for _ in 0..accounts {
-				let ib = spec.ib / accounts as f64;
+				// A Sybil's every account claims the whole machine: one machine, several
+				// machines' availability and routing weight, its challenges answered in turn.
+				let ib = spec.ib;
 				let claimed_ib = if strategy == Strategy::Overclaim {
 					ib * scenario.play.overclaim_factor
 				} else {
@@ -201,6 +212,7 @@ impl Population {
 				spent: 0.0,
 				fake_risk: 0.0,
 				fake_slashed: 0.0,
+				fake_expected_slash: 0.0,
 				accounts: indices,
 			});
 		}
@@ -215,11 +227,9 @@ impl Population {
 			Strategy::SilentVerifier,
 			count(scenario.play.silent_verifiers),
 		));
+		// One colluding validator for each colluding worker.
 		let colluders = workers.iter().filter(|w| w.strategy == Strategy::Colluding).count();
-		roles.extend(std::iter::repeat_n(
-			Strategy::ColludingVerifier,
-			count(scenario.play.colluding_verifiers).min(colluders.max(1)),
-		));
+		roles.extend(std::iter::repeat_n(Strategy::ColludingVerifier, colluders));
 		roles.truncate(scenario.validators as usize);
 		roles.resize(scenario.validators as usize, Strategy::HonestVerifier);
 		let mut validators: Vec<Validator> = roles

@@ -1,8 +1,8 @@
 //! The chain: the native `cinder-runtime` in `TestExternalities`, moved one block at a time.
 //!
 //! A block is what the node would build, less consensus: `frame_system` starts it (events and
-//! weight counters reset), the compute market's `on_initialize` hooks run and are charged to the
-//! block as mandatory weight, the block's transactions are applied through their real
+//! weight counters reset), the compute market's `on_initialize` hooks run in
+//! `construct_runtime!`'s order and are charged to the block as mandatory weight, the block's transactions are applied through their real
 //! transaction extensions (nonce, weight and length limits, fees, weight reclaim) with only the
 //! signature check skipped, `on_idle` gets what weight is left, and BABE's VRF output for the
 //! next block is left behind as BABE's `on_finalize` does. BABE slots and session or era
@@ -16,14 +16,16 @@ use cinder_runtime::{
 use codec::Encode;
 use frame_support::{
 	dispatch::{DispatchClass, GetDispatchInfo},
-	traits::Hooks,
-	weights::Weight,
+	traits::{OnIdle, OnInitialize},
 };
 use sp_runtime::{
 	generic::{CheckedExtrinsic, Era, ExtrinsicFormat},
 	traits::{Applyable, Hash},
 	DispatchError,
 };
+
+/// The compute market's pallets, in `construct_runtime!`'s order: the hooks the simulator runs.
+pub type CinderPallets = (NodeRegistry, ComputeStaking, Jobs, Verification, Bmw);
 
 /// Bytes a signed extrinsic carries besides its call: address, signature and extensions.
 const SIGNED_OVERHEAD: usize = 110;
@@ -49,14 +51,12 @@ pub struct Block {
 }
 
 /// Starts block `number`: what `Executive::initialize_block` does, less the digests.
-pub fn start_block(number: u32) -> Weight {
+pub fn start_block(number: u32) -> frame_support::weights::Weight {
 	let parent = <sp_runtime::traits::BlakeTwo256 as Hash>::hash(&(number - 1).encode());
 	System::initialize(&number, &parent, &Default::default());
 	System::reset_events();
-	let weight = Bmw::on_initialize(number)
-		.saturating_add(NodeRegistry::on_initialize(number))
-		.saturating_add(Verification::on_initialize(number))
-		.saturating_add(Jobs::on_initialize(number));
+	// In `construct_runtime!`'s order, as Executive runs them.
+	let weight = <CinderPallets as OnInitialize<u32>>::on_initialize(number);
 	System::register_extra_weight_unchecked(weight, DispatchClass::Mandatory);
 	weight
 }
@@ -95,16 +95,9 @@ pub fn apply(who: &AccountId, call: RuntimeCall) -> Result<(), Refused> {
 pub fn end_block(number: u32) {
 	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
 	let used = System::block_weight().total();
-	let mut remaining = limits.max_block.saturating_sub(used);
-	for hook in [
-		NodeRegistry::on_idle as fn(u32, Weight) -> Weight,
-		ComputeStaking::on_idle,
-		Verification::on_idle,
-		Jobs::on_idle,
-	] {
-		let spent = hook(number, remaining);
-		remaining = remaining.saturating_sub(spent);
-	}
+	let remaining = limits.max_block.saturating_sub(used);
+	// As Executive does: each pallet in turn, starting from a different one each block.
+	<CinderPallets as OnIdle<u32>>::on_idle(number, remaining);
 	let vrf_output = <sp_runtime::traits::BlakeTwo256 as Hash>::hash(&number.to_le_bytes()).0;
 	pallet_babe::AuthorVrfRandomness::<Runtime>::put(Some(vrf_output));
 }

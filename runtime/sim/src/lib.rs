@@ -29,6 +29,13 @@
 //! a whole production epoch of collateral against a shorter epoch of earnings.
 //!
 //! `scenario.real_epoch_minutes` says what a simulated epoch stands for in the summary.
+//!
+//! ## What is measured
+//! Workers register a few a block (the benchmark checks a block has room for), so the epochs
+//! until every worker has registered and every honest one is confirmed are a warm-up, run but
+//! not counted: the books (wealth, running costs, the risk of faked stages) start at the first
+//! settlement after it. A player's profit is what it owns then and now (balance, held bonds
+//! and deposits, rewards owed to it, vested or not), less its running costs.
 
 pub mod actors;
 pub mod chain;

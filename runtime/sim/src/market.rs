@@ -45,7 +45,7 @@ pub enum Action {
 	/// Send a heartbeat and plan the next one.
 	Heartbeat(Who),
 	/// Answer a benchmark challenge.
-	Answer { worker: usize, answer: [u8; 32] },
+	Answer { who: Who, answer: [u8; 32] },
 	/// Deliver a stage's receipt.
 	Receipt { worker: usize, entry: ReceiptEntry },
 	/// Commit to a verdict.
@@ -119,6 +119,10 @@ pub struct EpochCounts {
 	pub unverifiable: u64,
 	/// Deadlines missed.
 	pub deadlines_missed: u64,
+	/// Stages assigned (first or re-assignments), and of them to flooders' nodes.
+	pub stages_assigned: u64,
+	/// … to flooders' nodes.
+	pub stages_to_flood: u64,
 	/// Verifier compute, IBM.
 	pub verifier_ibm: f64,
 	/// Verifier faults.
@@ -152,7 +156,7 @@ pub struct Market {
 	/// Faked receipts: (job, stage) → the machine that faked it and the slash it risks
 	/// (`fault_slash` of the worker's bond when it faked).
 	pub faked: HashMap<(u64, u8), (usize, Balance)>,
-	/// Stage receipts decided, and of them sampled: the sampling rate the run saw.
+	/// Stage receipts decided, and of them sampled: the share of receipts the run sampled.
 	pub stage_decisions: (u64, u64),
 	/// Commitments made: (subject, dispute round, validator).
 	pub committed: HashSet<(SubjectKey, u32, usize)>,
@@ -172,6 +176,10 @@ pub struct Market {
 	pub tally: BTreeMap<String, Balance>,
 	/// Everything done to the chain outside its hooks, if kept.
 	pub log: Option<Vec<Logged>>,
+	/// Count every verification and balances event (`SIM_DEBUG`).
+	pub debug: bool,
+	/// Blocks from a reward's settlement to its last vesting: when its remainder is claimed.
+	pub vesting_blocks: u32,
 	/// Transaction fees paid (and burned), planck.
 	pub fees_paid: Balance,
 	/// The median worker price, per IBM.
@@ -232,15 +240,15 @@ impl Market {
 		match action {
 			Action::Register(w) => self.register(now, w),
 			Action::Heartbeat(who) => self.heartbeat(now, who),
-			Action::Answer { worker, answer } => {
+			Action::Answer { who, answer } => {
 				let call =
 					RuntimeCall::NodeRegistry(pallet_node_registry::Call::submit_benchmark {
 						result: answer,
 					});
-				if let Err(Refused::Failed(error)) = self.send(Who::Worker(worker), call) {
+				if let Err(Refused::Failed(error)) = self.send(who, call) {
 					// A full benchmark queue: try again next block, until the deadline.
 					if format!("{error:?}").contains("VerifierBusy") {
-						self.at(now + 1, Action::Answer { worker, answer });
+						self.at(now + 1, Action::Answer { who, answer });
 					}
 				}
 			}
@@ -333,10 +341,7 @@ impl Market {
 					let _ = self.send(Who::Validator(v), call);
 				}
 			}
-			Action::Flood { owner, node } => {
-				let call = register_call(NodeRole::Worker, planck(1.0), ib(0.1));
-				let _ = self.send(Who::Flood(owner, node), call);
-			}
+			Action::Flood { owner, node } => self.flood(now, owner, node),
 		}
 	}
 }
@@ -427,6 +432,25 @@ impl Market {
 				self.at(now + 1 + node / 8, Action::Flood { owner: w, node });
 			}
 		}
+	}
+
+	/// A flooder's node: registered at the smallest IB and the collateral floor's price, bonded
+	/// with `flood_bond` (far above what S(n) asks, so its bond can back a job), its challenge
+	/// answered (trivial at that IB) and heartbeats kept, so it sits in the routing pools; it
+	/// never does a stage it is given, which then waits for a deadline sized for its IB.
+	fn flood(&mut self, now: u32, owner: usize, node: u32) {
+		let who = Who::Flood(owner, node);
+		let (price, claimed) = (planck(0.1), ib(0.000_001));
+		if self.send(who, register_call(NodeRole::Worker, price, claimed)).is_err() {
+			self.at(now + 1, Action::Flood { owner, node });
+			return;
+		}
+		let stake = pallet_compute_staking::Pallet::<Runtime>::minimum_stake_for(claimed, price);
+		let amount = (stake + stake / 20 + 1).max(planck(self.scenario.play.flood_bond));
+		let call = RuntimeCall::ComputeStaking(pallet_compute_staking::Call::bond { amount });
+		let _ = self.send(who, call);
+		let interval = self.heartbeat_interval;
+		self.at(now + interval, Action::Heartbeat(who));
 	}
 
 	/// A heartbeat, unless an intermittent worker is (or now goes) offline; plans the next.
@@ -539,60 +563,10 @@ impl Market {
 		use pallet_jobs::Event as J;
 		use pallet_node_registry::Event as R;
 		use pallet_verification::Event as V;
+		let debug = self.debug;
 		for event in events {
-			if let RuntimeEvent::Verification(ref v) = event {
-				let name = format!("{v:?}");
-				let mut name = name.split([' ', '(']).next().unwrap_or("").to_string();
-				if let pallet_verification::Event::Accepted { reason, subject, .. } = v {
-					name =
-						format!("Accepted:{reason:?}:{}", matches!(subject, Subject::Stage { .. }));
-				}
-				if let pallet_verification::Event::VerifierFaulted {
-					verifier,
-					fault,
-					subject,
-					..
-				} = v
-				{
-					let strategy = match self.index.get(verifier) {
-						Some(Who::Validator(i)) => self.people.validators[*i].strategy.name(),
-						_ => "other",
-					};
-					name = format!("Faulted:{strategy}:{fault:?}:{}", key(subject).0);
-				}
-				if let pallet_verification::Event::Sampled {
-					subject: Subject::Stage { job, stage },
-					..
-				} = v
-				{
-					if self.faked.contains_key(&(*job, *stage)) {
-						name = "Sampled:fake".into();
-					}
-				}
-				*self.counts.verification.entry(name).or_default() += 1;
-			}
-			if let RuntimeEvent::Balances(ref b) = event {
-				let name = format!("{b:?}");
-				let name = name.split(' ').next().unwrap_or("").to_string();
-				let amount = match b {
-					B::Withdraw { amount, .. }
-					| B::Deposit { amount, .. }
-					| B::Slashed { amount, .. }
-					| B::Minted { amount, .. }
-					| B::Burned { amount, .. }
-					| B::Issued { amount }
-					| B::Rescinded { amount }
-					| B::Suspended { amount, .. }
-					| B::Restored { amount, .. } => *amount,
-					_ => 0,
-				};
-				*self.tally.entry(name).or_default() += amount;
-			}
-			if let RuntimeEvent::TransactionPayment(
-				pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
-			) = event
-			{
-				*self.tally.entry("Fee".into()).or_default() += actual_fee;
+			if debug {
+				self.tally_event(&event);
 			}
 			match event {
 				// Every way pallet-balances changes the total issuance.
@@ -621,8 +595,11 @@ impl Market {
 					..
 				}) => {
 					self.challenges.insert(challenge, seed);
-					if let Some(Who::Worker(w)) = self.index.get(&who).copied() {
-						self.answer(now, w, &seed, work_units, deadline);
+					match self.index.get(&who).copied() {
+						Some(Who::Worker(w)) => self.answer(now, w, &seed, work_units, deadline),
+						Some(flood @ Who::Flood(..)) => self
+							.at(now + 1, Action::Answer { who: flood, answer: true_answer(&seed) }),
+						_ => {}
 					}
 				}
 				RuntimeEvent::NodeRegistry(R::IbConfirmed { who, .. }) => {
@@ -648,9 +625,12 @@ impl Market {
 					deadline: Some(_),
 					..
 				}) => {
-					if let Some(Who::Worker(w)) = self.index.get(&worker).copied() {
-						self.work(now, w, job, stage);
+					match self.index.get(&worker).copied() {
+						Some(Who::Worker(w)) => self.work(now, w, job, stage),
+						Some(Who::Flood(..)) => self.counts.stages_to_flood += 1,
+						_ => {}
 					}
+					self.counts.stages_assigned += 1;
 				}
 				RuntimeEvent::Jobs(J::StageSettled { job, stage, ibm, fee, .. }) => {
 					self.counts.stages_settled += 1;
@@ -746,9 +726,12 @@ impl Market {
 				RuntimeEvent::Bmw(Bmw::Rewarded { epoch, who, earned, .. }) => {
 					*self.owed.entry(who.clone()).or_default() += earned.total();
 					if let Some(actor) = self.index.get(&who).copied() {
-						// Each claims the share vested at once, spread over the next blocks.
+						// Each claims the share vested at once, spread over the next blocks, and
+						// the rest once it has all vested.
 						let delay = 1 + self.rng.random_range(0..20);
 						self.at(now + delay, Action::Claim { who: actor, epoch });
+						let vested = now + self.vesting_blocks + delay;
+						self.at(vested, Action::Claim { who: actor, epoch });
 					}
 				}
 				RuntimeEvent::Bmw(Bmw::EpochSettled { minted, .. }) => self.minted += minted,
@@ -762,6 +745,61 @@ impl Market {
 		}
 	}
 
+	/// Debugging counts of the block's verification and balances events (`SIM_DEBUG`).
+	fn tally_event(&mut self, event: &RuntimeEvent) {
+		use pallet_balances::Event as B;
+		if let RuntimeEvent::Verification(ref v) = event {
+			let name = format!("{v:?}");
+			let mut name = name.split([' ', '(']).next().unwrap_or("").to_string();
+			if let pallet_verification::Event::Accepted { reason, subject, .. } = v {
+				name = format!("Accepted:{reason:?}:{}", matches!(subject, Subject::Stage { .. }));
+			}
+			if let pallet_verification::Event::VerifierFaulted {
+				verifier, fault, subject, ..
+			} = v
+			{
+				let strategy = match self.index.get(verifier) {
+					Some(Who::Validator(i)) => self.people.validators[*i].strategy.name(),
+					_ => "other",
+				};
+				name = format!("Faulted:{strategy}:{fault:?}:{}", key(subject).0);
+			}
+			if let pallet_verification::Event::Sampled {
+				subject: Subject::Stage { job, stage },
+				..
+			} = v
+			{
+				if self.faked.contains_key(&(*job, *stage)) {
+					name = "Sampled:fake".into();
+				}
+			}
+			*self.counts.verification.entry(name).or_default() += 1;
+		}
+		if let RuntimeEvent::Balances(ref b) = event {
+			let name = format!("{b:?}");
+			let name = name.split(' ').next().unwrap_or("").to_string();
+			let amount = match b {
+				B::Withdraw { amount, .. }
+				| B::Deposit { amount, .. }
+				| B::Slashed { amount, .. }
+				| B::Minted { amount, .. }
+				| B::Burned { amount, .. }
+				| B::Issued { amount }
+				| B::Rescinded { amount }
+				| B::Suspended { amount, .. }
+				| B::Restored { amount, .. } => *amount,
+				_ => 0,
+			};
+			*self.tally.entry(name).or_default() += amount;
+		}
+		if let RuntimeEvent::TransactionPayment(
+			pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+		) = event
+		{
+			*self.tally.entry("Fee".into()).or_default() += actual_fee;
+		}
+	}
+
 	/// Worker `w` answers a challenge of `work_units`: computed in its machine's time, or, if
 	/// that misses `deadline`, a made-up answer at once (an over-claimer's bluff).
 	fn answer(&mut self, now: u32, w: usize, seed: &[u8; 32], work_units: u64, deadline: u32) {
@@ -772,10 +810,10 @@ impl Market {
 		let ready = now.max(machine.busy_until) + blocks + 1;
 		if ready < deadline {
 			let done = self.compute(w, now, ibm);
-			self.at(done + 1, Action::Answer { worker: w, answer: true_answer(seed) });
+			self.at(done + 1, Action::Answer { who: Who::Worker(w), answer: true_answer(seed) });
 		} else {
 			let bluff = blake2_256(&(b"bluff", seed).encode_to_vec());
-			self.at(now + 1, Action::Answer { worker: w, answer: bluff });
+			self.at(now + 1, Action::Answer { who: Who::Worker(w), answer: bluff });
 		}
 	}
 
@@ -796,8 +834,21 @@ impl Market {
 				_,
 				_,
 			>>::active_bond(account);
+			// What the fake risks: its bond's `fault_slash`, at the rate the chain samples the
+			// receipt at (its reliability, the stage's value against the bond).
 			let risk = pallet_verification::Pallet::<Runtime>::params().fault_slash * bond;
-			self.faked.insert((job, stage), (self.people.workers[w].machine, risk));
+			let price = record.stages.first().map_or(0, |s| s.price_per_ibm);
+			let floor = pallet_compute_staking::Pallet::<Runtime>::params().floor_price_per_ibm;
+			let value = crate::actors::planck(ibm * cndr(price.max(floor)));
+			let detection = pallet_jobs::Workloads::<Runtime>::get(record.workload)
+				.map_or(sp_runtime::Perbill::one(), |w| w.verification.detection());
+			let rate = pallet_verification::Pallet::<Runtime>::rate_for(account, value, detection);
+			let machine = self.people.workers[w].machine;
+			// A colluding worker's catches depend on its accomplice's seat: realized only.
+			if strategy != Strategy::Colluding {
+				self.people.machines[machine].fake_expected_slash += cndr(rate * risk);
+			}
+			self.faked.insert((job, stage), (machine, risk));
 			(root, now + 1)
 		} else {
 			(true_root(job, stage), self.compute(w, now, ibm))

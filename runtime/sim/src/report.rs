@@ -59,16 +59,27 @@ fn moments(values: &[f64]) -> (f64, f64) {
 }
 
 /// Each strategy's verdict at the end of `record`.
+///
+/// A player is compared with the honest players of its class (machines of the same hardware;
+/// validators with the honest verifiers), where the class has at least two. The standard error
+/// of the mean excess is Welch's: the strategy's own spread of excesses over its players, plus
+/// the error of each honest class mean it was measured against, weighted by how many of its
+/// players that class holds.
 pub fn verdicts(record: &EpochRecord) -> Vec<Verdict> {
-	// The honest baseline per hardware (machines) and for verifiers.
 	let mut honest: BTreeMap<Option<usize>, Vec<f64>> = BTreeMap::new();
 	for player in &record.players {
 		if player.strategy == player.strategy.baseline() {
 			honest.entry(player.hardware).or_default().push(player.standing.expected_profit);
 		}
 	}
-	let baseline: BTreeMap<Option<usize>, (f64, f64)> =
-		honest.iter().map(|(hw, profits)| (*hw, moments(profits))).collect();
+	let classes: BTreeMap<Option<usize>, (f64, f64, f64)> = honest
+		.iter()
+		.filter(|(_, profits)| profits.len() >= 2)
+		.map(|(class, profits)| {
+			let (mean, var) = moments(profits);
+			(*class, (mean, var, profits.len() as f64))
+		})
+		.collect();
 	let mut by_strategy: BTreeMap<Strategy, Vec<&Player>> = BTreeMap::new();
 	for player in &record.players {
 		by_strategy.entry(player.strategy).or_default().push(player);
@@ -76,31 +87,52 @@ pub fn verdicts(record: &EpochRecord) -> Vec<Verdict> {
 	by_strategy
 		.into_iter()
 		.map(|(strategy, players)| {
-			let n = players.len() as f64;
-			let mut excess = 0.0;
-			let mut variance = 0.0;
-			let mut stake = 0.0;
-			let mut profit = 0.0;
-			let mut expected = 0.0;
+			let n_all = players.len() as f64;
+			let stake: f64 = players.iter().map(|p| p.standing.stake).sum();
+			let profit: f64 = players.iter().map(|p| p.standing.profit).sum();
+			let expected: f64 = players.iter().map(|p| p.standing.expected_profit).sum();
+			let mut excesses = Vec::new();
+			let mut per_class: BTreeMap<Option<usize>, f64> = BTreeMap::new();
+			let mut comparable_stake = 0.0;
 			for player in &players {
-				let (mean, var) = baseline.get(&player.hardware).copied().unwrap_or((0.0, 0.0));
-				let peers = honest.get(&player.hardware).map_or(1, |p| p.len()) as f64;
-				excess += player.standing.expected_profit - mean;
-				expected += player.standing.expected_profit;
-				// The player's own spread plus that of the honest mean it is measured against.
-				variance += var + var / peers;
-				stake += player.standing.stake;
-				profit += player.standing.profit;
+				let Some((mean, _, _)) = classes.get(&player.hardware) else { continue };
+				excesses.push(player.standing.expected_profit - mean);
+				*per_class.entry(player.hardware).or_default() += 1.0;
+				comparable_stake += player.standing.stake;
 			}
+			let n = excesses.len() as f64;
+			let (excess, own_var) = moments(&excesses);
+			let standard_error = if n == 0.0 || strategy == strategy.baseline() {
+				0.0
+			} else {
+				// One player: its spread is taken to be its class's.
+				let own_var = if excesses.len() >= 2 {
+					own_var
+				} else {
+					per_class.keys().map(|c| classes[c].1).sum::<f64>()
+				};
+				let baseline: f64 = per_class
+					.iter()
+					.map(|(class, count)| {
+						let (_, var, peers) = classes[class];
+						(count / n).powi(2) * var / peers
+					})
+					.sum();
+				(own_var / n + baseline).sqrt()
+			};
 			Verdict {
 				strategy,
 				players: players.len() as u32,
-				profit: profit / n,
-				expected_profit: expected / n,
+				profit: profit / n_all,
+				expected_profit: expected / n_all,
 				return_on_stake: if stake > 0.0 { profit / stake } else { 0.0 },
-				excess: excess / n,
-				excess_share: if stake > 0.0 { excess / stake } else { 0.0 },
-				standard_error: variance.sqrt() / n,
+				excess: if strategy == strategy.baseline() { 0.0 } else { excess },
+				excess_share: if comparable_stake > 0.0 {
+					excess * n / comparable_stake
+				} else {
+					0.0
+				},
+				standard_error,
 			}
 		})
 		.collect()
@@ -113,7 +145,8 @@ pub fn write_csv(outcome: &Outcome, path: &Path) -> std::io::Result<()> {
 		 issuance_cndr,minted_cndr,burned_cndr,ibme,emission_per_ibm_cndr,jobs_submitted,\
 		 jobs_refused,stages_settled,ibm_settled,fees_cndr,fee_burned_cndr,fraud_accepted,\
 		 fraud_caught,unverifiable,deadlines_missed,verifier_ibm,verifier_overhead,\
-		 verifier_faults,transactions_refused,transactions_failed\n",
+		 verifier_faults,transactions_refused,transactions_failed,stages_assigned,\
+		 stages_to_flood_nodes\n",
 	);
 	for record in &outcome.epochs {
 		let n = &record.network;
@@ -124,7 +157,7 @@ pub fn write_csv(outcome: &Outcome, path: &Path) -> std::io::Result<()> {
 			let _ = writeln!(
 				out,
 				"{},{},{},{},{:.6},{:.3},{:.3},{:.3},{:.6},{:.3},{:.3},{:.3},{},{:.6},{},{},{},{:.6},\
-				 {:.6},{:.6},{},{},{},{},{:.6},{:.6},{},{},{}",
+				 {:.6},{:.6},{},{},{},{},{:.6},{:.6},{},{},{},{},{}",
 				n.epoch,
 				n.block,
 				strategy.name(),
@@ -154,6 +187,8 @@ pub fn write_csv(outcome: &Outcome, path: &Path) -> std::io::Result<()> {
 				c.verifier_faults,
 				c.refused,
 				c.failed,
+				c.stages_assigned,
+				c.stages_to_flood,
 			);
 		}
 	}
@@ -169,8 +204,9 @@ pub fn summary(outcome: &Outcome, plots: &[(&str, String)]) -> String {
 	let blocks_per_epoch = last.map_or(0, |r| r.network.block / (r.network.epoch + 1));
 	let _ = writeln!(
 		md,
-		"{} workers' machines, {} validators and {} submitters on the `{}` preset, {} reward \
-		 epochs ({} blocks, {:.0} s of simulation; seed {}). A simulated epoch of about {} \
+		"{} workers' machines, {} validators and {} submitters on the `{}` preset: {} reward \
+		 epochs measured after {} of onboarding (every honest worker confirmed by block {}; \
+		 {} blocks in all, {:.0} s of simulation; seed {}). A simulated epoch of about {} \
 		 blocks stands for a {}-minute one: see the time-compression rule in \
 		 `runtime/sim/src/lib.rs`.\n",
 		scenario.workers,
@@ -178,6 +214,8 @@ pub fn summary(outcome: &Outcome, plots: &[(&str, String)]) -> String {
 		scenario.demand.submitters,
 		scenario.preset,
 		scenario.epochs,
+		outcome.warmup_epochs,
+		outcome.onboarded_at.unwrap_or(0),
 		outcome.blocks,
 		outcome.seconds,
 		scenario.seed,
@@ -222,15 +260,19 @@ pub fn summary(outcome: &Outcome, plots: &[(&str, String)]) -> String {
 		let verifier: f64 = outcome.epochs.iter().map(|r| r.network.counts.verifier_ibm).sum();
 		let _ = writeln!(
 			md,
-			"\n\"Expected profit\" counts each faked stage's slash at the sampling rate the run \
-			 saw ({:.2} %) instead of the few that happened to be drawn. \"Over honest\" compares \
-			 each machine's expected profit with that of the honest machines of the same \
-			 hardware (each validator with the honest verifiers), and \"beats honest\" means by \
-			 more than {SIGNIFICANCE} standard errors of that comparison.\n\n\
+			"\n\"Expected profit\" counts each faked stage's slash (`fault_slash` of the bond) at \
+			 the rate the chain sampled that receipt at, instead of the few that happened to be \
+			 drawn (a colluding worker keeps what happened: its catches hang on its accomplice's \
+			 seat; forfeited rewards and jail are not counted, in the faker's favour). \"Over \
+			 honest\" compares each machine's expected profit with that of the honest machines \
+			 of the same hardware (each validator with the honest verifiers); \"beats honest\" \
+			 means by more than {SIGNIFICANCE} standard errors (Welch's) of that comparison. \
+			 {:.2} % of stage receipts were sampled.\n\n\
 			 **Network.** Supply {:.0} CNDR at the end: minted {:.0}, burned {:.0} (total \
 			 issuance = genesis + minted − burned held at every epoch). {} stages settled \
 			 ({:.1} IBM); {} faked stages paid, {} caught; verifiers recomputed {:.2} IBM \
-			 ({:.2} % of the work settled). Last epoch's IBME: {}.\n",
+			 ({:.2} % of the work settled); {} of {} stage assignments went to flooders' \
+			 nodes. Last epoch's IBME: {}.\n",
 			outcome.sampling_rate * 100.0,
 			n.issuance,
 			n.minted,
@@ -241,6 +283,8 @@ pub fn summary(outcome: &Outcome, plots: &[(&str, String)]) -> String {
 			caught,
 			verifier,
 			if ibm > 0.0 { verifier / ibm * 100.0 } else { 0.0 },
+			outcome.epochs.iter().map(|r| r.network.counts.stages_to_flood).sum::<u64>(),
+			outcome.epochs.iter().map(|r| r.network.counts.stages_assigned).sum::<u64>(),
 			n.ibme.map_or("none".into(), |i| format!("{:.1} %", i * 100.0)),
 		);
 	}

@@ -36,9 +36,10 @@ pub struct Standing {
 	pub profit: f64,
 	/// Running costs so far, CNDR.
 	pub costs: f64,
-	/// Profit with the slashes its faked stages took replaced by what they risked times the
-	/// sampling rate the run saw: the profit to expect from the same choices, without the luck
-	/// of a few samples (equal to `profit` for strategies that fake nothing).
+	/// Profit with the slashes its faked stages took replaced by what each risked times the
+	/// rate the chain sampled it at: the profit to expect from the same choices, without the
+	/// luck of a few samples (equal to `profit` for strategies that fake nothing, and for
+	/// colluding workers, whose catches hang on their accomplice's seat).
 	pub expected_profit: f64,
 }
 
@@ -95,8 +96,10 @@ pub struct Outcome {
 	pub blocks: u32,
 	/// Wall time, s.
 	pub seconds: f64,
-	/// Blocks it took until every honest worker's IB was confirmed, if they all were.
+	/// The block by which every honest worker's IB was confirmed.
 	pub onboarded_at: Option<u32>,
+	/// Epochs of warm-up (onboarding) before the measured ones.
+	pub warmup_epochs: u32,
 	/// Share of stage receipts sampled.
 	pub sampling_rate: f64,
 	/// Everything done to the chain outside its hooks, when the run was asked to keep it.
@@ -175,6 +178,15 @@ fn simulate(
 	for (i, s) in people.submitters.iter().enumerate() {
 		index.insert(s.clone(), Who::Submitter(i));
 	}
+	for (owner, worker) in people.workers.iter().enumerate() {
+		if worker.strategy == Strategy::Flood {
+			for node in 0..scenario.play.flood_nodes {
+				let account =
+					crate::actors::account(crate::actors::FLOOD_TAG, owner as u32 * 1_000 + node);
+				index.insert(account, Who::Flood(owner, node));
+			}
+		}
+	}
 	let mut prices: Vec<Balance> = people.workers.iter().map(|w| w.price).collect();
 	prices.sort();
 	let median_price = prices[prices.len() / 2];
@@ -201,25 +213,41 @@ fn simulate(
 		fees_paid: 0,
 		tally: BTreeMap::new(),
 		log: record.then(Vec::new),
+		debug: std::env::var_os("SIM_DEBUG").is_some(),
+		vesting_blocks: {
+			let bmw = pallet_bmw::Pallet::<Runtime>::params();
+			bmw.vesting_epochs.saturating_add(1).saturating_mul(bmw.epoch_length)
+		},
 		median_price,
 		heartbeat_interval: registry.heartbeat_interval,
 		gemm_ref,
 		challenge_ref: registry.work_units_per_ib_minute,
 		scenario,
 	};
-	let wealth_at_start = wealth(&market);
+	// Measured from the first settlement after every worker is onboarded (see below).
+	let mut wealth_at_start = HashMap::new();
+	let mut first_epoch = None;
+	let epoch_length = pallet_bmw::Pallet::<Runtime>::params().epoch_length;
 
 	// Block 1: the validators take their seats; workers register a few a block after.
 	chain::start_block(1);
 	seat_validators(&mut market)?;
 	let per_block = market.scenario.onboarding_per_block.max(1);
 	for w in 0..market.people.workers.len() {
-		market.at(2 + w as u32 / per_block, Action::Register(w));
+		// A Sybil's later accounts wait for the earlier ones' challenges: 25 blocks each
+		// (a 90 s challenge is 15 blocks, answered within the default 21).
+		let machine = &market.people.machines[market.people.workers[w].machine];
+		let turn = machine.accounts.iter().position(|&a| a == w).unwrap_or(0) as u32;
+		market.at(2 + w as u32 / per_block + 25 * turn, Action::Register(w));
 	}
 	let mut now = 1;
 	let mut epochs = Vec::new();
 	let mut onboarded_at = None;
-	let last_epoch = market.scenario.epochs - 1;
+	let registered_by = 2
+		+ market.people.workers.len() as u32 / per_block
+		+ 25 * market.scenario.play.sybil_accounts;
+	// Onboarding that takes ten times what registration alone does, plus five epochs, is stuck.
+	let onboarding_limit = 10 * registered_by + 5 * epoch_length;
 	loop {
 		market.act(now);
 		chain::end_block(now);
@@ -236,7 +264,7 @@ fn simulate(
 				_ => None,
 			})
 			.collect();
-		let debug = std::env::var("SIM_DEBUG_ISSUANCE").is_ok().then(|| events.clone());
+		let debug = market.debug.then(|| events.clone());
 		market.on_events(now, events);
 		if let Some(events) = debug {
 			let issuance = Balances::total_issuance();
@@ -253,9 +281,19 @@ fn simulate(
 		}
 		market.run_costs(now);
 		if onboarded_at.is_none()
+			&& now > registered_by
 			&& market.people.workers.iter().all(|w| w.confirmed || w.strategy != Strategy::Honest)
 		{
 			onboarded_at = Some(now);
+		}
+		if onboarded_at.is_none() && now > onboarding_limit {
+			let waiting = market
+				.people
+				.workers
+				.iter()
+				.filter(|w| !w.confirmed && w.strategy == Strategy::Honest)
+				.count();
+			bail!("block {now}: {waiting} honest workers still unconfirmed; onboarding is stuck");
 		}
 		for (epoch, ibme, emission_per_ibm) in settled {
 			let issuance = Balances::total_issuance();
@@ -267,6 +305,25 @@ fn simulate(
 					market.tally
 				);
 			}
+			// Warm-up: the epochs until every worker is onboarded are not measured; the first
+			// settlement after that starts the books (wealth, costs, fakes' risk) afresh.
+			let Some(first) = first_epoch else {
+				market.counts = EpochCounts::default();
+				if onboarded_at.is_some() {
+					first_epoch = Some(epoch + 1);
+					wealth_at_start = wealth(&market);
+					for machine in &mut market.people.machines {
+						machine.spent = 0.0;
+						machine.fake_slashed = 0.0;
+						machine.fake_expected_slash = 0.0;
+						machine.fake_risk = 0.0;
+					}
+					for validator in &mut market.people.validators {
+						validator.spent = 0.0;
+					}
+				}
+				continue;
+			};
 			let record = EpochRecord {
 				network: Network {
 					epoch,
@@ -285,13 +342,14 @@ fn simulate(
 			record.standings = sum_up(&record.players);
 			progress(&record);
 			epochs.push(record);
-			if epoch >= last_epoch {
+			if epoch + 1 >= first + market.scenario.epochs {
 				let outcome = Outcome {
 					scenario: market.scenario,
 					epochs,
 					blocks: now,
 					seconds: 0.0,
 					onboarded_at,
+					warmup_epochs: first,
 					sampling_rate: market.stage_decisions.1 as f64
 						/ market.stage_decisions.0.max(1) as f64,
 					log: market.log.take().unwrap_or_default(),
@@ -362,16 +420,12 @@ fn seat_validators(market: &mut Market) -> anyhow::Result<()> {
 
 /// What each actor owns now: its balance, held funds included, and rewards owed to it.
 fn wealth(market: &Market) -> HashMap<AccountId, f64> {
-	let mut accounts: Vec<AccountId> = market.index.keys().cloned().collect();
-	for (owner, worker) in market.people.workers.iter().enumerate() {
-		if worker.strategy == Strategy::Flood {
-			for node in 0..market.scenario.play.flood_nodes {
-				accounts.push(market.account(Who::Flood(owner, node)));
-			}
-		}
-	}
-	accounts
-		.into_iter()
+	// Submitters' wealth is not a strategy's.
+	market
+		.index
+		.iter()
+		.filter(|(_, who)| !matches!(who, Who::Submitter(_)))
+		.map(|(account, _)| account.clone())
 		.map(|account| {
 			let owed = market.owed.get(&account).copied().unwrap_or(0);
 			let value = cndr(Balances::total_balance(&account) + owed);
@@ -393,9 +447,12 @@ fn players(market: &Market, start: &HashMap<AccountId, f64>) -> Vec<Player> {
 			profit: -machine.spent,
 			..Default::default()
 		};
-		let rate = market.stage_decisions.1 as f64 / market.stage_decisions.0.max(1) as f64;
-		standing.expected_profit =
-			standing.profit + machine.fake_slashed - rate * machine.fake_risk;
+		// The slashes its fakes took, replaced by what each risked at its sampling rate
+		// (colluding workers, whose catches hang on their accomplice's seat, keep theirs).
+		standing.expected_profit = standing.profit;
+		if machine.strategy != Strategy::Colluding {
+			standing.expected_profit += machine.fake_slashed - machine.fake_expected_slash;
+		}
 		for &a in &machine.accounts {
 			let account = &market.people.workers[a].account;
 			standing.expected_profit += gain(account);

@@ -26,7 +26,8 @@ pub struct Scenario {
 	pub preset: String,
 	/// A JSON merge patch on the preset's genesis config, as TOML.
 	pub genesis: toml::Table,
-	/// Reward epochs to run.
+	/// Reward epochs to measure, after the warm-up: the epochs until every worker has
+	/// registered and every honest one's IB is confirmed, which are run but not counted.
 	pub epochs: u32,
 	/// Worker accounts' machines (a Sybil's machine counts once).
 	pub workers: u32,
@@ -81,33 +82,40 @@ impl Default for Scenario {
 pub struct Play {
 	/// Factor by which an over-claiming worker claims more IB than its machine has.
 	pub overclaim_factor: f64,
-	/// Chance that an intermittent worker is offline for a heartbeat interval.
+	/// Chance, at each heartbeat, that an intermittent worker goes offline for four heartbeat
+	/// intervals (0.05: offline about 17 % of the time).
 	pub offline_chance: f64,
-	/// Accounts a Sybil splits its machine into.
+	/// Accounts a Sybil registers its one machine as.
 	pub sybil_accounts: u32,
-	/// Unbonded Worker nodes a flooder registers.
+	/// Worker nodes of the smallest IB a flooder registers, bonds and keeps online.
 	pub flood_nodes: u32,
-	/// Jobs a wash trader submits a block, to whoever routing picks, itself included.
+	/// What each of them bonds, CNDR: enough to back a job (routing asks a bond whose slash
+	/// deters faking it), so the pools' defence is their weight by IB.
+	pub flood_bond: f64,
+	/// Jobs a wash trader submits a block, at its own price.
 	pub wash_jobs_per_block: f64,
+	/// A wash trader's price per IBM, CNDR: it registers at it and submits its jobs with it
+	/// as their limit, so only it (and any cheaper worker) can take them.
+	pub wash_price: f64,
 	/// Share of validators that are lazy (agree with the claim without computing).
 	pub lazy_verifiers: f64,
 	/// Share of validators that stay silent.
 	pub silent_verifiers: f64,
-	/// Share of validators colluding with one worker each (the worker fakes every stage).
-	pub colluding_verifiers: f64,
 }
 
 impl Default for Play {
 	fn default() -> Self {
 		Self {
 			overclaim_factor: 2.0,
-			offline_chance: 0.3,
+			offline_chance: 0.05,
 			sybil_accounts: 4,
 			flood_nodes: 20,
+			flood_bond: 10.0,
 			wash_jobs_per_block: 0.5,
+			// The runtime's collateral floor: S(n) prices no lower.
+			wash_price: 0.1,
 			lazy_verifiers: 0.0,
 			silent_verifiers: 0.0,
-			colluding_verifiers: 0.0,
 		}
 	}
 }
@@ -235,6 +243,17 @@ impl Scenario {
 		}
 		if self.validators == 0 {
 			bail!("validators must be at least 1: verification fails closed without verifiers");
+		}
+		let colluding = self.strategies.get(&Strategy::Colluding).copied().unwrap_or(0.0);
+		let corrupt = (colluding * self.workers as f64).round()
+			+ ((self.play.lazy_verifiers + self.play.silent_verifiers) * self.validators as f64)
+				.round();
+		if corrupt > self.validators as f64 {
+			bail!(
+				"{corrupt} corrupt validators (one a colluding worker, plus the lazy and silent \
+				 shares) but only {} validators",
+				self.validators
+			);
 		}
 		if self.demand.gemm_sizes.is_empty()
 			|| self.demand.price_limit.0 > self.demand.price_limit.1

@@ -26,10 +26,13 @@ pub enum Strategy {
 	/// Honest worker that also submits jobs at its own price to whoever routing picks, to earn
 	/// the work rewards of its own jobs (self-dealing).
 	WashTrade,
-	/// Splits one machine into `sybil_accounts` accounts, each claiming its share of the IB.
+	/// Registers one machine as `sybil_accounts` accounts, each claiming the whole machine's IB
+	/// (its challenges answered one after another, registrations staggered so each fits its
+	/// window): paid availability and routing weight for machines it does not have, its stages
+	/// sharing one machine.
 	Sybil,
-	/// Honest worker that also registers `flood_nodes` unbonded Worker nodes to crowd the
-	/// routing pools.
+	/// Honest worker that also registers `flood_nodes` Worker nodes of the smallest IB, each
+	/// bonded with `flood_bond` and kept online, to crowd the routing pools; they never work.
 	Flood,
 	/// Fakes every stage, with a validator on its side that agrees with it when drawn.
 	Colluding,

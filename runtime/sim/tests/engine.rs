@@ -5,8 +5,8 @@
 //! (onboarding, then an epoch of work) while the simulator keeps every call it made outside the block hooks. The log is then
 //! replayed on the same genesis as `runtime/src/tests` drive the chain: each call dispatched
 //! directly from its signed origin (no transaction extensions, so no fees), the compute
-//! market's hooks run block by block in `dev_nodes::run_to`'s order, BABE's randomness left
-//! the same way. Every record of the compute market must come out the same, and the total
+//! market's hooks run block by block by hand (in `construct_runtime!`'s order, on_idle in
+//! Executive's rotation), BABE's randomness left the same way. Every record of the compute market must come out the same, and the total
 //! issuance must differ by exactly the transaction fees the simulator's accounts paid.
 
 use std::collections::BTreeMap;
@@ -104,10 +104,10 @@ fn one_epoch_of_the_simulator_is_the_same_calls_made_directly() {
 		let mut log = outcome.log.iter().peekable();
 		for block in 1..=outcome.blocks {
 			System::set_block_number(block);
-			Bmw::on_initialize(block);
 			NodeRegistry::on_initialize(block);
-			Verification::on_initialize(block);
 			Jobs::on_initialize(block);
+			Verification::on_initialize(block);
+			Bmw::on_initialize(block);
 			while let Some(entry) = log.next_if(|entry| match entry {
 				Logged::Signed(at, ..) | Logged::Root(at, _) | Logged::Seated(at, _) => {
 					*at == block
@@ -125,10 +125,17 @@ fn one_epoch_of_the_simulator_is_the_same_calls_made_directly() {
 					}
 				}
 			}
-			NodeRegistry::on_idle(block, Weight::MAX);
-			cinder_runtime::ComputeStaking::on_idle(block, Weight::MAX);
-			Verification::on_idle(block, Weight::MAX);
-			Jobs::on_idle(block, Weight::MAX);
+			// Each pallet's on_idle, in the turn Executive gives them that block.
+			let order: [fn(u32, Weight) -> Weight; 5] = [
+				NodeRegistry::on_idle,
+				cinder_runtime::ComputeStaking::on_idle,
+				Jobs::on_idle,
+				Verification::on_idle,
+				Bmw::on_idle,
+			];
+			for turn in 0..order.len() {
+				order[(block as usize + turn) % order.len()](block, Weight::MAX);
+			}
 			let vrf_output = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(
 				&block.to_le_bytes(),
 			)
