@@ -180,6 +180,8 @@ pub struct Market {
 	pub debug: bool,
 	/// Blocks from a reward's settlement to its last vesting: when its remainder is claimed.
 	pub vesting_blocks: u32,
+	/// The block flooders start registering their nodes.
+	pub flood_from: u32,
 	/// Transaction fees paid (and burned), planck.
 	pub fees_paid: Balance,
 	/// The median worker price, per IBM.
@@ -428,8 +430,12 @@ impl Market {
 		let interval = self.heartbeat_interval;
 		self.at(now + interval, Action::Heartbeat(Who::Worker(w)));
 		if strategy == Strategy::Flood {
+			// After the honest workers' onboarding, one node every four blocks: a burst of
+			// registrations beside it starves the benchmark queue that onboarding needs (see
+			// the crate docs), which is an attack of its own.
+			let from = self.flood_from.max(now + 1);
 			for node in 0..self.scenario.play.flood_nodes {
-				self.at(now + 1 + node / 8, Action::Flood { owner: w, node });
+				self.at(from + 4 * node, Action::Flood { owner: w, node });
 			}
 		}
 	}
@@ -838,7 +844,7 @@ impl Market {
 			// receipt at (its reliability, the stage's value against the bond).
 			let risk = pallet_verification::Pallet::<Runtime>::params().fault_slash * bond;
 			let price = record.stages.first().map_or(0, |s| s.price_per_ibm);
-			let floor = pallet_compute_staking::Pallet::<Runtime>::params().floor_price_per_ibm;
+			let floor = pallet_compute_staking::Params::<Runtime>::get().floor_price_per_ibm;
 			let value = crate::actors::planck(ibm * cndr(price.max(floor)));
 			let detection = pallet_jobs::Workloads::<Runtime>::get(record.workload)
 				.map_or(sp_runtime::Perbill::one(), |w| w.verification.detection());

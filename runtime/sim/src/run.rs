@@ -214,6 +214,7 @@ fn simulate(
 		tally: BTreeMap::new(),
 		log: record.then(Vec::new),
 		debug: std::env::var_os("SIM_DEBUG").is_some(),
+		flood_from: 0,
 		vesting_blocks: {
 			let bmw = pallet_bmw::Pallet::<Runtime>::params();
 			bmw.vesting_epochs.saturating_add(1).saturating_mul(bmw.epoch_length)
@@ -248,6 +249,7 @@ fn simulate(
 		+ 25 * market.scenario.play.sybil_accounts;
 	// Onboarding that takes ten times what registration alone does, plus five epochs, is stuck.
 	let onboarding_limit = 10 * registered_by + 5 * epoch_length;
+	market.flood_from = registered_by + 20;
 	loop {
 		market.act(now);
 		chain::end_block(now);
