@@ -171,6 +171,9 @@ impl<T: Config> Pallet<T> {
 				let next_index = entry.stage.saturating_add(1);
 				let deadline = Self::start_stage(entry.job, next_index, next, now)
 					.map_err(|_| ReceiptRejection::Congested)?;
+				if let Some(worker) = &next.worker {
+					Self::set_due(worker, entry.job, next_index, deadline);
+				}
 				Jobs::<T>::insert(entry.job, job);
 				Self::deposit_event(Event::StageStarted {
 					job: entry.job,

@@ -308,6 +308,12 @@ impl<T: Config> Pallet<T> {
 						matches!(stage.state, StageState::Running { .. }),
 						"a delivered receipt for a stage not running"
 					);
+				} else if let StageState::Running { deadline } = stage.state {
+					// What routing queues the worker's next stages behind.
+					ensure!(
+						assignment.due == Some(deadline),
+						"a running stage's slot does not record its deadline"
+					);
 				}
 			}
 		}

@@ -212,10 +212,12 @@ impl<T: Config> Pallet<T> {
 		route: Route<T>,
 		start: Option<BlockNumberFor<T>>,
 	) -> DispatchResult {
-		Assignments::<T>::try_mutate(&route.worker, |held| {
-			held.try_push(crate::Assignment::new(job_id, stage_index))
-		})
-		.map_err(|_| Error::<T>::NoEligibleWorker)?;
+		// The slot records when its receipt is due, if its clock starts now (`start_stage`'s
+		// deadline), in the one write that takes it.
+		let due = start.map(|now| now.saturating_add(route.blocks));
+		let slot = crate::Assignment { due, ..crate::Assignment::new(job_id, stage_index) };
+		Assignments::<T>::try_mutate(&route.worker, |held| held.try_push(slot))
+			.map_err(|_| Error::<T>::NoEligibleWorker)?;
 		stage.worker = Some(route.worker.clone());
 		stage.price_per_ibm = route.price_per_ibm;
 		stage.time_blocks = route.blocks;
@@ -252,13 +254,11 @@ impl<T: Config> Pallet<T> {
 			TimerKind::Deadline,
 		)?;
 		stage.state = StageState::Running { deadline };
-		if let Some(worker) = &stage.worker {
-			Self::set_due(worker, job_id, stage_index, deadline);
-		}
 		Ok(deadline)
 	}
 
-	/// Records when `worker`'s receipt for `(job, stage)` is due.
+	/// Records when `worker`'s receipt for `(job, stage)`, a stage already held whose clock
+	/// starts now (a pipeline stage whose input came), is due.
 	pub(crate) fn set_due(
 		worker: &T::AccountId,
 		job: JobId,
