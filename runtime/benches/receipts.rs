@@ -26,7 +26,7 @@ use frame_support::{dispatch::DispatchClass, pallet_prelude::Get, weights::Weigh
 use pallet_jobs::{JobClass, JobId, JobInput, JobSpec, ReceiptEntry, WhenNoWorker};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, BuildStorage, MultiAddress, MultiSignature, Storage};
+use sp_runtime::{BuildStorage, MultiAddress, MultiSignature, Storage};
 
 const WORKER: Sr25519Keyring = Sr25519Keyring::Dave;
 const SUBMITTER: Sr25519Keyring = Sr25519Keyring::Ferdie;
@@ -104,18 +104,7 @@ fn receipt(job: JobId) -> ReceiptEntry {
 
 /// A signed, immortal extrinsic of `who` with no tip, as a wallet builds it.
 fn signed(who: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::new(false),
-		frame_system::WeightReclaim::new(),
-	);
+	let extension = cinder_runtime::immortal_tx_extension(nonce);
 	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("implicit data");
 	let signature = payload.using_encoded(|bytes| who.sign(bytes));
 	UncheckedExtrinsic::new_signed(

@@ -64,8 +64,6 @@ pub struct Worker {
 	pub confirmed: bool,
 	/// Offline until this block (intermittent workers).
 	pub offline_until: u32,
-	/// Its colluding validator, if any.
-	pub accomplice: Option<usize>,
 }
 
 /// One physical machine.
@@ -81,8 +79,6 @@ pub struct Machine {
 	pub busy_until: u32,
 	/// Costs so far, CNDR.
 	pub spent: f64,
-	/// Slashes its faked stages risked, once decided (caught or paid), CNDR.
-	pub fake_risk: f64,
 	/// Slashes its faked stages took, CNDR.
 	pub fake_slashed: f64,
 	/// Slashes its faked stages risked times the rate the chain sampled each at, CNDR.
@@ -201,7 +197,6 @@ impl Population {
 					price,
 					confirmed: false,
 					offline_until: 0,
-					accomplice: None,
 				});
 			}
 			machines.push(Machine {
@@ -210,7 +205,6 @@ impl Population {
 				cost,
 				busy_until: 0,
 				spent: 0.0,
-				fake_risk: 0.0,
 				fake_slashed: 0.0,
 				fake_expected_slash: 0.0,
 				accounts: indices,
@@ -250,11 +244,10 @@ impl Population {
 			.map(|(i, _)| i)
 			.collect();
 		let mut colluding_workers = colluding.into_iter();
-		for (v, validator) in validators.iter_mut().enumerate() {
+		for validator in validators.iter_mut() {
 			if validator.strategy == Strategy::ColludingVerifier {
 				if let Some(w) = colluding_workers.next() {
 					validator.accomplice = Some(w);
-					workers[w].accomplice = Some(v);
 				}
 			}
 		}

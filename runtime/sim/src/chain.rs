@@ -10,8 +10,8 @@
 //! do), so offences are reported to pallet-staking but its deferred slashes never apply.
 
 use cinder_runtime::{
-	AccountId, Balances, Bmw, ComputeStaking, Jobs, NodeRegistry, Runtime, RuntimeCall,
-	RuntimeEvent, System, TxExtension, Verification,
+	AccountId, Bmw, ComputeStaking, Jobs, NodeRegistry, Runtime, RuntimeCall, RuntimeEvent, System,
+	TxExtension, Verification,
 };
 use codec::Encode;
 use frame_support::{
@@ -19,7 +19,7 @@ use frame_support::{
 	traits::{OnIdle, OnInitialize},
 };
 use sp_runtime::{
-	generic::{CheckedExtrinsic, Era, ExtrinsicFormat},
+	generic::{CheckedExtrinsic, ExtrinsicFormat},
 	traits::{Applyable, Hash},
 	DispatchError,
 };
@@ -39,17 +39,6 @@ pub enum Refused {
 	Failed(DispatchError),
 }
 
-/// Fees and weight of the transactions applied so far.
-#[derive(Default, Debug, Clone, Copy)]
-pub struct Block {
-	/// Transactions applied.
-	pub transactions: u32,
-	/// … of which failed in dispatch.
-	pub failed: u32,
-	/// Refused before dispatch (block full, nonce, cannot pay).
-	pub refused: u32,
-}
-
 /// Starts block `number`: what `Executive::initialize_block` does, less the digests.
 pub fn start_block(number: u32) -> frame_support::weights::Weight {
 	let parent = <sp_runtime::traits::BlakeTwo256 as Hash>::hash(&(number - 1).encode());
@@ -65,19 +54,7 @@ pub fn start_block(number: u32) -> frame_support::weights::Weight {
 /// transaction extension but the signature check; what a wallet's transaction does once it is
 /// in a block.
 pub fn apply(who: &AccountId, call: RuntimeCall) -> Result<(), Refused> {
-	let nonce = System::account_nonce(who);
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::new(false),
-		frame_system::WeightReclaim::new(),
-	);
+	let extension = cinder_runtime::immortal_tx_extension(System::account_nonce(who));
 	let info = call.get_dispatch_info();
 	let len = call.encoded_size() + SIGNED_OVERHEAD;
 	let xt = CheckedExtrinsic::<AccountId, RuntimeCall, TxExtension> {
@@ -105,9 +82,4 @@ pub fn end_block(number: u32) {
 /// The block's events, oldest first.
 pub fn events() -> Vec<RuntimeEvent> {
 	System::read_events_no_consensus().map(|record| record.event).collect()
-}
-
-/// Total issuance.
-pub fn issuance() -> u128 {
-	Balances::total_issuance()
 }

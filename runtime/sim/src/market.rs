@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use cinder_runtime::{AccountId, Balance, Runtime, RuntimeCall, RuntimeEvent};
+use codec::Encode;
 use frame_support::BoundedVec;
 use pallet_jobs::{JobClass, JobInput, JobSpec, ReceiptEntry, WhenNoWorker};
 use pallet_node_registry::{Availability, HardwareProfile, NodeRole};
@@ -51,7 +52,7 @@ pub enum Action {
 	/// Commit to a verdict.
 	Commit { validator: usize, subject: Subject, root: [u8; 32] },
 	/// Reveal it (tried each block until the deadline).
-	Reveal { validator: usize, subject: Subject, root: [u8; 32], salt: [u8; 32], until: u32 },
+	Reveal { validator: usize, subject: Subject, root: [u8; 32], salt: [u8; 32] },
 	/// Claim what the epoch's reward has vested.
 	Claim { who: Who, epoch: u32 },
 	/// Claim a verifier's penalty-pool share of an epoch.
@@ -67,21 +68,12 @@ pub enum Action {
 /// The stand-in for a stage's output root: what an honest worker commits and a verifier
 /// recomputes.
 pub fn true_root(job: u64, stage: u8) -> [u8; 32] {
-	blake2_256(&(b"cinder-sim/stage", job, stage).encode_to_vec())
+	blake2_256(&(b"cinder-sim/stage", job, stage).encode())
 }
 
 /// The stand-in for a benchmark challenge's answer.
 pub fn true_answer(seed: &[u8; 32]) -> [u8; 32] {
-	blake2_256(&(b"cinder-sim/answer", seed).encode_to_vec())
-}
-
-trait EncodeToVec {
-	fn encode_to_vec(&self) -> Vec<u8>;
-}
-impl<T: codec::Encode> EncodeToVec for T {
-	fn encode_to_vec(&self) -> Vec<u8> {
-		self.encode()
-	}
+	blake2_256(&(b"cinder-sim/answer", seed).encode())
 }
 
 /// What the simulator did to the chain outside its hooks, in order, when asked to keep it:
@@ -153,9 +145,8 @@ pub struct Market {
 	pub challenges: HashMap<u64, [u8; 32]>,
 	/// Jobs' IBM, by job id (from the jobs submitted).
 	pub job_ibm: HashMap<u64, f64>,
-	/// Faked receipts: (job, stage) → the machine that faked it and the slash it risks
-	/// (`fault_slash` of the worker's bond when it faked).
-	pub faked: HashMap<(u64, u8), (usize, Balance)>,
+	/// Faked receipts, until decided: (job, stage) → the machine that faked it.
+	pub faked: HashMap<(u64, u8), usize>,
 	/// Stage receipts decided, and of them sampled: the share of receipts the run sampled.
 	pub stage_decisions: (u64, u64),
 	/// Commitments made: (subject, dispute round, validator).
@@ -262,7 +253,7 @@ impl Market {
 			}
 			Action::Commit { validator, subject, root } => {
 				let account = self.people.validators[validator].account.clone();
-				let salt = blake2_256(&(now, validator as u32).encode_to_vec());
+				let salt = blake2_256(&(now, validator as u32).encode());
 				let verdict = Verdict::Commitment(root);
 				let commitment =
 					pallet_verification::verdict_commitment(&subject, &account, &verdict, &salt);
@@ -272,9 +263,7 @@ impl Market {
 				});
 				match self.send(Who::Validator(validator), call) {
 					Ok(()) => {
-						let until = pallet_verification::Checks::<Runtime>::get(subject)
-							.map_or(now + 1, |check| check.deadline);
-						self.at(now + 1, Action::Reveal { validator, subject, root, salt, until });
+						self.at(now + 1, Action::Reveal { validator, subject, root, salt });
 					}
 					// A full block: next block.
 					Err(Refused::Invalid(_)) => {
@@ -283,7 +272,7 @@ impl Market {
 					Err(Refused::Failed(_)) => {}
 				}
 			}
-			Action::Reveal { validator, subject, root, salt, until } => {
+			Action::Reveal { validator, subject, root, salt } => {
 				let call = RuntimeCall::Verification(pallet_verification::Call::reveal_verdict {
 					subject,
 					verdict: Verdict::Commitment(root),
@@ -292,7 +281,6 @@ impl Market {
 				// Reveals open once every seat committed: wait for the others, for as long as
 				// the commitment stands (a redraw of silent seats keeps it and moves the
 				// deadline).
-				let _ = until;
 				if self.send(Who::Validator(validator), call).is_err() {
 					let account = &self.people.validators[validator].account;
 					let sealed =
@@ -303,7 +291,7 @@ impl Market {
 							})
 						});
 					if sealed {
-						self.at(now + 1, Action::Reveal { validator, subject, root, salt, until });
+						self.at(now + 1, Action::Reveal { validator, subject, root, salt });
 					}
 				}
 			}
@@ -516,7 +504,7 @@ impl Market {
 	}
 
 	fn submit(&mut self, now: u32, who: Who, size: u32, max_price_per_ibm: Balance) {
-		let seed = blake2_256(&(now, size, self.counts.jobs_submitted).encode_to_vec());
+		let seed = blake2_256(&(now, size, self.counts.jobs_submitted).encode());
 		let call = RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
 			workload: 0,
 			spec: JobSpec::Int8Gemm { m: size, n: size, k: size },
@@ -642,9 +630,8 @@ impl Market {
 					self.counts.stages_settled += 1;
 					self.counts.ibm_settled += ibm.pico() as f64 / 1e12;
 					self.counts.fees += cndr(fee);
-					if let Some((machine, risk)) = self.faked.remove(&(job, stage)) {
+					if self.faked.remove(&(job, stage)).is_some() {
 						self.counts.fraud_accepted += 1;
-						self.people.machines[machine].fake_risk += cndr(risk);
 					}
 				}
 				RuntimeEvent::Jobs(J::DeadlineMissed { .. }) => self.counts.deadlines_missed += 1,
@@ -668,11 +655,9 @@ impl Market {
 					slashed,
 					..
 				}) => {
-					if let Some((machine, risk)) = self.faked.remove(&(job, stage)) {
+					if let Some(machine) = self.faked.remove(&(job, stage)) {
 						self.counts.fraud_caught += 1;
-						let machine = &mut self.people.machines[machine];
-						machine.fake_risk += cndr(risk);
-						machine.fake_slashed += cndr(slashed);
+						self.people.machines[machine].fake_slashed += cndr(slashed);
 					}
 					self.rounds.remove(&key(&Subject::Stage { job, stage }));
 				}
@@ -818,7 +803,7 @@ impl Market {
 			let done = self.compute(w, now, ibm);
 			self.at(done + 1, Action::Answer { who: Who::Worker(w), answer: true_answer(seed) });
 		} else {
-			let bluff = blake2_256(&(b"bluff", seed).encode_to_vec());
+			let bluff = blake2_256(&(b"bluff", seed).encode());
 			self.at(now + 1, Action::Answer { who: Who::Worker(w), answer: bluff });
 		}
 	}
@@ -834,7 +819,7 @@ impl Market {
 		let strategy = self.people.workers[w].strategy;
 		let fake = strategy.fake_share() > 0.0 && self.rng.random::<f64>() < strategy.fake_share();
 		let (root, done) = if fake {
-			let root = blake2_256(&(b"fake", job, stage).encode_to_vec());
+			let root = blake2_256(&(b"fake", job, stage).encode());
 			let account = &self.people.workers[w].account;
 			let bond = <cinder_runtime::ComputeStaking as cinder_primitives::ComputeStake<
 				_,
@@ -854,7 +839,7 @@ impl Market {
 			if strategy != Strategy::Colluding {
 				self.people.machines[machine].fake_expected_slash += cndr(rate * risk);
 			}
-			self.faked.insert((job, stage), (machine, risk));
+			self.faked.insert((job, stage), machine);
 			(root, now + 1)
 		} else {
 			(true_root(job, stage), self.compute(w, now, ibm))

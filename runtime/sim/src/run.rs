@@ -318,7 +318,6 @@ fn simulate(
 						machine.spent = 0.0;
 						machine.fake_slashed = 0.0;
 						machine.fake_expected_slash = 0.0;
-						machine.fake_risk = 0.0;
 					}
 					for validator in &mut market.people.validators {
 						validator.spent = 0.0;
