@@ -50,7 +50,7 @@ pub fn register_lavapipe(
 /// Verifier node for `stash` at `price` per IBM.
 pub fn lavapipe_verifier(who: &AccountId, stash: &AccountId, price: Balance) -> DispatchResult {
 	let bond = <crate::Runtime as pallet_node_registry::Config>::VerifierBond::get();
-	ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), bond)?;
+	ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), bond).map_err(|e| e.error)?;
 	register_lavapipe(who, NodeRole::Verifier { stash: stash.clone() }, price, Vec::new())
 }
 
@@ -63,8 +63,10 @@ pub fn answered_lavapipe_worker(
 	bond: Balance,
 ) -> DispatchResult {
 	register_lavapipe(who, NodeRole::Worker, price, models)?;
-	ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), bond)?;
+	ComputeStaking::bond(RuntimeOrigin::signed(who.clone()), bond).map_err(|e| e.error)?;
 	NodeRegistry::submit_benchmark(RuntimeOrigin::signed(who.clone()), LAVAPIPE_ANSWER)
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 /// A lavapipe worker at `price` per IBM hosting `models`, bonded with `bond`, its IB confirmed:

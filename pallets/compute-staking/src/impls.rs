@@ -25,7 +25,25 @@ impl<T: Config> Pallet<T> {
 		HoldReason::ComputeBond.into()
 	}
 
-	pub(crate) fn do_bond(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	/// The post-dispatch info of a call of `base` weight that may move its caller through the
+	/// routing pools (`result`: the move's weight): `base` alone when it fails.
+	pub(crate) fn with_catch_up(
+		base: Weight,
+		result: Result<Weight, DispatchError>,
+	) -> DispatchResultWithPostInfo {
+		match result {
+			Ok(moved) => Ok(Some(base.saturating_add(moved)).into()),
+			Err(error) => {
+				Err(frame_support::dispatch::WithPostDispatchInfo::with_weight(error, base))
+			}
+		}
+	}
+
+	/// Returns the weight of the pool move it caused.
+	pub(crate) fn do_bond(
+		who: T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<Weight, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		ensure!(amount >= T::MinimumBond::get(), Error::<T>::BelowMinimumBond);
 		ensure!(!Bonds::<T>::contains_key(&who), Error::<T>::AlreadyBonded);
@@ -36,11 +54,14 @@ impl<T: Config> Pallet<T> {
 		);
 		Self::deposit_event(Event::Bonded { who: who.clone(), amount, active: amount });
 		Self::update_eligibility(&who);
-		T::Observer::catch_up(&who);
-		Ok(())
+		Ok(T::Observer::catch_up(&who))
 	}
 
-	pub(crate) fn do_bond_extra(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	/// Returns the weight of the pool move it caused.
+	pub(crate) fn do_bond_extra(
+		who: T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<Weight, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut bond = Bonds::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 		T::Currency::hold(&Self::hold_reason(), &who, amount)?;
@@ -49,11 +70,14 @@ impl<T: Config> Pallet<T> {
 		Bonds::<T>::insert(&who, bond);
 		Self::deposit_event(Event::Bonded { who: who.clone(), amount, active });
 		Self::update_eligibility(&who);
-		T::Observer::catch_up(&who);
-		Ok(())
+		Ok(T::Observer::catch_up(&who))
 	}
 
-	pub(crate) fn do_unbond(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	/// Returns the weight of the pool move it caused.
+	pub(crate) fn do_unbond(
+		who: T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<Weight, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut bond = Bonds::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 		ensure!(amount <= bond.active, Error::<T>::InsufficientBond);
@@ -77,8 +101,7 @@ impl<T: Config> Pallet<T> {
 		Bonds::<T>::insert(&who, bond);
 		Self::deposit_event(Event::Unbonded { who: who.clone(), amount, release_epoch });
 		Self::update_eligibility(&who);
-		T::Observer::catch_up(&who);
-		Ok(())
+		Ok(T::Observer::catch_up(&who))
 	}
 
 	/// Returns the number of chunks released.

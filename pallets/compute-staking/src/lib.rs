@@ -264,9 +264,9 @@ pub mod pallet {
 		pub fn bond(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_bond(who, amount)
+			Self::with_catch_up(<T as Config>::WeightInfo::bond(), Self::do_bond(who, amount))
 		}
 
 		/// Add `amount` to the caller's existing bond.
@@ -280,9 +280,12 @@ pub mod pallet {
 		pub fn bond_extra(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_bond_extra(who, amount)
+			Self::with_catch_up(
+				<T as Config>::WeightInfo::bond_extra(),
+				Self::do_bond_extra(who, amount),
+			)
 		}
 
 		/// Start unbonding `amount` of the active bond. It stops counting towards S(n) now (the
@@ -299,9 +302,9 @@ pub mod pallet {
 		pub fn unbond(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: BalanceOf<T>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_unbond(who, amount)
+			Self::with_catch_up(<T as Config>::WeightInfo::unbond(), Self::do_unbond(who, amount))
 		}
 
 		/// Release every unbonding chunk whose release epoch has come to the caller's free
@@ -338,12 +341,18 @@ pub mod pallet {
 			<T as Config>::WeightInfo::refresh_eligibility()
 				.saturating_add(T::Observer::catch_up_weight())
 		)]
-		pub fn refresh_eligibility(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+		pub fn refresh_eligibility(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			ensure!(Bonds::<T>::contains_key(&who), Error::<T>::NotBonded);
-			Self::update_eligibility(&who);
-			T::Observer::catch_up(&who);
-			Ok(())
+			let refreshed = if Bonds::<T>::contains_key(&who) {
+				Self::update_eligibility(&who);
+				Ok(T::Observer::catch_up(&who))
+			} else {
+				Err(Error::<T>::NotBonded.into())
+			};
+			Self::with_catch_up(<T as Config>::WeightInfo::refresh_eligibility(), refreshed)
 		}
 	}
 }

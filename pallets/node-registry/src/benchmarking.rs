@@ -318,11 +318,17 @@ mod benchmarks {
 
 	// One noted move made in `on_idle` (what `pools_changed` prices): an eligible worker that
 	// stopped being eligible in a block hook (its node paused here, as a slash would leave it)
-	// leaves every pool.
+	// leaves its `p` pools (all workers and `p - 1` models').
 	#[benchmark]
-	fn pools_changed() {
+	fn pools_changed(p: Linear<1, { T::MaxHostedModels::get() + 1 }>) {
 		let who: T::AccountId = whitelisted_caller();
 		eligible::<T>(&who);
+		let hosted = models::<T>(0).into_iter().take(p as usize - 1).collect::<Vec<_>>();
+		Pallet::<T>::update_models(
+			RawOrigin::Signed(who.clone()).into(),
+			BoundedVec::truncate_from(hosted),
+		)
+		.expect("its own models");
 		Nodes::<T>::mutate_extant(&who, |node| node.status = NodeStatus::Paused);
 		T::Stake::profile_changed(&who);
 		assert!(PoolMoves::<T>::contains_key(&who), "the flip is noted");

@@ -157,7 +157,11 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::IbRejected { who: who.clone(), claimed_ib, reason });
 	}
 
-	pub(crate) fn do_submit_benchmark(who: T::AccountId, result: [u8; 32]) -> DispatchResult {
+	/// Returns the weight of the pool move it made (zero if none).
+	pub(crate) fn do_submit_benchmark(
+		who: T::AccountId,
+		result: [u8; 32],
+	) -> Result<Weight, DispatchError> {
 		let mut node = Self::node(&who)?;
 		let mut challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
 		ensure!(challenge.answer.is_none(), Error::<T>::AnswerUnderCheck);
@@ -165,8 +169,7 @@ impl<T: Config> Pallet<T> {
 		if now > challenge.deadline {
 			Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Late);
 			// A late spot answer revoked the IB: the worker leaves the pools now.
-			Self::catch_up(&who);
-			return Ok(());
+			return Ok(Self::catch_up(&who));
 		}
 		let plan = match T::BenchmarkProofs::answer_submitted(
 			&who,
@@ -188,14 +191,14 @@ impl<T: Config> Pallet<T> {
 					challenge: challenge.id,
 					deadline: challenge.deadline,
 				});
-				return Ok(());
+				return Ok(Weight::zero());
 			}
 			Err(_) => return Err(Error::<T>::VerifierBusy.into()),
 		};
 		match plan {
 			ProofPlan::Decided(check) => {
 				Self::conclude(&who, node, challenge, check);
-				Self::catch_up(&who);
+				return Ok(Self::catch_up(&who));
 			}
 			ProofPlan::Pending => {
 				challenge.answer = Some(result);
@@ -208,7 +211,7 @@ impl<T: Config> Pallet<T> {
 				});
 			}
 		}
-		Ok(())
+		Ok(Weight::zero())
 	}
 
 	/// Confirms or rejects the claim of `challenge` (pending on `who`'s record `node`) by the
@@ -247,7 +250,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	pub(crate) fn do_expire_challenge(who: T::AccountId) -> DispatchResult {
+	/// Returns the weight of the pool move it made.
+	pub(crate) fn do_expire_challenge(who: T::AccountId) -> Result<Weight, DispatchError> {
 		let node = Self::node(&who)?;
 		let challenge = node.challenge.ok_or(Error::<T>::NoChallenge)?;
 		ensure!(challenge.answer.is_none(), Error::<T>::AnswerUnderCheck);
@@ -256,8 +260,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ChallengeNotExpired
 		);
 		Self::reject(&who, node, challenge.claimed_ib, ChallengeFailure::Missing);
-		Self::catch_up(&who);
-		Ok(())
+		Ok(Self::catch_up(&who))
 	}
 
 	/// Blocks left to answer `who`'s challenge, if one is pending.

@@ -522,10 +522,16 @@ pub mod pallet {
 
 		/// Change the price per IBM (> 0). A raise needs a bond that covers the new S(n).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::update_price().saturating_add(T::WeightInfo::pools_changed()))]
-		pub fn update_price(origin: OriginFor<T>, price_per_ibm: BalanceOf<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::update_price().saturating_add(Pallet::<T>::max_pool_move_weight()))]
+		pub fn update_price(
+			origin: OriginFor<T>,
+			price_per_ibm: BalanceOf<T>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_update_price(who, price_per_ibm)
+			Self::with_pool_move(
+				T::WeightInfo::update_price(),
+				Self::do_update_price(who, price_per_ibm),
+			)
 		}
 
 		/// Claim a new IB (0 < IB ≤ `max_ib`) and receive a challenge for it; the confirmed IB
@@ -562,18 +568,18 @@ pub mod pallet {
 
 		/// Stop taking work.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::pause().saturating_add(T::WeightInfo::pools_changed()))]
-		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::pause().saturating_add(Pallet::<T>::max_pool_move_weight()))]
+		pub fn pause(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_pause(who)
+			Self::with_pool_move(T::WeightInfo::pause(), Self::do_pause(who))
 		}
 
 		/// Take work again.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::resume().saturating_add(T::WeightInfo::pools_changed()))]
-		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::resume().saturating_add(Pallet::<T>::max_pool_move_weight()))]
+		pub fn resume(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_resume(who)
+			Self::with_pool_move(T::WeightInfo::resume(), Self::do_resume(who))
 		}
 
 		/// Leave the registry: needs no job in flight and no active bond (unbond first). The
@@ -587,18 +593,13 @@ pub mod pallet {
 		/// Prove liveness; due every `heartbeat_interval` blocks. Each heartbeat of a worker
 		/// node eligible for work counts one interval online for availability rewards.
 		#[pallet::call_index(10)]
-		#[pallet::weight(Pallet::<T>::heartbeat_weight(true))]
+		#[pallet::weight(
+			Pallet::<T>::heartbeat_weight().saturating_add(Pallet::<T>::max_pool_move_weight())
+		)]
 		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			// A refused heartbeat (too early, say) pays for no pool move.
-			let moved = Self::do_heartbeat(who).map_err(|error| {
-				frame_support::dispatch::WithPostDispatchInfo::with_weight(
-					error,
-					T::WeightInfo::heartbeat(),
-				)
-			})?;
-			// Only a heartbeat that moves a worker into (or out of) the pools pays for it.
-			Ok(Some(Self::heartbeat_weight(moved)).into())
+			// Only a heartbeat that moves a worker into (or out of) its pools pays for the move.
+			Self::with_pool_move(Self::heartbeat_weight(), Self::do_heartbeat(who))
 		}
 
 		/// Answer the pending benchmark challenge with the workload's output commitment.
@@ -608,11 +609,18 @@ pub mod pallet {
 		#[pallet::weight(
 			T::WeightInfo::submit_benchmark()
 				.saturating_add(T::BenchmarkProofs::answer_weight())
-				.saturating_add(T::WeightInfo::pools_changed())
+				.saturating_add(Pallet::<T>::max_pool_move_weight())
 		)]
-		pub fn submit_benchmark(origin: OriginFor<T>, result: [u8; 32]) -> DispatchResult {
+		pub fn submit_benchmark(
+			origin: OriginFor<T>,
+			result: [u8; 32],
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_benchmark(who, result)
+			Self::with_pool_move(
+				T::WeightInfo::submit_benchmark()
+					.saturating_add(T::BenchmarkProofs::answer_weight()),
+				Self::do_submit_benchmark(who, result),
+			)
 		}
 
 		/// Reject `who`'s claim whose challenge passed its deadline unanswered (anyone may call;
@@ -620,19 +628,22 @@ pub mod pallet {
 		/// and the worker leaves the routing pools.
 		#[pallet::call_index(12)]
 		#[pallet::weight(
-			T::WeightInfo::expire_challenge().saturating_add(T::WeightInfo::pools_changed())
+			T::WeightInfo::expire_challenge().saturating_add(Pallet::<T>::max_pool_move_weight())
 		)]
-		pub fn expire_challenge(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+		pub fn expire_challenge(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			Self::do_expire_challenge(who)
+			Self::with_pool_move(T::WeightInfo::expire_challenge(), Self::do_expire_challenge(who))
 		}
 
 		/// Record that `who` missed `offline_after` heartbeat intervals (anyone may call).
 		#[pallet::call_index(13)]
-		#[pallet::weight(T::WeightInfo::mark_offline().saturating_add(T::WeightInfo::pools_changed()))]
-		pub fn mark_offline(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::mark_offline().saturating_add(Pallet::<T>::max_pool_move_weight()))]
+		pub fn mark_offline(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			Self::do_mark_offline(who)
+			Self::with_pool_move(T::WeightInfo::mark_offline(), Self::do_mark_offline(who))
 		}
 
 		/// Set the registry parameters.

@@ -20,18 +20,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A heartbeat's weight: with the availability report, and a pool move if it `moved` one.
-	pub(crate) fn heartbeat_weight(moved: bool) -> Weight {
-		let weight =
-			T::WeightInfo::heartbeat().saturating_add(T::Availability::node_online_weight());
-		if moved {
-			weight.saturating_add(T::WeightInfo::pools_changed())
-		} else {
-			weight
-		}
+	pub(crate) fn heartbeat_weight() -> Weight {
+		T::WeightInfo::heartbeat().saturating_add(T::Availability::node_online_weight())
 	}
 
-	/// Returns whether the heartbeat moved the worker into or out of the pools.
-	pub(crate) fn do_heartbeat(who: T::AccountId) -> Result<bool, DispatchError> {
+	/// Returns the weight of the pool move the heartbeat made (zero if none).
+	pub(crate) fn do_heartbeat(who: T::AccountId) -> Result<Weight, DispatchError> {
 		let mut node = Self::node(&who)?;
 		let params = Self::params();
 		let now = frame_system::Pallet::<T>::block_number();
@@ -91,7 +85,8 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
-	pub(crate) fn do_mark_offline(who: T::AccountId) -> DispatchResult {
+	/// Returns the weight of the pool move it made.
+	pub(crate) fn do_mark_offline(who: T::AccountId) -> Result<Weight, DispatchError> {
 		let mut node = Self::node(&who)?;
 		ensure!(
 			node.status == NodeStatus::Active && Self::is_overdue(&node),
@@ -104,8 +99,7 @@ impl<T: Config> Pallet<T> {
 		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::WentOffline { who: who.clone(), last_heartbeat });
 		T::Stake::profile_changed(&who);
-		Self::catch_up(&who);
-		Ok(())
+		Ok(Self::catch_up(&who))
 	}
 
 	/// Heartbeats `who` sent in reward epoch `epoch` (for availability rewards).

@@ -15,7 +15,13 @@
 //! and reweighing update the entries on one path. At 100,000 workers that is 17 entries.
 
 use alloc::vec::Vec;
-use frame_support::{traits::Get, weights::Weight, BoundedVec};
+use frame_support::{
+	dispatch::{DispatchResultWithPostInfo, WithPostDispatchInfo},
+	traits::Get,
+	weights::Weight,
+	BoundedVec,
+};
+use sp_runtime::DispatchError;
 
 use crate::{
 	pallet::*, ComputeStake, EligibilityObserver, ModelId, NodeRecord, NodeRole, NodeStatus,
@@ -164,46 +170,72 @@ impl<T: Config> Pallet<T> {
 
 	/// Brings `who`'s pool membership in line with the stake's stored eligibility now: an
 	/// eligible worker is in `AllWorkers` and the pools of its models at its IB, anyone else in
-	/// none.
-	fn sync_pools(who: &T::AccountId) {
+	/// none. Returns the weight of the pools it joined, left or reweighed.
+	fn sync_pools(who: &T::AccountId) -> Weight {
 		PoolMoves::<T>::remove(who);
-		match Nodes::<T>::get(who) {
+		let pools = match Nodes::<T>::get(who) {
 			Some(node) if node.role == NodeRole::Worker && T::Stake::stored_eligibility(who) => {
-				Self::join_pools(who, &node)
+				Self::join_pools(who, &node);
+				node.hosted_models.len()
 			}
-			Some(node) => Self::leave_pools(who, &node.hosted_models),
-			None => Self::leave_pool(WorkerPool::AllWorkers, who),
+			Some(node) => {
+				Self::leave_pools(who, &node.hosted_models);
+				node.hosted_models.len()
+			}
+			None => {
+				Self::leave_pool(WorkerPool::AllWorkers, who);
+				0
+			}
+		};
+		T::WeightInfo::pools_changed((pools as u32).saturating_add(1))
+	}
+
+	/// What a call of `base` weight that may move its caller through the pools is charged:
+	/// `base` and the move it made when it succeeds, `base` alone when it fails (its changes,
+	/// the move's too, are rolled back).
+	pub(crate) fn with_pool_move(
+		base: Weight,
+		result: Result<Weight, DispatchError>,
+	) -> DispatchResultWithPostInfo {
+		match result {
+			Ok(moved) => Ok(Some(base.saturating_add(moved)).into()),
+			Err(error) => Err(error.with_weight(base)),
 		}
 	}
 
-	/// Makes `who`'s noted pool move now, if one is noted; returns whether one was. Called by
-	/// the calls that can cause one, whose weight includes it.
-	pub(crate) fn catch_up(who: &T::AccountId) -> bool {
-		let noted = PoolMoves::<T>::contains_key(who);
-		if noted {
-			Self::sync_pools(who);
-		}
-		noted
+	/// The most one pool move costs: a worker with every model it may host.
+	pub fn max_pool_move_weight() -> Weight {
+		T::WeightInfo::pools_changed(T::MaxHostedModels::get().saturating_add(1))
 	}
 
-	/// Makes noted pool moves while `remaining` weight allows, at most
+	/// Makes `who`'s noted pool move now, if one is noted; returns its weight (zero when none
+	/// was noted): a worker moves through its own pools only, so a call that charged for
+	/// [`Self::max_pool_move_weight`] refunds the rest.
+	pub(crate) fn catch_up(who: &T::AccountId) -> Weight {
+		if PoolMoves::<T>::contains_key(who) {
+			Self::sync_pools(who)
+		} else {
+			Weight::zero()
+		}
+	}
+
+	/// Makes noted pool moves while `remaining` weight allows the dearest one, at most
 	/// [`MAX_POOL_MOVES_PER_BLOCK`]; returns the weight used.
 	pub(crate) fn apply_pool_moves(remaining: Weight) -> Weight {
-		let per_move = T::WeightInfo::pools_changed();
-		let overhead = T::DbWeight::get().reads(1);
-		if remaining.any_lt(overhead) {
+		let most = Self::max_pool_move_weight();
+		let mut used = T::DbWeight::get().reads(1);
+		if remaining.any_lt(used) {
 			return Weight::zero();
 		}
-		let affordable = remaining
-			.saturating_sub(overhead)
-			.checked_div_per_component(&per_move)
-			.unwrap_or(0)
-			.min(MAX_POOL_MOVES_PER_BLOCK as u64) as usize;
-		let due: Vec<T::AccountId> = PoolMoves::<T>::iter_keys().take(affordable).collect();
+		let due: Vec<T::AccountId> =
+			PoolMoves::<T>::iter_keys().take(MAX_POOL_MOVES_PER_BLOCK as usize).collect();
 		for who in &due {
-			Self::sync_pools(who);
+			if remaining.any_lt(used.saturating_add(most)) {
+				break;
+			}
+			used.saturating_accrue(Self::sync_pools(who));
 		}
-		overhead.saturating_add(per_move.saturating_mul(due.len() as u64))
+		used
 	}
 
 	/// Moves a pooled worker between model pools after its hosted models changed.
@@ -300,12 +332,12 @@ impl<T: Config> EligibilityObserver<T::AccountId> for Pallet<T> {
 		T::DbWeight::get().reads_writes(1, 1)
 	}
 
-	fn catch_up(who: &T::AccountId) {
-		Self::catch_up(who);
+	fn catch_up(who: &T::AccountId) -> Weight {
+		Self::catch_up(who)
 	}
 
 	fn catch_up_weight() -> Weight {
-		T::WeightInfo::pools_changed()
+		Self::max_pool_move_weight()
 	}
 }
 

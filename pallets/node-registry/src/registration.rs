@@ -152,10 +152,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Returns the weight of the pool move it made.
 	pub(crate) fn do_update_price(
 		who: T::AccountId,
 		price_per_ibm: BalanceOf<T>,
-	) -> DispatchResult {
+	) -> Result<Weight, DispatchError> {
 		ensure!(!price_per_ibm.is_zero(), Error::<T>::ZeroPrice);
 		let mut node = Self::node(&who)?;
 		if price_per_ibm > node.price_per_ibm {
@@ -165,8 +166,7 @@ impl<T: Config> Pallet<T> {
 		Nodes::<T>::insert(&who, node);
 		Self::deposit_event(Event::PriceUpdated { who: who.clone(), price_per_ibm });
 		T::Stake::profile_changed(&who);
-		Self::catch_up(&who);
-		Ok(())
+		Ok(Self::catch_up(&who))
 	}
 
 	pub(crate) fn do_update_models(
@@ -199,7 +199,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_pause(who: T::AccountId) -> DispatchResult {
+	/// Returns the weight of the pool move it made.
+	pub(crate) fn do_pause(who: T::AccountId) -> Result<Weight, DispatchError> {
 		let mut node = Self::node(&who)?;
 		ensure!(node.status != NodeStatus::Paused, Error::<T>::AlreadyPaused);
 		// A missed spot check is not carried through a pause.
@@ -209,11 +210,11 @@ impl<T: Config> Pallet<T> {
 		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::Paused { who: who.clone() });
 		T::Stake::profile_changed(&who);
-		Self::catch_up(&who);
-		Ok(())
+		Ok(Self::catch_up(&who))
 	}
 
-	pub(crate) fn do_resume(who: T::AccountId) -> DispatchResult {
+	/// Returns the weight of the pool move it made.
+	pub(crate) fn do_resume(who: T::AccountId) -> Result<Weight, DispatchError> {
 		let mut node = Self::node(&who)?;
 		ensure!(node.status == NodeStatus::Paused, Error::<T>::NotPaused);
 		// Resuming counts as a heartbeat: the node is back and on time, and a spot check it
@@ -225,8 +226,7 @@ impl<T: Config> Pallet<T> {
 		Self::refresh_serving(&who, &node);
 		Self::deposit_event(Event::Resumed { who: who.clone() });
 		T::Stake::profile_changed(&who);
-		Self::catch_up(&who);
-		Ok(())
+		Ok(Self::catch_up(&who))
 	}
 
 	/// Verifiers recompute an answer under check from the challenge in the node's record:

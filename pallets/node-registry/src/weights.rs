@@ -26,9 +26,10 @@ pub trait WeightInfo {
 	fn mark_offline() -> Weight;
 	fn set_params() -> Weight;
 	fn rebuild_serving(verifiers: u32) -> Weight;
-	/// A worker joining or leaving every routing pool it can be in (or changing its weight in
-	/// them): what a change of eligibility or IB costs on top of the call that caused it.
-	fn pools_changed() -> Weight;
+	/// A worker joining or leaving its `p` routing pools (all workers plus one per hosted
+	/// model), or changing its weight in them: what a change of eligibility or IB costs on top
+	/// of the call that caused it.
+	fn pools_changed(p: u32) -> Weight;
 	/// A block's spot-check step with nothing drawn.
 	fn spot_check_base() -> Weight;
 	/// One spot check drawn and issued.
@@ -87,7 +88,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// joins as pools). Writes: Nodes, pools left and joined.
 	fn update_models() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(1 + POOLS, 1))
-			.saturating_add(Self::pools_changed().saturating_mul(2))
+			.saturating_add(Self::pools_changed(POOLS as u32).saturating_mul(2))
 	}
 	// Reads: Nodes. Writes: Nodes.
 	fn update_availability() -> Weight {
@@ -107,7 +108,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// The claim deposit of an unanswered challenge: one more hold read and written.
 	fn deregister() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(8 + POOLS, 7))
-			.saturating_add(Self::pools_changed())
+			.saturating_add(Self::pools_changed(POOLS as u32))
 	}
 	// Reads: Nodes, Params, epoch, stake params, stake bond; a verifier's staking ledger and
 	// validator entry, the session's validators and the serving set. Writes: Nodes, stake bond,
@@ -145,11 +146,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_mul(verifiers.into());
 		estimate(T::DbWeight::get().reads_writes(3, 2)).saturating_add(per_verifier)
 	}
-	// Every pool a worker can be in, each as leaving it (see `POOL_READS`).
-	fn pools_changed() -> Weight {
-		Weight::from_parts(CALL_BASE / 4 * POOLS, 1_024 * POOLS).saturating_add(
-			T::DbWeight::get().reads_writes(1 + POOLS * POOL_READS, POOLS * POOL_WRITES),
-		)
+	// Each of the worker's pools as leaving it (see `POOL_READS`), and its noted move.
+	fn pools_changed(p: u32) -> Weight {
+		let p = p as u64;
+		Weight::from_parts(CALL_BASE / 4 * p, 1_024 * p)
+			.saturating_add(T::DbWeight::get().reads_writes(1 + p * POOL_READS, p * POOL_WRITES))
 	}
 	// Reads: the all-workers pool's size, Params, randomness.
 	fn spot_check_base() -> Weight {
@@ -212,8 +213,8 @@ impl WeightInfo for () {
 	fn rebuild_serving(_: u32) -> Weight {
 		estimate(Weight::zero())
 	}
-	fn pools_changed() -> Weight {
-		Weight::from_parts(CALL_BASE / 4 * POOLS, 1_024 * POOLS)
+	fn pools_changed(p: u32) -> Weight {
+		Weight::from_parts(CALL_BASE / 4 * p as u64, 1_024 * p as u64)
 	}
 	fn spot_check_base() -> Weight {
 		Weight::from_parts(5_000_000, 64)

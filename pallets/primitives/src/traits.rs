@@ -291,8 +291,9 @@ pub trait EligibilityObserver<AccountId> {
 	/// The most one [`Self::eligibility_changed`] costs.
 	fn eligibility_changed_weight() -> Weight;
 
-	/// Acts now on whatever was noted about `who`.
-	fn catch_up(who: &AccountId);
+	/// Acts now on whatever was noted about `who`; returns the weight it took (at most
+	/// [`Self::catch_up_weight`]), for the calling extrinsic's refund.
+	fn catch_up(who: &AccountId) -> Weight;
 
 	/// The most one [`Self::catch_up`] costs.
 	fn catch_up_weight() -> Weight;
@@ -305,7 +306,9 @@ impl<AccountId> EligibilityObserver<AccountId> for () {
 		Weight::zero()
 	}
 
-	fn catch_up(_: &AccountId) {}
+	fn catch_up(_: &AccountId) -> Weight {
+		Weight::zero()
+	}
 
 	fn catch_up_weight() -> Weight {
 		Weight::zero()

@@ -241,12 +241,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Returns whether the reveal decided its round.
 	pub(crate) fn do_reveal_verdict(
 		who: T::AccountId,
 		subject: Subject,
 		verdict: Verdict,
 		salt: [u8; 32],
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		let mut check = Checks::<T>::get(subject).ok_or(Error::<T>::NotUnderCheck)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < check.deadline, Error::<T>::VerdictTooLate);
@@ -275,7 +276,7 @@ impl<T: Config> Pallet<T> {
 		if check.members.iter().all(|m| m.vote.is_revealed()) {
 			if Self::majority(&check).is_some() {
 				Self::conclude_round(subject, check, now);
-				return Ok(());
+				return Ok(true);
 			}
 			// A dispute or a redraw follows: drawn `DRAW_DELAY` blocks on, with randomness the
 			// last revealer could not know when it chose its block (at the round's deadline if
@@ -294,7 +295,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Checks::<T>::insert(subject, check);
-		Ok(())
+		Ok(false)
 	}
 
 	/// Ends the round in progress, at the reveal that decides it or at its deadline (brought

@@ -724,9 +724,18 @@ pub mod pallet {
 			subject: Subject,
 			verdict: Verdict,
 			salt: [u8; 32],
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal_verdict(who, subject, verdict, salt)
+			// Only the reveal that decides its round pays for the decision; any other, and a
+			// refused one, at most for booking the round's next step.
+			let undecided = T::WeightInfo::reveal_verdict_undecided(T::MaxCommitteeSize::get());
+			match Self::do_reveal_verdict(who, subject, verdict, salt) {
+				Ok(true) => Ok(().into()),
+				Ok(false) => Ok(Some(undecided).into()),
+				Err(error) => Err(frame_support::dispatch::WithPostDispatchInfo::with_weight(
+					error, undecided,
+				)),
+			}
 		}
 
 		/// Pay `verifier` its share of the penalty pool for a closed reward epoch.

@@ -24,18 +24,21 @@ fn bond_holds_funds_and_records_the_bond() {
 #[test]
 fn bond_refuses_zero_dust_doubles_and_missing_funds() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(ComputeStaking::bond(RuntimeOrigin::signed(1), 0), Error::<Test>::ZeroAmount);
 		assert_noop!(
-			ComputeStaking::bond(RuntimeOrigin::signed(1), MINIMUM_BOND - 1),
+			ComputeStaking::bond(RuntimeOrigin::signed(1), 0).map_err(|e| e.error),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			ComputeStaking::bond(RuntimeOrigin::signed(1), MINIMUM_BOND - 1).map_err(|e| e.error),
 			Error::<Test>::BelowMinimumBond
 		);
 		assert_noop!(
-			ComputeStaking::bond(RuntimeOrigin::signed(1), ENDOWMENT + 1),
+			ComputeStaking::bond(RuntimeOrigin::signed(1), ENDOWMENT + 1).map_err(|e| e.error),
 			TokenError::FundsUnavailable
 		);
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), MINIMUM_BOND));
 		assert_noop!(
-			ComputeStaking::bond(RuntimeOrigin::signed(1), MINIMUM_BOND),
+			ComputeStaking::bond(RuntimeOrigin::signed(1), MINIMUM_BOND).map_err(|e| e.error),
 			Error::<Test>::AlreadyBonded
 		);
 	});
@@ -45,12 +48,12 @@ fn bond_refuses_zero_dust_doubles_and_missing_funds() {
 fn bond_extra_adds_to_an_existing_bond_only() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
-			ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 100),
+			ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 100).map_err(|e| e.error),
 			Error::<Test>::NotBonded
 		);
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
 		assert_noop!(
-			ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 0),
+			ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 0).map_err(|e| e.error),
 			Error::<Test>::ZeroAmount
 		);
 		assert_ok!(ComputeStaking::bond_extra(RuntimeOrigin::signed(1), 234));

@@ -65,7 +65,7 @@ fn profile_changes_reported_by_the_registry_emit_eligibility_events() {
 fn refresh_eligibility_needs_a_bond() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
-			ComputeStaking::refresh_eligibility(RuntimeOrigin::signed(2), 1),
+			ComputeStaking::refresh_eligibility(RuntimeOrigin::signed(2), 1).map_err(|e| e.error),
 			Error::<Test>::NotBonded
 		);
 		confirmed_node(1, 1);

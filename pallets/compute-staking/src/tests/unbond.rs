@@ -30,16 +30,16 @@ fn unbond_moves_funds_to_a_chunk_released_after_the_delay() {
 fn unbond_refuses_zero_unknown_and_more_than_bonded() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_noop!(
-			ComputeStaking::unbond(RuntimeOrigin::signed(1), 10),
+			ComputeStaking::unbond(RuntimeOrigin::signed(1), 10).map_err(|e| e.error),
 			Error::<Test>::NotBonded
 		);
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
 		assert_noop!(
-			ComputeStaking::unbond(RuntimeOrigin::signed(1), 0),
+			ComputeStaking::unbond(RuntimeOrigin::signed(1), 0).map_err(|e| e.error),
 			Error::<Test>::ZeroAmount
 		);
 		assert_noop!(
-			ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_001),
+			ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_001).map_err(|e| e.error),
 			Error::<Test>::InsufficientBond
 		);
 	});
@@ -51,7 +51,8 @@ fn unbond_leaves_all_of_the_bond_or_at_least_the_minimum() {
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 1_000));
 		// Leaving MINIMUM_BOND − 1 planck active would keep a bond record for dust.
 		assert_noop!(
-			ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000 - MINIMUM_BOND + 1),
+			ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000 - MINIMUM_BOND + 1)
+				.map_err(|e| e.error),
 			Error::<Test>::BelowMinimumBond
 		);
 		assert_ok!(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1_000 - MINIMUM_BOND));
@@ -75,7 +76,7 @@ fn unbonds_in_one_epoch_merge_and_chunks_are_bounded() {
 		}
 		set_epoch(MAX_CHUNKS);
 		assert_noop!(
-			ComputeStaking::unbond(RuntimeOrigin::signed(1), 10),
+			ComputeStaking::unbond(RuntimeOrigin::signed(1), 10).map_err(|e| e.error),
 			Error::<Test>::TooManyUnbondingChunks
 		);
 	});

@@ -79,7 +79,7 @@ fn a_late_answer_rejects_the_claim() {
 			}]
 		);
 		assert_noop!(
-			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]),
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [1; 32]).map_err(|e| e.error),
 			Error::<Test>::NoChallenge
 		);
 	});
@@ -90,7 +90,7 @@ fn a_missing_answer_is_expired_by_anyone_after_the_deadline() {
 	ExtBuilder::default().build_and_execute(|| {
 		register_worker(1);
 		assert_noop!(
-			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1).map_err(|e| e.error),
 			Error::<Test>::ChallengeNotExpired
 		);
 		run_to(23);
@@ -105,11 +105,11 @@ fn a_missing_answer_is_expired_by_anyone_after_the_deadline() {
 			}]
 		);
 		assert_noop!(
-			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1).map_err(|e| e.error),
 			Error::<Test>::NoChallenge
 		);
 		assert_noop!(
-			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 4),
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 4).map_err(|e| e.error),
 			Error::<Test>::NotRegistered
 		);
 	});
@@ -164,12 +164,12 @@ fn a_timely_answer_waits_for_the_verifiers_whose_word_confirms_it_checked() {
 
 		// No second answer, and no expiry, while the first is under check.
 		assert_noop!(
-			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [4; 32]),
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [4; 32]).map_err(|e| e.error),
 			Error::<Test>::AnswerUnderCheck
 		);
 		run_to(23);
 		assert_noop!(
-			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1),
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(3), 1).map_err(|e| e.error),
 			Error::<Test>::AnswerUnderCheck
 		);
 		// Nor can the node take the workload away from the verifiers recomputing it: a new
@@ -251,7 +251,7 @@ fn an_answer_the_verifiers_cannot_take_now_may_be_sent_again() {
 		set_proof_plan(Err(VerifierBusy));
 		register_worker(1);
 		assert_noop!(
-			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]),
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]).map_err(|e| e.error),
 			Error::<Test>::VerifierBusy
 		);
 		set_proof_plan(Ok(ProofPlan::Pending));

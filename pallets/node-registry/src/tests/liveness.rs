@@ -51,7 +51,7 @@ fn a_node_overdue_by_offline_after_intervals_goes_offline_and_comes_back() {
 		confirmed_worker(1);
 		run_to(31);
 		assert_noop!(
-			NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1),
+			NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1).map_err(|e| e.error),
 			Error::<Test>::NotOverdue
 		);
 		run_to(32); // 1 + 3 × 10 < 32
@@ -61,7 +61,7 @@ fn a_node_overdue_by_offline_after_intervals_goes_offline_and_comes_back() {
 		assert_eq!(Nodes::<Test>::get(1).unwrap().status, NodeStatus::Offline);
 		assert_eq!(events(), vec![Event::WentOffline { who: 1, last_heartbeat: 1 }]);
 		assert_noop!(
-			NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1),
+			NodeRegistry::mark_offline(RuntimeOrigin::signed(2), 1).map_err(|e| e.error),
 			Error::<Test>::NotOverdue
 		);
 
@@ -75,12 +75,21 @@ fn a_node_overdue_by_offline_after_intervals_goes_offline_and_comes_back() {
 #[test]
 fn pause_and_resume() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(NodeRegistry::pause(RuntimeOrigin::signed(1)), Error::<Test>::NotRegistered);
+		assert_noop!(
+			NodeRegistry::pause(RuntimeOrigin::signed(1)).map_err(|e| e.error),
+			Error::<Test>::NotRegistered
+		);
 		register_worker(1);
-		assert_noop!(NodeRegistry::resume(RuntimeOrigin::signed(1)), Error::<Test>::NotPaused);
+		assert_noop!(
+			NodeRegistry::resume(RuntimeOrigin::signed(1)).map_err(|e| e.error),
+			Error::<Test>::NotPaused
+		);
 		assert_ok!(NodeRegistry::pause(RuntimeOrigin::signed(1)));
 		assert!(!NodeRegistry::profile(&1).unwrap().active);
-		assert_noop!(NodeRegistry::pause(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyPaused);
+		assert_noop!(
+			NodeRegistry::pause(RuntimeOrigin::signed(1)).map_err(|e| e.error),
+			Error::<Test>::AlreadyPaused
+		);
 		run_to(100);
 		assert_ok!(NodeRegistry::resume(RuntimeOrigin::signed(1)));
 		let profile = NodeRegistry::profile(&1).unwrap();

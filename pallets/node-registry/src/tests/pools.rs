@@ -280,3 +280,81 @@ fn the_directory_reports_routing_facts() {
 		let _ = PoolIndex::<Test>::iter().count();
 	});
 }
+
+/// A call that may move its caller through the pools is charged for the dearest move up front
+/// and refunds what the caller's own pools did not take: at 1,000 onboarding workers the
+/// simulator filled every block with worst-case charges (33 pools at 52 ms a call), which
+/// starved the verifiers' votes.
+#[test]
+fn a_pool_move_is_charged_for_the_callers_own_pools() {
+	use crate::WeightInfo;
+	use frame_support::dispatch::{GetDispatchInfo, PostDispatchInfo};
+	type Weights = ();
+	let moved = |pools| <Weights as WeightInfo>::pools_changed(pools);
+	let charged = |result: frame_support::dispatch::DispatchResultWithPostInfo| match result {
+		Ok(PostDispatchInfo { actual_weight, .. }) => actual_weight,
+		Err(error) => error.post_info.actual_weight,
+	};
+	ExtBuilder::default().build_and_execute(|| {
+		// Hosting model 7: two pools, all workers' and model 7's, of the five a worker may be in.
+		confirmed_worker(1);
+		let bond = <() as pallet_compute_staking::WeightInfo>::bond();
+		assert_eq!(
+			charged(ComputeStaking::bond(RuntimeOrigin::signed(1), S_HALF_IB)),
+			Some(bond + moved(2)),
+			"bonding to S(n) joins two pools"
+		);
+		assert!(NodeRegistry::in_pools(&1));
+		let declared = crate::Call::<Test>::pause {}.get_dispatch_info().call_weight;
+		assert_eq!(declared, <Weights as WeightInfo>::pause() + moved(5));
+		assert_eq!(
+			charged(NodeRegistry::pause(RuntimeOrigin::signed(1))),
+			Some(<Weights as WeightInfo>::pause() + moved(2))
+		);
+		// Refused: no move, none charged.
+		assert_eq!(
+			charged(NodeRegistry::pause(RuntimeOrigin::signed(1))),
+			Some(<Weights as WeightInfo>::pause())
+		);
+		assert_eq!(
+			charged(NodeRegistry::resume(RuntimeOrigin::signed(1))),
+			Some(<Weights as WeightInfo>::resume() + moved(2))
+		);
+		// A heartbeat with no move noted pays for none.
+		run_to(12);
+		assert_eq!(
+			charged(NodeRegistry::heartbeat(RuntimeOrigin::signed(1))),
+			Some(NodeRegistry::heartbeat_weight())
+		);
+		// Three models: four pools.
+		assert_ok!(NodeRegistry::update_models(
+			RuntimeOrigin::signed(1),
+			BoundedVec::truncate_from(vec![7, 8, 9])
+		));
+		assert_eq!(
+			charged(ComputeStaking::unbond(RuntimeOrigin::signed(1), 1)),
+			Some(<() as pallet_compute_staking::WeightInfo>::unbond() + moved(4)),
+			"falling below S(n) leaves four pools"
+		);
+		assert!(!NodeRegistry::in_pools(&1));
+		assert_eq!(
+			charged(NodeRegistry::update_price(RuntimeOrigin::signed(1), PRICE / 2)),
+			Some(<Weights as WeightInfo>::update_price() + moved(4)),
+			"a cut to what the bond covers joins them again"
+		);
+		assert_eq!(
+			charged(NodeRegistry::update_price(RuntimeOrigin::signed(1), PRICE / 4)),
+			Some(<Weights as WeightInfo>::update_price()),
+			"a cut that changes no eligibility moves nothing"
+		);
+		// A claim's answer the verifiers cannot take now is charged the call alone.
+		register_worker(2);
+		set_proof_plan(Err(VerifierBusy));
+		let answer = <Weights as WeightInfo>::submit_benchmark()
+			+ <Test as crate::Config>::BenchmarkProofs::answer_weight();
+		assert_eq!(
+			charged(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [7; 32])),
+			Some(answer)
+		);
+	});
+}

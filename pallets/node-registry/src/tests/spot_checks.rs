@@ -298,7 +298,7 @@ fn a_spot_answer_the_verifiers_cannot_take_now_keeps_the_check_open() {
 		// A claim's answer is refused outright instead (the node answers again itself).
 		register_worker(2);
 		assert_noop!(
-			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [7; 32]),
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [7; 32]).map_err(|e| e.error),
 			Error::<Test>::VerifierBusy
 		);
 	});

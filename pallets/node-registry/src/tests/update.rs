@@ -17,7 +17,10 @@ fn updates_need_a_registered_node() {
 			NodeRegistry::update_endpoint(who.clone(), endpoint("http://x")),
 			Error::<Test>::NotRegistered
 		);
-		assert_noop!(NodeRegistry::update_price(who.clone(), 5), Error::<Test>::NotRegistered);
+		assert_noop!(
+			NodeRegistry::update_price(who.clone(), 5).map_err(|e| e.error),
+			Error::<Test>::NotRegistered
+		);
 		assert_noop!(
 			NodeRegistry::update_models(who.clone(), BoundedVec::new()),
 			Error::<Test>::NotRegistered
@@ -73,11 +76,11 @@ fn a_price_raise_needs_a_bond_covering_the_new_s_n() {
 	ExtBuilder::default().build_and_execute(|| {
 		confirmed_worker(1);
 		assert_noop!(
-			NodeRegistry::update_price(RuntimeOrigin::signed(1), 0),
+			NodeRegistry::update_price(RuntimeOrigin::signed(1), 0).map_err(|e| e.error),
 			Error::<Test>::ZeroPrice
 		);
 		assert_noop!(
-			NodeRegistry::update_price(RuntimeOrigin::signed(1), PRICE + 1),
+			NodeRegistry::update_price(RuntimeOrigin::signed(1), PRICE + 1).map_err(|e| e.error),
 			pallet_compute_staking::Error::<Test>::BondBelowMinimumStake
 		);
 		assert_ok!(ComputeStaking::bond(RuntimeOrigin::signed(1), 2 * S_HALF_IB));

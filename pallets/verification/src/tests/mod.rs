@@ -420,6 +420,8 @@ pub fn commit(who: AccountId, subject: Subject, verdict: crate::Verdict) -> Disp
 /// `who` reveals `verdict` on `subject`, salted with `SALT`.
 pub fn reveal(who: AccountId, subject: Subject, verdict: crate::Verdict) -> DispatchResult {
 	Verification::reveal_verdict(RuntimeOrigin::signed(who), subject, verdict, SALT)
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 /// Each of `votes` commits to its verdict on `subject`, then each reveals it, in order; when

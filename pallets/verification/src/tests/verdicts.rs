@@ -136,6 +136,36 @@ fn a_unanimous_committee_accepts_and_earns_credits() {
 	});
 }
 
+/// Only the reveal that decides a round is charged for deciding it (slashes, reports, credits
+/// for a whole committee); an earlier reveal, or one refused, is charged what it did. In the
+/// simulator the worst case charged to every reveal filled blocks and starved the votes.
+#[test]
+fn only_the_reveal_that_decides_its_round_pays_for_the_decision() {
+	use crate::WeightInfo;
+	ExtBuilder::default().build_and_execute(|| {
+		let members = sampled();
+		let size =
+			<<Test as crate::Config>::MaxCommitteeSize as frame_support::traits::Get<u32>>::get();
+		let undecided = Some(<() as WeightInfo>::reveal_verdict_undecided(size));
+		let reveal = |who: AccountId| match Verification::reveal_verdict(
+			RuntimeOrigin::signed(who),
+			CHECKED,
+			verdict(true),
+			SALT,
+		) {
+			Ok(info) => info.actual_weight,
+			Err(error) => error.post_info.actual_weight,
+		};
+		assert_ok!(commits(members[0], true));
+		assert_eq!(reveal(members[0]), undecided, "refused: reveals are not open");
+		assert_ok!(commits(members[1], true));
+		assert_eq!(reveal(members[0]), undecided, "one verdict of two decides nothing");
+		assert_eq!(reveal(members[1]), None, "the deciding reveal is charged in full");
+		assert_eq!(world(|w| w.accepted.clone()), vec![(JOB, 0)]);
+		assert!(undecided.unwrap().all_lt(Verification::reveal_verdict_weight()));
+	});
+}
+
 /// No verdict of a round is visible before every commitment is in: a member cannot reveal
 /// while another seat has not committed, a seat that did not commit in time cannot join, and
 /// its replacement commits before the sealed commitment opens.
@@ -515,7 +545,8 @@ fn commitments_and_reveals_out_of_turn_are_refused() {
 				CHECKED,
 				verdict(true),
 				[0; 32]
-			),
+			)
+			.map_err(|e| e.error),
 			Error::<Test>::RevealMismatch
 		);
 		assert_ok!(reveals(members[0], true));
