@@ -4,7 +4,8 @@
 //! weight counters reset), the compute market's `on_initialize` hooks run in
 //! `construct_runtime!`'s order and are charged to the block as mandatory weight, the block's transactions are applied through their real
 //! transaction extensions (nonce, weight and length limits, fees, weight reclaim) with only the
-//! signature check skipped, `on_idle` gets what weight is left, and BABE's VRF output for the
+//! signature check skipped, each noted as Executive notes it (its `ExtrinsicSuccess` or
+//! `ExtrinsicFailed` event), `on_idle` gets what weight is left, and BABE's VRF output for the
 //! next block is left behind as BABE's `on_finalize` does. BABE slots and session or era
 //! changes are not run: the validator set is the one the simulator seats (as the runtime tests
 //! do), so offences are reported to pallet-staking but its deferred slashes never apply.
@@ -61,11 +62,11 @@ pub fn apply(who: &AccountId, call: RuntimeCall) -> Result<(), Refused> {
 		format: ExtrinsicFormat::Signed(who.clone(), extension),
 		function: call,
 	};
-	match xt.apply::<Runtime>(&info, len) {
-		Err(invalid) => Err(Refused::Invalid(invalid)),
-		Ok(Err(failed)) => Err(Refused::Failed(failed.error)),
-		Ok(Ok(_)) => Ok(()),
-	}
+	let included = xt.apply::<Runtime>(&info, len).map_err(Refused::Invalid)?;
+	// What Executive does after each extrinsic: its event, the next index, and the weight
+	// reclaim's bookkeeping reset (without it, the block keeps only the largest refund).
+	System::note_applied_extrinsic(&included, info);
+	included.map(|_| ()).map_err(|failed| Refused::Failed(failed.error))
 }
 
 /// Ends the block: `on_idle` with the weight left, then BABE's randomness for the next block.

@@ -49,12 +49,14 @@ fn main() -> anyhow::Result<()> {
 		scenario.workers, scenario.validators, scenario.epochs
 	);
 	let verbose = cli.verbose;
+	let mut measured = 0;
 	let outcome = cinder_sim::run::run(scenario, |record| {
 		let n = &record.network;
+		measured += 1;
 		eprintln!(
-			"epoch {:>3}/{total} settled at block {:>6}: supply {:.0} CNDR, minted {:.0}, burned {:.0}, \
-			 {} stages settled, {} faked stages paid, {} caught",
-			n.epoch + 1,
+			"epoch {measured:>3}/{total} (chain epoch {}) settled at block {:>6}: supply {:.0} CNDR, \
+			 minted {:.0}, burned {:.0}, {} stages settled, {} faked stages paid, {} caught",
+			n.epoch,
 			n.block,
 			n.issuance,
 			n.minted,

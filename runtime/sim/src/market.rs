@@ -163,6 +163,8 @@ pub struct Market {
 	pub minted: Balance,
 	/// Burned, everywhere (fees, expiry, transaction fees), planck.
 	pub burned_total: Balance,
+	/// Debug tally of transactions sent: by call and outcome, their count and weight used.
+	pub calls: BTreeMap<String, (u64, u128)>,
 	/// Debug tally of balance events.
 	pub tally: BTreeMap<String, Balance>,
 	/// Everything done to the chain outside its hooks, if kept.
@@ -207,7 +209,25 @@ impl Market {
 	pub fn send(&mut self, who: Who, call: RuntimeCall) -> Result<(), Refused> {
 		let account = self.account(who);
 		let logged = self.log.is_some().then(|| call.clone());
+		let name = self.debug.then(|| {
+			let info = frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&call);
+			let debug = format!("{call:?}");
+			let name: String = debug.split(['{', '(', ' ']).take(3).collect::<Vec<_>>().join("/");
+			(name, info.call_weight.ref_time())
+		});
+		let before = cinder_runtime::System::block_weight().total().ref_time();
 		let result = chain::apply(&account, call);
+		if let Some((name, _)) = name {
+			let outcome = match &result {
+				Ok(()) => "ok".to_string(),
+				Err(Refused::Invalid(_)) => "refused".to_string(),
+				Err(Refused::Failed(e)) => format!("failed {e:?}"),
+			};
+			let used = cinder_runtime::System::block_weight().total().ref_time() - before;
+			let entry = self.calls.entry(format!("{name} {outcome}")).or_default();
+			entry.0 += 1;
+			entry.1 += used as u128;
+		}
 		if let (Some(log), Some(call), Ok(())) = (&mut self.log, logged, &result) {
 			let block = cinder_runtime::System::block_number();
 			log.push(Logged::Signed(block, account, call));
@@ -278,21 +298,26 @@ impl Market {
 					verdict: Verdict::Commitment(root),
 					salt,
 				});
-				// Reveals open once every seat committed: wait for the others, for as long as
-				// the commitment stands (a redraw of silent seats keeps it and moves the
-				// deadline).
-				if self.send(Who::Validator(validator), call).is_err() {
-					let account = &self.people.validators[validator].account;
-					let sealed =
-						pallet_verification::Checks::<Runtime>::get(subject).is_some_and(|check| {
-							check.members.iter().any(|m| {
-								m.who == *account
-									&& matches!(m.vote, pallet_verification::Vote::Committed(_))
-							})
-						});
-					if sealed {
-						self.at(now + 1, Action::Reveal { validator, subject, root, salt });
-					}
+				// Reveals open once every seat committed, which the verifier's node sees on
+				// chain: it waits for the others, for as long as its commitment stands (a
+				// redraw of silent seats keeps it and moves the deadline), and retries a
+				// reveal a full block refused.
+				let account = &self.people.validators[validator].account;
+				let check = pallet_verification::Checks::<Runtime>::get(subject);
+				let sealed = check.as_ref().is_some_and(|check| {
+					check.members.iter().any(|m| {
+						m.who == *account
+							&& matches!(m.vote, pallet_verification::Vote::Committed(_))
+					})
+				});
+				if !sealed {
+					return;
+				}
+				let open = check.is_some_and(|check| {
+					check.members.iter().all(|m| m.vote != pallet_verification::Vote::Silent)
+				});
+				if !open || self.send(Who::Validator(validator), call).is_err() {
+					self.at(now + 1, Action::Reveal { validator, subject, root, salt });
 				}
 			}
 			Action::Claim { who, epoch } => {

@@ -212,6 +212,7 @@ fn simulate(
 		burned_total: 0,
 		fees_paid: 0,
 		tally: BTreeMap::new(),
+		calls: BTreeMap::new(),
 		log: record.then(Vec::new),
 		debug: std::env::var_os("SIM_DEBUG").is_some(),
 		flood_from: 0,
@@ -287,6 +288,21 @@ fn simulate(
 			&& market.people.workers.iter().all(|w| w.confirmed || w.strategy != Strategy::Honest)
 		{
 			onboarded_at = Some(now);
+		}
+		if market.debug && onboarded_at.is_none() && now % 50 == 0 {
+			let confirmed = market.people.workers.iter().filter(|w| w.confirmed).count();
+			let weight = frame_system::Pallet::<Runtime>::block_weight();
+			eprintln!(
+				"block {now}: {confirmed}/{} confirmed, weight {:?}, refused {} failed {}, verification {:?}",
+				market.people.workers.len(),
+				weight,
+				market.counts.refused,
+				market.counts.failed,
+				market.counts.verification
+			);
+			for (call, (count, weight)) in std::mem::take(&mut market.calls) {
+				eprintln!("    {call}: {count} sent, {:.2} s", weight as f64 / 1e12);
+			}
 		}
 		if onboarded_at.is_none() && now > onboarding_limit {
 			let waiting = market
