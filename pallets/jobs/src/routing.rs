@@ -4,7 +4,8 @@
 //! The job's pool holds the eligible workers, each weighing its IB (the registry's Fenwick
 //! tree: one draw reads `⌈log₂ size⌉ + 1` entries whatever the pool's size). Routing draws up
 //! to `MaxRouteDraws` times; a drawn worker that fits the stage (not one the stage may not go
-//! to, live eligible, a free slot, the class, the deadline, the price, and a bond large enough
+//! to, live eligible, a free slot, the class, the deadline, done within `max_stage_blocks`, the
+//! price, and a bond large enough
 //! for sampling to make faking the stage lose money: [`ReceiptVerifier::can_deter`]) is taken with
 //! probability (reliability in ‰ + 1) / 1001, so among the fitting workers each is chosen with
 //! probability proportional to (reliability in ‰ + 1) × IB: reliable and large nodes get more
@@ -149,6 +150,9 @@ impl<T: Config> Pallet<T> {
 			params,
 		)
 		.ok_or(Misfit::Other)?;
+		if own > params.max_stage_blocks {
+			return Err(Misfit::Other);
+		}
 		// It does its stages one after another: this one's clock starts when the receipts it
 		// still owes are due, so a worker given several stages at once can deliver each on
 		// time at the speed its IB promises.

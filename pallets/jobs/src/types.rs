@@ -739,6 +739,11 @@ pub struct JobsParams<BlockNumber> {
 	pub deadline_slack_percent: u32,
 	/// Blocks added to every deadline (inclusion delay, fetching input).
 	pub min_deadline_blocks: BlockNumber,
+	/// Most blocks a worker may be given for one stage (its own time for it, slack and
+	/// background factor included): a worker too slow to finish a stage within it does not
+	/// fit, so a swarm of tiny bonded nodes cannot hold stages for months (more than
+	/// `min_deadline_blocks`).
+	pub max_stage_blocks: BlockNumber,
 	/// Deadlines a stage may miss before the job fails.
 	pub max_attempts: u8,
 	/// Most blocks a queued job waits for a worker (less when its requested deadline is

@@ -42,6 +42,8 @@ impl<T: Config> Pallet<T> {
 			slots_per_worker: 4,
 			deadline_slack_percent: 200,
 			min_deadline_blocks: 10u32.into(),
+			// A day at 6-second blocks.
+			max_stage_blocks: 14_400u32.into(),
 			max_attempts: 3,
 			queue_blocks: 600u32.into(),
 			retention: 14_400u32.into(),
@@ -62,6 +64,7 @@ impl<T: Config> Pallet<T> {
 		(1..=T::MaxJobsPerWorker::get()).contains(&p.slots_per_worker)
 			&& (1..=T::MaxAttempts::get()).contains(&(p.max_attempts as u32))
 			&& p.deadline_slack_percent >= 100
+			&& p.max_stage_blocks > p.min_deadline_blocks
 			&& p.background_deadline_percent >= 100
 			&& (1..=100).contains(&p.background_price_percent)
 			&& !p.queue_blocks.is_zero()

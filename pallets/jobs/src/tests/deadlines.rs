@@ -241,7 +241,7 @@ fn a_stage_given_to_a_busy_worker_starts_its_clock_when_its_earlier_stages_are_d
 		worker(10);
 		set_pending_verification(true);
 		// A GEMM that takes the worker's IB more than a few blocks.
-		let size = (4_000, 400, 400);
+		let size = (2_000, 400, 400);
 		let now = System::block_number();
 		assert_ok!(submit_gemm_of(1, size, PRICE));
 		let time = due(0) - now;

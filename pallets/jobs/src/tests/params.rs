@@ -21,6 +21,7 @@ fn only_the_admin_sets_valid_params() {
 			JobsParams { background_price_percent: 0, ..good },
 			JobsParams { background_price_percent: 101, ..good },
 			JobsParams { queue_blocks: 0, ..good },
+			JobsParams { max_stage_blocks: good.min_deadline_blocks, ..good },
 		];
 		for params in broken {
 			assert_noop!(

@@ -254,17 +254,51 @@ fn a_worker_the_stage_may_not_go_to_never_uses_up_the_draws() {
 #[test]
 fn a_pool_of_full_workers_still_yields_the_one_with_a_free_slot() {
 	ExtBuilder::default().build_and_execute(|| {
-		// 10 and 11 hold nearly all the weight and fill their 4 slots; 12, a 10⁻⁵ share, is
+		// 10 and 11 hold nearly all the weight and fill their 4 slots; 12, a 10⁻⁴ share, is
 		// found by the walk after every draw lands on a full worker.
 		worker_with(10, 50_000_000, 1, &[0], false);
 		worker_with(11, 50_000_000, 1, &[0], false);
 		for _ in 0..8 {
 			assert_ok!(submit_gemm(1, 100, PRICE));
 		}
-		worker_with(12, 1_000, 1, &[0], false);
+		worker_with(12, 10_000, 1, &[0], false);
 		assert_ok!(submit_gemm(1, 100, PRICE));
 		assert_eq!(assigned(8, 0), Some(12));
 	});
+}
+
+/// A swarm of tiny bonded nodes (the simulator's flooders: 1 µIB each, S(n) bonded, always
+/// online) is all the walk finds once the real workers are full: none of them is given a stage
+/// it would hold for longer than `max_stage_blocks`. In the simulator 342 of 2,071 stage
+/// assignments went to such nodes, with deadlines 20 million blocks away.
+#[test]
+fn a_swarm_of_tiny_nodes_is_never_given_a_stage_it_would_hold_for_months() {
+	ExtBuilder::default().build_and_execute(|| {
+		worker_with(10, 50_000_000, 1, &[0], false);
+		for _ in 0..4 {
+			assert_ok!(submit_gemm(1, 100, PRICE));
+		}
+		// 1 IBM at 1 µIB: 1,000,000 minutes, ×2 slack: 20,000,000 blocks.
+		for flooder in 11..=20 {
+			worker_with(flooder, 1, 1, &[0], false);
+		}
+		assert_noop!(submit_gemm(1, 100, PRICE), Error::<Test>::NoEligibleWorker);
+		// A stage it can finish within the bound still goes to one: 100 × 1 × 1 is 10⁻⁴ IBM,
+		// 100 minutes at 1 µIB, ×2 slack: 2,010 blocks.
+		assert_ok!(submit_gemm_of(1, (100, 1, 1), PRICE));
+		assert!(assigned(4, 0).is_some_and(|w| (11..=20).contains(&w)));
+		// Where governance allows months, the large one goes to a flooder too.
+		let params = crate::JobsParams { max_stage_blocks: 30_000_000, ..Jobs::params() };
+		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params));
+		assert_ok!(submit_gemm(1, 100, PRICE));
+		assert!(assigned(5, 0).is_some_and(|w| (11..=20).contains(&w)));
+	});
+}
+
+/// Lets a stage run for up to ten million blocks (the large GEMM takes a 0.5-IB worker 327,690).
+fn allow_months_long_stages() {
+	let params = crate::JobsParams { max_stage_blocks: 10_000_000, ..Jobs::params() };
+	assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params));
 }
 
 /// A GEMM of 4096 × 2000 × 1000: 8,192 IBM, at most `max_price` each.
@@ -277,7 +311,9 @@ fn a_job_too_large_for_a_workers_bond_is_not_routed_to_it() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Worker 10 bonds 10 M: a fault costs it 1 M. Faking the 819,200-planck GEMM is caught
 		// at most 3 times in 4 (Freivalds), so even checking every receipt expects a loss of
-		// 0.75 × 1 M < 2 × 819,200: sampling cannot deter it.
+		// 0.75 × 1 M < 2 × 819,200: sampling cannot deter it. (The worker would need 327,690
+		// blocks for it: months are allowed here.)
+		allow_months_long_stages();
 		worker(10);
 		assert_noop!(submit_large_gemm(1, PRICE), Error::<Test>::JobTooLargeForEveryBond);
 		// A smaller job is routed to it, and the large one once the bond can back it.
@@ -294,6 +330,7 @@ fn a_worker_priced_at_one_planck_is_trusted_only_with_what_its_floor_bond_backs(
 	ExtBuilder::default().build_and_execute(|| {
 		// Priced at 1 planck, the large GEMM pays it 8,192 planck: under the pallet's default
 		// floor (1 planck) it is valued at that, and its bond backs it.
+		allow_months_long_stages();
 		worker_with(11, HALF_IB, 1, &[], false);
 		assert_ok!(submit_large_gemm(1, 1));
 		// With a floor of 100 planck per IBM faking it would save 819,200 planck of work,
