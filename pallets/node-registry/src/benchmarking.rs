@@ -271,6 +271,28 @@ mod benchmarks {
 		assert!(Nodes::<T>::get(&who).unwrap().challenge.is_none());
 	}
 
+	// One claim's answer, kept while the verifiers' queue was full, handed to them. (The
+	// waiting list's length, up to 256 accounts to decode and shift, is the weight's fixed
+	// margin.)
+	#[benchmark]
+	fn hand_over_answer() {
+		let who: T::AccountId = whitelisted_caller();
+		registered::<T>(&who);
+		Nodes::<T>::mutate_extant(&who, |node| {
+			if let Some(challenge) = node.challenge.as_mut() {
+				challenge.answer = Some([7u8; 32]);
+			}
+		});
+		AnswersWaiting::<T>::put(BoundedVec::truncate_from(vec![who.clone()]));
+
+		#[block]
+		{
+			Pallet::<T>::hand_over_answers();
+		}
+
+		assert!(AnswersWaiting::<T>::get().is_empty());
+	}
+
 	// Worst case: an eligible worker leaves every pool.
 	#[benchmark]
 	fn mark_offline() {

@@ -22,6 +22,13 @@ use crate::{
 	ProofPlan, RegistryParams,
 };
 
+/// Claims' answers that may wait for room in the verifiers' queue ([`AnswersWaiting`]): about
+/// a hundred blocks of benchmark checks at three a block.
+pub const MAX_ANSWERS_WAITING: u32 = 256;
+
+/// Waiting answers handed to the verifiers in one block, at most.
+pub const MAX_HANDOVERS_PER_BLOCK: u32 = 8;
+
 impl<T: Config> Pallet<T> {
 	/// Work units that take `ib` about `challenge_seconds` (at least 1).
 	pub fn challenge_size(ib: Ib) -> u64 {
@@ -171,12 +178,14 @@ impl<T: Config> Pallet<T> {
 			// A late spot answer revoked the IB: the worker leaves the pools now.
 			return Ok(Self::catch_up(&who));
 		}
-		let plan = match T::BenchmarkProofs::answer_submitted(
-			&who,
-			challenge.id,
-			result,
-			challenge.spot,
-		) {
+		// Claims' answers go to the verifiers in the order they came: behind any waiting.
+		let queue_first = !challenge.spot && AnswersWaiting::<T>::decode_len().unwrap_or(0) > 0;
+		let submitted = if queue_first {
+			Err(cinder_primitives::VerifierBusy)
+		} else {
+			T::BenchmarkProofs::answer_submitted(&who, challenge.id, result, challenge.spot)
+		};
+		let plan = match submitted {
 			Ok(plan) => plan,
 			// A spot check's answer the verifiers cannot take now keeps the check open
 			// (its deadline at least `answer_latency_blocks` away) for the answer to come
@@ -193,25 +202,77 @@ impl<T: Config> Pallet<T> {
 				});
 				return Ok(Weight::zero());
 			}
-			Err(_) => return Err(Error::<T>::VerifierBusy.into()),
+			// A claim's answer given on time waits for room, kept in the challenge as given:
+			// the worker need not send it again, and gains no time by the wait.
+			Err(_) => {
+				AnswersWaiting::<T>::try_append(&who).map_err(|_| Error::<T>::VerifierBusy)?;
+				Self::answered(&who, node, challenge, result, now);
+				return Ok(Weight::zero());
+			}
 		};
 		match plan {
 			ProofPlan::Decided(check) => {
 				Self::conclude(&who, node, challenge, check);
 				return Ok(Self::catch_up(&who));
 			}
-			ProofPlan::Pending => {
-				challenge.answer = Some(result);
-				node.challenge = Some(challenge);
-				Nodes::<T>::insert(&who, node);
-				Self::deposit_event(Event::ChallengeAnswered {
-					who: who.clone(),
-					challenge: challenge.id,
-					blocks: now.saturating_sub(challenge.issued_at),
-				});
-			}
+			ProofPlan::Pending => Self::answered(&who, node, challenge, result, now),
 		}
 		Ok(Weight::zero())
+	}
+
+	/// Keeps `result` as the answer to `who`'s `challenge` (so no other is taken while it is
+	/// checked) and says so.
+	fn answered(
+		who: &T::AccountId,
+		mut node: NodeRecord<T>,
+		mut challenge: Challenge<BlockNumberFor<T>>,
+		result: [u8; 32],
+		now: BlockNumberFor<T>,
+	) {
+		challenge.answer = Some(result);
+		node.challenge = Some(challenge);
+		Nodes::<T>::insert(who, node);
+		Self::deposit_event(Event::ChallengeAnswered {
+			who: who.clone(),
+			challenge: challenge.id,
+			blocks: now.saturating_sub(challenge.issued_at),
+		});
+	}
+
+	/// Hands the verifiers the claims' answers waiting for room ([`AnswersWaiting`]), oldest
+	/// first, at most [`MAX_HANDOVERS_PER_BLOCK`], until the verifiers refuse one (it keeps
+	/// its place). A waiting answer whose challenge is gone (never, as a node with an answer
+	/// under check can neither claim again nor deregister) is dropped.
+	pub(crate) fn hand_over_answers() -> Weight {
+		let mut weight = T::DbWeight::get().reads(1);
+		let mut waiting = AnswersWaiting::<T>::get();
+		if waiting.is_empty() {
+			return weight;
+		}
+		let mut handed = 0;
+		while handed < MAX_HANDOVERS_PER_BLOCK {
+			let Some(who) = waiting.first().cloned() else { break };
+			weight.saturating_accrue(T::WeightInfo::hand_over_answer());
+			let node = Nodes::<T>::get(&who);
+			let pending = node.as_ref().and_then(|n| n.challenge).and_then(|challenge| {
+				challenge.answer.filter(|_| !challenge.spot).map(|answer| (challenge, answer))
+			});
+			let (Some(node), Some((challenge, answer))) = (node, pending) else {
+				frame_support::defensive!("a waiting answer without its challenge");
+				waiting.remove(0);
+				continue;
+			};
+			match T::BenchmarkProofs::answer_submitted(&who, challenge.id, answer, false) {
+				Err(_) => break,
+				Ok(ProofPlan::Pending) => {}
+				// Its pool move, if any, is made with spare weight (`on_idle`).
+				Ok(ProofPlan::Decided(check)) => Self::conclude(&who, node, challenge, check),
+			}
+			waiting.remove(0);
+			handed += 1;
+		}
+		AnswersWaiting::<T>::put(waiting);
+		weight.saturating_add(T::DbWeight::get().writes(1))
 	}
 
 	/// Confirms or rejects the claim of `challenge` (pending on `who`'s record `node`) by the

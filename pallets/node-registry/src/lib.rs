@@ -24,7 +24,9 @@
 //!   or rejects it as wrong. When no serving verifier checks it, the claim is not confirmed
 //!   (`IbRejected` with reason `Unverifiable`), except on a development chain that explicitly
 //!   accepts answers while no verifier serves (`independently_checked: false`, in storage and in
-//!   the event). Every outcome is an event that says why.
+//!   the event). Every outcome is an event that says why. A timely answer the verifiers' queue
+//!   has no room for is kept as given and handed to them as room opens, oldest first
+//!   ([`AnswersWaiting`]): congestion never makes an answer late.
 //! - **Spot checks** (`spot_checks.rs`): each block the chain challenges eligible workers
 //!   again at random (each about once per `spot_check_every` blocks, a day by default) for the
 //!   IB in force; no availability reward is earned while one is open, and a wrong, late or
@@ -75,6 +77,7 @@ pub mod benchmarking;
 #[cfg(test)]
 mod tests;
 
+pub use challenge::{MAX_ANSWERS_WAITING, MAX_HANDOVERS_PER_BLOCK};
 pub use cinder_primitives::{
 	AvailabilityRewards, BenchmarkOutcomes, BenchmarkProofs, ChallengeId, ComputeStake,
 	EligibilityObserver, Ib, JobsInFlight, NodeProfile, NodeProfiles, ProofCheck, ProofPlan,
@@ -290,6 +293,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ChallengeNonce<T> = StorageValue<_, u64, ValueQuery>;
 
+	/// Workers whose claim's answer came on time while the verifiers' queue was full, oldest
+	/// first: the answer is kept in the challenge and handed to the verifiers as room opens
+	/// (`on_initialize`, [`MAX_HANDOVERS_PER_BLOCK`] a block), so the chain's congestion never
+	/// makes a timely answer late. When this list is full too, the answer is refused
+	/// (`VerifierBusy`).
+	#[pallet::storage]
+	pub type AnswersWaiting<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, ConstU32<MAX_ANSWERS_WAITING>>, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -417,7 +429,8 @@ pub mod pallet {
 		/// word (an `IbConfirmed` or `IbRejected` event) before answering, claiming again or
 		/// deregistering.
 		AnswerUnderCheck,
-		/// The verifiers' queue is full: answer again in a few blocks, before the deadline.
+		/// The verifiers' queue, and the answers waiting for room in it, are full: answer again
+		/// in a few blocks, before the deadline.
 		VerifierBusy,
 		/// A spot check of the IB in force is pending: answer it (`submit_benchmark`) before
 		/// claiming another IB.
@@ -441,10 +454,12 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Rebuilds the serving verifiers when the session changed, and issues the block's spot
-		/// checks.
+		/// Rebuilds the serving verifiers when the session changed, issues the block's spot
+		/// checks, and hands the verifiers the claims' answers waiting for room.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::follow_session().saturating_add(Self::spot_check(now))
+			Self::follow_session()
+				.saturating_add(Self::spot_check(now))
+				.saturating_add(Self::hand_over_answers())
 		}
 
 		/// Moves workers into or out of the routing pools, as their noted changes of

@@ -276,6 +276,14 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", feature = "std"))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::InspectHold;
+		let waiting = AnswersWaiting::<T>::get();
+		for (i, who) in waiting.iter().enumerate() {
+			ensure!(!waiting[..i].contains(who), "an answer waits twice");
+			let kept = Nodes::<T>::get(who)
+				.and_then(|node| node.challenge)
+				.is_some_and(|challenge| !challenge.spot && challenge.answer.is_some());
+			ensure!(kept, "a waiting answer's claim has no answer kept");
+		}
 		let reliability = Self::params().reliability;
 		let mut count = 0u32;
 		for (who, node) in Nodes::<T>::iter() {

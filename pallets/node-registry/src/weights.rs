@@ -23,6 +23,9 @@ pub trait WeightInfo {
 	fn heartbeat() -> Weight;
 	fn submit_benchmark() -> Weight;
 	fn expire_challenge() -> Weight;
+	/// One waiting claim's answer handed to the verifiers in `on_initialize` (the list and the
+	/// verifiers' queue at their longest).
+	fn hand_over_answer() -> Weight;
 	fn mark_offline() -> Weight;
 	fn set_params() -> Weight;
 	fn rebuild_serving(verifiers: u32) -> Weight;
@@ -127,6 +130,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_challenge() -> Weight {
 		estimate(T::DbWeight::get().reads_writes(4, 3))
 	}
+	// Reads: Nodes, the verifiers' benchmark queue. Writes: the verifiers' benchmark queue.
+	// Decoding and shifting the waiting list (256 accounts).
+	fn hand_over_answer() -> Weight {
+		estimate(T::DbWeight::get().reads_writes(2, 1))
+			.saturating_add(Weight::from_parts(2_000_000, 8_192))
+	}
 	// Reads: Nodes, Params, stake params, stake bond, serving set. Writes: Nodes, stake bond,
 	// serving set.
 	fn mark_offline() -> Weight {
@@ -202,6 +211,9 @@ impl WeightInfo for () {
 		estimate(Weight::zero())
 	}
 	fn expire_challenge() -> Weight {
+		estimate(Weight::zero())
+	}
+	fn hand_over_answer() -> Weight {
 		estimate(Weight::zero())
 	}
 	fn mark_offline() -> Weight {

@@ -245,17 +245,77 @@ fn a_word_on_a_challenge_no_longer_pending_changes_nothing() {
 	});
 }
 
+/// A claim's answer given on time while the verifiers' queue is full is kept as given and
+/// handed to them as room opens, oldest first, however long that takes: the chain's
+/// congestion never makes it late, and the worker gains no time by the wait. (In the
+/// simulator, with 6,000 workers registering three a block, answers refused as
+/// `VerifierBusy` ended `Late`, every late claim was made again, and some honest workers were
+/// never confirmed.)
 #[test]
-fn an_answer_the_verifiers_cannot_take_now_may_be_sent_again() {
+fn an_answer_the_verifiers_cannot_take_now_waits_for_room_and_is_never_late() {
+	use frame_support::traits::Hooks;
 	ExtBuilder::default().build_and_execute(|| {
 		set_proof_plan(Err(VerifierBusy));
 		register_worker(1);
+		register_worker(2);
+		let (first, second) = (challenge_of(1), challenge_of(2));
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [4; 32]));
+		assert_eq!(crate::AnswersWaiting::<Test>::get().to_vec(), vec![1, 2]);
+		// Kept: no other answer is taken, and it does not expire.
 		assert_noop!(
-			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]).map_err(|e| e.error),
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [5; 32]).map_err(|e| e.error),
+			Error::<Test>::AnswerUnderCheck
+		);
+		let late = Nodes::<Test>::get(1).unwrap().challenge.unwrap().deadline + 1;
+		run_to(late);
+		NodeRegistry::on_initialize(late);
+		assert_noop!(
+			NodeRegistry::expire_challenge(RuntimeOrigin::signed(5), 1).map_err(|e| e.error),
+			Error::<Test>::AnswerUnderCheck
+		);
+		assert!(answers().is_empty(), "still waiting");
+		// A later answer queues behind them even when the verifiers would take it.
+		set_proof_plan(Ok(ProofPlan::Pending));
+		register_worker(3);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(3), [6; 32]));
+		assert!(answers().is_empty());
+		// Room: handed over in order, as given; the verifiers' word then decides.
+		NodeRegistry::on_initialize(late + 1);
+		assert_eq!(
+			answers(),
+			vec![(1, first, [3; 32]), (2, second, [4; 32]), (3, challenge_of(3), [6; 32])]
+		);
+		assert!(crate::AnswersWaiting::<Test>::get().is_empty());
+		NodeRegistry::benchmark_checked(&1, first, ProofCheck::Verified);
+		assert!(Nodes::<Test>::get(1).unwrap().confirmed_ib.is_some());
+	});
+}
+
+#[test]
+fn a_full_waiting_list_refuses_the_answer_until_it_has_room() {
+	use frame_support::traits::Hooks;
+	ExtBuilder::default().build_and_execute(|| {
+		set_proof_plan(Err(VerifierBusy));
+		for who in 1..=4 {
+			register_worker(who);
+			assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(who), [3; 32]));
+		}
+		// The list at its bound (the first four repeated: only its length matters here).
+		let full: Vec<AccountId> =
+			(0..crate::MAX_ANSWERS_WAITING).map(|i| 1 + (i as u64 % 4)).collect();
+		crate::AnswersWaiting::<Test>::put(frame_support::BoundedVec::truncate_from(full));
+		register_worker(5);
+		assert_noop!(
+			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(5), [3; 32]).map_err(|e| e.error),
 			Error::<Test>::VerifierBusy
 		);
+		// Eight a block are handed over once the verifiers take them.
 		set_proof_plan(Ok(ProofPlan::Pending));
-		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(1), [3; 32]));
+		NodeRegistry::on_initialize(2);
+		assert_eq!(answers().len(), crate::MAX_HANDOVERS_PER_BLOCK as usize);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(5), [3; 32]));
+		crate::AnswersWaiting::<Test>::put(frame_support::BoundedVec::truncate_from(vec![5]));
 	});
 }
 

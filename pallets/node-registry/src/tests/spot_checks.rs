@@ -295,11 +295,9 @@ fn a_spot_answer_the_verifiers_cannot_take_now_keeps_the_check_open() {
 		let pending = spot(1).expect("still open");
 		assert_eq!((pending.deadline, pending.answer), (deadline, None));
 		assert!(Nodes::<Test>::get(1).unwrap().confirmed_ib.is_some());
-		// A claim's answer is refused outright instead (the node answers again itself).
+		// A claim's answer is kept instead, waiting for room (see the challenge tests).
 		register_worker(2);
-		assert_noop!(
-			NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [7; 32]).map_err(|e| e.error),
-			Error::<Test>::VerifierBusy
-		);
+		assert_ok!(NodeRegistry::submit_benchmark(RuntimeOrigin::signed(2), [7; 32]));
+		assert_eq!(crate::AnswersWaiting::<Test>::get().to_vec(), vec![2]);
 	});
 }
