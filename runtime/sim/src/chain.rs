@@ -44,11 +44,22 @@ pub enum Refused {
 pub fn start_block(number: u32) -> frame_support::weights::Weight {
 	let parent = <sp_runtime::traits::BlakeTwo256 as Hash>::hash(&(number - 1).encode());
 	System::initialize(&number, &parent, &Default::default());
-	System::reset_events();
+	reset_events();
 	// In `construct_runtime!`'s order, as Executive runs them.
 	let weight = <CinderPallets as OnInitialize<u32>>::on_initialize(number);
 	System::register_extra_weight_unchecked(weight, DispatchClass::Mandatory);
 	weight
+}
+
+/// What `System::reset_events` does, less clearing `EventTopics`, which no Cinder or FRAME
+/// pallet here writes (no event is deposited with topics) and whose prefix clear walks the
+/// whole change overlay: 7 % of a 1,000-worker run, growing with the state.
+fn reset_events() {
+	for item in [&b"Events"[..], b"EventCount"] {
+		frame_support::storage::unhashed::kill(&frame_support::storage::storage_prefix(
+			b"System", item,
+		));
+	}
 }
 
 /// Applies `call` as a signed, immortal transaction of `who` with no tip, through every

@@ -587,6 +587,12 @@ impl Market {
 			if debug {
 				self.tally_event(&event);
 			}
+			let shown = (debug
+				&& matches!(
+					event,
+					RuntimeEvent::NodeRegistry(R::IbRejected { .. } | R::IbRevoked { .. })
+				))
+			.then(|| format!("{event:?}"));
 			match event {
 				// Every way pallet-balances changes the total issuance.
 				RuntimeEvent::Balances(B::Minted { amount, .. })
@@ -629,6 +635,9 @@ impl Market {
 				RuntimeEvent::NodeRegistry(R::IbRejected { who, .. })
 				| RuntimeEvent::NodeRegistry(R::IbRevoked { who, .. }) => {
 					if let Some(Who::Worker(w)) = self.index.get(&who).copied() {
+						if self.debug && self.people.workers[w].strategy == Strategy::Honest {
+							eprintln!("    block {now}: honest worker {w} {shown:?}");
+						}
 						// Caught over-claiming (or late): claim what the machine has.
 						self.people.workers[w].confirmed = false;
 						self.at(now + 1, Action::Reclaim(w));

@@ -36,8 +36,10 @@ pub struct Scenario {
 	/// Minutes of a real reward epoch the simulated one stands for (the time-compression rule:
 	/// see the crate docs). 4,320: the whitepaper's 72 h.
 	pub real_epoch_minutes: u32,
-	/// Workers registering a block at the start: the benchmark checks a block has room for
-	/// (3 of the runtime's 6 check deadlines a block go to benchmark answers).
+	/// Workers registering a block at the start: at most the benchmark checks a block has room
+	/// for (3 of the runtime's 6 check deadlines a block go to benchmark answers, spot checks
+	/// included: 0.7 a block at 10,000 workers). Above what the chain checks, the answers
+	/// waiting for the verifiers pile up until they are refused.
 	pub onboarding_per_block: u32,
 	/// Work units of the GEMM workload one IB does in a minute, set by Root at the start
 	/// (the genesis calibration makes the largest GEMM 10⁻⁵ IBM: see the crate docs).

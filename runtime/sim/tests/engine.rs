@@ -99,7 +99,7 @@ fn one_epoch_of_the_simulator_is_the_same_calls_made_directly() {
 		simulated.execute_with(|| (market_state(), Balances::total_issuance()));
 
 	let people = Population::draw(&scenario, &mut rng(scenario.seed));
-	let mut replayed = sp_io::TestExternalities::new(genesis(&scenario, &people).unwrap());
+	let mut replayed = cinder_sim::run::externalities(genesis(&scenario, &people).unwrap());
 	let (replayed_state, replayed_issuance) = replayed.execute_with(|| {
 		let mut log = outcome.log.iter().peekable();
 		for block in 1..=outcome.blocks {
