@@ -33,7 +33,7 @@
 //! ## What is measured
 //! Workers register a few a block: the chain checks at most three benchmark answers a block
 //! (half of verification's six check deadlines a block), and at 10,000 workers the daily spot
-//! checks take 0.7 of them, so 10,000 workers take about 5,800 blocks (ten hours of chain time)
+//! checks take 0.7 of them, so 10,000 workers take about 6,000 blocks (ten hours of chain time)
 //! to onboard at two a block. The epochs until every worker has registered and every honest one
 //! is confirmed are a warm-up, run but not counted: the books (wealth, running costs, the risk of faked stages) start at the first
 //! settlement after it. A player's profit is what it owns then and now (balance, held bonds
