@@ -245,34 +245,35 @@ impl<T: Config> Pallet<T> {
 	/// under check can neither claim again nor deregister) is dropped.
 	pub(crate) fn hand_over_answers() -> Weight {
 		let mut weight = T::DbWeight::get().reads(1);
-		let mut waiting = AnswersWaiting::<T>::get();
-		if waiting.is_empty() {
-			return weight;
-		}
-		let mut handed = 0;
-		while handed < MAX_HANDOVERS_PER_BLOCK {
-			let Some(who) = waiting.first().cloned() else { break };
+		let waiting = AnswersWaiting::<T>::get();
+		// The first `left` entries leave the list.
+		let mut left = 0;
+		for who in waiting.iter().take(MAX_HANDOVERS_PER_BLOCK as usize) {
 			weight.saturating_accrue(T::WeightInfo::hand_over_answer());
-			let node = Nodes::<T>::get(&who);
+			let node = Nodes::<T>::get(who);
 			let pending = node.as_ref().and_then(|n| n.challenge).and_then(|challenge| {
 				challenge.answer.filter(|_| !challenge.spot).map(|answer| (challenge, answer))
 			});
 			let (Some(node), Some((challenge, answer))) = (node, pending) else {
 				frame_support::defensive!("a waiting answer without its challenge");
-				waiting.remove(0);
+				left += 1;
 				continue;
 			};
-			match T::BenchmarkProofs::answer_submitted(&who, challenge.id, answer, false) {
+			match T::BenchmarkProofs::answer_submitted(who, challenge.id, answer, false) {
 				Err(_) => break,
 				Ok(ProofPlan::Pending) => {}
 				// Its pool move, if any, is made with spare weight (`on_idle`).
-				Ok(ProofPlan::Decided(check)) => Self::conclude(&who, node, challenge, check),
+				Ok(ProofPlan::Decided(check)) => Self::conclude(who, node, challenge, check),
 			}
-			waiting.remove(0);
-			handed += 1;
+			left += 1;
 		}
-		AnswersWaiting::<T>::put(waiting);
-		weight.saturating_add(T::DbWeight::get().writes(1))
+		// Written only when some left (a full verifiers' queue leaves the list as it is).
+		if left > 0 {
+			let rest = waiting.into_inner().split_off(left);
+			AnswersWaiting::<T>::put(BoundedVec::truncate_from(rest));
+			weight.saturating_accrue(T::DbWeight::get().writes(1));
+		}
+		weight
 	}
 
 	/// Confirms or rejects the claim of `challenge` (pending on `who`'s record `node`) by the

@@ -209,21 +209,21 @@ impl Market {
 	pub fn send(&mut self, who: Who, call: RuntimeCall) -> Result<(), Refused> {
 		let account = self.account(who);
 		let logged = self.log.is_some().then(|| call.clone());
-		let name = self.debug.then(|| {
-			let info = frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&call);
+		// SIM_DEBUG: the call's name and the block's weight before it.
+		let tallied = self.debug.then(|| {
 			let debug = format!("{call:?}");
 			let name: String = debug.split(['{', '(', ' ']).take(3).collect::<Vec<_>>().join("/");
-			(name, info.call_weight.ref_time())
+			(name, cinder_runtime::System::block_weight().total().ref_time())
 		});
-		let before = cinder_runtime::System::block_weight().total().ref_time();
 		let result = chain::apply(&account, call);
-		if let Some((name, _)) = name {
+		if let Some((name, before)) = tallied {
 			let outcome = match &result {
 				Ok(()) => "ok".to_string(),
 				Err(Refused::Invalid(_)) => "refused".to_string(),
 				Err(Refused::Failed(e)) => format!("failed {e:?}"),
 			};
-			let used = cinder_runtime::System::block_weight().total().ref_time() - before;
+			let used =
+				cinder_runtime::System::block_weight().total().ref_time().saturating_sub(before);
 			let entry = self.calls.entry(format!("{name} {outcome}")).or_default();
 			entry.0 += 1;
 			entry.1 += used as u128;
